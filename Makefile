@@ -1,0 +1,59 @@
+# qinqing: build, check and browser-test the single binary.
+# `make test` runs on a fresh Debian machine with Go, gcc, node/npm and apt.
+
+TAGS := sqlite_fts5
+GO ?= go
+GOFMT ?= $(shell $(GO) env GOROOT)/bin/gofmt
+BIN := qinqing
+
+# apt-get needs root; sudo drops the environment, hence `env`.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+CHROMIUM := /usr/bin/chromium
+PLAYWRIGHT := e2e/node_modules/playwright-core/package.json
+
+.DEFAULT_GOAL := build
+MAKEFLAGS += --no-print-directory
+.PHONY: build run test vet unit e2e browser-deps clean
+
+build:
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+
+run: build
+	./$(BIN) serve --demo --addr 127.0.0.1:8080 --db ./qinqing.db
+
+# Sub-makes keep the order even under `make -j`.
+test:
+	$(MAKE) vet
+	$(MAKE) unit
+	$(MAKE) e2e
+
+vet:
+	@files="$$($(GOFMT) -l .)"; \
+	if [ -n "$$files" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$files"; exit 1; fi
+	$(GO) vet -tags $(TAGS) ./...
+
+unit:
+	$(GO) test -race -count=1 -tags $(TAGS) ./...
+
+e2e: build browser-deps
+	cd e2e && QINQING_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 --test-reporter=spec
+
+browser-deps: $(PLAYWRIGHT)
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "installing chromium and fonts-wqy-microhei"; \
+		$(APT_GET) update && $(APT_GET) install -y chromium fonts-wqy-microhei; \
+	fi
+	@if ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei'; then \
+		echo "installing fonts-wqy-microhei"; \
+		$(APT_GET) update && $(APT_GET) install -y fontconfig fonts-wqy-microhei; \
+	fi
+
+# Reinstalled when missing or older than the lock file; playwright-core never
+# downloads browsers, the tests use Debian's chromium.
+$(PLAYWRIGHT): e2e/package-lock.json
+	npm ci --prefix e2e --no-audit --no-fund
+	@touch $@
+
+clean:
+	rm -rf $(BIN) e2e/output e2e/test-results

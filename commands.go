@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"qinqing/db"
+)
+
+func cmdMigrate(args []string, stdout io.Writer) error {
+	fs, path := newFlags("migrate")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := db.Open(*path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	v, err := d.SchemaVersion()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: schema version %d\n", *path, v)
+	return nil
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, path := newFlags("backup")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: qinqing backup [--db FILE] DEST")
+	}
+	d, err := db.Open(*path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s\n", *path, fs.Arg(0))
+	return nil
+}
+
+func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return errors.New("usage: qinqing audit verify [--db FILE]")
+	}
+	fs, path := newFlags("audit verify")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	d, err := db.Open(*path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	res, err := d.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if !res.OK {
+		fmt.Fprintf(stdout, "FAILED: %d events, first bad event %d\n", res.Events, *res.FirstBadID)
+		return fmt.Errorf("audit chain broken at event %d", *res.FirstBadID)
+	}
+	fmt.Fprintf(stdout, "ok: %d events, head %s\n", res.Events, res.Head)
+	return nil
+}
+
+func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: qinqing user add [--db FILE] --username U --password P --role ROLE")
+	}
+	fs, path := newFlags("user add")
+	var in db.UserInput
+	var role string
+	var dept, leader, ent int64
+	fs.StringVar(&in.Username, "username", "", "user name")
+	fs.StringVar(&in.Password, "password", "", "password")
+	fs.StringVar(&in.DisplayName, "name", "", "display name")
+	fs.StringVar(&role, "role", "", "admin, office, department, leader, enterprise or auditor")
+	fs.Int64Var(&dept, "department-id", 0, "department of a department account")
+	fs.Int64Var(&leader, "leader-id", 0, "leader of a leader account")
+	fs.Int64Var(&ent, "enterprise-id", 0, "enterprise of an enterprise account")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	in.Role = db.Role(role)
+	for _, x := range []struct {
+		v   int64
+		dst **int64
+	}{{dept, &in.DepartmentID}, {leader, &in.LeaderID}, {ent, &in.EnterpriseID}} {
+		if x.v != 0 {
+			v := x.v
+			*x.dst = &v
+		}
+	}
+	d, err := db.Open(*path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	u, err := d.CreateUser(ctx, db.SystemActor, in)
+	if err != nil {
+		if e, ok := db.AsError(err); ok && len(e.Fields) > 0 {
+			return fmt.Errorf("%s (%s: %s)", e.Message, e.Fields[0].Field, e.Fields[0].Message)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, path := newFlags("demo")
+	password := fs.String("demo-password", db.DemoPassword, "password of the demo accounts")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := db.Open(*path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	accounts, err := d.BuildDemo(ctx, *password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo city built in %s; accounts (password %s):\n", *path, *password)
+	for _, a := range accounts {
+		fmt.Fprintf(stdout, "  %-10s %s\n", a.Username, a.Name)
+	}
+	return nil
+}

@@ -1,0 +1,287 @@
+// Package db holds qinqing's domain types, its business rules and all of its SQL.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // the server's zone must resolve on machines without tzdata
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Zone is the zone that times are shown in.
+var Zone = mustZone("Asia/Shanghai")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// ErrClosed is returned by Update after Close.
+var ErrClosed = errors.New("db: closed")
+
+// maxBatch bounds how many requests share one transaction, so that one commit never
+// holds the write lock for long.
+const maxBatch = 256
+
+// DB is the application's database: one writer connection fed by a group-commit loop,
+// and a separate pool of read-only connections.
+type DB struct {
+	Path string
+	// Now is the clock; tests replace it before the first call.
+	Now func() time.Time
+
+	write *sql.DB
+	read  *sql.DB
+	reqs  chan *writeReq
+	quit  chan struct{}
+	wg    sync.WaitGroup
+	once  sync.Once
+
+	batches atomic.Int64
+	writes  atomic.Int64
+}
+
+// Tx is one request's share of a write transaction. Now is fixed when the request starts,
+// so everything it writes carries one time.
+type Tx struct {
+	tx       *sql.Tx
+	Now      time.Time
+	onCommit []func()
+}
+
+type writeReq struct {
+	ctx context.Context
+	fn  func(*Tx) error
+	res chan error
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	if readOnly {
+		q.Set("_query_only", "true")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database file at path and brings its schema up to date.
+func Open(path string) (*DB, error) {
+	w, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	if err := migrate(w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite3", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	db := &DB{
+		Path:  path,
+		Now:   time.Now,
+		write: w,
+		read:  r,
+		reqs:  make(chan *writeReq, maxBatch),
+		quit:  make(chan struct{}),
+	}
+	db.wg.Add(1)
+	go db.writer()
+	return db, nil
+}
+
+// Close stops the writer after the requests already queued and closes the connections.
+func (db *DB) Close() error {
+	db.once.Do(func() { close(db.quit) })
+	db.wg.Wait()
+	err1 := db.read.Close()
+	err2 := db.write.Close()
+	return errors.Join(err1, err2)
+}
+
+// Update runs fn in a write transaction. Requests that arrive together share one
+// transaction and one fsync; each runs inside its own savepoint, so an error rolls back
+// only that request's writes and reaches only its caller.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	r := &writeReq{ctx: ctx, fn: fn, res: make(chan error, 1)}
+	select {
+	case db.reqs <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.quit:
+		return ErrClosed
+	}
+	// Once queued, the outcome is awaited even if ctx ends: the caller must learn
+	// whether its write committed.
+	return <-r.res
+}
+
+// WriteStats reports how many transactions the writer committed and how many requests
+// they carried.
+func (db *DB) WriteStats() (batches, writes int64) {
+	return db.batches.Load(), db.writes.Load()
+}
+
+func (db *DB) writer() {
+	defer db.wg.Done()
+	for {
+		var first *writeReq
+		select {
+		case first = <-db.reqs:
+		case <-db.quit:
+			for {
+				select {
+				case r := <-db.reqs:
+					db.runBatch([]*writeReq{r})
+				default:
+					return
+				}
+			}
+		}
+		batch := []*writeReq{first}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-db.reqs:
+				batch = append(batch, r)
+			default:
+				break gather
+			}
+		}
+		db.runBatch(batch)
+	}
+}
+
+func (db *DB) runBatch(batch []*writeReq) {
+	results := make([]error, len(batch))
+	var hooks []func()
+	tx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		for _, r := range batch {
+			r.res <- fmt.Errorf("db: begin: %w", err)
+		}
+		return
+	}
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		t := &Tx{tx: tx, Now: db.Now().Truncate(time.Second)}
+		results[i] = runSavepoint(t, r.fn)
+		if results[i] == nil {
+			hooks = append(hooks, t.onCommit...)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		for i := range results {
+			if results[i] == nil {
+				results[i] = fmt.Errorf("db: commit: %w", err)
+			}
+		}
+		hooks = nil
+	}
+	db.batches.Add(1)
+	db.writes.Add(int64(len(batch)))
+	for _, h := range hooks {
+		h()
+	}
+	for i, r := range batch {
+		r.res <- results[i]
+	}
+}
+
+func runSavepoint(t *Tx, fn func(*Tx) error) (err error) {
+	if _, err := t.tx.Exec("SAVEPOINT req"); err != nil {
+		return fmt.Errorf("db: savepoint: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("db: panic in write: %v", p)
+		}
+		if err != nil {
+			t.onCommit = nil
+			if _, rerr := t.tx.Exec("ROLLBACK TO req"); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+		if _, rerr := t.tx.Exec("RELEASE req"); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
+	return fn(t)
+}
+
+// OnCommit registers f to run after the transaction carrying this request commits.
+func (t *Tx) OnCommit(f func()) { t.onCommit = append(t.onCommit, f) }
+
+// Exec runs a statement in the transaction.
+func (t *Tx) Exec(query string, args ...any) (sql.Result, error) { return t.tx.Exec(query, args...) }
+
+// Query runs a query in the transaction.
+func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) { return t.tx.Query(query, args...) }
+
+// QueryRow runs a one-row query in the transaction.
+func (t *Tx) QueryRow(query string, args ...any) *sql.Row { return t.tx.QueryRow(query, args...) }
+
+// queryer is what reads need: the read pool or a write transaction, so that the same
+// finder serves both.
+type queryer interface {
+	Query(query string, args ...any) (*sql.Rows, error)
+	QueryRow(query string, args ...any) *sql.Row
+}
+
+type reader struct {
+	ctx context.Context
+	db  *sql.DB
+}
+
+func (r reader) Query(q string, args ...any) (*sql.Rows, error) {
+	return r.db.QueryContext(r.ctx, q, args...)
+}
+func (r reader) QueryRow(q string, args ...any) *sql.Row {
+	return r.db.QueryRowContext(r.ctx, q, args...)
+}
+
+// r returns a queryer on the read pool.
+func (db *DB) r(ctx context.Context) queryer { return reader{ctx, db.read} }
+
+// Backup writes a consistent copy of the live database to path.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("db: backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}

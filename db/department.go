@@ -1,0 +1,158 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Department is a body that rectifies appeals (责任单位).
+type Department struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Kind      string    `json:"kind"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (d *Department) key() int64 { return d.ID }
+
+const departmentColumns = "id, name, kind, created_at"
+
+func scanDepartment(s scanner) (*Department, error) {
+	var d Department
+	var created int64
+	if err := s.Scan(&d.ID, &d.Name, &d.Kind, &created); err != nil {
+		return nil, err
+	}
+	d.CreatedAt = time.Unix(created, 0).In(Zone)
+	return &d, nil
+}
+
+// DepartmentInput is a new department or, with pointer semantics in DepartmentUpdate, a change.
+type DepartmentInput struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// DepartmentUpdate changes a department; nil fields stay.
+type DepartmentUpdate struct {
+	Name *string `json:"name"`
+	Kind *string `json:"kind"`
+}
+
+func validateDepartment(v *Violations, d *Department) {
+	d.Name = strings.TrimSpace(d.Name)
+	d.Kind = strings.TrimSpace(d.Kind)
+	if n := utf8.RuneCountInString(d.Name); n < 2 || n > 60 {
+		v.Add("name", "单位名称须为 2 到 60 个字符")
+	}
+	if utf8.RuneCountInString(d.Kind) > 30 {
+		v.Add("kind", "单位类别最多 30 个字符")
+	}
+}
+
+func duplicateName(q queryer, table, name string, except int64) error {
+	var n int
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+table+" WHERE name = ? AND id != ?", name, except).Scan(&n); err != nil {
+		return fmt.Errorf("db: duplicate check %s: %w", table, err)
+	}
+	if n > 0 {
+		return &Error{Code: ECONFLICT, Message: "名称“" + name + "”已存在。", Fields: []FieldError{{"name", "名称已存在"}}}
+	}
+	return nil
+}
+
+// CreateDepartment adds a department (admin).
+func (db *DB) CreateDepartment(ctx context.Context, a Actor, in DepartmentInput) (*Department, error) {
+	if !a.Is(RoleAdmin, RoleSystem) {
+		return nil, forbidden()
+	}
+	d := &Department{Name: in.Name, Kind: in.Kind}
+	var v Violations
+	validateDepartment(&v, d)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := db.Update(ctx, func(tx *Tx) error {
+		if err := duplicateName(tx, "departments", d.Name, 0); err != nil {
+			return err
+		}
+		res, err := tx.Exec("INSERT INTO departments (name, kind, created_at) VALUES (?, ?, ?)", d.Name, d.Kind, tx.Now.Unix())
+		if err != nil {
+			return fmt.Errorf("db: create department: %w", err)
+		}
+		d.ID, _ = res.LastInsertId()
+		d.CreatedAt = tx.Now.In(Zone)
+		return tx.Audit(a, "department.create", "department", d.ID, in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// FindDepartment returns one department; every signed-in role may read departments.
+func (db *DB) FindDepartment(ctx context.Context, id int64) (*Department, error) {
+	d, err := scanDepartment(db.r(ctx).QueryRow("SELECT "+departmentColumns+" FROM departments WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("责任单位")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: find department %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// UpdateDepartment renames or reclassifies a department (admin).
+func (db *DB) UpdateDepartment(ctx context.Context, a Actor, id int64, up DepartmentUpdate) (*Department, error) {
+	if !a.Is(RoleAdmin) {
+		return nil, forbidden()
+	}
+	d, err := db.FindDepartment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if up.Name != nil {
+		d.Name = *up.Name
+	}
+	if up.Kind != nil {
+		d.Kind = *up.Kind
+	}
+	var v Violations
+	validateDepartment(&v, d)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		if err := duplicateName(tx, "departments", d.Name, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec("UPDATE departments SET name = ?, kind = ? WHERE id = ?", d.Name, d.Kind, id); err != nil {
+			return fmt.Errorf("db: update department %d: %w", id, err)
+		}
+		return tx.Audit(a, "department.update", "department", id, up)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// DepartmentFilter selects departments.
+type DepartmentFilter struct {
+	Q    string
+	Kind string
+	Page
+}
+
+// ListDepartments lists departments by id.
+func (db *DB) ListDepartments(ctx context.Context, f DepartmentFilter) (*List[Department], error) {
+	var w where
+	w.like(f.Q, "name")
+	w.eq("kind", f.Kind)
+	return listRows(db.r(ctx), "departments", departmentColumns, w, f.Page, false, scanDepartment)
+}

@@ -1,0 +1,275 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Enterprise is keyed by its unified social credit code.
+type Enterprise struct {
+	ID           int64     `json:"id"`
+	Name         string    `json:"name"`
+	CreditCode   string    `json:"credit_code"`
+	District     string    `json:"district"`
+	Industry     string    `json:"industry"`
+	Scale        string    `json:"scale"`
+	Address      string    `json:"address"`
+	ContactName  string    `json:"contact_name"`
+	ContactPhone string    `json:"contact_phone"`
+	LeaderID     *int64    `json:"leader_id"`
+	LeaderName   *string   `json:"leader_name"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+func (e *Enterprise) key() int64 { return e.ID }
+
+const enterpriseColumns = `e.id, e.name, e.credit_code, e.district, e.industry, e.scale, e.address,
+	e.contact_name, e.contact_phone, l.leader_id, (SELECT name FROM leaders WHERE id = l.leader_id),
+	e.created_at, e.updated_at`
+
+const enterpriseFrom = `enterprises e LEFT JOIN liaisons l ON l.enterprise_id = e.id AND l.until IS NULL`
+
+func scanEnterprise(s scanner) (*Enterprise, error) {
+	var e Enterprise
+	var created, updated int64
+	if err := s.Scan(&e.ID, &e.Name, &e.CreditCode, &e.District, &e.Industry, &e.Scale, &e.Address,
+		&e.ContactName, &e.ContactPhone, &e.LeaderID, &e.LeaderName, &created, &updated); err != nil {
+		return nil, err
+	}
+	e.CreatedAt = time.Unix(created, 0).In(Zone)
+	e.UpdatedAt = time.Unix(updated, 0).In(Zone)
+	return &e, nil
+}
+
+// EnterpriseInput is a new enterprise.
+type EnterpriseInput struct {
+	Name         string `json:"name"`
+	CreditCode   string `json:"credit_code"`
+	District     string `json:"district"`
+	Industry     string `json:"industry"`
+	Scale        string `json:"scale"`
+	Address      string `json:"address"`
+	ContactName  string `json:"contact_name"`
+	ContactPhone string `json:"contact_phone"`
+}
+
+// EnterpriseUpdate changes an enterprise; nil fields stay.
+type EnterpriseUpdate struct {
+	Name         *string `json:"name"`
+	CreditCode   *string `json:"credit_code"`
+	District     *string `json:"district"`
+	Industry     *string `json:"industry"`
+	Scale        *string `json:"scale"`
+	Address      *string `json:"address"`
+	ContactName  *string `json:"contact_name"`
+	ContactPhone *string `json:"contact_phone"`
+}
+
+var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,8})$`)
+
+// NormalizeCreditCode trims and upper-cases a credit code as people type it.
+func NormalizeCreditCode(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+func (in *EnterpriseInput) validate(v *Violations) {
+	trim := func(s *string) { *s = strings.TrimSpace(*s) }
+	for _, p := range []*string{&in.Name, &in.District, &in.Industry, &in.Scale, &in.Address, &in.ContactName, &in.ContactPhone} {
+		trim(p)
+	}
+	in.CreditCode = NormalizeCreditCode(in.CreditCode)
+	if n := utf8.RuneCountInString(in.Name); n < 2 || n > 100 {
+		v.Add("name", "企业名称须为 2 到 100 个字符")
+	}
+	switch {
+	case in.CreditCode == "":
+		v.Add("credit_code", "请填写统一社会信用代码")
+	case utf8.RuneCountInString(in.CreditCode) != 18:
+		v.Add("credit_code", "统一社会信用代码须为 18 位")
+	case !ValidCreditCode(in.CreditCode):
+		v.Add("credit_code", "统一社会信用代码无效（含非法字符或校验位不符）")
+	}
+	for _, f := range []struct {
+		name, val string
+		max       int
+	}{{"district", in.District, 30}, {"industry", in.Industry, 30}, {"scale", in.Scale, 20},
+		{"address", in.Address, 200}, {"contact_name", in.ContactName, 30}} {
+		if utf8.RuneCountInString(f.val) > f.max {
+			v.Add(f.name, "最多 %d 个字符", f.max)
+		}
+	}
+	if in.ContactPhone != "" && !phonePattern.MatchString(in.ContactPhone) {
+		v.Add("contact_phone", "电话号码格式不正确")
+	}
+}
+
+func duplicateCreditCode(q queryer, code string, except int64) error {
+	var n int
+	if err := q.QueryRow("SELECT COUNT(*) FROM enterprises WHERE credit_code = ? AND id != ?", code, except).Scan(&n); err != nil {
+		return fmt.Errorf("db: credit code check: %w", err)
+	}
+	if n > 0 {
+		return &Error{Code: ECONFLICT, Message: "该统一社会信用代码的企业已存在。", Fields: []FieldError{{"credit_code", "已存在"}}}
+	}
+	return nil
+}
+
+// CreateEnterprise adds an enterprise (admin).
+func (db *DB) CreateEnterprise(ctx context.Context, a Actor, in EnterpriseInput) (*Enterprise, error) {
+	if !a.Is(RoleAdmin, RoleSystem) {
+		return nil, forbidden()
+	}
+	var v Violations
+	in.validate(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.insertEnterprise(a, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindEnterprise(ctx, a, id)
+}
+
+// insertEnterprise writes a validated enterprise; import uses it for many rows in one transaction.
+func (t *Tx) insertEnterprise(a Actor, in EnterpriseInput) (int64, error) {
+	if err := duplicateCreditCode(t, in.CreditCode, 0); err != nil {
+		return 0, err
+	}
+	now := t.Now.Unix()
+	res, err := t.Exec(`INSERT INTO enterprises (name, credit_code, district, industry, scale, address,
+		contact_name, contact_phone, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+		in.Name, in.CreditCode, in.District, in.Industry, in.Scale, in.Address, in.ContactName, in.ContactPhone, now, now)
+	if err != nil {
+		return 0, fmt.Errorf("db: create enterprise: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	return id, t.Audit(a, "enterprise.create", "enterprise", id, map[string]any{"name": in.Name, "credit_code": in.CreditCode})
+}
+
+// enterpriseScope limits enterprises to those the actor may see (contract §2).
+func enterpriseScope(w *where, a Actor, col string) {
+	switch a.Role {
+	case RoleAdmin, RoleOffice, RoleAuditor, RoleSystem:
+	case RoleLeader:
+		w.add(col+" IN (SELECT enterprise_id FROM liaisons WHERE leader_id = ? AND until IS NULL)", a.LeaderID)
+	case RoleEnterprise:
+		w.add(col+" = ?", a.EnterpriseID)
+	default:
+		w.add("0")
+	}
+}
+
+// FindEnterprise returns an enterprise the actor may see; others are "not found".
+func (db *DB) FindEnterprise(ctx context.Context, a Actor, id int64) (*Enterprise, error) {
+	var w where
+	w.add("e.id = ?", id)
+	enterpriseScope(&w, a, "e.id")
+	e, err := scanEnterprise(db.r(ctx).QueryRow("SELECT "+enterpriseColumns+" FROM "+enterpriseFrom+w.sql(), w.args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("企业")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: find enterprise %d: %w", id, err)
+	}
+	return e, nil
+}
+
+// UpdateEnterprise edits an enterprise (admin).
+func (db *DB) UpdateEnterprise(ctx context.Context, a Actor, id int64, up EnterpriseUpdate) (*Enterprise, error) {
+	if !a.Is(RoleAdmin) {
+		return nil, forbidden()
+	}
+	e, err := db.FindEnterprise(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	in := EnterpriseInput{e.Name, e.CreditCode, e.District, e.Industry, e.Scale, e.Address, e.ContactName, e.ContactPhone}
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{{&in.Name, up.Name}, {&in.CreditCode, up.CreditCode}, {&in.District, up.District}, {&in.Industry, up.Industry},
+		{&in.Scale, up.Scale}, {&in.Address, up.Address}, {&in.ContactName, up.ContactName}, {&in.ContactPhone, up.ContactPhone}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	var v Violations
+	in.validate(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		if err := duplicateCreditCode(tx, in.CreditCode, id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`UPDATE enterprises SET name = ?, credit_code = ?, district = ?, industry = ?, scale = ?,
+			address = ?, contact_name = ?, contact_phone = ?, updated_at = ? WHERE id = ?`,
+			in.Name, in.CreditCode, in.District, in.Industry, in.Scale, in.Address, in.ContactName, in.ContactPhone, tx.Now.Unix(), id)
+		if err != nil {
+			return fmt.Errorf("db: update enterprise %d: %w", id, err)
+		}
+		return tx.Audit(a, "enterprise.update", "enterprise", id, up)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindEnterprise(ctx, a, id)
+}
+
+// EnterpriseFilter selects enterprises.
+type EnterpriseFilter struct {
+	Q        string // name or credit code
+	District string
+	Industry string
+	LeaderID int64 // current liaison leader
+	Page
+}
+
+// ListEnterprises lists the enterprises the actor may see.
+func (db *DB) ListEnterprises(ctx context.Context, a Actor, f EnterpriseFilter) (*List[Enterprise], error) {
+	var w where
+	enterpriseScope(&w, a, "e.id")
+	w.like(f.Q, "e.name", "e.credit_code")
+	w.eq("e.district", f.District)
+	w.eq("e.industry", f.Industry)
+	w.eqID("l.leader_id", f.LeaderID)
+	return runList(db.r(ctx), listQuery{From: enterpriseFrom, Cols: enterpriseColumns, ID: "e.id", Where: w}, f.Page, scanEnterprise)
+}
+
+// Districts lists the districts in use, for filters.
+func (db *DB) Districts(ctx context.Context) ([]string, error) {
+	return distinct(db.r(ctx), "SELECT DISTINCT district FROM enterprises WHERE district != '' ORDER BY district")
+}
+
+// Industries lists the industries in use, for filters.
+func (db *DB) Industries(ctx context.Context) ([]string, error) {
+	return distinct(db.r(ctx), "SELECT DISTINCT industry FROM enterprises WHERE industry != '' ORDER BY industry")
+}
+
+func distinct(q queryer, query string) ([]string, error) {
+	rows, err := q.Query(query)
+	if err != nil {
+		return nil, fmt.Errorf("db: distinct: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

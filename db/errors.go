@@ -1,0 +1,89 @@
+package db
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each maps to one HTTP status in the handlers.
+const (
+	EBADREQUEST   = "bad_request"  // 400: the request cannot be read
+	EUNAUTHORIZED = "unauthorized" // 401
+	EFORBIDDEN    = "forbidden"    // 403: the role may never do this
+	ENOTFOUND     = "not_found"    // 404: absent, or outside the caller's scope
+	ECONFLICT     = "conflict"     // 409: duplicate, stale version, wrong stage
+	ETOOLARGE     = "too_large"    // 413
+	EINVALID      = "invalid"      // 422: well-formed but unacceptable values
+	ETOOMANY      = "too_many"     // 429
+	EINTERNAL     = "internal"     // 500
+)
+
+// Error is the application's error: its Message is the only text a user ever sees.
+type Error struct {
+	Code    string
+	Message string
+	Fields  []FieldError
+	// Allowed lists the actions allowed now, on a conflict with the appeal's stage.
+	Allowed []string
+}
+
+// FieldError names one bad field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) > 0 {
+		return fmt.Sprintf("%s: %s (%s: %s)", e.Code, e.Message, e.Fields[0].Field, e.Fields[0].Message)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf builds an application error.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of an application error, EINTERNAL for any other error.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of an application error; other errors never reach users.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "服务器内部错误，请稍后重试。"
+}
+
+// AsError returns the application error inside err, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// Violations collects field errors for one validation.
+type Violations struct{ fields []FieldError }
+
+// Add records a bad field.
+func (v *Violations) Add(field, format string, args ...any) {
+	v.fields = append(v.fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Err returns an EINVALID error listing the fields, or nil when there are none.
+func (v *Violations) Err() error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: "提交的内容有误：" + v.fields[0].Message, Fields: v.fields}
+}
+
+func notFound(what string) error { return Errorf(ENOTFOUND, "%s不存在。", what) }

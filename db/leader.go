@@ -1,0 +1,150 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Leader is a city leader or official with liaison enterprises (包保领导).
+type Leader struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Title       string    `json:"title"`
+	Phone       string    `json:"phone"`
+	Enterprises int       `json:"enterprises"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func (l *Leader) key() int64 { return l.ID }
+
+const leaderColumns = `id, name, title, phone,
+	(SELECT COUNT(*) FROM liaisons WHERE leader_id = leaders.id AND until IS NULL), created_at`
+
+func scanLeader(s scanner) (*Leader, error) {
+	var l Leader
+	var created int64
+	if err := s.Scan(&l.ID, &l.Name, &l.Title, &l.Phone, &l.Enterprises, &created); err != nil {
+		return nil, err
+	}
+	l.CreatedAt = time.Unix(created, 0).In(Zone)
+	return &l, nil
+}
+
+// LeaderInput is a new leader.
+type LeaderInput struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Phone string `json:"phone"`
+}
+
+// LeaderUpdate changes a leader; nil fields stay.
+type LeaderUpdate struct {
+	Name  *string `json:"name"`
+	Title *string `json:"title"`
+	Phone *string `json:"phone"`
+}
+
+func validateLeader(v *Violations, l *Leader) {
+	l.Name, l.Title, l.Phone = strings.TrimSpace(l.Name), strings.TrimSpace(l.Title), strings.TrimSpace(l.Phone)
+	if n := utf8.RuneCountInString(l.Name); n < 2 || n > 30 {
+		v.Add("name", "姓名须为 2 到 30 个字符")
+	}
+	if utf8.RuneCountInString(l.Title) > 60 {
+		v.Add("title", "职务最多 60 个字符")
+	}
+	if l.Phone != "" && !phonePattern.MatchString(l.Phone) {
+		v.Add("phone", "电话号码格式不正确")
+	}
+}
+
+// CreateLeader adds a leader (admin).
+func (db *DB) CreateLeader(ctx context.Context, a Actor, in LeaderInput) (*Leader, error) {
+	if !a.Is(RoleAdmin, RoleSystem) {
+		return nil, forbidden()
+	}
+	l := &Leader{Name: in.Name, Title: in.Title, Phone: in.Phone}
+	var v Violations
+	validateLeader(&v, l)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.Exec("INSERT INTO leaders (name, title, phone, created_at) VALUES (?, ?, ?, ?)",
+			l.Name, l.Title, l.Phone, tx.Now.Unix())
+		if err != nil {
+			return fmt.Errorf("db: create leader: %w", err)
+		}
+		l.ID, _ = res.LastInsertId()
+		l.CreatedAt = tx.Now.In(Zone)
+		return tx.Audit(a, "leader.create", "leader", l.ID, in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// FindLeader returns one leader; leaders' names and titles are public within the system.
+func (db *DB) FindLeader(ctx context.Context, id int64) (*Leader, error) {
+	l, err := scanLeader(db.r(ctx).QueryRow("SELECT "+leaderColumns+" FROM leaders WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("包保领导")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: find leader %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// UpdateLeader edits a leader (admin).
+func (db *DB) UpdateLeader(ctx context.Context, a Actor, id int64, up LeaderUpdate) (*Leader, error) {
+	if !a.Is(RoleAdmin) {
+		return nil, forbidden()
+	}
+	l, err := db.FindLeader(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if up.Name != nil {
+		l.Name = *up.Name
+	}
+	if up.Title != nil {
+		l.Title = *up.Title
+	}
+	if up.Phone != nil {
+		l.Phone = *up.Phone
+	}
+	var v Violations
+	validateLeader(&v, l)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec("UPDATE leaders SET name = ?, title = ?, phone = ? WHERE id = ?", l.Name, l.Title, l.Phone, id); err != nil {
+			return fmt.Errorf("db: update leader %d: %w", id, err)
+		}
+		return tx.Audit(a, "leader.update", "leader", id, up)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// LeaderFilter selects leaders.
+type LeaderFilter struct {
+	Q string
+	Page
+}
+
+// ListLeaders lists leaders by id.
+func (db *DB) ListLeaders(ctx context.Context, f LeaderFilter) (*List[Leader], error) {
+	var w where
+	w.like(f.Q, "name", "title")
+	return listRows(db.r(ctx), "leaders", leaderColumns, w, f.Page, false, scanLeader)
+}

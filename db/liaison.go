@@ -1,0 +1,257 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// DateLayout is the layout of calendar dates such as a pair's since and until.
+const DateLayout = "2006-01-02"
+
+// Liaison is one leader-enterprise pair (包保关系). Ended pairs keep their until date.
+type Liaison struct {
+	ID             int64     `json:"id"`
+	LeaderID       int64     `json:"leader_id"`
+	LeaderName     string    `json:"leader_name"`
+	LeaderTitle    string    `json:"leader_title"`
+	EnterpriseID   int64     `json:"enterprise_id"`
+	EnterpriseName string    `json:"enterprise_name"`
+	Since          string    `json:"since"`
+	Until          *string   `json:"until"`
+	Active         bool      `json:"active"`
+	Note           string    `json:"note"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+func (l *Liaison) key() int64 { return l.ID }
+
+const liaisonColumns = `p.id, p.leader_id, ld.name, ld.title, p.enterprise_id, e.name, p.since, p.until, p.note, p.created_at`
+
+const liaisonFrom = `liaisons p JOIN leaders ld ON ld.id = p.leader_id JOIN enterprises e ON e.id = p.enterprise_id`
+
+func scanLiaison(s scanner) (*Liaison, error) {
+	var l Liaison
+	var created int64
+	if err := s.Scan(&l.ID, &l.LeaderID, &l.LeaderName, &l.LeaderTitle, &l.EnterpriseID, &l.EnterpriseName,
+		&l.Since, &l.Until, &l.Note, &created); err != nil {
+		return nil, err
+	}
+	l.Active = l.Until == nil
+	l.CreatedAt = time.Unix(created, 0).In(Zone)
+	return &l, nil
+}
+
+// LiaisonInput is a new pair. An enterprise's active pair with another leader ends on the
+// new pair's since date, which keeps the history.
+type LiaisonInput struct {
+	LeaderID     int64  `json:"leader_id"`
+	EnterpriseID int64  `json:"enterprise_id"`
+	Since        string `json:"since"`
+	Note         string `json:"note"`
+}
+
+// LiaisonUpdate ends a pair or edits its note.
+type LiaisonUpdate struct {
+	Until *string `json:"until"`
+	Note  *string `json:"note"`
+}
+
+func validDate(s string) bool {
+	_, err := time.ParseInLocation(DateLayout, s, Zone)
+	return err == nil
+}
+
+// Today is the calendar date of t in the server's zone.
+func Today(t time.Time) string { return t.In(Zone).Format(DateLayout) }
+
+// CreateLiaison pairs a leader with an enterprise (admin).
+func (db *DB) CreateLiaison(ctx context.Context, a Actor, in LiaisonInput) (*Liaison, error) {
+	if !a.Is(RoleAdmin, RoleSystem) {
+		return nil, forbidden()
+	}
+	in.Since, in.Note = strings.TrimSpace(in.Since), strings.TrimSpace(in.Note)
+	var v Violations
+	if in.Since == "" {
+		in.Since = Today(db.Now())
+	} else if !validDate(in.Since) {
+		v.Add("since", "日期格式须为 YYYY-MM-DD")
+	}
+	if utf8.RuneCountInString(in.Note) > 200 {
+		v.Add("note", "备注最多 200 个字符")
+	}
+	q := db.r(ctx)
+	for _, x := range []struct {
+		field, table, what string
+		id                 int64
+	}{{"leader_id", "leaders", "包保领导", in.LeaderID}, {"enterprise_id", "enterprises", "企业", in.EnterpriseID}} {
+		ok, err := exists(q, x.table, x.id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			v.Add(x.field, "%s不存在", x.what)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.insertLiaison(a, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.findLiaison(ctx, id)
+}
+
+// insertLiaison writes a validated pair, ending the enterprise's current one.
+func (t *Tx) insertLiaison(a Actor, in LiaisonInput) (int64, error) {
+	var curID, curLeader int64
+	var curSince string
+	err := t.QueryRow("SELECT id, leader_id, since FROM liaisons WHERE enterprise_id = ? AND until IS NULL",
+		in.EnterpriseID).Scan(&curID, &curLeader, &curSince)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return 0, fmt.Errorf("db: current liaison: %w", err)
+	case curLeader == in.LeaderID:
+		return 0, &Error{Code: ECONFLICT, Message: "该企业已由这位领导包保。", Fields: []FieldError{{"leader_id", "已是当前包保领导"}}}
+	case in.Since < curSince:
+		return 0, &Error{Code: EINVALID, Message: "新的包保关系不能早于当前关系的开始日期 " + curSince + "。",
+			Fields: []FieldError{{"since", "不能早于 " + curSince}}}
+	default:
+		if _, err := t.Exec("UPDATE liaisons SET until = ? WHERE id = ?", in.Since, curID); err != nil {
+			return 0, fmt.Errorf("db: end liaison %d: %w", curID, err)
+		}
+		if err := t.Audit(a, "liaison.end", "liaison", curID, map[string]any{"until": in.Since, "replaced": true}); err != nil {
+			return 0, err
+		}
+	}
+	res, err := t.Exec("INSERT INTO liaisons (leader_id, enterprise_id, since, note, created_at) VALUES (?,?,?,?,?)",
+		in.LeaderID, in.EnterpriseID, in.Since, in.Note, t.Now.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("db: create liaison: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	return id, t.Audit(a, "liaison.create", "liaison", id, in)
+}
+
+func (db *DB) findLiaison(ctx context.Context, id int64) (*Liaison, error) {
+	l, err := scanLiaison(db.r(ctx).QueryRow("SELECT "+liaisonColumns+" FROM "+liaisonFrom+" WHERE p.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("包保关系")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: find liaison %d: %w", id, err)
+	}
+	return l, nil
+}
+
+func liaisonScope(w *where, a Actor) {
+	switch a.Role {
+	case RoleAdmin, RoleOffice, RoleAuditor, RoleSystem:
+	case RoleLeader:
+		w.add("p.leader_id = ?", a.LeaderID)
+	case RoleEnterprise:
+		w.add("p.enterprise_id = ?", a.EnterpriseID)
+	default:
+		w.add("0")
+	}
+}
+
+// FindLiaison returns a pair the actor may see.
+func (db *DB) FindLiaison(ctx context.Context, a Actor, id int64) (*Liaison, error) {
+	var w where
+	w.add("p.id = ?", id)
+	liaisonScope(&w, a)
+	l, err := scanLiaison(db.r(ctx).QueryRow("SELECT "+liaisonColumns+" FROM "+liaisonFrom+w.sql(), w.args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("包保关系")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: find liaison %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// UpdateLiaison ends a pair or edits its note (admin). An ended pair cannot be reopened:
+// a new pair is made instead, so the history stays true.
+func (db *DB) UpdateLiaison(ctx context.Context, a Actor, id int64, up LiaisonUpdate) (*Liaison, error) {
+	if !a.Is(RoleAdmin) {
+		return nil, forbidden()
+	}
+	l, err := db.findLiaison(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var v Violations
+	if up.Until != nil {
+		u := strings.TrimSpace(*up.Until)
+		switch {
+		case l.Until != nil:
+			v.Add("until", "该包保关系已于 %s 结束", *l.Until)
+		case !validDate(u):
+			v.Add("until", "日期格式须为 YYYY-MM-DD")
+		case u < l.Since:
+			v.Add("until", "结束日期不能早于开始日期 %s", l.Since)
+		}
+		l.Until = &u
+	}
+	if up.Note != nil {
+		l.Note = strings.TrimSpace(*up.Note)
+		if utf8.RuneCountInString(l.Note) > 200 {
+			v.Add("note", "备注最多 200 个字符")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec("UPDATE liaisons SET until = ?, note = ? WHERE id = ?", l.Until, l.Note, id); err != nil {
+			return fmt.Errorf("db: update liaison %d: %w", id, err)
+		}
+		action := "liaison.update"
+		if up.Until != nil {
+			action = "liaison.end"
+		}
+		return tx.Audit(a, action, "liaison", id, up)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.findLiaison(ctx, id)
+}
+
+// LiaisonFilter selects pairs.
+type LiaisonFilter struct {
+	LeaderID     int64
+	EnterpriseID int64
+	Active       *bool
+	Q            string // enterprise or leader name
+	Page
+}
+
+// ListLiaisons lists the pairs the actor may see, newest first.
+func (db *DB) ListLiaisons(ctx context.Context, a Actor, f LiaisonFilter) (*List[Liaison], error) {
+	var w where
+	liaisonScope(&w, a)
+	w.eqID("p.leader_id", f.LeaderID)
+	w.eqID("p.enterprise_id", f.EnterpriseID)
+	if f.Active != nil {
+		if *f.Active {
+			w.add("p.until IS NULL")
+		} else {
+			w.add("p.until IS NOT NULL")
+		}
+	}
+	w.like(f.Q, "e.name", "ld.name")
+	return runList(db.r(ctx), listQuery{From: liaisonFrom, Cols: liaisonColumns, ID: "p.id", Where: w, Desc: true}, f.Page, scanLiaison)
+}

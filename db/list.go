@@ -1,0 +1,181 @@
+package db
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Page is the paging part of every list request.
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// DefaultLimit and MaxLimit bound list pages (contract §7).
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// List is one page of a list with the total count across all pages.
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+	Total      int    `json:"total"`
+}
+
+func (p Page) resolve() (limit int, after int64, err error) {
+	limit = p.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	if limit < 1 || limit > MaxLimit {
+		return 0, 0, &Error{Code: EINVALID, Message: fmt.Sprintf("limit 须在 1 到 %d 之间。", MaxLimit),
+			Fields: []FieldError{{Field: "limit", Message: fmt.Sprintf("须在 1 到 %d 之间", MaxLimit)}}}
+	}
+	if p.Cursor != "" {
+		raw, derr := base64.RawURLEncoding.DecodeString(p.Cursor)
+		if derr == nil {
+			after, derr = strconv.ParseInt(string(raw), 10, 64)
+		}
+		if derr != nil || after <= 0 {
+			return 0, 0, &Error{Code: EBADREQUEST, Message: "分页游标无效。",
+				Fields: []FieldError{{Field: "cursor", Message: "无效的游标"}}}
+		}
+	}
+	return limit, after, nil
+}
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
+}
+
+// where builds a conjunction of SQL conditions with their arguments.
+type where struct {
+	clauses []string
+	args    []any
+}
+
+func (w *where) add(clause string, args ...any) {
+	w.clauses = append(w.clauses, clause)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) eq(col, v string) {
+	if v != "" {
+		w.add(col+" = ?", v)
+	}
+}
+
+func (w *where) eqID(col string, id int64) {
+	if id != 0 {
+		w.add(col+" = ?", id)
+	}
+}
+
+// like matches a user's search text anywhere in any of the columns.
+func (w *where) like(text string, cols ...string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	pat := "%" + escapeLike(text) + "%"
+	var ors []string
+	for _, c := range cols {
+		ors = append(ors, c+` LIKE ? ESCAPE '\'`)
+		w.args = append(w.args, pat)
+	}
+	w.clauses = append(w.clauses, "("+strings.Join(ors, " OR ")+")")
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+func (w where) sql() string {
+	if len(w.clauses) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.clauses, " AND ")
+}
+
+// listQuery describes a keyset-paged list over one table or join.
+type listQuery struct {
+	From  string // table or join
+	Cols  string // selected columns, in scan order
+	ID    string // the unique, ordered key column; "id" when empty
+	Where where
+	Desc  bool
+}
+
+type scanner interface{ Scan(...any) error }
+
+func runList[T any](q queryer, lq listQuery, p Page, scan func(scanner) (*T, error)) (*List[T], error) {
+	limit, after, err := p.resolve()
+	if err != nil {
+		return nil, err
+	}
+	idCol := lq.ID
+	if idCol == "" {
+		idCol = "id"
+	}
+	out := &List[T]{Items: []T{}}
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+lq.From+lq.Where.sql(), lq.Where.args...).Scan(&out.Total); err != nil {
+		return nil, fmt.Errorf("db: count %s: %w", lq.From, err)
+	}
+	w := lq.Where
+	w.clauses = append([]string(nil), w.clauses...)
+	w.args = append([]any(nil), w.args...)
+	order := " ORDER BY " + idCol
+	if lq.Desc {
+		order += " DESC"
+	}
+	if after != 0 {
+		if lq.Desc {
+			w.add(idCol+" < ?", after)
+		} else {
+			w.add(idCol+" > ?", after)
+		}
+	}
+	rows, err := q.Query("SELECT "+lq.Cols+" FROM "+lq.From+w.sql()+order+" LIMIT ?", append(w.args, limit+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("db: list %s: %w", lq.From, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		item, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: list %s: %w", lq.From, err)
+		}
+		out.Items = append(out.Items, *item)
+		ids = append(ids, idOf(item))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: list %s: %w", lq.From, err)
+	}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		out.NextCursor = encodeCursor(ids[limit-1])
+	}
+	return out, nil
+}
+
+// identified is implemented by every listed type, so that the cursor can name the last row.
+type identified interface{ key() int64 }
+
+func idOf(v any) int64 {
+	if x, ok := v.(identified); ok {
+		return x.key()
+	}
+	panic(fmt.Sprintf("db: %T has no key", v))
+}
+
+func listRows[T any](q queryer, table, cols string, w where, p Page, desc bool, scan func(scanner) (*T, error)) (*List[T], error) {
+	return runList(q, listQuery{From: table, Cols: cols, Where: w, Desc: desc}, p, scan)
+}
+
+func (e *AuditEvent) key() int64 { return e.ID }

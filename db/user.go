@@ -1,0 +1,202 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// User is an account.
+type User struct {
+	ID           int64     `json:"id"`
+	Username     string    `json:"username"`
+	DisplayName  string    `json:"display_name"`
+	Role         Role      `json:"role"`
+	DepartmentID *int64    `json:"department_id"`
+	LeaderID     *int64    `json:"leader_id"`
+	EnterpriseID *int64    `json:"enterprise_id"`
+	Disabled     bool      `json:"disabled"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	TokenVersion int64     `json:"-"`
+	PasswordHash string    `json:"-"`
+}
+
+func (u *User) key() int64 { return u.ID }
+
+const userColumns = `id, username, display_name, role, department_id, leader_id, enterprise_id,
+	disabled, created_at, updated_at, token_version, password_hash`
+
+func scanUser(s scanner) (*User, error) {
+	var u User
+	var role string
+	var created, updated int64
+	if err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &u.DepartmentID, &u.LeaderID,
+		&u.EnterpriseID, &u.Disabled, &created, &updated, &u.TokenVersion, &u.PasswordHash); err != nil {
+		return nil, err
+	}
+	u.Role = Role(role)
+	u.CreatedAt = time.Unix(created, 0).In(Zone)
+	u.UpdatedAt = time.Unix(updated, 0).In(Zone)
+	return &u, nil
+}
+
+func findUser(q queryer, clause string, arg any) (*User, error) {
+	u, err := scanUser(q.QueryRow("SELECT "+userColumns+" FROM users WHERE "+clause, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("用户")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: find user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByID returns an account for the authentication layer, without scope checks.
+func (db *DB) UserByID(ctx context.Context, id int64) (*User, error) {
+	return findUser(db.r(ctx), "id = ?", id)
+}
+
+// FindUser returns an account the actor may see: their own, or any to admins and auditors.
+func (db *DB) FindUser(ctx context.Context, a Actor, id int64) (*User, error) {
+	if !a.Is(RoleAdmin, RoleAuditor) && a.UserID != id {
+		return nil, notFound("用户")
+	}
+	return findUser(db.r(ctx), "id = ?", id)
+}
+
+// UserInput is a new account.
+type UserInput struct {
+	Username     string `json:"username"`
+	Password     string `json:"password"`
+	DisplayName  string `json:"display_name"`
+	Role         Role   `json:"role"`
+	DepartmentID *int64 `json:"department_id"`
+	LeaderID     *int64 `json:"leader_id"`
+	EnterpriseID *int64 `json:"enterprise_id"`
+}
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{1,31}$`)
+
+// checkScope verifies that exactly the scope id the role needs is given and exists.
+func checkScope(q queryer, v *Violations, role Role, dept, leader, ent *int64) error {
+	need := map[Role]string{RoleDepartment: "department_id", RoleLeader: "leader_id", RoleEnterprise: "enterprise_id"}
+	ids := []struct {
+		field, table, what string
+		id                 *int64
+	}{
+		{"department_id", "departments", "责任单位", dept},
+		{"leader_id", "leaders", "包保领导", leader},
+		{"enterprise_id", "enterprises", "企业", ent},
+	}
+	for _, x := range ids {
+		switch {
+		case need[role] == x.field && x.id == nil:
+			v.Add(x.field, "%s账号须指定所属%s", role.Label(), x.what)
+		case need[role] != x.field && x.id != nil:
+			v.Add(x.field, "%s账号不能指定%s", role.Label(), x.what)
+		case x.id != nil:
+			ok, err := exists(q, x.table, *x.id)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				v.Add(x.field, "%s不存在", x.what)
+			}
+		}
+	}
+	return nil
+}
+
+func exists(q queryer, table string, id int64) (bool, error) {
+	var n int
+	err := q.QueryRow("SELECT COUNT(*) FROM "+table+" WHERE id = ?", id).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("db: exists %s %d: %w", table, id, err)
+	}
+	return n > 0, nil
+}
+
+// CreateUser adds an account. Admins create accounts; the command line and the demo
+// builder act as the system.
+func (db *DB) CreateUser(ctx context.Context, a Actor, in UserInput) (*User, error) {
+	if !a.Is(RoleAdmin, RoleSystem) {
+		return nil, forbidden()
+	}
+	in.Username = strings.TrimSpace(in.Username)
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	var v Violations
+	if !usernamePattern.MatchString(in.Username) {
+		v.Add("username", "用户名须为 2 到 32 位字母、数字或 _ . -，以字母或数字开头")
+	}
+	if in.DisplayName == "" {
+		in.DisplayName = in.Username
+	}
+	if utf8.RuneCountInString(in.DisplayName) > 50 {
+		v.Add("display_name", "姓名最多 50 个字符")
+	}
+	if !in.Role.Valid() {
+		v.Add("role", "角色须为 admin、office、department、leader、enterprise、auditor 之一")
+	}
+	if msg := CheckPasswordPolicy(in.Password, in.Username); msg != "" {
+		v.Add("password", "%s", msg)
+	}
+	if err := checkScope(db.r(ctx), &v, in.Role, in.DepartmentID, in.LeaderID, in.EnterpriseID); err != nil {
+		return nil, err
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	// Hash outside the writer: argon2 is deliberately slow.
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = db.Update(ctx, func(tx *Tx) error {
+		if _, err := findUser(tx, "username = ?", in.Username); err == nil {
+			return &Error{Code: ECONFLICT, Message: "用户名已被使用。", Fields: []FieldError{{"username", "用户名已被使用"}}}
+		}
+		now := tx.Now.Unix()
+		res, err := tx.Exec(`INSERT INTO users (username, password_hash, display_name, role, department_id,
+			leader_id, enterprise_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+			in.Username, hash, in.DisplayName, string(in.Role), in.DepartmentID, in.LeaderID, in.EnterpriseID, now, now)
+		if err != nil {
+			return fmt.Errorf("db: create user: %w", err)
+		}
+		id, _ = res.LastInsertId()
+		return tx.Audit(a, "user.create", "user", id, map[string]any{"username": in.Username,
+			"role": in.Role, "department_id": in.DepartmentID, "leader_id": in.LeaderID, "enterprise_id": in.EnterpriseID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.UserByID(ctx, id)
+}
+
+// UserFilter selects accounts.
+type UserFilter struct {
+	Q        string
+	Role     Role
+	Disabled *bool
+	Page
+}
+
+// ListUsers lists accounts to admins and auditors.
+func (db *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (*List[User], error) {
+	if !a.Is(RoleAdmin, RoleAuditor) {
+		return nil, forbidden()
+	}
+	var w where
+	w.like(f.Q, "username", "display_name")
+	w.eq("role", string(f.Role))
+	if f.Disabled != nil {
+		w.add("disabled = ?", *f.Disabled)
+	}
+	return listRows(db.r(ctx), "users", userColumns, w, f.Page, false, scanUser)
+}

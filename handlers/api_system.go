@@ -1,0 +1,49 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ok", "version": s.version})
+}
+
+func (s *Server) apiAuditEvents(c *fiber.Ctx) error {
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	objectID, err := queryID(c, "object_id")
+	if err != nil {
+		return err
+	}
+	actorID, err := queryID(c, "actor_id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.ListAuditEvents(c.UserContext(), a, db.AuditFilter{ObjectType: c.Query("object_type"),
+		ObjectID: objectID, ActorID: actorID, Action: c.Query("action"), Page: page})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiAuditVerify(c *fiber.Ctx) error {
+	res, err := s.db.VerifyAudit(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}

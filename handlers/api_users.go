@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+func (s *Server) apiListUsers(c *fiber.Ctx) error {
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	disabled, err := queryBool(c, "disabled")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.ListUsers(c.UserContext(), a, db.UserFilter{Q: c.Query("q"), Role: db.Role(c.Query("role")), Disabled: disabled, Page: page})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiGetUser(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	u, err := s.db.FindUser(c.UserContext(), a, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+func (s *Server) apiCreateUser(c *fiber.Ctx) error {
+	var in db.UserInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	u, err := s.db.CreateUser(c.UserContext(), a, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
+
+func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var up db.UserUpdate
+	if err := decodeJSON(c, &up); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	u, err := s.db.UpdateUser(c.UserContext(), a, id, up)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}

@@ -1,0 +1,103 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+var statusOf = map[string]int{
+	db.EBADREQUEST:   fiber.StatusBadRequest,
+	db.EUNAUTHORIZED: fiber.StatusUnauthorized,
+	db.EFORBIDDEN:    fiber.StatusForbidden,
+	db.ENOTFOUND:     fiber.StatusNotFound,
+	db.ECONFLICT:     fiber.StatusConflict,
+	db.ETOOLARGE:     fiber.StatusRequestEntityTooLarge,
+	db.EINVALID:      fiber.StatusUnprocessableEntity,
+	db.ETOOMANY:      fiber.StatusTooManyRequests,
+	db.EINTERNAL:     fiber.StatusInternalServerError,
+}
+
+var titleOf = map[int]string{
+	400: "请求无效", 401: "未登录或登录已失效", 403: "无权操作", 404: "未找到", 405: "不支持的请求方法",
+	409: "冲突", 413: "内容过大", 415: "不支持的内容类型", 422: "内容有误", 429: "请求过于频繁", 500: "服务器内部错误",
+	503: "服务暂不可用",
+}
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type      string          `json:"type"`
+	Title     string          `json:"title"`
+	Status    int             `json:"status"`
+	Detail    string          `json:"detail"`
+	Errors    []db.FieldError `json:"errors"`
+	Allowed   []string        `json:"allowed_actions,omitempty"`
+	RequestID string          `json:"request_id,omitempty"`
+}
+
+// toProblem turns any error into what a user may see; internal errors are logged, never shown.
+func (s *Server) toProblem(c *fiber.Ctx, err error) problem {
+	p := problem{Type: "about:blank", Errors: []db.FieldError{}}
+	p.RequestID, _ = c.Locals("request_id").(string)
+	var fe *fiber.Error
+	if e, ok := db.AsError(err); ok {
+		p.Status = statusOf[e.Code]
+		p.Detail = e.Message
+		if e.Fields != nil {
+			p.Errors = e.Fields
+		}
+		p.Allowed = e.Allowed
+		p.Type = "/problems/" + e.Code
+	} else if errors.As(err, &fe) {
+		p.Status = fe.Code
+		switch fe.Code {
+		case 404:
+			p.Detail = "请求的地址不存在。"
+		case 405:
+			p.Detail = "该地址不支持此请求方法。"
+		case 413:
+			p.Detail = "请求内容过大。"
+		default:
+			p.Detail = titleOf[fe.Code]
+		}
+	}
+	if p.Status == 0 || p.Status >= 500 {
+		s.log.Error("internal error", slog.String("request_id", p.RequestID), slog.String("path", c.Path()),
+			slog.String("error", err.Error()))
+		p.Status = 500
+		p.Detail = db.ErrorMessage(nil)
+		p.Type = "about:blank"
+	}
+	p.Title = titleOf[p.Status]
+	if p.Title == "" {
+		p.Title = strconv.Itoa(p.Status)
+	}
+	return p
+}
+
+// handleError is Fiber's one error handler: problem+json for the API, an error page for people.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	p := s.toProblem(c, err)
+	if p.Status == fiber.StatusTooManyRequests && c.GetRespHeader("Retry-After") == "" {
+		c.Set("Retry-After", "60")
+	}
+	c.Status(p.Status)
+	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/metrics" {
+		c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")
+		return c.JSON(p, "application/problem+json; charset=utf-8")
+	}
+	if p.Status == fiber.StatusUnauthorized {
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	}
+	return s.render(c.Status(p.Status), "error", p.Title, p)
+}
+
+func badRequest(format string, args ...any) error { return db.Errorf(db.EBADREQUEST, format, args...) }
+
+func fieldError(code, field, msg string) error {
+	return &db.Error{Code: code, Message: msg, Fields: []db.FieldError{{Field: field, Message: msg}}}
+}

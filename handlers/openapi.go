@@ -1,0 +1,69 @@
+package handlers
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+var pathParam = regexp.MustCompile(`:([a-z_]+)`)
+
+// apiOpenAPI describes the API from the route table itself, so that it lists exactly
+// the endpoints that exist.
+func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
+	paths := map[string]map[string]any{}
+	for _, r := range s.routes {
+		p := "/api/v1" + pathParam.ReplaceAllString(r.Path, "{$1}")
+		op := map[string]any{
+			"summary":     r.Summary,
+			"operationId": strings.ToLower(r.Method) + strings.NewReplacer("/", "_", ":", "", "-", "_").Replace(r.Path),
+			"responses": map[string]any{
+				"200":     map[string]any{"description": "成功"},
+				"default": map[string]any{"description": "错误", "content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}},
+			},
+		}
+		var params []any
+		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "integer"}})
+		}
+		if r.Method == "GET" && !strings.Contains(r.Path, ":") && !r.Public && r.Path != "/me" {
+			params = append(params,
+				map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
+				map[string]any{"name": "cursor", "in": "query", "schema": map[string]any{"type": "string"}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if r.Method == "POST" || r.Method == "PATCH" {
+			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+		}
+		if r.Public {
+			op["security"] = []any{}
+		} else {
+			roles := []string{}
+			for _, role := range r.Roles {
+				roles = append(roles, string(role))
+			}
+			op["x-roles"] = roles
+		}
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		paths[p][strings.ToLower(r.Method)] = op
+	}
+	return c.JSON(map[string]any{
+		"openapi":  "3.1.0",
+		"info":     map[string]any{"title": "qinqing 亲清 API", "version": s.version},
+		"paths":    paths,
+		"security": []any{map[string]any{"bearer": []any{}}},
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+			"schemas": map[string]any{"Problem": map[string]any{"type": "object", "properties": map[string]any{
+				"type": map[string]any{"type": "string"}, "title": map[string]any{"type": "string"},
+				"status": map[string]any{"type": "integer"}, "detail": map[string]any{"type": "string"},
+				"errors": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
+					"field": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}}}}}}},
+		},
+	})
+}

@@ -1,0 +1,60 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+func (s *Server) departmentsData(c *fiber.Ctx) (fiber.Map, error) {
+	page, err := queryPage(c)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.db.ListDepartments(c.UserContext(), db.DepartmentFilter{Q: c.Query("q"), Page: page})
+	if err != nil {
+		return nil, err
+	}
+	return fiber.Map{"List": list, "Q": c.Query("q")}, nil
+}
+
+func (s *Server) departmentsPage(c *fiber.Ctx) error {
+	data, err := s.departmentsData(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "departments", "责任单位", data)
+}
+
+func (s *Server) departmentCreate(c *fiber.Ctx) error {
+	a, _ := actorOf(c)
+	d, err := s.db.CreateDepartment(c.UserContext(), a, db.DepartmentInput{Name: c.FormValue("name"), Kind: c.FormValue("kind")})
+	if err != nil {
+		data, derr := s.departmentsData(c)
+		if derr != nil {
+			return derr
+		}
+		return s.formFailed(c, "departments", "责任单位", data, err)
+	}
+	flash(c, "已新建责任单位“"+d.Name+"”。")
+	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
+}
+
+func (s *Server) departmentUpdate(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	name, kind := c.FormValue("name"), c.FormValue("kind")
+	d, err := s.db.UpdateDepartment(c.UserContext(), a, id, db.DepartmentUpdate{Name: &name, Kind: &kind})
+	if err != nil {
+		data, derr := s.departmentsData(c)
+		if derr != nil {
+			return derr
+		}
+		return s.formFailed(c, "departments", "责任单位", data, err)
+	}
+	flash(c, "已保存“"+d.Name+"”。")
+	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
+}

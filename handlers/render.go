@@ -1,0 +1,203 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// pageData is what every page template receives.
+type pageData struct {
+	Title  string
+	User   *db.User
+	CSRF   string
+	Path   string
+	Nav    []navItem
+	Flash  string
+	Error  string
+	Fields map[string]string // field errors of a failed form
+	Form   map[string]string // the values a failed form is shown again with
+	Data   any
+}
+
+type navItem struct {
+	Href, Label string
+	Active      bool
+}
+
+// navFor lists the sections a role works in; routes enforce the same rules server-side.
+func navFor(role db.Role) []navItem {
+	items := []navItem{{"/", "首页", false}}
+	switch role {
+	case db.RoleAdmin:
+		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false},
+			navItem{"/admin/leaders", "包保领导", false}, navItem{"/admin/departments", "责任单位", false},
+			navItem{"/admin/users", "用户", false})
+	case db.RoleOffice:
+		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false})
+	case db.RoleLeader:
+		items = append(items, navItem{"/enterprises", "我的包保企业", false})
+	case db.RoleAuditor:
+		items = append(items, navItem{"/oversight", "纪检监督", false}, navItem{"/enterprises", "企业", false})
+	case db.RoleEnterprise, db.RoleDepartment:
+	}
+	return items
+}
+
+// csrfToken returns the visitor's CSRF token, setting the cookie on first visit.
+func csrfToken(c *fiber.Ctx) string {
+	if tok := c.Cookies(csrfCookie); len(tok) == 64 {
+		return tok
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	tok := hex.EncodeToString(b)
+	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: tok, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https", Expires: time.Now().Add(30 * 24 * time.Hour)})
+	// Make the new token visible to the check on this same request.
+	c.Request().Header.SetCookie(csrfCookie, tok)
+	return tok
+}
+
+const flashCookie = "qq_flash"
+
+// flash leaves a one-line message for the next page the visitor sees.
+func flash(c *fiber.Ctx, msg string) {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(time.Minute)})
+}
+
+func takeFlash(c *fiber.Ctx) string {
+	v := c.Cookies(flashCookie)
+	if v == "" {
+		return ""
+	}
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1})
+	msg, _ := url.QueryUnescape(v)
+	return msg
+}
+
+func (s *Server) page(c *fiber.Ctx, title string, data any) *pageData {
+	p := &pageData{Title: title, User: userOf(c), CSRF: csrfToken(c), Path: c.Path(), Data: data, Flash: takeFlash(c)}
+	if p.User != nil {
+		p.Nav = navFor(p.User.Role)
+		for i := range p.Nav {
+			h := p.Nav[i].Href
+			p.Nav[i].Active = h == p.Path || h != "/" && strings.HasPrefix(p.Path, h)
+		}
+	}
+	return p
+}
+
+// render writes a page; data may be a *pageData already filled in, or the page's own data.
+func (s *Server) render(c *fiber.Ctx, name, title string, data any) error {
+	p, ok := data.(*pageData)
+	if !ok {
+		p = s.page(c, title, data)
+	}
+	var buf bytes.Buffer
+	if err := s.pages.Render(&buf, name, p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// formFailed shows the form page again with the error, its field messages and the
+// values the user typed, so nothing typed is lost.
+func (s *Server) formFailed(c *fiber.Ctx, name, title string, data any, err error) error {
+	e, ok := db.AsError(err)
+	if !ok || e.Code == db.EINTERNAL {
+		return err
+	}
+	p := s.page(c, title, data)
+	p.Error = e.Message
+	p.Fields = map[string]string{}
+	for _, f := range e.Fields {
+		p.Fields[f.Field] = f.Message
+	}
+	p.Form = map[string]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if key := string(k); key != csrfField && !strings.Contains(key, "password") {
+			p.Form[key] = string(v)
+		}
+	})
+	c.Status(statusOf[e.Code])
+	return s.render(c, name, title, p)
+}
+
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"datetime": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				if v.IsZero() {
+					return ""
+				}
+				return v.In(db.Zone).Format("2006-01-02 15:04")
+			case *time.Time:
+				if v == nil {
+					return ""
+				}
+				return v.In(db.Zone).Format("2006-01-02 15:04")
+			}
+			return ""
+		},
+		"roleLabel": func(r db.Role) string { return r.Label() },
+		"roles":     func() []db.Role { return db.Roles },
+		"deref": func(p any) any {
+			switch v := p.(type) {
+			case *int64:
+				if v == nil {
+					return ""
+				}
+				return *v
+			case *string:
+				if v == nil {
+					return ""
+				}
+				return *v
+			}
+			return p
+		},
+		// val returns the value typed into a failed form, or the fallback.
+		"val": func(p *pageData, key string, fallback any) any {
+			if p != nil && p.Form != nil {
+				if v, ok := p.Form[key]; ok {
+					return v
+				}
+			}
+			return fallback
+		},
+		"query": func(base string, kv ...any) string {
+			u := url.Values{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				if v := fmt.Sprint(kv[i+1]); v != "" && v != "0" {
+					u.Set(fmt.Sprint(kv[i]), v)
+				}
+			}
+			if len(u) == 0 {
+				return base
+			}
+			return base + "?" + u.Encode()
+		},
+		"eq64": func(a *int64, b int64) bool { return a != nil && *a == b },
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+	}
+}

@@ -1,0 +1,84 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// route is one API endpoint with the roles it admits. Public routes need no account; a
+// signed-in route with no roles admits every role.
+type route struct {
+	Method  string
+	Path    string
+	Roles   []db.Role
+	Public  bool
+	Summary string
+	Handler fiber.Handler
+}
+
+var (
+	anyRole   []db.Role
+	adminOnly = []db.Role{db.RoleAdmin}
+	oversight = []db.Role{db.RoleAdmin, db.RoleAuditor}
+	staff     = []db.Role{db.RoleAdmin, db.RoleOffice, db.RoleDepartment, db.RoleLeader, db.RoleAuditor}
+)
+
+// apiRoutes is the whole API under /api/v1, in one table.
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{"POST", "/auth/login", nil, true, "登录，返回令牌", s.apiLogin},
+		{"POST", "/auth/logout", anyRole, false, "退出登录，吊销令牌", s.apiLogout},
+		{"GET", "/me", anyRole, false, "当前用户", s.apiMe},
+		{"POST", "/me/password", anyRole, false, "修改本人密码（吊销全部令牌）", s.apiChangePassword},
+
+		{"GET", "/users", oversight, false, "用户列表", s.apiListUsers},
+		{"POST", "/users", adminOnly, false, "新建用户", s.apiCreateUser},
+		{"GET", "/users/:id", anyRole, false, "查看用户（本人或管理员）", s.apiGetUser},
+		{"PATCH", "/users/:id", adminOnly, false, "修改用户、停用、重置密码", s.apiUpdateUser},
+
+		{"GET", "/departments", anyRole, false, "责任单位列表", s.apiListDepartments},
+		{"POST", "/departments", adminOnly, false, "新建责任单位", s.apiCreateDepartment},
+		{"GET", "/departments/:id", anyRole, false, "查看责任单位", s.apiGetDepartment},
+		{"PATCH", "/departments/:id", adminOnly, false, "修改责任单位", s.apiUpdateDepartment},
+
+		{"GET", "/leaders", staff, false, "包保领导列表", s.apiListLeaders},
+		{"POST", "/leaders", adminOnly, false, "新建包保领导", s.apiCreateLeader},
+		{"GET", "/leaders/:id", anyRole, false, "查看包保领导", s.apiGetLeader},
+		{"PATCH", "/leaders/:id", adminOnly, false, "修改包保领导", s.apiUpdateLeader},
+
+		{"GET", "/enterprises", anyRole, false, "企业列表（按角色范围）", s.apiListEnterprises},
+		{"POST", "/enterprises", adminOnly, false, "新建企业", s.apiCreateEnterprise},
+		{"GET", "/enterprises/:id", anyRole, false, "企业档案（一企一档）", s.apiGetEnterprise},
+		{"PATCH", "/enterprises/:id", adminOnly, false, "修改企业", s.apiUpdateEnterprise},
+
+		{"GET", "/liaisons", anyRole, false, "包保关系列表（含历史）", s.apiListLiaisons},
+		{"POST", "/liaisons", adminOnly, false, "新建或调整包保关系", s.apiCreateLiaison},
+		{"GET", "/liaisons/:id", anyRole, false, "查看包保关系", s.apiGetLiaison},
+		{"PATCH", "/liaisons/:id", adminOnly, false, "结束包保关系或修改备注", s.apiUpdateLiaison},
+
+		{"GET", "/audit/events", oversight, false, "审计事件", s.apiAuditEvents},
+		{"GET", "/audit/verify", oversight, false, "校验审计链", s.apiAuditVerify},
+		{"GET", "/openapi.json", nil, true, "本 API 的 OpenAPI 描述", s.apiOpenAPI},
+	}
+}
+
+func (s *Server) mount() {
+	s.app.Get("/healthz", s.healthz)
+	s.app.Get("/metrics", s.serveMetrics)
+	s.app.Get("/static/*", serveStatic)
+
+	api := s.app.Group("/api/v1", s.authenticate)
+	s.routes = s.apiRoutes()
+	for _, r := range s.routes {
+		if r.Public {
+			api.Add(r.Method, r.Path, r.Handler)
+		} else {
+			api.Add(r.Method, r.Path, s.allow(r.Roles...), r.Handler)
+		}
+	}
+	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+
+	s.mountPages()
+	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}

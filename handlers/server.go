@@ -1,0 +1,95 @@
+// Package handlers serves qinqing's JSON API and web UI over Fiber.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"qinqing/db"
+	"qinqing/ui"
+)
+
+// Options configures a Server.
+type Options struct {
+	DB      *db.DB
+	Secret  []byte
+	Logger  *slog.Logger
+	Version string
+	// TokenTTL is how long a sign-in lasts; 12 hours when zero.
+	TokenTTL time.Duration
+	// Now is the clock for tokens and throttling; time.Now when nil.
+	Now func() time.Time
+}
+
+// Server is the HTTP face of qinqing.
+type Server struct {
+	db       *db.DB
+	secret   []byte
+	log      *slog.Logger
+	version  string
+	ttl      time.Duration
+	now      func() time.Time
+	app      *fiber.App
+	pages    *ui.Pages
+	throttle *throttle
+	metrics  *metrics
+	routes   []route
+}
+
+// New builds the server and its route table.
+func New(o Options) (*Server, error) {
+	if len(o.Secret) < 16 {
+		return nil, errors.New("handlers: secret must be at least 16 bytes")
+	}
+	s := &Server{db: o.DB, secret: o.Secret, log: o.Logger, version: o.Version, ttl: o.TokenTTL, now: o.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.ttl == 0 {
+		s.ttl = 12 * time.Hour
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	pages, err := ui.Load(templateFuncs())
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	s.throttle = newThrottle(s.now)
+	s.metrics = newMetrics()
+	s.app = fiber.New(fiber.Config{
+		Immutable:             true,
+		BodyLimit:             maxUploadBody,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          120 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		AppName:               "qinqing",
+	})
+	s.app.Use(s.requestID, recover.New(), s.securityHeaders, s.accessLog)
+	s.mount()
+	return s, nil
+}
+
+// maxUploadBody bounds any request body; JSON bodies have a smaller limit of their own.
+const maxUploadBody = 12 << 20
+
+// App exposes the Fiber app, for tests that call it without a socket.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for requests in flight until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }

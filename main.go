@@ -1,0 +1,202 @@
+// Command qinqing serves the 亲清 business-environment platform: the liaison ledger,
+// enterprise appeals and their oversight.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"qinqing/db"
+	"qinqing/handlers"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "qinqing:", err)
+		os.Exit(1)
+	}
+}
+
+func env(key, fallback string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+const usage = `qinqing — 亲清 营商环境服务与监督平台
+
+usage:
+  qinqing [serve] [--addr ADDR] [--db FILE] [--demo] [--demo-password P]
+  qinqing migrate [--db FILE]
+  qinqing backup [--db FILE] FILE
+  qinqing audit verify [--db FILE]
+  qinqing user add [--db FILE] --username U --password P --role ROLE [--name N]
+                   [--department-id N | --leader-id N | --enterprise-id N]
+  qinqing demo [--db FILE] [--demo-password P]
+  qinqing version
+
+environment: QINQING_ADDR, QINQING_DB, QINQING_SECRET mirror the flags.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, args, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(args, stdout)
+	case "backup":
+		return cmdBackup(ctx, args, stdout)
+	case "audit":
+		return cmdAudit(ctx, args, stdout)
+	case "user":
+		return cmdUser(ctx, args, stdout)
+	case "demo":
+		return cmdDemo(ctx, args, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "qinqing", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+func newFlags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	path := fs.String("db", env("QINQING_DB", "qinqing.db"), "SQLite database file")
+	return fs, path
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := newFlags("serve")
+	m := &Main{Stdout: stdout, Logger: slog.New(slog.NewJSONHandler(stderr, nil))}
+	fs.StringVar(&m.Addr, "addr", env("QINQING_ADDR", "127.0.0.1:8080"), "address to listen on")
+	fs.BoolVar(&m.Demo, "demo", false, "build the demo city in an empty database")
+	fs.StringVar(&m.DemoPassword, "demo-password", db.DemoPassword, "password of the demo accounts")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m.DBPath = *path
+	m.Secret = os.Getenv("QINQING_SECRET")
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	m.Logger.Info("shutting down")
+	return m.Close()
+}
+
+// Main is a running server; end-to-end tests start one on a temp dir and port 0.
+type Main struct {
+	Addr, DBPath, Secret string
+	Demo                 bool
+	DemoPassword         string
+	Stdout               io.Writer
+	Logger               *slog.Logger
+
+	DB       *db.DB
+	Server   *handlers.Server
+	Listener net.Listener
+	served   chan error
+}
+
+// Run opens the database, builds the demo city if asked, and starts serving.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	if m.Stdout == nil {
+		m.Stdout = io.Discard
+	}
+	d, err := db.Open(m.DBPath)
+	if err != nil {
+		return err
+	}
+	m.DB = d
+	if m.Demo {
+		if err := m.buildDemo(ctx); err != nil {
+			d.Close()
+			return err
+		}
+	}
+	secret := []byte(m.Secret)
+	if len(secret) == 0 {
+		if secret, err = d.Secret(ctx); err != nil {
+			d.Close()
+			return err
+		}
+	}
+	m.Server, err = handlers.New(handlers.Options{DB: d, Secret: secret, Logger: m.Logger, Version: version})
+	if err != nil {
+		d.Close()
+		return err
+	}
+	m.Listener, err = net.Listen("tcp", m.Addr)
+	if err != nil {
+		d.Close()
+		return fmt.Errorf("listen %s: %w", m.Addr, err)
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.Server.Serve(m.Listener) }()
+	fmt.Fprintf(m.Stdout, "qinqing %s listening on http://%s (database %s)\n", version, m.Listener.Addr(), m.DBPath)
+	m.Logger.Info("listening", slog.String("addr", m.Listener.Addr().String()), slog.String("db", m.DBPath))
+	return nil
+}
+
+func (m *Main) buildDemo(ctx context.Context) error {
+	start := time.Now()
+	accounts, err := m.DB.BuildDemo(ctx, m.DemoPassword)
+	switch {
+	case db.ErrorCode(err) == db.ECONFLICT:
+		fmt.Fprintln(m.Stdout, "数据库已有数据，沿用现有数据（未重新生成演示城市）。")
+	case err != nil:
+		return err
+	default:
+		fmt.Fprintf(m.Stdout, "已生成演示城市（%.1f 秒）。\n", time.Since(start).Seconds())
+		_ = accounts
+	}
+	fmt.Fprintf(m.Stdout, "演示账号（密码 %s）：\n", m.DemoPassword)
+	for _, r := range db.Roles {
+		fmt.Fprintf(m.Stdout, "  %-10s %s\n", r, r.Label())
+	}
+	return nil
+}
+
+// Close stops serving, waiting up to 10 seconds for requests in flight, and closes the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.Server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.Server.Shutdown(ctx))
+		cancel()
+		if m.served != nil {
+			if err := <-m.served; err != nil && !errors.Is(err, net.ErrClosed) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
