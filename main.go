@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -118,6 +119,8 @@ type Main struct {
 	Server   *handlers.Server
 	Listener net.Listener
 	served   chan error
+	stop     chan struct{}
+	jobs     sync.WaitGroup
 }
 
 // Run opens the database, builds the demo city if asked, and starts serving.
@@ -158,6 +161,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.Server.Serve(m.Listener) }()
+	m.stop = make(chan struct{})
+	m.jobs.Add(1)
+	go m.escalate()
 	fmt.Fprintf(m.Stdout, "qinqing %s listening on http://%s (database %s)\n", version, m.Listener.Addr(), m.DBPath)
 	m.Logger.Info("listening", slog.String("addr", m.Listener.Addr().String()), slog.String("db", m.DBPath))
 	return nil
@@ -182,9 +188,38 @@ func (m *Main) buildDemo(ctx context.Context) error {
 	return nil
 }
 
+// escalateEvery is how often overdue appeals are looked for.
+const escalateEvery = time.Minute
+
+// escalate takes the automatic escalation steps now and then every minute; the steps
+// taken are kept on the appeals, so a restart neither repeats nor skips one.
+func (m *Main) escalate() {
+	defer m.jobs.Done()
+	t := time.NewTicker(escalateEvery)
+	defer t.Stop()
+	for {
+		n, err := m.DB.EscalateOverdue(context.Background())
+		if err != nil {
+			m.Logger.Error("escalation", slog.String("error", err.Error()))
+		} else if n > 0 {
+			m.Logger.Info("escalation", slog.Int("steps", n))
+		}
+		select {
+		case <-t.C:
+		case <-m.stop:
+			return
+		}
+	}
+}
+
 // Close stops serving, waiting up to 10 seconds for requests in flight, and closes the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.stop != nil {
+		close(m.stop)
+		m.jobs.Wait()
+		m.stop = nil
+	}
 	if m.Server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.Server.Shutdown(ctx))

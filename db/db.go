@@ -57,6 +57,8 @@ type Tx struct {
 	tx       *sql.Tx
 	Now      time.Time
 	onCommit []func()
+	// lastEvent is the id of the appeal event this request wrote last.
+	lastEvent int64
 }
 
 type writeReq struct {

@@ -165,6 +165,8 @@ func enterpriseScope(w *where, a Actor, col string) {
 		w.add(col+" IN (SELECT enterprise_id FROM liaisons WHERE leader_id = ? AND until IS NULL)", a.LeaderID)
 	case RoleEnterprise:
 		w.add(col+" = ?", a.EnterpriseID)
+	case RoleDepartment:
+		w.add(col+" IN ("+departmentEnterprises+")", a.DepartmentID)
 	default:
 		w.add("0")
 	}

@@ -21,6 +21,7 @@ var (
 	anyRole   []db.Role
 	adminOnly = []db.Role{db.RoleAdmin}
 	oversight = []db.Role{db.RoleAdmin, db.RoleAuditor}
+	filers    = []db.Role{db.RoleEnterprise, db.RoleOffice, db.RoleLeader, db.RoleAuditor}
 	staff     = []db.Role{db.RoleAdmin, db.RoleOffice, db.RoleDepartment, db.RoleLeader, db.RoleAuditor}
 )
 
@@ -56,6 +57,17 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/liaisons", adminOnly, false, "新建或调整包保关系", s.apiCreateLiaison},
 		{"GET", "/liaisons/:id", anyRole, false, "查看包保关系", s.apiGetLiaison},
 		{"PATCH", "/liaisons/:id", adminOnly, false, "结束包保关系或修改备注", s.apiUpdateLiaison},
+
+		{"GET", "/appeals", anyRole, false, "诉求列表（筛选、全文搜索）", s.apiListAppeals},
+		{"POST", "/appeals", filers, false, "提交或登记诉求", s.apiCreateAppeal},
+		{"GET", "/appeals/:id", anyRole, false, "查看诉求及当前可做的操作", s.apiGetAppeal},
+		{"POST", "/appeals/:id/actions", anyRole, false, "对诉求执行操作（受理、交办、报告、评价……）", s.apiAppealAction},
+		{"GET", "/appeals/:id/events", anyRole, false, "诉求办理时间线", s.apiAppealEvents},
+		{"POST", "/appeals/:id/attachments", anyRole, false, "上传附件（multipart，字段 file）", s.apiAttach},
+		{"GET", "/attachments/:id", anyRole, false, "下载附件", s.apiDownload},
+		{"GET", "/categories", anyRole, false, "问题类别", s.apiCategories},
+		{"GET", "/settings/deadlines", anyRole, false, "各办理等级的时限", s.apiDeadlines},
+		{"PUT", "/settings/deadlines", adminOnly, false, "修改办理等级时限", s.apiSetDeadline},
 
 		{"GET", "/audit/events", oversight, false, "审计事件", s.apiAuditEvents},
 		{"GET", "/audit/verify", oversight, false, "校验审计链", s.apiAuditVerify},

@@ -1,0 +1,210 @@
+package db
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// act loads, checks and changes one appeal inside the caller's transaction.
+func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
+	tr, _ := TransitionOf(in.Action)
+	ap, err := findAppeal(t, a, id)
+	if err != nil {
+		return nil, err
+	}
+	switch Check(ap.Stage, a.Role, in.Action) {
+	case EFORBIDDEN:
+		return nil, Errorf(EFORBIDDEN, "您的角色不能对诉求进行“%s”操作。", tr.Label)
+	case ECONFLICT:
+		return nil, &Error{Code: ECONFLICT, Message: fmt.Sprintf("诉求处于“%s”环节，不能%s。", ap.Stage.Label(), tr.Label),
+			Allowed: actionNames(allowedActions(ap, a, t.Now))}
+	}
+	if in.Version != ap.Version {
+		return nil, &Error{Code: ECONFLICT, Message: "诉求已被他人更新，请刷新后重试。",
+			Fields: []FieldError{{"version", fmt.Sprintf("当前版本为 %d", ap.Version)}}, Allowed: actionNames(allowedActions(ap, a, t.Now))}
+	}
+	if why := precondition(ap, a, in.Action, t.Now); why != "" {
+		return nil, &Error{Code: ECONFLICT, Message: why + "。", Allowed: actionNames(allowedActions(ap, a, t.Now))}
+	}
+	supDue, err := validateInput(tr, &in, t.Now)
+	if err != nil {
+		return nil, err
+	}
+	before := ap.Stage
+	data := map[string]any{}
+	set := map[string]any{}
+	hadDepartment := ap.AssignedAt != nil
+	now := t.Now.Unix()
+	switch in.Action {
+	case ActAccept:
+		set["accepted_at"] = now
+	case ActMerge:
+		if *in.TargetID == ap.ID {
+			return nil, fieldError("target_id", "不能合并到自身")
+		}
+		target, err := findAppeal(t, a, *in.TargetID)
+		if err != nil || target.CloseReason == "merged" {
+			return nil, fieldError("target_id", "原诉求不存在或本身已被合并")
+		}
+		set["merged_into"], set["closed_at"], set["close_reason"] = target.ID, now, "merged"
+		data["target_number"] = target.Number
+	case ActReject, ActDismiss:
+		set["reported_at"] = now
+		if in.Action == ActReject {
+			set["accepted_at"] = coalesceTime(ap.AcceptedAt, now)
+		}
+	case ActAssign:
+		if err := t.checkAssignee(ap, *in.DepartmentID); err != nil {
+			return nil, err
+		}
+		set["department_id"] = *in.DepartmentID
+		if ap.AssignedAt == nil {
+			set["assigned_at"] = now
+		}
+		if in.Tier != "" && in.Tier != ap.Tier {
+			// The clock still runs from filing: a new tier only re-derives the deadlines.
+			d, err := t.deadlines(in.Tier)
+			if err != nil {
+				return nil, err
+			}
+			set["tier"], set["response_due_at"], set["due_at"] = string(in.Tier), ap.CreatedAt.Add(d.response).Unix(), ap.CreatedAt.Add(d.resolution).Unix()
+		}
+		if _, err := t.Exec("INSERT OR IGNORE INTO appeal_departments (appeal_id, department_id) VALUES (?, ?)", ap.ID, *in.DepartmentID); err != nil {
+			return nil, fmt.Errorf("db: assign: %w", err)
+		}
+		data["department_id"], data["tier"] = *in.DepartmentID, in.Tier
+	case ActReport:
+		set["reported_at"] = now
+		set["ext_requested_days"], set["ext_requested_note"] = nil, nil
+	case ActReturn:
+		set["return_count"] = ap.ReturnCount + 1
+		set["ext_requested_days"], set["ext_requested_note"] = nil, nil
+		data["basis"] = in.Basis
+	case ActClose:
+		set["closed_at"] = now
+		if ap.Rating != nil && ap.FeedbackAt != nil && !ap.Rating.RatedAt.Before(*ap.FeedbackAt) {
+			set["close_reason"] = "resolved"
+		} else {
+			set["close_reason"] = "unrated"
+		}
+	case ActRate:
+		set["rated_at"], set["resolved"], set["satisfaction"], set["rating_comment"] = now, *in.Resolved, in.Satisfaction, in.Note
+		if in.Satisfaction == "unsatisfied" {
+			set["reopen_count"] = ap.ReopenCount + 1
+		}
+		data["resolved"], data["satisfaction"] = *in.Resolved, in.Satisfaction
+	case ActReopen:
+		set["reopen_count"], set["closed_at"], set["close_reason"] = ap.ReopenCount+1, nil, nil
+	case ActAudit:
+		data["verdict"] = in.Verdict
+		if in.Verdict == "fail" {
+			set["reopen_count"], set["closed_at"], set["close_reason"] = ap.ReopenCount+1, nil, nil
+		}
+	case ActEscalate:
+		set["tier"] = string(TierEscalated)
+	case ActRequestExtension:
+		set["ext_requested_days"], set["ext_requested_note"] = in.Days, in.Note
+		data["days"] = in.Days
+	case ActApproveExtension:
+		base := ap.EffectiveDue()
+		ext := base.Add(time.Duration(ap.Extension.Days) * 24 * time.Hour)
+		set["extended_due_at"], set["ext_requested_days"], set["ext_requested_note"] = ext.Unix(), nil, nil
+		data["days"], data["extended_due_at"] = ap.Extension.Days, ext.In(Zone).Format(time.RFC3339)
+	case ActDenyExtension:
+		set["ext_requested_days"], set["ext_requested_note"] = nil, nil
+		data["days"] = ap.Extension.Days
+	case ActSupervise:
+		set["supervision_due_at"] = supDue.Unix()
+		data["due_at"] = supDue.In(Zone).Format(time.RFC3339)
+	}
+	after := nextStage(tr, before, in, hadDepartment)
+	if after == StageClosed && before != StageClosed && set["closed_at"] == nil {
+		set["closed_at"] = now
+	}
+	return t.saveAction(a, ap, in.Action, before, after, in.Note, data, set)
+}
+
+func coalesceTime(p *time.Time, now int64) any {
+	if p != nil {
+		return p.Unix()
+	}
+	return now
+}
+
+func fieldError(field, msg string) error {
+	return &Error{Code: EINVALID, Message: msg + "。", Fields: []FieldError{{field, msg}}}
+}
+
+func actionNames(list []Action) []string {
+	out := make([]string, len(list))
+	for i, a := range list {
+		out[i] = string(a)
+	}
+	return out
+}
+
+// checkAssignee refuses a department that does not exist, or that a report is about:
+// the body complained of never handles the complaint.
+func (t *Tx) checkAssignee(ap *Appeal, dept int64) error {
+	ok, err := exists(t, "departments", dept)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fieldError("department_id", "责任单位不存在")
+	}
+	if ap.AboutDepartmentID != nil && *ap.AboutDepartmentID == dept {
+		return fieldError("department_id", "举报涉及该单位，不能交由其办理")
+	}
+	return nil
+}
+
+// saveAction writes the changed columns, the timeline event and the audit row.
+func (t *Tx) saveAction(a Actor, ap *Appeal, act Action, before, after Stage, note string, data, set map[string]any) (*Appeal, error) {
+	set["stage"] = string(after)
+	set["version"] = ap.Version + 1
+	set["updated_at"] = t.Now.Unix()
+	cols := ""
+	args := []any{}
+	for k, v := range set {
+		if cols != "" {
+			cols += ", "
+		}
+		cols += k + " = ?"
+		args = append(args, v)
+	}
+	args = append(args, ap.ID, ap.Version)
+	res, err := t.Exec("UPDATE appeals SET "+cols+" WHERE id = ? AND version = ?", args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: act on appeal %d: %w", ap.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, Errorf(ECONFLICT, "诉求已被他人更新，请刷新后重试。")
+	}
+	if err := t.appealEvent(a, ap.ID, act, before, after, note, data); err != nil {
+		return nil, err
+	}
+	return findAppeal(t, SystemActor, ap.ID)
+}
+
+// appealEvent records one step of an appeal on its timeline and in the audit chain.
+func (t *Tx) appealEvent(a Actor, appealID int64, act Action, before, after Stage, note string, data map[string]any) error {
+	body, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	var actorID any
+	if a.UserID != 0 {
+		actorID = a.UserID
+	}
+	res, err := t.Exec(`INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, actor_role, action, stage_before,
+		stage_after, note, data) VALUES (?,?,?,?,?,?,?,?,?,?)`, appealID, t.Now.Unix(), actorID, a.Name, string(a.Role),
+		string(act), string(before), string(after), note, string(body))
+	if err != nil {
+		return fmt.Errorf("db: appeal event: %w", err)
+	}
+	t.lastEvent, _ = res.LastInsertId()
+	return t.Audit(a, "appeal."+string(act), "appeal", appealID, map[string]any{
+		"stage_before": before, "stage_after": after, "note": note, "data": data})
+}

@@ -1,0 +1,192 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// AppealInput is a new appeal (contract §7).
+type AppealInput struct {
+	Title        string `json:"title"`
+	Content      string `json:"content"`
+	Category     string `json:"category"`
+	EnterpriseID *int64 `json:"enterprise_id"`
+	Source       Source `json:"source"`
+	Tier         Tier   `json:"tier"`
+	Confidential bool   `json:"confidential"`
+	ContactName  string `json:"contact_name"`
+	ContactPhone string `json:"contact_phone"`
+
+	// Set by the server, not the caller.
+	VisitID           *int64 `json:"-"`
+	LeaderID          *int64 `json:"-"`
+	AboutDepartmentID *int64 `json:"-"`
+}
+
+// sourcesFor is which sources each role may file under; the first is the default.
+var sourcesFor = map[Role][]Source{
+	RoleEnterprise: {SourcePortal},
+	RoleOffice:     {SourceHotline, SourceSteward, SourceInspection, SourcePortal},
+	RoleLeader:     {SourceVisit},
+	RoleAuditor:    {SourceInspection, SourceReport},
+	RoleSystem:     Sources,
+	RolePublic:     {SourceReport},
+}
+
+func (in *AppealInput) validate(q queryer, a Actor) error {
+	in.Title, in.Content = strings.TrimSpace(in.Title), strings.TrimSpace(in.Content)
+	in.Category, in.ContactName, in.ContactPhone = strings.TrimSpace(in.Category), strings.TrimSpace(in.ContactName), strings.TrimSpace(in.ContactPhone)
+	var v Violations
+	allowed := sourcesFor[a.Role]
+	if in.Source == "" && len(allowed) > 0 {
+		in.Source = allowed[0]
+	}
+	switch {
+	case !contains(Sources, in.Source):
+		v.Add("source", "来源须为 portal、visit、hotline、steward、report、inspection 之一")
+	case !contains(allowed, in.Source):
+		v.Add("source", "您的角色不能登记来源为“%s”的诉求", in.Source.Label())
+	}
+	if in.Tier == "" {
+		in.Tier = TierFast
+	} else if !contains(Tiers, in.Tier) {
+		v.Add("tier", "办理等级须为 immediate、fast 或 escalated")
+	} else if a.Role == RoleEnterprise || a.Role == RolePublic {
+		in.Tier = TierFast
+	}
+	if n := utf8.RuneCountInString(in.Title); n < 4 || n > 100 {
+		v.Add("title", "标题须为 4 到 100 个字符")
+	}
+	if n := utf8.RuneCountInString(in.Content); n < 10 || n > 5000 {
+		v.Add("content", "内容须为 10 到 5000 个字符，请把情况说清楚")
+	}
+	if utf8.RuneCountInString(in.ContactName) > 30 {
+		v.Add("contact_name", "联系人最多 30 个字符")
+	}
+	if in.ContactPhone != "" && !phonePattern.MatchString(in.ContactPhone) {
+		v.Add("contact_phone", "电话号码格式不正确")
+	}
+	var n int
+	if err := q.QueryRow("SELECT COUNT(*) FROM categories WHERE name = ? AND active = 1", in.Category).Scan(&n); err != nil {
+		return fmt.Errorf("db: category: %w", err)
+	}
+	if n == 0 {
+		v.Add("category", "问题类别无效，请从列表中选择")
+	}
+	if a.Role == RoleEnterprise {
+		in.EnterpriseID = &a.EnterpriseID
+	}
+	if in.Source != SourceReport {
+		if in.EnterpriseID == nil {
+			v.Add("enterprise_id", "请选择诉求所涉企业")
+		} else if ok, err := exists(q, "enterprises", *in.EnterpriseID); err != nil {
+			return err
+		} else if !ok {
+			v.Add("enterprise_id", "企业不存在")
+		}
+	}
+	return v.Err()
+}
+
+// CreateAppeal files an appeal. The clock starts now and never stops.
+func (db *DB) CreateAppeal(ctx context.Context, a Actor, in AppealInput) (*Appeal, error) {
+	if _, ok := sourcesFor[a.Role]; !ok {
+		return nil, forbidden()
+	}
+	if err := in.validate(db.r(ctx), a); err != nil {
+		return nil, err
+	}
+	var out *Appeal
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		out, err = tx.fileAppeal(a, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.present(a, db.Now())
+	return out, nil
+}
+
+// fileAppeal writes a validated appeal with its number, deadlines and first event.
+func (t *Tx) fileAppeal(a Actor, in AppealInput) (*Appeal, error) {
+	d, err := t.deadlines(in.Tier)
+	if err != nil {
+		return nil, err
+	}
+	number, err := t.nextNumber()
+	if err != nil {
+		return nil, err
+	}
+	leader := in.LeaderID
+	if leader == nil && in.EnterpriseID != nil {
+		var id int64
+		err := t.QueryRow("SELECT leader_id FROM liaisons WHERE enterprise_id = ? AND until IS NULL", *in.EnterpriseID).Scan(&id)
+		if err == nil {
+			leader = &id
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("db: liaison leader: %w", err)
+		}
+	}
+	if leader == nil && a.Role == RoleLeader {
+		leader = &a.LeaderID
+	}
+	hidden := in.Confidential || in.Source == SourceReport
+	contactName, contactPhone := in.ContactName, in.ContactPhone
+	var createdBy any
+	if a.UserID != 0 {
+		createdBy = a.UserID
+	}
+	if hidden {
+		contactName, contactPhone, createdBy = "", "", nil
+	}
+	now := t.Now
+	res, err := t.Exec(`INSERT INTO appeals (number, title, content, category, source, tier, stage, enterprise_id,
+		leader_id, about_department_id, visit_id, confidential, contact_name, contact_phone, created_by, created_at,
+		response_due_at, due_at, updated_at) VALUES (?,?,?,?,?,?,'discovered',?,?,?,?,?,?,?,?,?,?,?,?)`,
+		number, in.Title, in.Content, in.Category, string(in.Source), string(in.Tier), in.EnterpriseID, leader,
+		in.AboutDepartmentID, in.VisitID, hidden, contactName, contactPhone, createdBy, now.Unix(),
+		now.Add(d.response).Unix(), now.Add(d.resolution).Unix(), now.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("db: file appeal: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	if hidden {
+		var uid any
+		if a.UserID != 0 && a.Role != RolePublic {
+			uid = a.UserID
+		}
+		if _, err := t.Exec("INSERT INTO appeal_identities (appeal_id, name, phone, user_id) VALUES (?,?,?,?)",
+			id, in.ContactName, in.ContactPhone, uid); err != nil {
+			return nil, fmt.Errorf("db: identity vault: %w", err)
+		}
+	}
+	filer := a
+	if hidden {
+		// The timeline and the audit chain must not name whoever filed it.
+		filer = Actor{Name: "（身份保护）", Role: a.Role}
+	}
+	data := map[string]any{"number": number, "source": in.Source, "tier": in.Tier, "category": in.Category}
+	if err := t.appealEvent(filer, id, "file", StageDiscovered, StageDiscovered, "", data); err != nil {
+		return nil, err
+	}
+	return findAppeal(t, SystemActor, id)
+}
+
+// nextNumber hands out SQ{year}-{000123}; the writer is single, so numbers never collide,
+// and a year's counter only grows, so they are never reused.
+func (t *Tx) nextNumber() (string, error) {
+	year := t.Now.In(Zone).Year()
+	var last int
+	err := t.QueryRow(`INSERT INTO appeal_numbers (year, last) VALUES (?, 1)
+		ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&last)
+	if err != nil {
+		return "", fmt.Errorf("db: appeal number: %w", err)
+	}
+	return fmt.Sprintf("SQ%d-%06d", year, last), nil
+}

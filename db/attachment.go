@@ -1,0 +1,210 @@
+package db
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxAttachmentSize bounds one uploaded file.
+const MaxAttachmentSize = 10 << 20
+
+// Attachment is an evidence file on an appeal.
+type Attachment struct {
+	ID          int64     `json:"id"`
+	AppealID    int64     `json:"appeal_id"`
+	EventID     *int64    `json:"event_id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	CreatedAt   time.Time `json:"created_at"`
+	storedName  string
+}
+
+// Upload is a file as received.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
+// sniff decides a file's type from its content, never from its name or the client's word.
+func sniff(data []byte) (contentType, ext string, ok bool) {
+	switch {
+	case bytes.HasPrefix(data, []byte("%PDF-")):
+		return "application/pdf", ".pdf", true
+	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
+		return "image/jpeg", ".jpg", true
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png", ".png", true
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return "", "", false
+		}
+		for _, f := range zr.File {
+			switch f.Name {
+			case "word/document.xml":
+				return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx", true
+			case "xl/workbook.xml":
+				return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx", true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// FilesDir is where attachments are kept, beside the database file.
+func (db *DB) FilesDir() string { return db.Path + ".files" }
+
+type storedFile struct {
+	Attachment
+	path string
+}
+
+// storeUploads checks and writes files under server-made names before the transaction,
+// so that a failed transaction leaves only files that removeStored deletes.
+func (db *DB) storeUploads(ups []Upload) ([]storedFile, error) {
+	var out []storedFile
+	if err := os.MkdirAll(db.FilesDir(), 0o750); err != nil {
+		return nil, fmt.Errorf("db: files dir: %w", err)
+	}
+	for _, up := range ups {
+		name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(up.Name, `\`, "/")))
+		if name == "" || name == "." || name == "/" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > 120 {
+			name = "附件"
+		}
+		if len(up.Data) == 0 {
+			removeStored(out)
+			return nil, fieldError("file", "文件“"+name+"”是空的")
+		}
+		if len(up.Data) > MaxAttachmentSize {
+			removeStored(out)
+			return nil, &Error{Code: ETOOLARGE, Message: fmt.Sprintf("文件“%s”超过 %d MB。", name, MaxAttachmentSize>>20)}
+		}
+		ct, ext, ok := sniff(up.Data)
+		if !ok {
+			removeStored(out)
+			return nil, fieldError("file", "文件“"+name+"”的类型不支持，只能上传 PDF、JPG、PNG、DOCX、XLSX")
+		}
+		rnd := make([]byte, 16)
+		rand.Read(rnd)
+		stored := hex.EncodeToString(rnd) + ext
+		path := filepath.Join(db.FilesDir(), stored)
+		if err := os.WriteFile(path, up.Data, 0o640); err != nil {
+			removeStored(out)
+			return nil, fmt.Errorf("db: store file: %w", err)
+		}
+		sum := sha256.Sum256(up.Data)
+		out = append(out, storedFile{Attachment{Name: name, ContentType: ct, Size: int64(len(up.Data)),
+			SHA256: hex.EncodeToString(sum[:]), storedName: stored}, path})
+	}
+	return out, nil
+}
+
+func removeStored(files []storedFile) {
+	for _, f := range files {
+		os.Remove(f.path)
+	}
+}
+
+// ActWithFiles performs an action and attaches files to its timeline event, all in one
+// transaction. The attach action itself takes only files and an optional note.
+func (db *DB) ActWithFiles(ctx context.Context, a Actor, id int64, in ActionInput, ups []Upload) (*Appeal, error) {
+	if _, ok := TransitionOf(in.Action); !ok {
+		return nil, &Error{Code: EINVALID, Message: "未知的操作：" + string(in.Action), Fields: []FieldError{{"action", "未知的操作"}}}
+	}
+	if in.Action == ActAttach && len(ups) == 0 {
+		return nil, fieldError("file", "请选择要上传的文件")
+	}
+	files, err := db.storeUploads(ups)
+	if err != nil {
+		return nil, err
+	}
+	var out *Appeal
+	err = db.Update(ctx, func(tx *Tx) error {
+		ap, err := tx.act(a, id, in)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			_, err := tx.Exec(`INSERT INTO attachments (appeal_id, event_id, name, content_type, size, sha256, stored_name,
+				uploaded_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, id, tx.lastEvent, f.Name, f.ContentType, f.Size,
+				f.SHA256, f.storedName, nullID(a.UserID), tx.Now.Unix())
+			if err != nil {
+				return fmt.Errorf("db: attachment: %w", err)
+			}
+		}
+		out = ap
+		return nil
+	})
+	if err != nil {
+		removeStored(files)
+		return nil, err
+	}
+	out.present(a, db.Now())
+	return out, nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+const attachmentColumns = "id, appeal_id, event_id, name, content_type, size, sha256, created_at, stored_name"
+
+func scanAttachment(s scanner) (*Attachment, error) {
+	var at Attachment
+	var created int64
+	if err := s.Scan(&at.ID, &at.AppealID, &at.EventID, &at.Name, &at.ContentType, &at.Size, &at.SHA256, &created, &at.storedName); err != nil {
+		return nil, err
+	}
+	at.CreatedAt = time.Unix(created, 0).In(Zone)
+	return &at, nil
+}
+
+func listAttachments(q queryer, appealID int64) ([]Attachment, error) {
+	rows, err := q.Query("SELECT "+attachmentColumns+" FROM attachments WHERE appeal_id = ? ORDER BY id", appealID)
+	if err != nil {
+		return nil, fmt.Errorf("db: attachments: %w", err)
+	}
+	defer rows.Close()
+	var out []Attachment
+	for rows.Next() {
+		at, err := scanAttachment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *at)
+	}
+	return out, rows.Err()
+}
+
+// OpenAttachment returns an attachment of an appeal the actor may see, and its file path.
+func (db *DB) OpenAttachment(ctx context.Context, a Actor, id int64) (*Attachment, string, error) {
+	q := db.r(ctx)
+	at, err := scanAttachment(q.QueryRow("SELECT "+attachmentColumns+" FROM attachments WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", notFound("附件")
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("db: attachment %d: %w", id, err)
+	}
+	if _, err := findAppeal(q, a, at.AppealID); err != nil {
+		return nil, "", notFound("附件")
+	}
+	return at, filepath.Join(db.FilesDir(), at.storedName), nil
+}

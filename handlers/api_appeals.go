@@ -1,0 +1,200 @@
+package handlers
+
+import (
+	"io"
+	"mime/multipart"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+func appealFilter(c *fiber.Ctx) (db.AppealFilter, error) {
+	f := db.AppealFilter{Stage: db.Stage(c.Query("stage")), Tier: db.Tier(c.Query("tier")), Source: db.Source(c.Query("source")),
+		Category: c.Query("category"), From: c.Query("from"), To: c.Query("to"), Q: c.Query("q"), Sort: c.Query("sort")}
+	var err error
+	if f.Page, err = queryPage(c); err != nil {
+		return f, err
+	}
+	if f.Overdue, err = queryBool(c, "overdue"); err != nil {
+		return f, err
+	}
+	for _, x := range []struct {
+		name string
+		dst  *int64
+	}{{"department_id", &f.DepartmentID}, {"enterprise_id", &f.EnterpriseID}, {"leader_id", &f.LeaderID}} {
+		if *x.dst, err = queryID(c, x.name); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) apiListAppeals(c *fiber.Ctx) error {
+	f, err := appealFilter(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.ListAppeals(c.UserContext(), a, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiGetAppeal(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	ap, err := s.db.FindAppeal(c.UserContext(), a, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ap)
+}
+
+func (s *Server) apiCreateAppeal(c *fiber.Ctx) error {
+	var in db.AppealInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	ap, err := s.db.CreateAppeal(c.UserContext(), a, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(ap)
+}
+
+func (s *Server) apiAppealAction(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in db.ActionInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	ap, err := s.db.Act(c.UserContext(), a, id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ap)
+}
+
+func (s *Server) apiAppealEvents(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	events, err := s.db.AppealEvents(c.UserContext(), a, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": events})
+}
+
+// readUploads reads the multipart files of a form, bounded by the body limit.
+func readUploads(c *fiber.Ctx) ([]db.Upload, error) {
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+		return nil, nil
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return nil, badRequest("无法读取上传的表单。")
+	}
+	var ups []db.Upload
+	for _, fh := range form.File["file"] {
+		data, err := readPart(fh)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, db.Upload{Name: fh.Filename, Data: data})
+	}
+	return ups, nil
+}
+
+func readPart(fh *multipart.FileHeader) ([]byte, error) {
+	if fh.Size > db.MaxAttachmentSize {
+		return nil, db.Errorf(db.ETOOLARGE, "文件“%s”超过 %d MB。", fh.Filename, db.MaxAttachmentSize>>20)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, badRequest("无法读取上传的文件。")
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, db.MaxAttachmentSize+1))
+}
+
+func (s *Server) apiAttach(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ups, err := readUploads(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	ap, err := s.db.FindAppeal(c.UserContext(), a, id)
+	if err != nil {
+		return err
+	}
+	out, err := s.db.ActWithFiles(c.UserContext(), a, id, db.ActionInput{Action: db.ActAttach, Version: ap.Version, Note: c.FormValue("note")}, ups)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (s *Server) apiDownload(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	at, path, err := s.db.OpenAttachment(c.UserContext(), a, id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, at.ContentType)
+	// Always a download, with the name encoded (RFC 6266), so a file never renders as a page.
+	c.Set(fiber.HeaderContentDisposition, "attachment; filename=\"attachment\"; filename*=UTF-8''"+url.PathEscape(at.Name))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.SendFile(path)
+}
+
+func (s *Server) apiCategories(c *fiber.Ctx) error {
+	list, err := s.db.Categories(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list})
+}
+
+func (s *Server) apiDeadlines(c *fiber.Ctx) error {
+	list, err := s.db.TierDeadlines(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list})
+}
+
+func (s *Server) apiSetDeadline(c *fiber.Ctx) error {
+	var in db.TierDeadline
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	if err := s.db.SetTierDeadline(c.UserContext(), a, in); err != nil {
+		return err
+	}
+	return s.apiDeadlines(c)
+}

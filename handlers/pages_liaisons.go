@@ -1,0 +1,126 @@
+package handlers
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// liaisonFilterKeys are the query parameters the pairs page keeps across a form post.
+var liaisonFilterKeys = []string{"leader_id", "enterprise_id", "q", "active"}
+
+// liaisonsBack is the pairs page with the filters that a form carried in its action's
+// query string, so that the admin lands where they were.
+func liaisonsBack(back string) string {
+	in, _ := url.ParseQuery(back)
+	out := url.Values{}
+	for _, k := range liaisonFilterKeys {
+		if v := in.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	if len(out) == 0 {
+		return "/admin/liaisons"
+	}
+	return "/admin/liaisons?" + out.Encode()
+}
+
+func (s *Server) liaisonsData(c *fiber.Ctx) (fiber.Map, error) {
+	f, err := liaisonFilter(c)
+	if err != nil {
+		return nil, err
+	}
+	a, _ := actorOf(c)
+	ctx := c.UserContext()
+	list, err := s.db.ListLiaisons(ctx, a, f)
+	if err != nil {
+		return nil, err
+	}
+	leaders, err := s.db.ListLeaders(ctx, db.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	back := url.Values{}
+	for _, k := range liaisonFilterKeys {
+		if v := c.Query(k); v != "" {
+			back.Set(k, v)
+		}
+	}
+	data := fiber.Map{"List": list, "Filter": f, "Active": c.Query("active"), "Leaders": leaders.Items,
+		"Today": db.Today(s.db.Now()), "CanEdit": a.Is(db.RoleAdmin), "Back": back.Encode(), "EnterpriseRef": ""}
+	if f.EnterpriseID != 0 {
+		e, err := s.db.FindEnterprise(ctx, a, f.EnterpriseID)
+		if err != nil {
+			return nil, err
+		}
+		data["Enterprise"], data["EnterpriseRef"] = e, e.CreditCode
+	}
+	return data, nil
+}
+
+func (s *Server) liaisonsPage(c *fiber.Ctx) error {
+	data, err := s.liaisonsData(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "liaisons", "包保关系", data)
+}
+
+func (s *Server) liaisonCreate(c *fiber.Ctx) error {
+	a, _ := actorOf(c)
+	if !a.Is(db.RoleAdmin) {
+		return db.Errorf(db.EFORBIDDEN, "您的角色无权进行此操作。")
+	}
+	ctx := c.UserContext()
+	fail := func(err error) error {
+		return s.failForm(c, "liaisons", "包保关系", func() (fiber.Map, error) { return s.liaisonsData(c) }, err)
+	}
+	ent, err := s.resolveEnterprise(ctx, a, c.FormValue("enterprise"))
+	if err != nil {
+		return fail(err)
+	}
+	if ent == nil {
+		return fail(invalidField("enterprise_id", "请填写企业名称、统一社会信用代码或企业编号"))
+	}
+	in := db.LiaisonInput{EnterpriseID: *ent, Since: c.FormValue("since"), Note: c.FormValue("note")}
+	if id := formID(c, "leader_id"); id != nil {
+		in.LeaderID = *id
+	}
+	// Read the current pair first, only to tell the admin that it was ended.
+	yes := true
+	cur, err := s.db.ListLiaisons(ctx, a, db.LiaisonFilter{EnterpriseID: *ent, Active: &yes, Page: db.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	l, err := s.db.CreateLiaison(ctx, a, in)
+	if err != nil {
+		return fail(err)
+	}
+	msg := "已安排" + l.LeaderName + "包保“" + l.EnterpriseName + "”，自 " + l.Since + " 起。"
+	if len(cur.Items) > 0 {
+		msg += "原包保领导" + cur.Items[0].LeaderName + "的包保关系已于 " + l.Since + " 结束，历史记录保留。"
+	}
+	flash(c, msg)
+	return c.Redirect("/admin/liaisons?enterprise_id="+strconv.FormatInt(l.EnterpriseID, 10), fiber.StatusSeeOther)
+}
+
+func (s *Server) liaisonEnd(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	until := c.FormValue("until")
+	if until == "" {
+		until = db.Today(s.db.Now())
+	}
+	l, err := s.db.UpdateLiaison(c.UserContext(), a, id, db.LiaisonUpdate{Until: &until})
+	if err != nil {
+		return s.failForm(c, "liaisons", "包保关系", func() (fiber.Map, error) { return s.liaisonsData(c) }, err)
+	}
+	flash(c, "已结束"+l.LeaderName+"对“"+l.EnterpriseName+"”的包保关系（"+l.Since+" 至 "+until+"）。")
+	return c.Redirect(liaisonsBack(string(c.Request().URI().QueryString())), fiber.StatusSeeOther)
+}
