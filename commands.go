@@ -131,7 +131,11 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo city built in %s; accounts (password %s):\n", *path, *password)
+	n, err := d.BuildDemoAppeals(ctx, db.DemoAppeals)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo city built in %s with %d appeals; accounts (password %s):\n", *path, n, *password)
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-10s %s\n", a.Username, a.Name)
 	}

@@ -178,8 +178,11 @@ func (m *Main) buildDemo(ctx context.Context) error {
 	case err != nil:
 		return err
 	default:
-		fmt.Fprintf(m.Stdout, "已生成演示城市（%.1f 秒）。\n", time.Since(start).Seconds())
-		_ = accounts
+		n, err := m.DB.BuildDemoAppeals(ctx, db.DemoAppeals)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "已生成演示城市：%d 个账号、680 家企业、%d 件诉求（%.1f 秒）。\n", len(accounts), n, time.Since(start).Seconds())
 	}
 	fmt.Fprintf(m.Stdout, "演示账号（密码 %s）：\n", m.DemoPassword)
 	for _, r := range db.Roles {

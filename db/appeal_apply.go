@@ -3,6 +3,7 @@ package db
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -165,14 +166,20 @@ func (t *Tx) saveAction(a Actor, ap *Appeal, act Action, before, after Stage, no
 	set["stage"] = string(after)
 	set["version"] = ap.Version + 1
 	set["updated_at"] = t.Now.Unix()
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	// A fixed column order gives one statement text per shape, which the Tx caches.
+	sort.Strings(keys)
 	cols := ""
 	args := []any{}
-	for k, v := range set {
+	for _, k := range keys {
 		if cols != "" {
 			cols += ", "
 		}
 		cols += k + " = ?"
-		args = append(args, v)
+		args = append(args, set[k])
 	}
 	args = append(args, ap.ID, ap.Version)
 	res, err := t.Exec("UPDATE appeals SET "+cols+" WHERE id = ? AND version = ?", args...)

@@ -55,6 +55,7 @@ type DB struct {
 // so everything it writes carries one time.
 type Tx struct {
 	tx       *sql.Tx
+	stmts    map[string]*sql.Stmt
 	Now      time.Time
 	onCommit []func()
 	// lastEvent is the id of the appeal event this request wrote last.
@@ -73,6 +74,8 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_synchronous", "FULL")
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "on")
+	// 64 MiB of page cache per connection keeps a large transaction out of the WAL until commit.
+	q.Set("_cache_size", "-65536")
 	if readOnly {
 		q.Set("_query_only", "true")
 	} else {
@@ -190,12 +193,19 @@ func (db *DB) runBatch(batch []*writeReq) {
 		}
 		return
 	}
+	// Statements are prepared once per transaction and shared by its requests.
+	stmts := map[string]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		t := &Tx{tx: tx, Now: db.Now().Truncate(time.Second)}
+		t := &Tx{tx: tx, stmts: stmts, Now: db.Now().Truncate(time.Second)}
 		results[i] = runSavepoint(t, r.fn)
 		if results[i] == nil {
 			hooks = append(hooks, t.onCommit...)
@@ -243,14 +253,45 @@ func runSavepoint(t *Tx, fn func(*Tx) error) (err error) {
 // OnCommit registers f to run after the transaction carrying this request commits.
 func (t *Tx) OnCommit(f func()) { t.onCommit = append(t.onCommit, f) }
 
+func (t *Tx) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := t.tx.Prepare(query)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
 // Exec runs a statement in the transaction.
-func (t *Tx) Exec(query string, args ...any) (sql.Result, error) { return t.tx.Exec(query, args...) }
+func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.Exec(args...)
+}
 
 // Query runs a query in the transaction.
-func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) { return t.tx.Query(query, args...) }
+func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.Query(args...)
+}
 
 // QueryRow runs a one-row query in the transaction.
-func (t *Tx) QueryRow(query string, args ...any) *sql.Row { return t.tx.QueryRow(query, args...) }
+func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+	st, err := t.stmt(query)
+	if err != nil {
+		// Let the error surface from Scan, as database/sql does.
+		return t.tx.QueryRow(query, args...)
+	}
+	return st.QueryRow(args...)
+}
 
 // queryer is what reads need: the read pool or a write transaction, so that the same
 // finder serves both.

@@ -1,0 +1,220 @@
+package db
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// planDemoAppeal writes the life of one demo appeal as timed steps. A few lives stop
+// part-way, as some work in a real city does: those appeals end up overdue.
+func planDemoAppeal(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep {
+	steps := planDemoLife(r, c, i, now)
+	if len(steps) > 1 && r.Float64() < 0.05 {
+		steps = steps[:1+r.IntN(len(steps)-1)]
+	}
+	return steps
+}
+
+func planDemoLife(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep {
+	t0 := now.Add(-time.Duration(r.Float64() * 365 * 24 * float64(time.Hour)))
+	firm := pick(r, c.enterprises)
+	roll := r.Float64()
+	source := SourcePortal
+	switch {
+	case roll < 0.02:
+		source = SourceReport
+	case roll < 0.07:
+		source = SourceInspection
+	case roll < 0.17:
+		source = SourceSteward
+	case roll < 0.37:
+		source = SourceHotline
+	case roll < 0.62:
+		source = SourceVisit
+	}
+	topic := pick(r, demoTopics)
+	for source == SourceReport && !conductCategory(topic.Category) {
+		topic = pick(r, demoTopics)
+	}
+	tier := TierFast
+	if x := r.Float64(); x < 0.2 {
+		tier = TierImmediate
+	} else if x > 0.85 {
+		tier = TierEscalated
+	}
+	in := AppealInput{Title: topic.Title, Content: demoText(r, topic.Content, firm.name), Category: topic.Category,
+		Source: source, Tier: tier, EnterpriseID: &firm.id}
+	intake := c.office
+	var filer Actor
+	switch source {
+	case SourcePortal:
+		filer = Actor{Name: firm.name, Role: RoleEnterprise, EnterpriseID: firm.id}
+		in.ContactName, in.ContactPhone = "企业联系人", fmt.Sprintf("1390427%04d", r.IntN(10000))
+	case SourceVisit:
+		filer = c.leaders[firm.leader]
+	case SourceReport:
+		filer, intake = Actor{Name: "公众", Role: RolePublic}, c.auditor
+		in.EnterpriseID = nil
+		about := c.deptIDs[topic.Departments[0]]
+		in.AboutDepartmentID = &about
+		in.Content = demoText(r, topic.Content, "某企业")
+		if r.IntN(2) == 0 {
+			in.ContactName, in.ContactPhone = "举报人", fmt.Sprintf("1580427%04d", r.IntN(10000))
+		}
+	default:
+		filer = c.office
+	}
+	if source != SourceReport && r.IntN(20) == 0 {
+		in.Confidential = true
+	}
+	p := &demoPlan{r: r, c: c, i: i, at: t0, intake: intake, firm: firm}
+	p.add(0, filer, ActionInput{Action: "file"})
+	p.steps[0].file = in
+	d := defaultDeadlines[tier]
+	respond := hours(r.Float64() * d.response.Hours() * 0.9)
+	if r.IntN(8) == 0 {
+		respond = hours(d.response.Hours() * (1.1 + r.Float64()))
+	}
+	switch x := r.Float64(); {
+	case x < 0.02 && source != SourceReport:
+		// The original is found when the step runs: the enterprise's latest earlier appeal.
+		p.add(respond, intake, ActionInput{Action: ActMerge, Note: "与此前登记的诉求重复"})
+		return p.steps
+	case x < 0.05:
+		p.add(respond, intake, ActionInput{Action: ActReject, Note: pick(r, demoReplies.Reject)})
+		p.closeWithoutRating()
+		return p.steps
+	}
+	p.add(respond, intake, ActionInput{Action: ActAccept})
+	if r.Float64() < 0.03 {
+		p.add(hours(3+r.Float64()*20), intake, ActionInput{Action: ActDismiss, Note: pick(r, demoReplies.Dismiss)})
+		p.closeWithoutRating()
+		return p.steps
+	}
+	depts := topic.Departments
+	if source == SourceReport && len(depts) > 1 {
+		depts = depts[1:]
+	} else if source == SourceReport {
+		depts = []string{"市营商环境建设局（市数据局）"}
+	}
+	dept := depts[0]
+	p.assign(dept, tier)
+	leader, hasLeader := c.leaders[firm.leader]
+	if hasLeader && source != SourceReport && r.Float64() < 0.15 {
+		p.add(hours(4+r.Float64()*30), leader, ActionInput{Action: ActUrge, Note: pick(r, demoReplies.Urge)})
+	}
+	if hasLeader && source != SourceReport && r.Float64() < 0.08 {
+		p.add(hours(2+r.Float64()*10), leader, ActionInput{Action: ActInstruct, Note: pick(r, demoReplies.Instruct)})
+	}
+	if r.Float64() < 0.05 && len(topic.Departments) > 1 && source != SourceReport {
+		p.add(hours(6+r.Float64()*30), c.departments[dept], ActionInput{Action: ActReturn,
+			Note: "不属于本单位职责范围", Basis: pick(r, demoReplies.Return)})
+		dept = topic.Departments[1]
+		p.at = p.at.Add(hours(2 + r.Float64()*6))
+		p.assign(dept, "")
+	}
+	due := t0.Add(d.resolution)
+	if r.Float64() < 0.1 {
+		p.add(hours(12+r.Float64()*36), c.departments[dept], ActionInput{Action: ActRequestExtension,
+			Days: 5 + r.IntN(11), Note: pick(r, demoReplies.Extension)})
+		if r.Float64() < 0.75 {
+			p.add(hours(2+r.Float64()*10), intake, ActionInput{Action: ActApproveExtension})
+			due = due.Add(10 * 24 * time.Hour)
+		} else {
+			p.add(hours(2+r.Float64()*10), intake, ActionInput{Action: ActDenyExtension, Note: "理由不充分，请按期办结"})
+		}
+	}
+	reportAt := t0.Add(hours(d.resolution.Hours() * (0.3 + 0.6*r.Float64())))
+	if r.Float64() < 0.18 {
+		reportAt = due.Add(hours(d.resolution.Hours() * (0.1 + 0.8*r.Float64())))
+		if r.Float64() < 0.4 {
+			p.addAt(due.Add(hours(20)), c.auditor, ActionInput{Action: ActSupervise, Note: pick(r, demoReplies.Supervise),
+				DueAt: due.Add(5 * 24 * time.Hour).Format(time.RFC3339)})
+		}
+	}
+	p.report(reportAt, dept, topic, firm)
+	if source == SourceReport {
+		p.closeWithoutRating()
+		return p.steps
+	}
+	if r.Float64() < 0.1 {
+		p.rate(false, "unsatisfied", "问题没有实际解决，要求重新办理")
+		p.report(p.at.Add(hours(24+r.Float64()*72)), dept, topic, firm)
+	}
+	if r.Float64() < 0.1 {
+		p.closeWithoutRating()
+	} else {
+		if r.Float64() < 0.78 {
+			p.rate(true, "satisfied", "")
+		} else {
+			p.rate(true, "basic", "")
+		}
+		p.add(hours(1+r.Float64()*40), intake, ActionInput{Action: ActClose})
+	}
+	if r.Float64() < 0.06 {
+		if r.Float64() < 0.8 {
+			p.add(hours(72+r.Float64()*400), c.auditor, ActionInput{Action: ActAudit, Verdict: "pass", Note: "抽查回访，企业确认问题已解决"})
+		} else {
+			p.add(hours(72+r.Float64()*400), c.auditor, ActionInput{Action: ActAudit, Verdict: "fail", Note: pick(r, demoReplies.AuditFail)})
+			p.report(p.at.Add(hours(48+r.Float64()*72)), dept, topic, firm)
+			p.rate(true, "basic", "")
+			p.add(hours(2+r.Float64()*20), intake, ActionInput{Action: ActClose})
+		}
+	}
+	return p.steps
+}
+
+// demoPlan accumulates one appeal's steps; at is the time of the last step.
+type demoPlan struct {
+	r      *rand.Rand
+	c      *demoCast
+	i      int
+	at     time.Time
+	intake Actor
+	firm   demoFirm
+	steps  []demoStep
+}
+
+func (p *demoPlan) add(after time.Duration, a Actor, in ActionInput) {
+	p.addAt(p.at.Add(after), a, in)
+}
+
+func (p *demoPlan) addAt(at time.Time, a Actor, in ActionInput) {
+	if at.Before(p.at) {
+		at = p.at.Add(time.Minute)
+	}
+	p.at = at
+	p.steps = append(p.steps, demoStep{at: at, appeal: p.i, actor: a, in: in})
+}
+
+func (p *demoPlan) assign(dept string, tier Tier) {
+	id := p.c.deptIDs[dept]
+	p.add(hours(1+p.r.Float64()*20), p.intake, ActionInput{Action: ActAssign, DepartmentID: &id, Tier: tier,
+		Note: "请按期办理并反馈"})
+}
+
+func (p *demoPlan) report(at time.Time, dept string, topic demoTopic, firm demoFirm) {
+	p.addAt(at, p.c.departments[dept], ActionInput{Action: ActReport, Note: demoText(p.r, topic.Report, firm.name)})
+}
+
+func (p *demoPlan) rate(resolved bool, satisfaction, comment string) {
+	ent := Actor{Name: p.firm.name, Role: RoleEnterprise, EnterpriseID: p.firm.id}
+	p.add(hours(2+p.r.Float64()*70), ent, ActionInput{Action: ActRate, Resolved: &resolved, Satisfaction: satisfaction, Note: comment})
+}
+
+// closeWithoutRating closes as 未评价 once the seven days without a rating have passed.
+func (p *demoPlan) closeWithoutRating() {
+	p.add(unratedAfter+hours(1+p.r.Float64()*48), p.intake, ActionInput{Action: ActClose})
+}
+
+func conductCategory(c string) bool {
+	return c == "服务意识不强" || c == "办事拖沓" || c == "推拖绕" || c == "吃拿卡要"
+}
+
+// defaultDeadlines mirror the defaults of migration 002, for planning demo timing.
+var defaultDeadlines = map[Tier]tierDeadlines{
+	TierImmediate: {2 * time.Hour, 24 * time.Hour},
+	TierFast:      {24 * time.Hour, 5 * 24 * time.Hour},
+	TierEscalated: {24 * time.Hour, 15 * 24 * time.Hour},
+}
