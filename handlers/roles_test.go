@@ -14,6 +14,7 @@ var (
 	adminOnly  = []string{"admin"}
 	oversight  = []string{"admin", "auditor"}
 	notCompany = []string{"admin", "office", "department", "leader", "auditor"}
+	filers     = []string{"enterprise", "office", "leader", "auditor"}
 )
 
 // roleCase is one API route called by every role. Allowed roles get ok (or the status in
@@ -68,6 +69,19 @@ func roleCases(x roleIDs) []roleCase {
 		{"POST", "/api/v1/liaisons", empty, adminOnly, false, 422, nil},
 		{"GET", p("/api/v1/liaisons/%d", x.liaison), nil, everyone, false, 200, deptMaybe},
 		{"PATCH", p("/api/v1/liaisons/%d", x.liaison), empty, adminOnly, false, 200, nil},
+
+		// The closed loop's routes, called on an appeal that does not exist: the role gate
+		// answers first, then the scope (404) or the body (422).
+		{"GET", "/api/v1/appeals", nil, everyone, false, 200, nil},
+		{"POST", "/api/v1/appeals", empty, filers, false, 422, nil},
+		{"GET", "/api/v1/appeals/999999", nil, everyone, false, 404, nil},
+		{"POST", "/api/v1/appeals/999999/actions", empty, everyone, false, 422, nil},
+		{"GET", "/api/v1/appeals/999999/events", nil, everyone, false, 404, nil},
+		{"POST", "/api/v1/appeals/999999/attachments", nil, everyone, false, 404, nil},
+		{"GET", "/api/v1/attachments/999999", nil, everyone, false, 404, nil},
+		{"GET", "/api/v1/categories", nil, everyone, false, 200, nil},
+		{"GET", "/api/v1/settings/deadlines", nil, everyone, false, 200, nil},
+		{"PUT", "/api/v1/settings/deadlines", empty, adminOnly, false, 422, nil},
 
 		{"GET", "/api/v1/audit/events", nil, oversight, false, 200, nil},
 		{"GET", "/api/v1/audit/verify", nil, oversight, false, 200, nil},
