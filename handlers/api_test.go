@@ -14,9 +14,9 @@ import (
 
 // ent is what the filter tests need to know of an enterprise.
 type ent struct {
-	ID                                     int64
+	ID                                   int64
 	Name, CreditCode, District, Industry string
-	LeaderID                               int64
+	LeaderID                             int64
 }
 
 // walk follows a list's cursors to the end and returns every item, checking that each
@@ -139,7 +139,9 @@ func TestPagination(t *testing.T) {
 }
 
 // encodeCursor makes a cursor the way the server does, to probe ids it never issued.
-func encodeCursor(id int64) string { return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprint(id))) }
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprint(id)))
+}
 
 // matchQ is what q means: the text anywhere in the name or the credit code.
 func matchQ(q string) func(ent) bool {
