@@ -21,6 +21,7 @@ type AppealFilter struct {
 	DepartmentID int64
 	EnterpriseID int64
 	LeaderID     int64
+	VisitID      int64  // the visit the appeals were found on
 	From, To     string // filing dates, YYYY-MM-DD, inclusive
 	Q            string
 	// Sort "due" lists by due time, overdue first (a department's queue); default newest first.
@@ -51,6 +52,7 @@ func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
 	w.eqID("a.department_id", f.DepartmentID)
 	w.eqID("a.enterprise_id", f.EnterpriseID)
 	w.eqID("a.leader_id", f.LeaderID)
+	w.eqID("a.visit_id", f.VisitID)
 	for _, d := range []struct {
 		field, val, op string
 		shift          time.Duration
