@@ -6,8 +6,10 @@ import (
 
 // eachPage follows a list's cursors to the end, handing every item to fn, so that a
 // caller that needs every row (an export, a dossier) reuses the list's scope and filters.
+// Their totals are not counted: a count of the whole list on every page would cost
+// more than the pages themselves.
 func eachPage[T any](p Page, list func(Page) (*List[T], error), fn func(*T) error) error {
-	p.Limit = MaxLimit
+	p.Limit, p.noTotal = MaxLimit, true
 	for {
 		page, err := list(p)
 		if err != nil {
