@@ -46,6 +46,7 @@ usage:
   qinqing migrate [--db FILE]
   qinqing backup [--db FILE] FILE
   qinqing audit verify [--db FILE]
+  qinqing import [--db FILE] enterprises|liaisons FILE.xlsx|FILE.csv
   qinqing user add [--db FILE] --username U --password P --role ROLE [--name N]
                    [--department-id N | --leader-id N | --enterprise-id N]
   qinqing demo [--db FILE] [--demo-password P]
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAudit(ctx, args, stdout)
 	case "user":
 		return cmdUser(ctx, args, stdout)
+	case "import":
+		return cmdImport(ctx, args, stdout)
 	case "demo":
 		return cmdDemo(ctx, args, stdout)
 	case "version":
