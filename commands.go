@@ -136,7 +136,11 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo city built in %s with %d appeals; accounts (password %s):\n", *path, n, *password)
+	visits, err := d.BuildDemoVisits(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo city built in %s with %d appeals and %d visits; accounts (password %s):\n", *path, n, visits, *password)
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-10s %s\n", a.Username, a.Name)
 	}
