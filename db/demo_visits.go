@@ -182,19 +182,29 @@ func (db *DB) linkDemoAppeals(ctx context.Context, pairs map[int64]demoPair, byD
 
 var demoVisitText = struct {
 	Participants []string
-	Summaries    []string
+	Summaries    map[VisitMode][]string
 }{
 	Participants: []string{"企业总经理", "企业董事长、财务总监", "企业负责人、区工信局", "企业负责人、属地街道", "企业生产副总、安全总监",
 		"企业负责人、市营商局", "企业办公室主任", "企业负责人、项目管家"},
-	Summaries: []string{
-		"实地察看{E}生产车间和在建项目，企业订单饱满，生产经营总体平稳。",
-		"与{E}负责人座谈，了解一季度生产经营、用工和融资情况，宣讲助企纾困政策。",
-		"电话回访{E}，前期反映的问题已办结，企业表示满意。",
-		"了解{E}技改扩能项目进展，企业希望加快办理相关审批手续。",
-		"走访{E}，企业反映原材料运输成本上升，已记录并转相关部门研究。",
-		"线上视频连线{E}，听取企业对营商环境的意见建议。",
-		"陪同相关部门到{E}现场办公，协调解决企业生产中的具体困难。",
-		"走访{E}，宣传惠企政策兑现流程，指导企业申报专项资金。",
+	Summaries: map[VisitMode][]string{
+		ModeOnsite: {
+			"实地察看{E}生产车间和在建项目，企业订单饱满，生产经营总体平稳。",
+			"走访{E}，了解技改扩能项目进展，企业希望加快办理相关审批手续。",
+			"陪同相关部门到{E}现场办公，协调解决企业生产中的具体困难。",
+			"走访{E}，宣传惠企政策兑现流程，指导企业申报专项资金。",
+		},
+		ModePhone: {
+			"电话回访{E}，前期反映的问题已办结，企业表示满意。",
+			"电话了解{E}近期用工和原材料供应情况，企业生产正常。",
+		},
+		ModeMeeting: {
+			"与{E}负责人座谈，了解生产经营、用工和融资情况，宣讲助企纾困政策。",
+			"召开{E}等企业座谈会，企业反映原材料运输成本上升，已记录并转相关部门研究。",
+		},
+		ModeOnline: {
+			"线上视频连线{E}，听取企业对营商环境的意见建议。",
+			"通过线上会议了解{E}项目融资进展，企业暂无新的诉求。",
+		},
 	},
 }
 
@@ -209,7 +219,7 @@ func demoVisitInput(r *rand.Rand, v *demoVisit) VisitInput {
 	case x < 0.45:
 		mode = ModeOnline
 	}
-	summary := strings.ReplaceAll(pick(r, demoVisitText.Summaries), "{E}", v.firm)
+	summary := strings.ReplaceAll(pick(r, demoVisitText.Summaries[mode]), "{E}", v.firm)
 	if len(v.appeals) > 0 {
 		summary = "实地走访" + v.firm + "，听取企业诉求，现场发现的问题已登记为诉求并转专班受理。"
 	}
