@@ -21,7 +21,8 @@ const {
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-// api signs in through the JSON API and returns a function that GETs with the token.
+// api signs in through the JSON API and returns a caller that sends JSON with the token
+// and expects 200.
 async function api(base, username) {
   const res = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
@@ -30,9 +31,11 @@ async function api(base, username) {
   });
   assert.equal(res.status, 200, `login ${username}`);
   const { token } = await res.json();
-  return async (p) => {
-    const r = await fetch(`${base}${p}`, { headers: { Authorization: `Bearer ${token}` } });
-    assert.equal(r.status, 200, `GET ${p} as ${username}`);
+  return async (p, method = 'GET', body = undefined) => {
+    const headers = { Authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const r = await fetch(`${base}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    assert.equal(r.status, 200, `${method} ${p} as ${username}`);
     return r.json();
   };
 }
@@ -60,9 +63,13 @@ describe('ledger', () => {
     withPage(browser, 'ledger-visit-phone', async (page, errors) => {
       await login(page, server.url, 'leader');
       await page.locator('main[data-page="home-leader"]').waitFor();
+      await shot(page, 'ledger-leader-home-phone');
+      // A cadence of a week makes sure the demo leader has pairs to flag, whatever the day.
+      const admin = await api(server.url, 'admin');
+      assert.equal((await admin('/api/v1/settings/visit-cadence', 'PUT', { days: 7 })).days, 7);
+      await page.reload();
       const overdueBefore = await overdueCount(page);
       assert.ok(overdueBefore > 0, 'the demo leader should have a pair overdue for a visit');
-      await shot(page, 'ledger-leader-home-phone');
 
       // The most urgent pair comes first; its 走访 button opens the form with it chosen.
       const card = page.locator('#pairs .pair.overdue').first();
@@ -121,6 +128,7 @@ describe('ledger', () => {
       assert.equal(await overdueCount(page), overdueBefore - 1, 'the visited pair leaves the overdue count');
       await page.waitForLoadState('networkidle');
       assertNoErrors(errors);
+      await admin('/api/v1/settings/visit-cadence', 'PUT', { days: 90 });
     }, PHONE));
 
   test('the admin exports the enterprise register and imports it again', { timeout: 120_000 }, () =>

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -72,7 +73,7 @@ func comparable(s *db.Sheet, drop ...string) []string {
 	for _, r := range s.Rows {
 		var cells []string
 		for i, h := range s.Header {
-			if !contains(drop, h) && i < len(r.Cells) {
+			if !slices.Contains(drop, h) && i < len(r.Cells) {
 				cells = append(cells, r.Cells[i])
 			}
 		}
@@ -80,15 +81,6 @@ func comparable(s *db.Sheet, drop ...string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestLedgerRoundTripAPI(t *testing.T) {
@@ -214,7 +206,7 @@ func TestAppealsExport(t *testing.T) {
 		if role != "office" {
 			continue
 		}
-		at := contains(column(s, "诉求编号"), number)
+		at := slices.Contains(column(s, "诉求编号"), number)
 		if !at {
 			t.Fatalf("office export misses %s", number)
 		}

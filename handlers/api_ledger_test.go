@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"qinqing/db"
 )
@@ -169,15 +170,15 @@ func TestCadenceFlagsMoveWithAVisit(t *testing.T) {
 	a := startAPI(t)
 	x := demoLedgerIDs(t, a)
 	leader, admin := a.login("leader"), a.login("admin")
-	ledger := func() (bool, int64) {
+	ledger := func() (bool, int64, string) {
 		l := a.do("GET", fmt.Sprintf("/api/v1/leaders/%d/ledger", x.leader), leader, nil)
 		for _, p := range l.JSON["pairs"].([]any) {
 			if m := p.(map[string]any); num(m["enterprise_id"]) == x.own {
-				return m["visit_overdue"] == true, num(l.JSON["visit_overdue"])
+				return m["visit_overdue"] == true, num(l.JSON["visit_overdue"]), m["due_by"].(string)
 			}
 		}
 		t.Fatalf("enterprise missing from the ledger: %s", l)
-		return false, 0
+		return false, 0, ""
 	}
 	coverage := func() int64 {
 		c := a.do("GET", "/api/v1/ledger/coverage", admin, nil)
@@ -188,14 +189,18 @@ func TestCadenceFlagsMoveWithAVisit(t *testing.T) {
 		}
 		return -1
 	}
-	flagged, before := ledger()
+	flagged, before, _ := ledger()
 	if !flagged || coverage() != before {
 		t.Fatalf("before the visit: flagged %v, %d overdue, coverage %d", flagged, before, coverage())
 	}
 	if r := a.do("POST", "/api/v1/visits", leader, visitBody(x.own, 0)); r.Status != 201 {
 		t.Fatal(r)
 	}
-	flagged, after := ledger()
+	flagged, after, due := ledger()
+	today := time.Now().In(db.Zone)
+	if want := today.AddDate(0, 0, 90).Format(db.DateLayout); due != want {
+		t.Errorf("due by %s after a visit today, want %s", due, want)
+	}
 	if flagged || after != before-1 || coverage() != after {
 		t.Errorf("after the visit: flagged %v, %d → %d overdue, coverage %d", flagged, before, after, coverage())
 	}
@@ -205,8 +210,8 @@ func TestCadenceFlagsMoveWithAVisit(t *testing.T) {
 	if r := a.do("PUT", "/api/v1/settings/visit-cadence", admin, map[string]int{"days": 365}); r.Status != 200 || num(r.JSON["days"]) != 365 {
 		t.Errorf("set cadence: %s", r)
 	}
-	if _, n := ledger(); n >= after {
-		t.Errorf("a longer cadence should flag fewer pairs: %d → %d", after, n)
+	if _, n, due := ledger(); n > after || due != today.AddDate(0, 0, 365).Format(db.DateLayout) {
+		t.Errorf("a cadence of 365 days: %d overdue (was %d), due by %s", n, after, due)
 	}
 }
 

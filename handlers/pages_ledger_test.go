@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -58,7 +59,7 @@ func TestLedgerPagesByRole(t *testing.T) {
 	} {
 		for _, role := range demoRoles {
 			want := 404
-			if contains(c.ok, role) {
+			if slices.Contains(c.ok, role) {
 				want = 200
 			}
 			if r := a.browse("GET", c.path, role, nil); r.Status != want {
