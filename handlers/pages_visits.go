@@ -30,18 +30,10 @@ func (s *Server) mountLedgerPages(web *pageRouter) {
 	web.post("/admin/import/:kind", s.signedIn(db.RoleAdmin), s.importSubmit)
 }
 
-// visitForm is what the visit form shows: the leader's pairs to choose from, and what
-// was typed, kept whole when the form comes back with errors.
-type visitForm struct {
-	Pairs      []db.PairStatus
-	Modes      []db.VisitMode
-	Categories []db.Category
-	Today      string
-	In         db.VisitInput
-	Blank      db.ProblemInput // the row that "add a problem" copies
-}
-
-func (s *Server) visitFormData(c *fiber.Ctx, in db.VisitInput) (*visitForm, error) {
+// visitFormData is what the visit form shows: the leader's pairs to choose from, and
+// what was typed (In), kept whole when the form comes back with errors. Blank is the
+// empty row that "add a problem" copies.
+func (s *Server) visitFormData(c *fiber.Ctx, in db.VisitInput) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
 	l, err := s.db.LeaderLedger(ctx, a, a.LeaderID)
@@ -67,7 +59,8 @@ func (s *Server) visitFormData(c *fiber.Ctx, in db.VisitInput) (*visitForm, erro
 	if len(in.Problems) == 0 {
 		in.Problems = []db.ProblemInput{{}}
 	}
-	return &visitForm{Pairs: l.Pairs, Modes: db.VisitModes, Categories: active, Today: l.Today, In: in}, nil
+	return fiber.Map{"Pairs": l.Pairs, "Modes": db.VisitModes, "Categories": active, "Today": l.Today, "In": in,
+		"Blank": db.ProblemInput{}}, nil
 }
 
 func (s *Server) visitNewPage(c *fiber.Ctx) error {
@@ -112,16 +105,7 @@ func (s *Server) visitCreate(c *fiber.Ctx) error {
 	in := visitInput(c)
 	out, err := s.db.CreateVisit(c.UserContext(), a, in)
 	if err != nil {
-		switch db.ErrorCode(err) {
-		case db.EINVALID, db.ECONFLICT, db.EBADREQUEST:
-		default:
-			return err
-		}
-		data, derr := s.visitFormData(c, in)
-		if derr != nil {
-			return derr
-		}
-		return s.formFailed(c, "visit_form", "登记走访", data, err)
+		return s.failForm(c, "visit_form", "登记走访", func() (fiber.Map, error) { return s.visitFormData(c, in) }, err)
 	}
 	msg := "已登记对“" + out.Visit.EnterpriseName + "”的走访。"
 	if len(out.Appeals) > 0 {
