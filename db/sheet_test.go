@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -70,6 +71,15 @@ func TestLedgerRoundTrip(t *testing.T) {
 	pairs, nPairs := exported(t, func(b *bytes.Buffer) (int, error) { return src.ExportLiaisons(ctx(), admin, LiaisonFilter{}, b) })
 	if nEnts != 680 || nPairs != 681 {
 		t.Fatalf("exported %d enterprises and %d pairs", nEnts, nPairs)
+	}
+
+	// Dates are real Excel dates: serial numbers, not text.
+	for i, h := range pairs.Header {
+		if h == "开始日期" {
+			if _, err := strconv.ParseFloat(pairs.Rows[0].cell(i), 64); err != nil {
+				t.Errorf("开始日期 holds %q, want a date serial", pairs.Rows[0].cell(i))
+			}
+		}
 	}
 
 	dst := mustOpen(t)

@@ -8,8 +8,10 @@ import (
 	"io"
 	"mime/multipart"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -237,6 +239,13 @@ func checkFormulaFree(t *testing.T, file []byte, number, content string) {
 	for i, row := range rows {
 		if row[0] != number {
 			continue
+		}
+		// 提交时间 is a real date: a serial number shown through a date format.
+		filed, _ := excelize.CoordinatesToCellName(11, i+1)
+		raw, _ := f.GetCellValue(sheet, filed, excelize.Options{RawCellValue: true})
+		shown, _ := f.GetCellValue(sheet, filed)
+		if _, err := strconv.ParseFloat(raw, 64); err != nil || !regexp.MustCompile(`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$`).MatchString(shown) {
+			t.Errorf("%s holds %q shown as %q, want a date", filed, raw, shown)
 		}
 		for col, want := range map[int]string{2: `=HYPERLINK("http://x.example","点我")`, 3: content} {
 			cell, _ := excelize.CoordinatesToCellName(col, i+1)
