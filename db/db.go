@@ -315,9 +315,16 @@ func (r reader) QueryRow(q string, args ...any) *sql.Row {
 // r returns a queryer on the read pool.
 func (db *DB) r(ctx context.Context) queryer { return reader{ctx, db.read} }
 
-// Backup writes a consistent copy of the live database to path.
+// Backup writes a consistent copy of the live database to path. VACUUM INTO reads one
+// snapshot, so writers go on meanwhile; it needs a connection of its own because the
+// read pool is query-only.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	conn, err := sql.Open("sqlite3", dsn(db.Path, false))
+	if err != nil {
+		return fmt.Errorf("db: backup: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("db: backup to %s: %w", path, err)
 	}
 	return nil
