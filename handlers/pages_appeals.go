@@ -161,24 +161,6 @@ func (s *Server) countAppeals(ctx context.Context, a db.Actor, f db.AppealFilter
 	return list.Total, nil
 }
 
-// collectAppeals reads every appeal a filter selects, up to max, for the few views that
-// need an order or a condition the list cannot give (oldest first; pending extensions).
-func (s *Server) collectAppeals(ctx context.Context, a db.Actor, f db.AppealFilter, max int) ([]db.Appeal, error) {
-	var out []db.Appeal
-	f.Limit = db.MaxLimit
-	for {
-		list, err := s.db.ListAppeals(ctx, a, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list.Items...)
-		if list.NextCursor == "" || len(out) >= max {
-			return out, nil
-		}
-		f.Cursor = list.NextCursor
-	}
-}
-
 type stageStep struct {
 	Label string
 	State string // done, current or todo
