@@ -85,7 +85,7 @@ func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
 		w.add("a.created_at "+d.op+" ?", t.Add(d.shift).Unix())
 	}
 	if f.Overdue != nil {
-		cond := `(a.stage != 'closed' AND (COALESCE(a.extended_due_at, a.due_at) < ? OR (a.accepted_at IS NULL AND a.response_due_at < ?)))`
+		cond := `(a.stage NOT IN ('feedback', 'closed') AND (COALESCE(a.extended_due_at, a.due_at) < ? OR (a.accepted_at IS NULL AND a.response_due_at < ?)))`
 		if !*f.Overdue {
 			cond = "NOT " + cond
 		}
