@@ -52,6 +52,7 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 		data["target_number"] = target.Number
 	case ActReject, ActDismiss:
 		set["reported_at"] = now
+		clearRating(set)
 		if in.Action == ActReject {
 			set["accepted_at"] = coalesceTime(ap.AcceptedAt, now)
 		}
@@ -77,6 +78,7 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 		data["department_id"], data["tier"] = *in.DepartmentID, in.Tier
 	case ActReport:
 		set["reported_at"] = now
+		clearRating(set)
 		set["ext_requested_days"], set["ext_requested_note"] = nil, nil
 	case ActReturn:
 		set["return_count"] = ap.ReturnCount + 1
@@ -124,6 +126,14 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 		set["closed_at"] = now
 	}
 	return t.saveAction(a, ap, in.Action, before, after, in.Note, data, set)
+}
+
+// clearRating starts a new round of feedback. The row holds the rating of the current
+// round only, so that one given a moment before (in the same second) is never taken
+// for the answer to this one; every earlier rating stays on the timeline and in the
+// audit chain.
+func clearRating(set map[string]any) {
+	set["rated_at"], set["resolved"], set["satisfaction"], set["rating_comment"] = nil, nil, nil, nil
 }
 
 func coalesceTime(p *time.Time, now int64) any {
@@ -189,7 +199,7 @@ func (t *Tx) saveAction(a Actor, ap *Appeal, act Action, before, after Stage, no
 	if n, _ := res.RowsAffected(); n != 1 {
 		return nil, Errorf(ECONFLICT, "诉求已被他人更新，请刷新后重试。")
 	}
-	if err := t.appealEvent(a, ap.ID, act, before, after, note, data); err != nil {
+	if err := t.appealEvent(maskFiler(a, ap), ap.ID, act, before, after, note, data); err != nil {
 		return nil, err
 	}
 	return findAppeal(t, SystemActor, ap.ID)

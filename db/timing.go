@@ -93,7 +93,7 @@ func (db *DB) EscalateOverdue(ctx context.Context) (int, error) {
 	err := db.Update(ctx, func(tx *Tx) error {
 		n = 0
 		now := tx.Now.Unix()
-		rows, err := tx.Query(`SELECT id FROM appeals WHERE stage != 'closed' AND escalation_level < 2
+		rows, err := tx.Query(`SELECT id FROM appeals WHERE stage NOT IN ('feedback', 'closed') AND escalation_level < 2
 			AND COALESCE(extended_due_at, due_at) < ? ORDER BY id`, now)
 		if err != nil {
 			return fmt.Errorf("db: overdue: %w", err)
@@ -130,7 +130,8 @@ func (t *Tx) escalateStep(ap *Appeal) (bool, error) {
 	now := t.Now
 	data := map[string]any{"due_at": ap.EffectiveDue().Format(time.RFC3339)}
 	switch {
-	case ap.Tier != TierEscalated && ap.EscalationLevel == 0:
+	case ap.Tier != TierEscalated:
+		// Also after a reassignment lowered the tier again: overdue work goes back up.
 		set := map[string]any{"tier": string(TierEscalated), "escalation_level": 1, "escalated_at": now.Unix()}
 		data["tier_before"] = ap.Tier
 		_, err := t.saveAction(SystemActor, ap, "auto_escalate", ap.Stage, ap.Stage, "超过办理期限，自动提级为提级办", data, set)

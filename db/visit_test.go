@@ -45,15 +45,6 @@ func problems(n int) []ProblemInput {
 	return out
 }
 
-func count(t *testing.T, db *DB, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := db.read.QueryRow(query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestCreateVisitFilesLinkedAppeals(t *testing.T) {
 	db, leader, own, _ := demoLedger(t)
 	out, err := db.CreateVisit(ctx(), leader, VisitInput{EnterpriseID: own, Mode: ModeMeeting,

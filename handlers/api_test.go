@@ -89,7 +89,7 @@ func TestPagination(t *testing.T) {
 	a := startAPI(t)
 	admin := a.login("admin")
 
-	for _, limit := range []int{1, 97, 500} {
+	for _, limit := range []int{7, 500} {
 		items, total := a.walk(t, "/api/v1/enterprises", admin, limit)
 		if total != 680 || len(items) != 680 {
 			t.Errorf("limit %d: walked %d items, total %d; want 680", limit, len(items), total)
@@ -98,9 +98,6 @@ func TestPagination(t *testing.T) {
 			if num(items[i]["id"]) <= num(items[i-1]["id"]) {
 				t.Fatalf("limit %d: ids not ascending at %d", limit, i)
 			}
-		}
-		if limit == 97 {
-			break // one walk is enough under -race for the small page sizes
 		}
 	}
 	if r := a.do("GET", "/api/v1/enterprises", admin, nil); r.Status != 200 || len(r.items()) != db.DefaultLimit {
@@ -125,7 +122,7 @@ func TestPagination(t *testing.T) {
 			if r.Status < 400 || r.Status >= 500 {
 				t.Fatalf("status %s, want 4xx", r)
 			}
-			if strings.HasPrefix(tt.field, "cursor") && r.Status != 400 {
+			if tt.field == "cursor" && r.Status != 400 {
 				t.Errorf("bad cursor: %d, want 400", r.Status)
 			}
 			if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {

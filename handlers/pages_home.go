@@ -1,10 +1,16 @@
 package handlers
 
 import (
+	"context"
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"qinqing/db"
 )
+
+// homeQueueSize is how many appeals a home page's queue shows; the list has the rest.
+const homeQueueSize = 15
 
 // homePage shows each role the place its work starts.
 func (s *Server) homePage(c *fiber.Ctx) error {
@@ -20,7 +26,7 @@ func (s *Server) homePage(c *fiber.Ctx) error {
 func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	data := fiber.Map{"Role": string(a.Role)}
+	data := fiber.Map{"Role": string(a.Role), "Now": s.db.Now()}
 	switch a.Role {
 	case db.RoleAdmin, db.RoleOffice:
 		counts, err := s.db.CityCounts(ctx)
@@ -28,12 +34,30 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 			return nil, err
 		}
 		data["Counts"] = counts
+		if a.Role == db.RoleOffice {
+			if err := s.officeHome(ctx, a, data); err != nil {
+				return nil, err
+			}
+		}
 	case db.RoleLeader:
+		if err := s.leaderLedgerHome(ctx, a, data); err != nil {
+			return nil, err
+		}
 		if err := s.leaderHome(ctx, a, data); err != nil {
 			return nil, err
 		}
 	case db.RoleEnterprise:
-		if err := s.enterpriseHome(ctx, a, data); err != nil {
+		e, err := s.db.FindEnterprise(ctx, a, a.EnterpriseID)
+		if err != nil {
+			return nil, err
+		}
+		data["Enterprise"] = e
+		list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Page: db.Page{Limit: homeQueueSize}})
+		if err != nil {
+			return nil, err
+		}
+		data["Appeals"] = list
+		if err := s.directLineHome(ctx, a, e, data); err != nil {
 			return nil, err
 		}
 	case db.RoleDepartment:
@@ -42,6 +66,9 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 			return nil, err
 		}
 		data["Department"] = d
+		if err := s.departmentHome(ctx, a, data); err != nil {
+			return nil, err
+		}
 	case db.RoleAuditor:
 		v, err := s.db.VerifyAudit(ctx)
 		if err != nil {
@@ -54,4 +81,83 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 		data["Verify"], data["Events"] = v, events
 	}
 	return data, nil
+}
+
+// onlyOverdue selects the overdue appeals.
+func onlyOverdue() *bool { b := true; return &b }
+
+// officeHome is the intake queue: what waits to be accepted or verified, oldest first,
+// and what waits for the office's word on an extension. Reports about officials are the
+// discipline office's own intake and stay out of it.
+func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) error {
+	var queue []db.Appeal
+	total := 0
+	for _, st := range []db.Stage{db.StageDiscovered, db.StageVerifying} {
+		list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Stage: st, Sort: "old", Page: db.Page{Limit: homeQueueSize * 2}})
+		if err != nil {
+			return err
+		}
+		reports, err := s.countAppeals(ctx, a, db.AppealFilter{Stage: st, Source: db.SourceReport})
+		if err != nil {
+			return err
+		}
+		total += list.Total - reports
+		for _, ap := range list.Items {
+			if ap.Source != db.SourceReport {
+				queue = append(queue, ap)
+			}
+		}
+	}
+	slices.SortFunc(queue, func(x, y db.Appeal) int { return x.CreatedAt.Compare(y.CreatedAt) })
+	if len(queue) > homeQueueSize {
+		queue = queue[:homeQueueSize]
+	}
+	overdue, err := s.countAppeals(ctx, a, db.AppealFilter{Overdue: onlyOverdue()})
+	if err != nil {
+		return err
+	}
+	yes := true
+	ext, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Extension: &yes, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
+	if err != nil {
+		return err
+	}
+	feedback, err := s.countAppeals(ctx, a, db.AppealFilter{Stage: db.StageFeedback})
+	if err != nil {
+		return err
+	}
+	data["Queue"], data["QueueTotal"], data["Overdue"], data["Extensions"], data["Feedback"] = queue, total, overdue, ext.Items, feedback
+	return nil
+}
+
+// departmentHome is the department's queue by due time, what is to be rectified first.
+func (s *Server) departmentHome(ctx context.Context, a db.Actor, data fiber.Map) error {
+	rect, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Stage: db.StageRectifying, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
+	if err != nil {
+		return err
+	}
+	feedback, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Stage: db.StageFeedback, Sort: "due", Page: db.Page{Limit: 5}})
+	if err != nil {
+		return err
+	}
+	overdue, err := s.countAppeals(ctx, a, db.AppealFilter{Overdue: onlyOverdue()})
+	if err != nil {
+		return err
+	}
+	data["Rectifying"], data["Feedback"], data["Overdue"] = rect, feedback, overdue
+	return nil
+}
+
+// leaderHome lists the open appeals of the leader's enterprises, the most pressing first.
+func (s *Server) leaderHome(ctx context.Context, a db.Actor, data fiber.Map) error {
+	yes := true
+	list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Open: &yes, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
+	if err != nil {
+		return err
+	}
+	overdue, err := s.countAppeals(ctx, a, db.AppealFilter{Overdue: onlyOverdue()})
+	if err != nil {
+		return err
+	}
+	data["Open"], data["OpenTotal"], data["Overdue"] = list.Items, list.Total, overdue
+	return nil
 }

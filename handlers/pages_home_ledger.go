@@ -8,9 +8,9 @@ import (
 	"qinqing/db"
 )
 
-// leaderHome is 我的包保企业: the leader's pairs, most urgent first, with the visits
-// they are due and the enterprises' messages waiting for them.
-func (s *Server) leaderHome(ctx context.Context, a db.Actor, data fiber.Map) error {
+// leaderLedgerHome is 我的包保企业: the leader's pairs, most urgent first, with the
+// visits they are due and the enterprises' messages waiting for them.
+func (s *Server) leaderLedgerHome(ctx context.Context, a db.Actor, data fiber.Map) error {
 	l, err := s.db.LeaderLedger(ctx, a, a.LeaderID)
 	if err != nil {
 		return err
@@ -28,13 +28,8 @@ func (s *Server) leaderHome(ctx context.Context, a db.Actor, data fiber.Map) err
 	return nil
 }
 
-// enterpriseHome shows the enterprise its liaison leader and its direct line to them.
-func (s *Server) enterpriseHome(ctx context.Context, a db.Actor, data fiber.Map) error {
-	e, err := s.db.FindEnterprise(ctx, a, a.EnterpriseID)
-	if err != nil {
-		return err
-	}
-	data["Enterprise"] = e
+// directLineHome shows the enterprise its liaison leader and its direct line to them.
+func (s *Server) directLineHome(ctx context.Context, a db.Actor, e *db.Enterprise, data fiber.Map) error {
 	if e.LeaderID != nil {
 		l, err := s.db.FindLeader(ctx, *e.LeaderID)
 		if err != nil {

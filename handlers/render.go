@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,19 +37,22 @@ type navItem struct {
 
 // navFor lists the sections a role works in; routes enforce the same rules server-side.
 func navFor(role db.Role) []navItem {
-	items := []navItem{{"/", "首页", false}}
+	items := []navItem{{"/", "首页", false}, {"/appeals", "诉求", false}}
 	switch role {
 	case db.RoleAdmin:
 		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false},
 			navItem{"/leaders", "台账", false}, navItem{"/admin/leaders", "包保领导", false},
-			navItem{"/admin/departments", "责任单位", false}, navItem{"/admin/users", "用户", false})
+			navItem{"/admin/departments", "责任单位", false}, navItem{"/admin/users", "用户", false},
+			navItem{"/admin/settings", "设置", false})
 	case db.RoleOffice:
 		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false})
 	case db.RoleLeader:
 		items = append(items, navItem{"/enterprises", "我的包保企业", false}, navItem{"/visits/new", "走访记录", false})
 	case db.RoleAuditor:
 		items = append(items, navItem{"/oversight", "纪检监督", false}, navItem{"/enterprises", "企业", false})
-	case db.RoleEnterprise, db.RoleDepartment:
+	case db.RoleEnterprise:
+		items = append(items, navItem{"/appeals/new", "反映问题", false})
+	case db.RoleDepartment:
 	}
 	return items
 }
@@ -90,9 +94,17 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *pageData {
 	p := &pageData{Title: title, User: userOf(c), CSRF: csrfToken(c), Path: c.Path(), Data: data, Flash: takeFlash(c)}
 	if p.User != nil {
 		p.Nav = navFor(p.User.Role)
-		for i := range p.Nav {
-			h := p.Nav[i].Href
-			p.Nav[i].Active = h == p.Path || h != "/" && strings.HasPrefix(p.Path, h)
+		// The longest matching entry wins, so /appeals/new lights 反映问题, not 诉求 too.
+		best := -1
+		for i, n := range p.Nav {
+			if n.Href == p.Path || n.Href != "/" && strings.HasPrefix(p.Path, n.Href+"/") {
+				if best < 0 || len(n.Href) > len(p.Nav[best].Href) {
+					best = i
+				}
+			}
+		}
+		if best >= 0 {
+			p.Nav[best].Active = true
 		}
 	}
 	return p
@@ -127,11 +139,19 @@ func (s *Server) formFailed(c *fiber.Ctx, name, title string, data any, err erro
 		p.Fields[f.Field] = f.Message
 	}
 	p.Form = map[string]string{}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		if key := string(k); key != csrfField && !strings.Contains(key, "password") {
-			p.Form[key] = string(v)
+	keep := func(key, v string) {
+		if key != csrfField && !strings.Contains(key, "password") {
+			p.Form[key] = v
 		}
-	})
+	}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) { keep(string(k), string(v)) })
+	if form, err := c.MultipartForm(); err == nil && form != nil {
+		for k, vs := range form.Value {
+			if len(vs) > 0 {
+				keep(k, vs[0])
+			}
+		}
+	}
 	c.Status(statusOf[e.Code])
 	return s.render(c, name, title, p)
 }
@@ -154,6 +174,8 @@ func templateFuncs() template.FuncMap {
 			return ""
 		},
 		"roleLabel": func(r db.Role) string { return r.Label() },
+		"tierLabel": func(t db.Tier) string { return t.Label() },
+		"hours":     func(secs int) string { return strconv.FormatFloat(float64(secs)/3600, 'f', -1, 64) },
 		"roles":     func() []db.Role { return db.Roles },
 		"deref": func(p any) any {
 			switch v := p.(type) {
