@@ -37,6 +37,7 @@ type appealListView struct {
 	NextURL    string
 	FirstURL   string // back to the first page, when not on it
 	ClearURL   string
+	ExportURL  string // the same filters as an .xlsx of every row
 	Filtered   bool
 	MoreOpen   bool // the less common filters are in use, so their box starts open
 	Stages     []db.Stage
@@ -128,6 +129,7 @@ func (s *Server) appealsPage(c *fiber.Ctx) error {
 	}
 	q := appealQuery(f, v.Overdue, sortParam)
 	v.ClearURL = "/appeals"
+	v.ExportURL = pathWithQuery("/api/v1/export/appeals.xlsx", appealQuery(f, v.Overdue, ""))
 	v.Filtered = len(q) > 0 && !(len(q) == 1 && q.Has("sort"))
 	v.MoreOpen = f.Source != "" || f.Category != "" || f.DepartmentID != 0 || f.From != "" || f.To != ""
 	if f.Cursor != "" {

@@ -159,3 +159,19 @@ func TestImportPage(t *testing.T) {
 		t.Errorf("unknown kind: %d", r.Status)
 	}
 }
+
+func TestExportButtonsKeepFilters(t *testing.T) {
+	t.Parallel()
+	a := startAPI(t)
+	for _, c := range []struct{ page, link string }{
+		{"/appeals?source=visit&stage=discovered", "/api/v1/export/appeals.xlsx?source=visit&amp;stage=discovered"},
+		{"/enterprises?district=" + url.QueryEscape("大洼区"), "/api/v1/export/enterprises.xlsx?district=" + url.QueryEscape("大洼区")},
+		{"/admin/liaisons?active=false", "/api/v1/export/liaisons.xlsx?active=false"},
+		{"/visits?mode=phone", "/api/v1/export/visits.xlsx?mode=phone"},
+	} {
+		r := a.browse("GET", c.page, "admin", nil)
+		if r.Status != 200 || !bytes.Contains(r.Body, []byte(`href="`+c.link)) {
+			t.Errorf("%s: %d, no export link %s", c.page, r.Status, c.link)
+		}
+	}
+}
