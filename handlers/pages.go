@@ -30,6 +30,7 @@ func (s *Server) mountPages() {
 	web.post("/admin/settings/deadlines", s.signedIn(db.RoleAdmin), s.settingsDeadlineSubmit)
 	s.mountAdminPages(web)
 	s.mountAppealPages(web)
+	s.mountFigurePages(web)
 }
 
 // pageRouter registers UI routes behind the session and the CSRF check.

@@ -58,7 +58,7 @@ func New(o Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	pages, err := ui.Load(templateFuncs())
+	pages, err := ui.Load(withFigureFuncs(templateFuncs()))
 	if err != nil {
 		return nil, err
 	}
