@@ -40,6 +40,11 @@ func (f *Figures) merge(o *Figures) {
 // Breakdown groups the figures of the appeals the actor may see that match f by one
 // dimension (departments, leaders, categories, sources, tiers or districts), largest first.
 func (db *DB) Breakdown(ctx context.Context, a Actor, dim string, f AppealFilter) ([]FigureRow, error) {
+	return db.breakdown(ctx, a, dim, f, true)
+}
+
+// breakdown is Breakdown, with the average handling time only when handling is set.
+func (db *DB) breakdown(ctx context.Context, a Actor, dim string, f AppealFilter, handling bool) ([]FigureRow, error) {
 	d, ok := dimensions[dim]
 	if !ok || dim == "months" {
 		return nil, Errorf(ENOTFOUND, "没有“%s”这一分组。", dim)
@@ -49,7 +54,7 @@ func (db *DB) Breakdown(ctx context.Context, a Actor, dim string, f AppealFilter
 		return nil, err
 	}
 	q := db.fr(ctx)
-	groups, err := fq.groups(q, d.col, d.index, fq.w)
+	groups, err := fq.groups(q, d.col, d.index, fq.w, handling)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +80,9 @@ func (db *DB) Breakdown(ctx context.Context, a Actor, dim string, f AppealFilter
 	rows := make([]FigureRow, 0, len(groups))
 	for k, fig := range groups {
 		fig.finish()
+		if !handling {
+			fig.AvgHandlingHours = nil // not summed: unknown, never 0
+		}
 		row := FigureRow{Key: k, Label: labels(k), Figures: *fig}
 		if g, ok := narrow(f, dim, k); ok {
 			row.Drill = g.Drill()
@@ -211,7 +219,7 @@ func (db *DB) Trend(ctx context.Context, a Actor, f AppealFilter, months int) ([
 	q := db.fr(ctx)
 	ym := func(t time.Time) int { return t.Year()*100 + int(t.Month()) }
 	w := fq.and("a.fig_month BETWEEN ? AND ?", ym(start), ym(end))
-	groups, err := fq.groups(q, "a.fig_month", "appeals_fig_month", w)
+	groups, err := fq.groups(q, "a.fig_month", "appeals_fig_month", w, true)
 	if err != nil {
 		return nil, err
 	}

@@ -95,8 +95,13 @@ const overdueCond = `a.stage != 'closed' AND a.stage != 'feedback' AND
 	(COALESCE(a.extended_due_at, a.due_at) < ? OR (a.accepted_at IS NULL AND a.response_due_at < ?))`
 
 // groups counts the appeals of each (key, flags) group and adds them up per key.
-func (fq figureQuery) groups(q queryer, keyCol, index string, w where) (map[string]*Figures, error) {
-	rows, err := q.Query("SELECT "+keyCol+", a.fig_flags, COUNT(*), COALESCE(SUM(a.fig_handling), 0)"+
+// Without handling, the handling times are not summed, which rankings do not need.
+func (fq figureQuery) groups(q queryer, keyCol, index string, w where, handling bool) (map[string]*Figures, error) {
+	sum := "0"
+	if handling {
+		sum = "COALESCE(SUM(a.fig_handling), 0)"
+	}
+	rows, err := q.Query("SELECT "+keyCol+", a.fig_flags, COUNT(*), "+sum+
 		fq.from(index)+w.sql()+" GROUP BY "+keyCol+", a.fig_flags", w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: figures by %s: %w", keyCol, err)

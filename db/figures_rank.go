@@ -38,7 +38,7 @@ func (db *DB) Rankings(ctx context.Context, a Actor, kind string, f AppealFilter
 	if err != nil {
 		return nil, err
 	}
-	cur, err := db.Breakdown(ctx, a, kind, f)
+	cur, err := db.breakdown(ctx, a, kind, f, false)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (db *DB) Rankings(ctx context.Context, a Actor, kind string, f AppealFilter
 		out.Previous = &prev
 		g := f
 		g.From, g.To = prev.From, prev.To
-		before, err := db.Breakdown(ctx, a, kind, g)
+		before, err := db.breakdown(ctx, a, kind, g, false)
 		if err != nil {
 			return nil, err
 		}

@@ -60,6 +60,8 @@ func reportPDF(r *db.MonthlyReport) ([]byte, error) {
 	d := pdfDoc{fpdf.New("P", "mm", "A4", "")}
 	d.SetTitle("营商环境诉求办理月度通报 "+r.Month, true)
 	d.SetCreator("qinqing", true)
+	// The month in plain ASCII in the document's metadata, where a search finds it.
+	d.SetKeywords("qinqing monthly report "+r.Month, false)
 	d.AddUTF8FontFromBytes(pdfFont, "", ui.ReportFont())
 	d.SetMargins(15, 15, 15)
 	d.SetAutoPageBreak(true, 15)
