@@ -19,7 +19,7 @@
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', inverse: true, data: rows.map(function (r) { return r.label; }),
-        axisLabel: { width: 110, overflow: 'truncate' } },
+        axisLabel: { width: 110, overflow: 'truncate', interval: 0 } },
       series: [
         { name: '受理', type: 'bar', data: rows.map(function (r) { return r.filed; }), itemStyle: { color: navy }, barMaxWidth: 18 },
         { name: '超期', type: 'bar', data: rows.map(function (r) { return r.overdue; }), itemStyle: { color: red }, barMaxWidth: 18 }
