@@ -31,6 +31,8 @@ type AppealFilter struct {
 	// first (an intake queue); default newest first.
 	Sort string
 	Page
+	// DrillFilter adds the filters that the figures' links use (figures_filter.go).
+	DrillFilter
 }
 
 func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
@@ -105,6 +107,7 @@ func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
 			w.like(term, "a.title", "a.content")
 		}
 	}
+	f.DrillFilter.apply(&w, &v)
 	return w, v.Err()
 }
 

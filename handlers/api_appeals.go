@@ -36,7 +36,7 @@ func appealFilter(c *fiber.Ctx) (db.AppealFilter, error) {
 			return f, err
 		}
 	}
-	return f, nil
+	return f, drillFilter(c, &f.DrillFilter)
 }
 
 func (s *Server) apiListAppeals(c *fiber.Ctx) error {

@@ -31,6 +31,7 @@ func (s *Server) mountPages() {
 	s.mountAdminPages(web)
 	s.mountAppealPages(web)
 	s.mountLedgerPages(web)
+	s.mountFigurePages(web)
 }
 
 // pageRouter registers UI routes behind the session and the CSRF check.

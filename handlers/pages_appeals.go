@@ -80,6 +80,10 @@ func appealQuery(f db.AppealFilter, overdue, sort string) url.Values {
 	if f.Limit != 0 && f.Limit != uiPageSize {
 		set("limit", strconv.Itoa(f.Limit))
 	}
+	// The figures' drill-down filters (open, rated, on_time …) stay too.
+	for k, v := range (db.AppealFilter{DrillFilter: f.DrillFilter}).Query() {
+		q[k] = v
+	}
 	return q
 }
 

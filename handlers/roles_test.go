@@ -15,6 +15,10 @@ var (
 	oversight  = []string{"admin", "auditor"}
 	notCompany = []string{"admin", "office", "department", "leader", "auditor"}
 	filers     = []string{"office", "leader", "enterprise", "auditor"}
+
+	classReaders  = []string{"admin", "office", "department", "auditor"}
+	classWriters  = []string{"admin", "office"}
+	reportReaders = []string{"admin", "office", "auditor"}
 )
 
 // roleCase is one API route called by every role. Allowed roles get ok (or the status in
@@ -81,6 +85,23 @@ func roleCases(x roleIDs) []roleCase {
 		{"GET", "/api/v1/categories", nil, everyone, false, []int{200}, nil},
 		{"GET", "/api/v1/settings/deadlines", nil, everyone, false, []int{200}, nil},
 		{"PUT", "/api/v1/settings/deadlines", empty, adminOnly, false, []int{200, 400, 422}, nil},
+
+		// Figures are scoped, not refused; issue classes and the report are the office's.
+		{"GET", "/api/v1/stats/overview", nil, everyone, false, []int{200}, nil},
+		{"GET", "/api/v1/stats/trend", nil, everyone, false, []int{200}, nil},
+		{"GET", "/api/v1/stats/rankings", nil, everyone, false, []int{200}, nil},
+		{"GET", "/api/v1/stats/weights", nil, everyone, false, []int{200}, nil},
+		{"PUT", "/api/v1/stats/weights", empty, adminOnly, false, []int{422}, nil},
+		{"GET", "/api/v1/stats/departments", nil, everyone, false, []int{200}, nil},
+		{"GET", "/api/v1/issue-classes", nil, classReaders, false, []int{200}, nil},
+		{"POST", "/api/v1/issue-classes", empty, classWriters, false, []int{422}, nil},
+		{"GET", "/api/v1/issue-classes/suggestions", nil, reportReaders, false, []int{200}, nil},
+		{"GET", "/api/v1/issue-classes/999999", nil, classReaders, false, []int{404}, nil},
+		{"PATCH", "/api/v1/issue-classes/999999", empty, classWriters, false, []int{404}, nil},
+		{"GET", "/api/v1/issue-classes/999999/candidates", nil, classReaders, false, []int{404}, nil},
+		{"GET", "/api/v1/reports/monthly", nil, reportReaders, false, []int{200}, nil},
+		{"GET", "/api/v1/reports/monthly.pdf", nil, reportReaders, false, []int{200}, nil},
+		{"GET", "/api/v1/reports/monthly.xlsx", nil, reportReaders, false, []int{200}, nil},
 
 		{"GET", "/api/v1/audit/events", nil, oversight, false, []int{200}, nil},
 		{"GET", "/api/v1/audit/verify", nil, oversight, false, []int{200}, nil},

@@ -58,7 +58,7 @@ func New(o Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	pages, err := ui.Load(withLedgerFuncs(templateFuncs()))
+	pages, err := ui.Load(withFigureFuncs(withLedgerFuncs(templateFuncs())))
 	if err != nil {
 		return nil, err
 	}

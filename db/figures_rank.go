@@ -1,0 +1,159 @@
+package db
+
+import (
+	"context"
+	"sort"
+	"strconv"
+)
+
+// RankItem is one department's or leader's place in a ranking.
+type RankItem struct {
+	Rank          int      `json:"rank"` // 0 when there is no score to rank by
+	Key           string   `json:"key"`
+	Label         string   `json:"label"`
+	Score         *float64 `json:"score"`
+	PreviousScore *float64 `json:"previous_score"`
+	Change        *float64 `json:"change"` // score points against the previous period
+	PreviousRank  int      `json:"previous_rank"`
+	Figures
+	Drill map[string]string `json:"drill"`
+}
+
+// Ranking orders departments or leaders by the composite score of their three rates.
+type Ranking struct {
+	Kind     string     `json:"kind"`
+	Period   Period     `json:"period"`
+	Previous *Period    `json:"previous"`
+	Weights  Weights    `json:"weights"`
+	Items    []RankItem `json:"items"`
+}
+
+// Rankings ranks departments or leaders over f's period, with the change against the
+// period before it. Groups without a department or leader are left out.
+func (db *DB) Rankings(ctx context.Context, a Actor, kind string, f AppealFilter) (*Ranking, error) {
+	if kind != "departments" && kind != "leaders" {
+		return nil, Errorf(ENOTFOUND, "只能对责任单位或包保领导排名。")
+	}
+	w, err := db.Weights(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := db.breakdown(ctx, a, kind, f, false)
+	if err != nil {
+		return nil, err
+	}
+	out := &Ranking{Kind: kind, Period: Period{f.From, f.To}, Weights: w, Items: []RankItem{}}
+	for _, r := range cur {
+		if r.Key != "" {
+			out.Items = append(out.Items, RankItem{Key: r.Key, Label: r.Label, Score: w.Score(&r.Figures), Figures: r.Figures, Drill: r.Drill})
+		}
+	}
+	rankItems(out.Items)
+	if prev, ok := (Period{f.From, f.To}).Previous(); ok {
+		out.Previous = &prev
+		g := f
+		g.From, g.To = prev.From, prev.To
+		before, err := db.breakdown(ctx, a, kind, g, false)
+		if err != nil {
+			return nil, err
+		}
+		var old []RankItem
+		for _, r := range before {
+			if r.Key != "" {
+				old = append(old, RankItem{Key: r.Key, Score: w.Score(&r.Figures)})
+			}
+		}
+		rankItems(old)
+		byKey := map[string]RankItem{}
+		for _, o := range old {
+			byKey[o.Key] = o
+		}
+		for i := range out.Items {
+			it := &out.Items[i]
+			if o, ok := byKey[it.Key]; ok {
+				it.PreviousScore, it.PreviousRank = o.Score, o.Rank
+				if it.Score != nil && o.Score != nil {
+					c := round(*it.Score-*o.Score, 2)
+					it.Change = &c
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// rankItems sorts by score, highest first (no score last), and numbers the places;
+// equal scores share a place.
+func rankItems(items []RankItem) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i].Score, items[j].Score
+		switch {
+		case a == nil || b == nil:
+			return a != nil && b == nil
+		case *a != *b:
+			return *a > *b
+		case items[i].Filed != items[j].Filed:
+			return items[i].Filed > items[j].Filed
+		}
+		return items[i].Label < items[j].Label
+	})
+	for i := range items {
+		switch {
+		case items[i].Score == nil:
+			items[i].Rank = 0
+		case i > 0 && items[i-1].Score != nil && *items[i-1].Score == *items[i].Score:
+			items[i].Rank = items[i-1].Rank
+		default:
+			items[i].Rank = i + 1
+		}
+	}
+}
+
+var weightKeys = [3]string{"figures.weight.response", "figures.weight.resolution", "figures.weight.satisfaction"}
+
+// Weights returns the composite score's weights as the admin last set them.
+func (db *DB) Weights(ctx context.Context) (Weights, error) {
+	w := DefaultWeights
+	q := db.r(ctx)
+	for i, dst := range []*int{&w.Response, &w.Resolution, &w.Satisfaction} {
+		v, err := setting(q, weightKeys[i])
+		if err != nil {
+			return w, err
+		}
+		if n, err := strconv.Atoi(v); err == nil {
+			*dst = n
+		}
+	}
+	return w, nil
+}
+
+// SetWeights changes the composite score's weights (admin); they must add up to 100.
+func (db *DB) SetWeights(ctx context.Context, a Actor, w Weights) (Weights, error) {
+	if !a.Is(RoleAdmin) {
+		return w, forbidden()
+	}
+	var v Violations
+	for _, x := range []struct {
+		field string
+		n     int
+	}{{"response", w.Response}, {"resolution", w.Resolution}, {"satisfaction", w.Satisfaction}} {
+		if x.n < 0 || x.n > 100 {
+			v.Add(x.field, "权重须在 0 到 100 之间")
+		}
+	}
+	if w.Response+w.Resolution+w.Satisfaction != 100 {
+		v.Add("satisfaction", "三项权重之和须为 100")
+	}
+	if err := v.Err(); err != nil {
+		return w, err
+	}
+	err := db.Update(ctx, func(tx *Tx) error {
+		for i, n := range []int{w.Response, w.Resolution, w.Satisfaction} {
+			if err := tx.SetSetting(weightKeys[i], strconv.Itoa(n)); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(a, "settings.figure_weights", "settings", 0, w)
+	})
+	return w, err
+}

@@ -1,0 +1,308 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// IssueClass is a 一类问题 (每月一题): appeals that share one systemic cause, with the
+// department that owns its remedy and a deadline.
+type IssueClass struct {
+	ID             int64      `json:"id"`
+	Title          string     `json:"title"`
+	Cause          string     `json:"cause"`
+	Category       string     `json:"category"`
+	DepartmentID   int64      `json:"department_id"`
+	DepartmentName string     `json:"department_name"`
+	Month          string     `json:"month"`
+	DueDate        string     `json:"due_date"`
+	Status         string     `json:"status"`
+	Conclusion     string     `json:"conclusion"`
+	Version        int64      `json:"version"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+	ClosedAt       *time.Time `json:"closed_at"`
+	AppealIDs      []int64    `json:"appeal_ids"`
+	Overdue        bool       `json:"overdue"`
+}
+
+func (c *IssueClass) key() int64 { return c.ID }
+
+const issueClassColumns = `c.id, c.title, c.cause, c.category, c.department_id, COALESCE(d.name, ''), c.month, c.due_date,
+	c.status, c.conclusion, c.version, c.created_at, c.updated_at, c.closed_at`
+
+const issueClassFrom = "issue_classes c LEFT JOIN departments d ON d.id = c.department_id"
+
+func scanIssueClass(s scanner) (*IssueClass, error) {
+	var c IssueClass
+	var created, updated int64
+	var closed sql.NullInt64
+	if err := s.Scan(&c.ID, &c.Title, &c.Cause, &c.Category, &c.DepartmentID, &c.DepartmentName, &c.Month, &c.DueDate,
+		&c.Status, &c.Conclusion, &c.Version, &created, &updated, &closed); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.UpdatedAt, c.ClosedAt = time.Unix(created, 0).In(Zone), time.Unix(updated, 0).In(Zone), unixPtr(closed)
+	c.AppealIDs = []int64{}
+	return &c, nil
+}
+
+// IssueClassInput is a new issue class.
+type IssueClassInput struct {
+	Title        string  `json:"title"`
+	Cause        string  `json:"cause"`
+	Category     string  `json:"category"`
+	DepartmentID int64   `json:"department_id"`
+	Month        string  `json:"month"`
+	DueDate      string  `json:"due_date"`
+	AppealIDs    []int64 `json:"appeal_ids"`
+}
+
+// IssueClassUpdate changes an issue class; nil fields stay. Status "closed" closes it
+// (a conclusion is required), "open" opens it again; both are recorded in the audit chain.
+type IssueClassUpdate struct {
+	Version       int64   `json:"version"`
+	Title         *string `json:"title"`
+	Cause         *string `json:"cause"`
+	Category      *string `json:"category"`
+	DepartmentID  *int64  `json:"department_id"`
+	DueDate       *string `json:"due_date"`
+	Status        *string `json:"status"`
+	Conclusion    *string `json:"conclusion"`
+	AddAppeals    []int64 `json:"add_appeals"`
+	RemoveAppeals []int64 `json:"remove_appeals"`
+}
+
+// issueClassScope: the office, auditors and admins see every class; a department the
+// classes it owns.
+func issueClassScope(w *where, a Actor) {
+	switch a.Role {
+	case RoleAdmin, RoleOffice, RoleAuditor, RoleSystem:
+	case RoleDepartment:
+		w.add("c.department_id = ?", a.DepartmentID)
+	default:
+		w.add("0")
+	}
+}
+
+func (c *IssueClass) validate(v *Violations) {
+	c.Title, c.Cause, c.Category = strings.TrimSpace(c.Title), strings.TrimSpace(c.Cause), strings.TrimSpace(c.Category)
+	if n := utf8.RuneCountInString(c.Title); n < 4 || n > 100 {
+		v.Add("title", "标题须为 4 到 100 个字符")
+	}
+	if utf8.RuneCountInString(c.Cause) > 2000 {
+		v.Add("cause", "成因分析最多 2000 个字符")
+	}
+	if c.DepartmentID <= 0 {
+		v.Add("department_id", "请选择牵头责任单位")
+	}
+	if _, err := time.ParseInLocation("2006-01", c.Month, Zone); err != nil {
+		v.Add("month", "月份格式须为 YYYY-MM")
+	}
+	if _, err := time.ParseInLocation(DateLayout, c.DueDate, Zone); err != nil {
+		v.Add("due_date", "整治期限格式须为 YYYY-MM-DD")
+	}
+}
+
+// IssueClassFilter selects issue classes.
+type IssueClassFilter struct {
+	Month        string
+	Status       string
+	DepartmentID int64
+	Page
+}
+
+// ListIssueClasses lists the classes the actor may see, newest first.
+func (db *DB) ListIssueClasses(ctx context.Context, a Actor, f IssueClassFilter) (*List[IssueClass], error) {
+	var w where
+	issueClassScope(&w, a)
+	w.eq("c.month", f.Month)
+	w.eq("c.status", f.Status)
+	w.eqID("c.department_id", f.DepartmentID)
+	q := db.r(ctx)
+	out, err := runList(q, listQuery{From: issueClassFrom, Cols: issueClassColumns, ID: "c.id", Where: w, Desc: true}, f.Page, scanIssueClass)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out.Items {
+		if err := db.fillIssueClass(q, &out.Items[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) fillIssueClass(q queryer, c *IssueClass) error {
+	rows, err := q.Query("SELECT appeal_id FROM issue_class_appeals WHERE class_id = ? ORDER BY appeal_id", c.ID)
+	if err != nil {
+		return fmt.Errorf("db: issue class %d appeals: %w", c.ID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		c.AppealIDs = append(c.AppealIDs, id)
+	}
+	c.Overdue = c.Status == "open" && db.Now().In(Zone).Format(DateLayout) > c.DueDate
+	return rows.Err()
+}
+
+func findIssueClass(q queryer, a Actor, id int64) (*IssueClass, error) {
+	var w where
+	w.add("c.id = ?", id)
+	issueClassScope(&w, a)
+	c, err := scanIssueClass(q.QueryRow("SELECT "+issueClassColumns+" FROM "+issueClassFrom+w.sql(), w.args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("一类问题")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: find issue class %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// FindIssueClass returns one class the actor may see, with its appeals.
+func (db *DB) FindIssueClass(ctx context.Context, a Actor, id int64) (*IssueClass, error) {
+	q := db.r(ctx)
+	c, err := findIssueClass(q, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return c, db.fillIssueClass(q, c)
+}
+
+// CreateIssueClass groups appeals into a new class (office, admin).
+func (db *DB) CreateIssueClass(ctx context.Context, a Actor, in IssueClassInput) (*IssueClass, error) {
+	if !a.Is(RoleOffice, RoleAdmin) {
+		return nil, forbidden()
+	}
+	c := IssueClass{Title: in.Title, Cause: in.Cause, Category: in.Category, DepartmentID: in.DepartmentID,
+		Month: in.Month, DueDate: in.DueDate, Status: "open"}
+	var v Violations
+	c.validate(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		if ok, err := exists(tx, "departments", c.DepartmentID); err != nil || !ok {
+			return errors.Join(err, fieldError("department_id", "责任单位不存在"))
+		}
+		res, err := tx.Exec(`INSERT INTO issue_classes (title, cause, category, department_id, month, due_date, created_by,
+			created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`, c.Title, c.Cause, c.Category, c.DepartmentID, c.Month,
+			c.DueDate, nullID(a.UserID), tx.Now.Unix(), tx.Now.Unix())
+		if err != nil {
+			return fmt.Errorf("db: create issue class: %w", err)
+		}
+		id, _ = res.LastInsertId()
+		if err := tx.classAppeals(a, id, in.AppealIDs, nil); err != nil {
+			return err
+		}
+		return tx.Audit(a, "issue_class.create", "issue_class", id, map[string]any{"title": c.Title,
+			"department_id": c.DepartmentID, "due_date": c.DueDate, "appeal_ids": in.AppealIDs})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindIssueClass(ctx, a, id)
+}
+
+// classAppeals adds and removes appeals of a class; each added appeal must be one the
+// actor may see.
+func (t *Tx) classAppeals(a Actor, id int64, add, remove []int64) error {
+	for _, ap := range add {
+		if _, err := findAppeal(t, a, ap); err != nil {
+			return fieldError("appeal_ids", fmt.Sprintf("诉求 %d 不存在", ap))
+		}
+		if _, err := t.Exec("INSERT OR IGNORE INTO issue_class_appeals (class_id, appeal_id, added_at) VALUES (?, ?, ?)",
+			id, ap, t.Now.Unix()); err != nil {
+			return fmt.Errorf("db: issue class appeal: %w", err)
+		}
+	}
+	for _, ap := range remove {
+		if _, err := t.Exec("DELETE FROM issue_class_appeals WHERE class_id = ? AND appeal_id = ?", id, ap); err != nil {
+			return fmt.Errorf("db: issue class appeal: %w", err)
+		}
+	}
+	return nil
+}
+
+// UpdateIssueClass changes, closes or reopens a class (office, admin). A stale version
+// answers 409 and changes nothing.
+func (db *DB) UpdateIssueClass(ctx context.Context, a Actor, id int64, up IssueClassUpdate) (*IssueClass, error) {
+	if !a.Is(RoleOffice, RoleAdmin) {
+		return nil, forbidden()
+	}
+	err := db.Update(ctx, func(tx *Tx) error {
+		c, err := findIssueClass(tx, a, id)
+		if err != nil {
+			return err
+		}
+		if up.Version != c.Version {
+			return &Error{Code: ECONFLICT, Message: "一类问题已被他人更新，请刷新后重试。",
+				Fields: []FieldError{{"version", fmt.Sprintf("当前版本为 %d", c.Version)}}}
+		}
+		wasOpen := c.Status == "open"
+		for _, x := range []struct {
+			dst *string
+			src *string
+		}{{&c.Title, up.Title}, {&c.Cause, up.Cause}, {&c.Category, up.Category}, {&c.DueDate, up.DueDate},
+			{&c.Conclusion, up.Conclusion}, {&c.Status, up.Status}} {
+			if x.src != nil {
+				*x.dst = *x.src
+			}
+		}
+		if up.DepartmentID != nil {
+			c.DepartmentID = *up.DepartmentID
+		}
+		var v Violations
+		c.validate(&v)
+		c.Conclusion = strings.TrimSpace(c.Conclusion)
+		if c.Status != "open" && c.Status != "closed" {
+			v.Add("status", "状态须为 open 或 closed")
+		}
+		if c.Status == "closed" && utf8.RuneCountInString(c.Conclusion) < 4 {
+			v.Add("conclusion", "办结须写明整治结论")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if ok, err := exists(tx, "departments", c.DepartmentID); err != nil || !ok {
+			return errors.Join(err, fieldError("department_id", "责任单位不存在"))
+		}
+		var closedAt any
+		if c.Status == "closed" {
+			closedAt = tx.Now.Unix()
+			if c.ClosedAt != nil && !wasOpen {
+				closedAt = c.ClosedAt.Unix()
+			}
+		}
+		_, err = tx.Exec(`UPDATE issue_classes SET title = ?, cause = ?, category = ?, department_id = ?, due_date = ?,
+			status = ?, conclusion = ?, closed_at = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			c.Title, c.Cause, c.Category, c.DepartmentID, c.DueDate, c.Status, c.Conclusion, closedAt, tx.Now.Unix(), id)
+		if err != nil {
+			return fmt.Errorf("db: update issue class %d: %w", id, err)
+		}
+		if err := tx.classAppeals(a, id, up.AddAppeals, up.RemoveAppeals); err != nil {
+			return err
+		}
+		action := "issue_class.update"
+		switch {
+		case wasOpen && c.Status == "closed":
+			action = "issue_class.close"
+		case !wasOpen && c.Status == "open":
+			action = "issue_class.reopen"
+		}
+		return tx.Audit(a, action, "issue_class", id, up)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindIssueClass(ctx, a, id)
+}

@@ -1,0 +1,151 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// drillFilter reads the appeal-list filters that the figures link to (db.DrillFilter).
+func drillFilter(c *fiber.Ctx, d *db.DrillFilter) error {
+	var err error
+	for _, x := range []struct {
+		name string
+		dst  **bool
+	}{{"open", &d.Open}, {"reopened", &d.Reopened}, {"returned", &d.Returned}, {"merged", &d.Merged}, {"unassigned", &d.Unassigned}} {
+		if *x.dst, err = queryBool(c, x.name); err != nil {
+			return err
+		}
+	}
+	d.Responded, d.Rated, d.OnTime, d.District = c.Query("responded"), c.Query("rated"), c.Query("on_time"), c.Query("district")
+	d.IssueClassID, err = queryID(c, "issue_class_id")
+	return err
+}
+
+// statsFilter is the appeals filter of a figures request; month=YYYY-MM stands for the
+// whole month's from and to.
+func statsFilter(c *fiber.Ctx) (db.AppealFilter, error) {
+	f, err := appealFilter(c)
+	if err != nil {
+		return f, err
+	}
+	f.Page, f.Sort = db.Page{}, ""
+	if m := c.Query("month"); m != "" {
+		p, err := db.MonthPeriod(m)
+		if err != nil {
+			return f, err
+		}
+		f.From, f.To = p.From, p.To
+	}
+	return f, nil
+}
+
+// overviewOut is the overview with its period, visits figures where they exist, and the
+// appeals-list filter behind each figure.
+type overviewOut struct {
+	*db.Figures
+	*db.VisitFigures
+	Period db.Period         `json:"period"`
+	Drill  map[string]string `json:"drill"`
+}
+
+func (s *Server) overview(c *fiber.Ctx, f db.AppealFilter) (*overviewOut, error) {
+	a, _ := actorOf(c)
+	fig, err := s.db.Overview(c.UserContext(), a, f)
+	if err != nil {
+		return nil, err
+	}
+	visits, err := s.db.Visits(c.UserContext(), a, f)
+	if err != nil {
+		return nil, err
+	}
+	return &overviewOut{Figures: fig, VisitFigures: visits, Period: db.Period{From: f.From, To: f.To}, Drill: f.Drill()}, nil
+}
+
+func (s *Server) apiStatsOverview(c *fiber.Ctx) error {
+	f, err := statsFilter(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.overview(c, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiStatsBreakdown(c *fiber.Ctx) error {
+	dim := c.Params("dimension")
+	if !db.IsDimension(dim) || dim == "months" {
+		return fiber.ErrNotFound
+	}
+	f, err := statsFilter(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	rows, err := s.db.Breakdown(c.UserContext(), a, dim, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": rows, "period": db.Period{From: f.From, To: f.To}})
+}
+
+func (s *Server) apiStatsTrend(c *fiber.Ctx) error {
+	f, err := statsFilter(c)
+	if err != nil {
+		return err
+	}
+	months := 12
+	if raw := c.Query("months"); raw != "" {
+		if months, err = strconv.Atoi(raw); err != nil || months < 1 || months > 60 {
+			return fieldError(db.EINVALID, "months", "months 须在 1 到 60 之间")
+		}
+	}
+	a, _ := actorOf(c)
+	rows, err := s.db.Trend(c.UserContext(), a, f, months)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": rows})
+}
+
+func (s *Server) apiStatsRankings(c *fiber.Ctx) error {
+	f, err := statsFilter(c)
+	if err != nil {
+		return err
+	}
+	kind := c.Query("kind", "departments")
+	if kind != "departments" && kind != "leaders" {
+		return fieldError(db.EINVALID, "kind", "kind 须为 departments 或 leaders")
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.Rankings(c.UserContext(), a, kind, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiStatsWeights(c *fiber.Ctx) error {
+	w, err := s.db.Weights(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(w)
+}
+
+func (s *Server) apiSetStatsWeights(c *fiber.Ctx) error {
+	var in db.Weights
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	w, err := s.db.SetWeights(c.UserContext(), a, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(w)
+}

@@ -1,0 +1,61 @@
+package handlers
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// reportMonth is the month a report request names, this month by default.
+func (s *Server) reportMonth(c *fiber.Ctx) string {
+	return c.Query("month", s.db.Now().In(db.Zone).Format("2006-01"))
+}
+
+func (s *Server) monthlyReport(c *fiber.Ctx) (*db.MonthlyReport, error) {
+	a, _ := actorOf(c)
+	return s.db.BuildMonthlyReport(c.UserContext(), a, s.reportMonth(c))
+}
+
+func (s *Server) apiMonthlyReport(c *fiber.Ctx) error {
+	r, err := s.monthlyReport(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+// attachment names a download in Chinese, with an ASCII name for old clients (RFC 6266).
+func attachment(c *fiber.Ctx, name, ascii, contentType string) {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", ascii, url.PathEscape(name)))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+}
+
+func (s *Server) monthlyReportPDF(c *fiber.Ctx) error {
+	r, err := s.monthlyReport(c)
+	if err != nil {
+		return err
+	}
+	body, err := reportPDF(r)
+	if err != nil {
+		return fmt.Errorf("report pdf: %w", err)
+	}
+	attachment(c, "月度通报-"+r.Month+".pdf", "report-"+r.Month+".pdf", "application/pdf")
+	return c.Send(body)
+}
+
+func (s *Server) monthlyReportXLSX(c *fiber.Ctx) error {
+	r, err := s.monthlyReport(c)
+	if err != nil {
+		return err
+	}
+	body, err := reportXLSX(r)
+	if err != nil {
+		return fmt.Errorf("report xlsx: %w", err)
+	}
+	attachment(c, "月度通报-"+r.Month+".xlsx", "report-"+r.Month+".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	return c.Send(body)
+}
