@@ -127,7 +127,7 @@ func planDemoLife(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep {
 			p.add(hours(2+r.Float64()*10), intake, ActionInput{Action: ActDenyExtension, Note: "理由不充分，请按期办结"})
 		}
 	}
-	reportAt := t0.Add(hours(d.resolution.Hours() * (0.3 + 0.6*r.Float64())))
+	reportAt := t0.Add(hours(d.resolution.Hours() * (0.2 + 0.45*r.Float64())))
 	if r.Float64() < 0.18 {
 		reportAt = due.Add(hours(d.resolution.Hours() * (0.1 + 0.8*r.Float64())))
 		if r.Float64() < 0.4 {
@@ -152,7 +152,7 @@ func planDemoLife(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep {
 		} else {
 			p.rate(true, "basic", "")
 		}
-		p.add(hours(1+r.Float64()*40), intake, ActionInput{Action: ActClose})
+		p.add(hours(0.5+r.Float64()*6), intake, ActionInput{Action: ActClose})
 	}
 	if r.Float64() < 0.06 {
 		if r.Float64() < 0.8 {
@@ -202,7 +202,7 @@ func (p *demoPlan) report(at time.Time, dept string, topic demoTopic, firm demoF
 
 func (p *demoPlan) rate(resolved bool, satisfaction, comment string) {
 	ent := Actor{Name: p.firm.name, Role: RoleEnterprise, EnterpriseID: p.firm.id}
-	p.add(hours(2+p.r.Float64()*70), ent, ActionInput{Action: ActRate, Resolved: &resolved, Satisfaction: satisfaction, Note: comment})
+	p.add(hours(1+p.r.Float64()*20), ent, ActionInput{Action: ActRate, Resolved: &resolved, Satisfaction: satisfaction, Note: comment})
 }
 
 // closeWithoutRating closes as 未评价 once the seven days without a rating have passed.
