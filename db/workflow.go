@@ -80,6 +80,8 @@ var (
 	every    = []Stage{StageDiscovered, StageVerifying, StageRectifying, StageFeedback, StageClosed}
 	intake   = []Role{RoleOffice, RoleAuditor}
 	everyone = []Role{RoleAdmin, RoleOffice, RoleDepartment, RoleLeader, RoleEnterprise, RoleAuditor}
+	// The public, holding a report's receipt code, may add information to it.
+	everyoneAndPublic = append(everyone[:len(everyone):len(everyone)], RolePublic)
 )
 
 // Workflow is the table. Auditors appear beside the office on intake actions because
@@ -95,7 +97,7 @@ var Workflow = []Transition{
 	{ActClose, []Stage{StageFeedback}, intake, StageClosed, nil, "办结"},
 	{ActRate, []Stage{StageFeedback}, []Role{RoleEnterprise, RolePublic}, "", []string{NeedResolved, NeedRating}, "评价"},
 	{ActReopen, []Stage{StageClosed}, []Role{RoleAuditor}, StageRectifying, []string{NeedNote}, "重新办理"},
-	{ActComment, every, everyone, "", []string{NeedNote}, "留言/补充"},
+	{ActComment, every, everyoneAndPublic, "", []string{NeedNote}, "留言/补充"},
 	{ActUrge, []Stage{StageDiscovered, StageVerifying, StageRectifying}, []Role{RoleLeader, RoleOffice, RoleAuditor}, "", nil, "催办"},
 	{ActEscalate, []Stage{StageDiscovered, StageVerifying, StageRectifying}, []Role{RoleLeader, RoleOffice}, "", nil, "提级"},
 	{ActInstruct, open, []Role{RoleLeader}, "", []string{NeedNote}, "批示"},
@@ -104,7 +106,7 @@ var Workflow = []Transition{
 	{ActDenyExtension, []Stage{StageRectifying}, intake, "", []string{NeedNote}, "不批准延期"},
 	{ActSupervise, open, []Role{RoleAuditor}, "", []string{NeedDueAt, NeedNote}, "督办"},
 	{ActAudit, []Stage{StageClosed}, []Role{RoleAuditor}, "", []string{NeedVerdict}, "抽查"},
-	{ActAttach, every, []Role{RoleOffice, RoleDepartment, RoleLeader, RoleEnterprise, RoleAuditor}, "", nil, "上传附件"},
+	{ActAttach, every, []Role{RoleOffice, RoleDepartment, RoleLeader, RoleEnterprise, RoleAuditor, RolePublic}, "", nil, "上传附件"},
 }
 
 var workflowIndex = func() map[Action]*Transition {

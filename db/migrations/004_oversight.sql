@@ -75,5 +75,6 @@ CREATE TABLE typical_cases (
 );
 CREATE INDEX typical_cases_published ON typical_cases (published_at);
 
--- The workspace's lists read events by action.
+-- The workspace reads events by action (the vault's openings among them).
+CREATE INDEX audit_events_action ON audit_events (action, id);
 CREATE INDEX appeal_events_action ON appeal_events (action, appeal_id);
