@@ -210,7 +210,9 @@ func (db *DB) FindCase(ctx context.Context, a Actor, id int64) (*TypicalCase, er
 // CaseFilter selects typical cases; From and To bound the publication date (YYYY-MM-DD).
 type CaseFilter struct {
 	AppealID int64
-	From, To string
+	// Published leaves drafts out, for auditors too.
+	Published bool
+	From, To  string
 	Page
 }
 
@@ -220,6 +222,9 @@ func (db *DB) ListCases(ctx context.Context, a Actor, f CaseFilter) (*List[Typic
 	var w where
 	caseScope(&w, a)
 	w.eqID("c.appeal_id", f.AppealID)
+	if f.Published {
+		w.add("c.published_at IS NOT NULL")
+	}
 	var v Violations
 	for _, d := range []struct {
 		field, val, op string

@@ -45,7 +45,7 @@ type WatchFilter struct {
 	// Reason narrows suspicious closures to one reason.
 	Reason string
 	// Minutes is how soon after assignment a report counts as suspicious (default 30);
-	// MaxChars how short a one-line report must be (default 30).
+	// MaxChars how short a one-line report must be (default 20).
 	Minutes, MaxChars int
 	// State narrows supervisions: open, overdue, done.
 	State string

@@ -37,7 +37,7 @@ func suspiciousList(q queryer, w where, f WatchFilter) (*List[Flagged], error) {
 		f.Minutes = 30
 	}
 	if f.MaxChars <= 0 {
-		f.MaxChars = 30
+		f.MaxChars = 20
 	}
 	// The thresholds are integers, written into the SQL so that the flags can be both
 	// conditions and selected columns.

@@ -129,14 +129,15 @@ func (t *Tx) insertAttachments(appealID int64, files []storedFile, uploadedBy in
 	return nil
 }
 
-// ReportMessage adds the reporter's information or files to their report.
-func (db *DB) ReportMessage(ctx context.Context, k *Keys, code, text string, ups []Upload) error {
+// ReportMessage adds the reporter's information or files to their report and returns
+// the report as the reporter sees it.
+func (db *DB) ReportMessage(ctx context.Context, k *Keys, code, text string, ups []Upload) (*PublicReport, error) {
 	text = strings.TrimSpace(text)
 	if text == "" && len(ups) == 0 {
-		return fieldError("content", "请填写补充的情况或选择要上传的文件")
+		return nil, fieldError("content", "请填写补充的情况或选择要上传的文件")
 	}
 	if len(ups) > MaxReportFiles {
-		return fieldError("file", fmt.Sprintf("最多上传 %d 个文件", MaxReportFiles))
+		return nil, fieldError("file", fmt.Sprintf("最多上传 %d 个文件", MaxReportFiles))
 	}
 	in := ActionInput{Action: ActComment, Note: text}
 	if text == "" {
@@ -146,19 +147,24 @@ func (db *DB) ReportMessage(ctx context.Context, k *Keys, code, text string, ups
 }
 
 // RateReport records the reporter's answer to the feedback: resolved, and how satisfied.
-func (db *DB) RateReport(ctx context.Context, k *Keys, code string, resolved *bool, satisfaction, comment string) error {
+func (db *DB) RateReport(ctx context.Context, k *Keys, code string, resolved *bool, satisfaction, comment string) (*PublicReport, error) {
 	return db.actByReceipt(ctx, k, code, ActionInput{Action: ActRate, Resolved: resolved, Satisfaction: satisfaction, Note: comment}, nil)
 }
 
 // actByReceipt takes one action as the reporter, on the current version of their report.
-func (db *DB) actByReceipt(ctx context.Context, k *Keys, code string, in ActionInput, ups []Upload) error {
+// The input is checked before the code, so a malformed request never counts as a guess.
+func (db *DB) actByReceipt(ctx context.Context, k *Keys, code string, in ActionInput, ups []Upload) (*PublicReport, error) {
+	tr, _ := TransitionOf(in.Action)
+	if _, err := validateInput(tr, &in, db.Now()); err != nil {
+		return nil, err
+	}
 	id, err := receiptAppeal(db.r(ctx), k, code)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	files, err := db.storeUploads(ups)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	err = db.Update(ctx, func(tx *Tx) error {
 		a := reporter(id)
@@ -174,8 +180,9 @@ func (db *DB) actByReceipt(ctx context.Context, k *Keys, code string, in ActionI
 	})
 	if err != nil {
 		removeStored(files)
+		return nil, err
 	}
-	return err
+	return reportView(db.r(ctx), id, db.Now())
 }
 
 // checkPublicReply allows a public reply only from an auditor, as a comment on a report.

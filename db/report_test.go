@@ -183,7 +183,7 @@ func hasField(fs []FieldError, name string) bool {
 func TestReportLoop(t *testing.T) {
 	c := mustCity(t)
 	f, id := c.report(t, c.deptID, "", "")
-	if err := c.db.ReportMessage(ctx(), c.keys, f.Receipt, "补充：当时还有另一位工作人员在场。", nil); err != nil {
+	if _, err := c.db.ReportMessage(ctx(), c.keys, f.Receipt, "补充：当时还有另一位工作人员在场。", nil); err != nil {
 		t.Fatal(err)
 	}
 	c.act(t, c.auditor, id, ActionInput{Action: ActAccept})
@@ -221,20 +221,20 @@ func TestReportLoop(t *testing.T) {
 		t.Fatalf("reporter cannot rate: %+v", r)
 	}
 	no := false
-	if err := c.db.RateReport(ctx(), c.keys, f.Receipt, &no, "unsatisfied", "没有解决"); err != nil {
+	if _, err := c.db.RateReport(ctx(), c.keys, f.Receipt, &no, "unsatisfied", "没有解决"); err != nil {
 		t.Fatal(err)
 	}
 	ap, _ = c.db.FindAppeal(ctx(), c.auditor, id)
 	if ap.Stage != StageRectifying || ap.ReopenCount != 1 {
 		t.Errorf("unsatisfied report: stage %s reopen %d", ap.Stage, ap.ReopenCount)
 	}
-	if err := c.db.RateReport(ctx(), c.keys, f.Receipt, &no, "unsatisfied", ""); ErrorCode(err) != ECONFLICT {
+	if _, err := c.db.RateReport(ctx(), c.keys, f.Receipt, &no, "unsatisfied", ""); ErrorCode(err) != ECONFLICT {
 		t.Errorf("rating outside feedback: %v", err)
 	}
 	c.act(t, c.auditor, id, ActionInput{Action: ActReport, Note: "再次核查，已退还费用并书面道歉。"})
 	yes := true
 	c.advance(time.Hour)
-	if err := c.db.RateReport(ctx(), c.keys, f.Receipt, &yes, "satisfied", ""); err != nil {
+	if _, err := c.db.RateReport(ctx(), c.keys, f.Receipt, &yes, "satisfied", ""); err != nil {
 		t.Fatal(err)
 	}
 	c.act(t, c.auditor, id, ActionInput{Action: ActClose})

@@ -56,12 +56,16 @@ func (db *DB) FindReport(ctx context.Context, k *Keys, code string) (*PublicRepo
 	if err != nil {
 		return nil, err
 	}
+	return reportView(q, id, db.Now())
+}
+
+// reportView builds the reporter's view of report id.
+func reportView(q queryer, id int64, now time.Time) (*PublicReport, error) {
 	a := reporter(id)
 	ap, err := findAppeal(q, a, id)
 	if err != nil {
 		return nil, err
 	}
-	now := db.Now()
 	out := &PublicReport{Number: ap.Number, Title: ap.Title, Content: ap.Content, Category: ap.Category,
 		Stage: ap.Stage, StageLabel: ap.Stage.Label(), CreatedAt: ap.CreatedAt, ClosedAt: ap.ClosedAt,
 		Rating: ap.Rating, CanRate: contains(allowedActions(ap, a, now), ActRate), Steps: []PublicStep{}}

@@ -50,6 +50,7 @@ func navFor(role db.Role) []navItem {
 		items = append(items, navItem{"/oversight", "纪检监督", false}, navItem{"/enterprises", "企业", false})
 	case db.RoleEnterprise, db.RoleDepartment:
 	}
+	items = append(items, navItem{"/cases", "典型案例", false})
 	return items
 }
 

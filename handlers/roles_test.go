@@ -92,7 +92,7 @@ func TestRouteRoles(t *testing.T) {
 		t.Fatalf("the demo enterprise account should belong to the demo leader: %s", pairs)
 	}
 	x.liaison = num(pairs.items()[0]["id"])
-	cases := roleCases(x)
+	cases := withOversightCases(roleCases(x), x)
 
 	covered := map[string]bool{}
 	for _, c := range cases {
