@@ -58,6 +58,7 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 		data["target_number"] = target.Number
 	case ActReject, ActDismiss:
 		set["reported_at"] = now
+		clearRating(set)
 		if in.Action == ActReject {
 			set["accepted_at"] = coalesceTime(ap.AcceptedAt, now)
 		}
@@ -83,6 +84,7 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 		data["department_id"], data["tier"] = *in.DepartmentID, in.Tier
 	case ActReport:
 		set["reported_at"] = now
+		clearRating(set)
 		set["ext_requested_days"], set["ext_requested_note"] = nil, nil
 	case ActReturn:
 		set["return_count"] = ap.ReturnCount + 1
@@ -130,6 +132,14 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 		set["closed_at"] = now
 	}
 	return t.saveAction(a, ap, in.Action, before, after, in.Note, data, set)
+}
+
+// clearRating starts a new round of feedback. The row holds the rating of the current
+// round only, so that one given a moment before (in the same second) is never taken
+// for the answer to this one; every earlier rating stays on the timeline and in the
+// audit chain.
+func clearRating(set map[string]any) {
+	set["rated_at"], set["resolved"], set["satisfaction"], set["rating_comment"] = nil, nil, nil, nil
 }
 
 func coalesceTime(p *time.Time, now int64) any {

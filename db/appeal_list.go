@@ -89,7 +89,7 @@ func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
 
 // ListAppeals lists the appeals the actor may see.
 func (db *DB) ListAppeals(ctx context.Context, a Actor, f AppealFilter) (*List[Appeal], error) {
-	now := db.Now()
+	now := db.Now().Truncate(time.Second)
 	w, err := f.where(a, now)
 	if err != nil {
 		return nil, err

@@ -46,6 +46,10 @@ type DB struct {
 	quit  chan struct{}
 	wg    sync.WaitGroup
 	once  sync.Once
+	// gate lets Close wait out the requests being queued, so that none is queued after
+	// the writer has drained the queue and stopped.
+	gate   sync.RWMutex
+	closed bool
 
 	batches atomic.Int64
 	writes  atomic.Int64
@@ -123,7 +127,12 @@ func Open(path string) (*DB, error) {
 
 // Close stops the writer after the requests already queued and closes the connections.
 func (db *DB) Close() error {
-	db.once.Do(func() { close(db.quit) })
+	db.once.Do(func() {
+		db.gate.Lock()
+		db.closed = true
+		db.gate.Unlock()
+		close(db.quit)
+	})
 	db.wg.Wait()
 	err1 := db.read.Close()
 	err2 := db.write.Close()
@@ -135,12 +144,17 @@ func (db *DB) Close() error {
 // only that request's writes and reaches only its caller.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	r := &writeReq{ctx: ctx, fn: fn, res: make(chan error, 1)}
+	db.gate.RLock()
+	if db.closed {
+		db.gate.RUnlock()
+		return ErrClosed
+	}
 	select {
 	case db.reqs <- r:
+		db.gate.RUnlock()
 	case <-ctx.Done():
+		db.gate.RUnlock()
 		return ctx.Err()
-	case <-db.quit:
-		return ErrClosed
 	}
 	// Once queued, the outcome is awaited even if ctx ends: the caller must learn
 	// whether its write committed.
@@ -315,9 +329,16 @@ func (r reader) QueryRow(q string, args ...any) *sql.Row {
 // r returns a queryer on the read pool.
 func (db *DB) r(ctx context.Context) queryer { return reader{ctx, db.read} }
 
-// Backup writes a consistent copy of the live database to path.
+// Backup writes a consistent copy of the live database to path. VACUUM INTO reads one
+// snapshot, so writers go on meanwhile; it needs a connection of its own because the
+// read pool is query-only.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	conn, err := sql.Open("sqlite3", dsn(db.Path, false))
+	if err != nil {
+		return fmt.Errorf("db: backup: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("db: backup to %s: %w", path, err)
 	}
 	return nil

@@ -120,6 +120,15 @@ func (t *Tx) insertLiaison(a Actor, in LiaisonInput) (int64, error) {
 		in.EnterpriseID).Scan(&curID, &curLeader, &curSince)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
+		// With no current pair, the history must still not overlap: start after the last end.
+		var lastUntil sql.NullString
+		if err := t.QueryRow("SELECT MAX(until) FROM liaisons WHERE enterprise_id = ?", in.EnterpriseID).Scan(&lastUntil); err != nil {
+			return 0, fmt.Errorf("db: last liaison: %w", err)
+		}
+		if lastUntil.Valid && in.Since < lastUntil.String {
+			return 0, &Error{Code: EINVALID, Message: "新的包保关系不能早于上一段关系的结束日期 " + lastUntil.String + "。",
+				Fields: []FieldError{{"since", "不能早于 " + lastUntil.String}}}
+		}
 	case err != nil:
 		return 0, fmt.Errorf("db: current liaison: %w", err)
 	case curLeader == in.LeaderID:

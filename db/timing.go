@@ -130,7 +130,8 @@ func (t *Tx) escalateStep(ap *Appeal) (bool, error) {
 	now := t.Now
 	data := map[string]any{"due_at": ap.EffectiveDue().Format(time.RFC3339)}
 	switch {
-	case ap.Tier != TierEscalated && ap.EscalationLevel == 0:
+	case ap.Tier != TierEscalated:
+		// Also after a reassignment lowered the tier again: overdue work goes back up.
 		set := map[string]any{"tier": string(TierEscalated), "escalation_level": 1, "escalated_at": now.Unix()}
 		data["tier_before"] = ap.Tier
 		_, err := t.saveAction(SystemActor, ap, "auto_escalate", ap.Stage, ap.Stage, "超过办理期限，自动提级为提级办", data, set)

@@ -192,6 +192,10 @@ func (db *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (*List[User]
 	if !a.Is(RoleAdmin, RoleAuditor) {
 		return nil, forbidden()
 	}
+	if f.Role != "" && !f.Role.Valid() {
+		return nil, &Error{Code: EINVALID, Message: "角色须为 admin、office、department、leader、enterprise、auditor 之一。",
+			Fields: []FieldError{{"role", "无效的角色"}}}
+	}
 	var w where
 	w.like(f.Q, "username", "display_name")
 	w.eq("role", string(f.Role))

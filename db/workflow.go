@@ -76,20 +76,21 @@ type Transition struct {
 }
 
 var (
-	open     = []Stage{StageDiscovered, StageVerifying, StageRectifying, StageFeedback}
-	every    = []Stage{StageDiscovered, StageVerifying, StageRectifying, StageFeedback, StageClosed}
-	intake   = []Role{RoleOffice, RoleAuditor}
-	everyone = []Role{RoleAdmin, RoleOffice, RoleDepartment, RoleLeader, RoleEnterprise, RoleAuditor}
+	open   = []Stage{StageDiscovered, StageVerifying, StageRectifying, StageFeedback}
+	every  = []Stage{StageDiscovered, StageVerifying, StageRectifying, StageFeedback, StageClosed}
+	intake = []Role{RoleOffice, RoleAuditor}
+	// Everyone who takes part in appeals; admins keep the registers, not the appeals.
+	parties = []Role{RoleOffice, RoleDepartment, RoleLeader, RoleEnterprise, RoleAuditor}
 	// The public, holding a report's receipt code, may add information to it.
-	everyoneAndPublic = append(everyone[:len(everyone):len(everyone)], RolePublic)
+	partiesAndPublic = append(parties[:len(parties):len(parties)], RolePublic)
 )
 
 // Workflow is the table. Auditors appear beside the office on intake actions because
 // reports about officials are handled by the discipline office itself.
 var Workflow = []Transition{
 	{ActAccept, []Stage{StageDiscovered}, intake, StageVerifying, nil, "受理"},
-	{ActMerge, []Stage{StageDiscovered, StageVerifying}, intake, StageClosed, []string{NeedTarget}, "合并重复件"},
-	{ActReject, []Stage{StageDiscovered, StageVerifying}, intake, StageFeedback, []string{NeedNote}, "不予受理"},
+	{ActMerge, []Stage{StageDiscovered}, intake, StageClosed, []string{NeedTarget}, "合并重复件"},
+	{ActReject, []Stage{StageDiscovered}, intake, StageFeedback, []string{NeedNote}, "不予受理"},
 	{ActAssign, []Stage{StageVerifying}, intake, StageRectifying, []string{NeedDepartment}, "交办"},
 	{ActDismiss, []Stage{StageVerifying}, intake, StageFeedback, []string{NeedNote}, "核查不属实/办结说明"},
 	{ActReport, []Stage{StageRectifying}, []Role{RoleDepartment, RoleAuditor}, StageFeedback, []string{NeedNote}, "报告整改结果"},
@@ -97,7 +98,7 @@ var Workflow = []Transition{
 	{ActClose, []Stage{StageFeedback}, intake, StageClosed, nil, "办结"},
 	{ActRate, []Stage{StageFeedback}, []Role{RoleEnterprise, RolePublic}, "", []string{NeedResolved, NeedRating}, "评价"},
 	{ActReopen, []Stage{StageClosed}, []Role{RoleAuditor}, StageRectifying, []string{NeedNote}, "重新办理"},
-	{ActComment, every, everyoneAndPublic, "", []string{NeedNote}, "留言/补充"},
+	{ActComment, every, partiesAndPublic, "", []string{NeedNote}, "留言/补充"},
 	{ActUrge, []Stage{StageDiscovered, StageVerifying, StageRectifying}, []Role{RoleLeader, RoleOffice, RoleAuditor}, "", nil, "催办"},
 	{ActEscalate, []Stage{StageDiscovered, StageVerifying, StageRectifying}, []Role{RoleLeader, RoleOffice}, "", nil, "提级"},
 	{ActInstruct, open, []Role{RoleLeader}, "", []string{NeedNote}, "批示"},
@@ -106,7 +107,7 @@ var Workflow = []Transition{
 	{ActDenyExtension, []Stage{StageRectifying}, intake, "", []string{NeedNote}, "不批准延期"},
 	{ActSupervise, open, []Role{RoleAuditor}, "", []string{NeedDueAt, NeedNote}, "督办"},
 	{ActAudit, []Stage{StageClosed}, []Role{RoleAuditor}, "", []string{NeedVerdict}, "抽查"},
-	{ActAttach, every, []Role{RoleOffice, RoleDepartment, RoleLeader, RoleEnterprise, RoleAuditor, RolePublic}, "", nil, "上传附件"},
+	{ActAttach, every, partiesAndPublic, "", nil, "上传附件"},
 }
 
 var workflowIndex = func() map[Action]*Transition {

@@ -14,9 +14,9 @@ import (
 
 // ent is what the filter tests need to know of an enterprise.
 type ent struct {
-	ID                                     int64
+	ID                                   int64
 	Name, CreditCode, District, Industry string
-	LeaderID                               int64
+	LeaderID                             int64
 }
 
 // walk follows a list's cursors to the end and returns every item, checking that each
@@ -89,7 +89,7 @@ func TestPagination(t *testing.T) {
 	a := startAPI(t)
 	admin := a.login("admin")
 
-	for _, limit := range []int{1, 97, 500} {
+	for _, limit := range []int{7, 500} {
 		items, total := a.walk(t, "/api/v1/enterprises", admin, limit)
 		if total != 680 || len(items) != 680 {
 			t.Errorf("limit %d: walked %d items, total %d; want 680", limit, len(items), total)
@@ -98,9 +98,6 @@ func TestPagination(t *testing.T) {
 			if num(items[i]["id"]) <= num(items[i-1]["id"]) {
 				t.Fatalf("limit %d: ids not ascending at %d", limit, i)
 			}
-		}
-		if limit == 97 {
-			break // one walk is enough under -race for the small page sizes
 		}
 	}
 	if r := a.do("GET", "/api/v1/enterprises", admin, nil); r.Status != 200 || len(r.items()) != db.DefaultLimit {
@@ -125,7 +122,7 @@ func TestPagination(t *testing.T) {
 			if r.Status < 400 || r.Status >= 500 {
 				t.Fatalf("status %s, want 4xx", r)
 			}
-			if strings.HasPrefix(tt.field, "cursor") && r.Status != 400 {
+			if tt.field == "cursor" && r.Status != 400 {
 				t.Errorf("bad cursor: %d, want 400", r.Status)
 			}
 			if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
@@ -139,7 +136,9 @@ func TestPagination(t *testing.T) {
 }
 
 // encodeCursor makes a cursor the way the server does, to probe ids it never issued.
-func encodeCursor(id int64) string { return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprint(id))) }
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprint(id)))
+}
 
 // matchQ is what q means: the text anywhere in the name or the credit code.
 func matchQ(q string) func(ent) bool {

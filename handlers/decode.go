@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"strconv"
 	"strings"
 
@@ -19,8 +20,8 @@ const maxJSONBody = 1 << 20
 
 // decodeJSON reads the body strictly into v: JSON only, no unknown fields, one value.
 func decodeJSON(c *fiber.Ctx, v any) error {
-	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
-	if !strings.HasPrefix(ct, "application/json") {
+	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 		return badRequest("请求须为 JSON（Content-Type: application/json）。")
 	}
 	body := c.Body()
@@ -29,7 +30,7 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {

@@ -81,6 +81,7 @@ func (s *Server) toProblem(c *fiber.Ctx, err error) problem {
 
 // handleError is Fiber's one error handler: problem+json for the API, an error page for people.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	setSecurityHeaders(c)
 	p := s.toProblem(c, err)
 	if p.Status == fiber.StatusTooManyRequests && c.GetRespHeader("Retry-After") == "" {
 		c.Set("Retry-After", "60")

@@ -95,6 +95,10 @@ func (v *vaultCase) everything(t *testing.T, a *api, role string) map[string]*re
 		get(fmt.Sprintf("/api/v1/appeals/%d", id))
 		get(fmt.Sprintf("/api/v1/appeals/%d/events", id))
 		view(fmt.Sprintf("/oversight/appeals/%d", id))
+		view(fmt.Sprintf("/appeals/%d", id))
+	}
+	for _, q := range []string{"", "?q=" + url.QueryEscape("索要好处费用"), "?source=report", "?q=" + url.QueryEscape("融资担保")} {
+		view("/appeals" + q)
 	}
 	get(fmt.Sprintf("/api/v1/enterprises/%d", v.enterprise))
 	get("/api/v1/users?limit=500")

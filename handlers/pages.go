@@ -27,6 +27,7 @@ func (s *Server) mountPages() {
 	web.post("/admin/departments", s.signedIn(db.RoleAdmin), s.departmentCreate)
 	web.post("/admin/departments/:id", s.signedIn(db.RoleAdmin), s.departmentUpdate)
 	s.mountAdminPages(web)
+	s.mountAppealPages(web)
 	s.mountOversightPages(web)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -77,7 +76,10 @@ func (s *Server) resolveEnterprise(ctx context.Context, a db.Actor, raw string) 
 		return &id, nil
 	}
 	code := db.NormalizeCreditCode(raw)
-	if utf8.RuneCountInString(code) == 18 && db.ValidCreditCode(code) {
+	if looksLikeCreditCode(code) {
+		if !db.ValidCreditCode(code) {
+			return nil, invalidField("enterprise_id", "统一社会信用代码无效（含非法字符或校验位不符）")
+		}
 		list, err := s.db.ListEnterprises(ctx, a, db.EnterpriseFilter{Q: code, Page: db.Page{Limit: 5}})
 		if err != nil {
 			return nil, err
@@ -105,6 +107,19 @@ func (s *Server) resolveEnterprise(ctx context.Context, a db.Actor, raw string) 
 		return &list.Items[0].ID, nil
 	}
 	return nil, invalidField("enterprise_id", "“"+raw+"”匹配到多家企业，请填写完整名称、统一社会信用代码或企业编号")
+}
+
+// looksLikeCreditCode reports whether s is 18 letters and digits, as a credit code is.
+func looksLikeCreditCode(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'A' <= r && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // pickList is what the forms' selects offer: every department and every leader (a city

@@ -43,14 +43,8 @@ func (s *Server) liaisonsData(c *fiber.Ctx) (fiber.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	back := url.Values{}
-	for _, k := range liaisonFilterKeys {
-		if v := c.Query(k); v != "" {
-			back.Set(k, v)
-		}
-	}
 	data := fiber.Map{"List": list, "Filter": f, "Active": c.Query("active"), "Leaders": leaders.Items,
-		"Today": db.Today(s.db.Now()), "CanEdit": a.Is(db.RoleAdmin), "Back": back.Encode(), "EnterpriseRef": ""}
+		"Today": db.Today(s.db.Now()), "CanEdit": a.Is(db.RoleAdmin), "EnterpriseRef": ""}
 	if f.EnterpriseID != 0 {
 		e, err := s.db.FindEnterprise(ctx, a, f.EnterpriseID)
 		if err != nil {

@@ -30,8 +30,8 @@ func actionForms(ap *db.Appeal) []actionForm {
 	return out
 }
 
-// appealData is everything the auditor's appeal page shows.
-func (s *Server) appealData(c *fiber.Ctx, id int64) (fiber.Map, error) {
+// oversightAppealData is everything the auditor's appeal page shows.
+func (s *Server) oversightAppealData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
 	ap, err := s.db.FindAppeal(ctx, a, id)
@@ -70,7 +70,7 @@ func (s *Server) appealData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 	return fiber.Map{"Appeal": ap, "Events": events, "Departments": assignable, "About": about, "Forms": actionForms(ap),
 		"Reveals": reveals.Items, "Records": records.Items, "Cases": cases.Items, "Tiers": db.Tiers,
 		"Vaulted": ap.Confidential || ap.Source == db.SourceReport, "Back": safeNext(c.Query("back", c.FormValue("back"))),
-		"Stages": stageBar(ap.Stage), "Failed": ""}, nil
+		"Stages": stageSteps(ap.Stage), "Failed": ""}, nil
 }
 
 func (s *Server) oversightAppeal(c *fiber.Ctx) error {
@@ -78,7 +78,7 @@ func (s *Server) oversightAppeal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data, err := s.appealData(c, id)
+	data, err := s.oversightAppealData(c, id)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func actionInput(c *fiber.Ctx) (db.ActionInput, error) {
 
 // appealFailed shows the appeal page again with the error of its form.
 func (s *Server) appealFailed(c *fiber.Ctx, id int64, err error, extra fiber.Map) error {
-	data, derr := s.appealData(c, id)
+	data, derr := s.oversightAppealData(c, id)
 	if derr != nil {
 		return derr
 	}
@@ -180,7 +180,7 @@ func (s *Server) oversightReveal(c *fiber.Ctx) error {
 	if err != nil {
 		return s.appealFailed(c, id, err, nil)
 	}
-	data, err := s.appealData(c, id)
+	data, err := s.oversightAppealData(c, id)
 	if err != nil {
 		return err
 	}

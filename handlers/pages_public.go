@@ -64,7 +64,7 @@ func (s *Server) trackPage(c *fiber.Ctx) error {
 
 // trackView shows the report a code opens, with the code kept in the page's forms.
 func (s *Server) trackView(c *fiber.Ctx, code string, r *db.PublicReport, notice string) error {
-	p := s.page(c, "举报办理情况", fiber.Map{"Report": r, "Receipt": code, "Satisfactions": satisfactionChoices, "Stages": stageBar(r.Stage)})
+	p := s.page(c, "举报办理情况", fiber.Map{"Report": r, "Receipt": code, "Satisfactions": satisfactionChoices, "Stages": stageSteps(r.Stage)})
 	p.Flash = notice
 	return s.render(c, "track", "举报办理情况", p)
 }
@@ -85,7 +85,7 @@ func (s *Server) trackFailed(c *fiber.Ctx, code string, err error) error {
 	if ferr != nil {
 		return ferr
 	}
-	p := s.page(c, "举报办理情况", fiber.Map{"Report": r, "Receipt": code, "Satisfactions": satisfactionChoices, "Stages": stageBar(r.Stage)})
+	p := s.page(c, "举报办理情况", fiber.Map{"Report": r, "Receipt": code, "Satisfactions": satisfactionChoices, "Stages": stageSteps(r.Stage)})
 	p.Error = e.Message
 	p.Fields = map[string]string{}
 	for _, f := range e.Fields {

@@ -36,7 +36,7 @@ type navItem struct {
 
 // navFor lists the sections a role works in; routes enforce the same rules server-side.
 func navFor(role db.Role) []navItem {
-	items := []navItem{{"/", "首页", false}}
+	items := []navItem{{"/", "首页", false}, {"/appeals", "诉求", false}}
 	switch role {
 	case db.RoleAdmin:
 		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false},
@@ -48,7 +48,9 @@ func navFor(role db.Role) []navItem {
 		items = append(items, navItem{"/enterprises", "我的包保企业", false})
 	case db.RoleAuditor:
 		items = append(items, navItem{"/oversight", "纪检监督", false}, navItem{"/enterprises", "企业", false})
-	case db.RoleEnterprise, db.RoleDepartment:
+	case db.RoleEnterprise:
+		items = append(items, navItem{"/appeals/new", "反映问题", false})
+	case db.RoleDepartment:
 	}
 	items = append(items, navItem{"/cases", "典型案例", false})
 	return items
@@ -91,9 +93,17 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *pageData {
 	p := &pageData{Title: title, User: userOf(c), CSRF: csrfToken(c), Path: c.Path(), Data: data, Flash: takeFlash(c)}
 	if p.User != nil {
 		p.Nav = navFor(p.User.Role)
-		for i := range p.Nav {
-			h := p.Nav[i].Href
-			p.Nav[i].Active = h == p.Path || h != "/" && strings.HasPrefix(p.Path, h)
+		// The longest matching entry wins, so /appeals/new lights 反映问题, not 诉求 too.
+		best := -1
+		for i, n := range p.Nav {
+			if n.Href == p.Path || n.Href != "/" && strings.HasPrefix(p.Path, n.Href+"/") {
+				if best < 0 || len(n.Href) > len(p.Nav[best].Href) {
+					best = i
+				}
+			}
+		}
+		if best >= 0 {
+			p.Nav[best].Active = true
 		}
 	}
 	return p
@@ -128,11 +138,19 @@ func (s *Server) formFailed(c *fiber.Ctx, name, title string, data any, err erro
 		p.Fields[f.Field] = f.Message
 	}
 	p.Form = map[string]string{}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		if key := string(k); key != csrfField && !strings.Contains(key, "password") {
-			p.Form[key] = string(v)
+	keep := func(key, v string) {
+		if key != csrfField && !strings.Contains(key, "password") {
+			p.Form[key] = v
 		}
-	})
+	}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) { keep(string(k), string(v)) })
+	if form, err := c.MultipartForm(); err == nil && form != nil {
+		for k, vs := range form.Value {
+			if len(vs) > 0 {
+				keep(k, vs[0])
+			}
+		}
+	}
 	c.Status(statusOf[e.Code])
 	return s.render(c, name, title, p)
 }

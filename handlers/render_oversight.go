@@ -27,22 +27,3 @@ func withOversightFuncs(m template.FuncMap) template.FuncMap {
 	}
 	return m
 }
-
-// stageStep is one stage of the bar that shows how far an appeal has come.
-type stageStep struct {
-	Label         string
-	Done, Current bool
-}
-
-func stageBar(at db.Stage) []stageStep {
-	var out []stageStep
-	reached := true
-	for _, s := range db.Stages {
-		cur := s == at
-		out = append(out, stageStep{Label: s.Label(), Done: reached && !cur, Current: cur})
-		if cur {
-			reached = false
-		}
-	}
-	return out
-}

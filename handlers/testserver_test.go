@@ -215,11 +215,11 @@ func (r *resp) fields() []string {
 }
 
 func (r *resp) String() string {
-	body := r.Body
-	if len(body) > 300 {
-		body = append(body[:300:300], "…"...)
+	body := []rune(string(r.Body))
+	if len(body) > 200 {
+		body = append(body[:200:200], '…')
 	}
-	return fmt.Sprintf("%d %s", r.Status, body)
+	return fmt.Sprintf("%d %s", r.Status, string(body))
 }
 
 // num reads a JSON number as an int64.

@@ -1,0 +1,314 @@
+package db
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+const day = 24 * time.Hour
+
+func TestTierDeadlines(t *testing.T) {
+	w := newWorld(t)
+	for _, c := range []struct {
+		who                  Actor
+		tier, want           Tier
+		response, resolution time.Duration
+	}{
+		{w.office, TierImmediate, TierImmediate, 2 * time.Hour, day},
+		{w.office, TierFast, TierFast, day, 5 * day},
+		{w.office, TierEscalated, TierEscalated, day, 15 * day},
+		{w.office, "", TierFast, day, 5 * day},
+		{w.ent, TierImmediate, TierFast, day, 5 * day}, // enterprises do not choose their own tier
+	} {
+		ap := w.file(t, c.who, func(in *AppealInput) { in.Tier = c.tier })
+		if ap.Tier != c.want || !ap.CreatedAt.Equal(worldStart) || ap.ResponseDueAt.Sub(ap.CreatedAt) != c.response ||
+			ap.DueAt.Sub(ap.CreatedAt) != c.resolution || ap.ExtendedDueAt != nil {
+			t.Errorf("%s files %q: tier %s, response %v, resolution %v; want %s, %v, %v", c.who.Role, c.tier, ap.Tier,
+				ap.ResponseDueAt.Sub(ap.CreatedAt), ap.DueAt.Sub(ap.CreatedAt), c.want, c.response, c.resolution)
+		}
+	}
+}
+
+// TestAssignNewTier: a new tier re-derives both deadlines from the filing time, because
+// the clock never restarts.
+func TestAssignNewTier(t *testing.T) {
+	w := newWorld(t)
+	ap := w.file(t, w.office, nil)
+	w.advance(3 * time.Hour)
+	ap = w.act(t, w.office, ap, ActionInput{Action: ActAccept})
+	in := w.assignTo(w.dept.DepartmentID)
+	in.Tier = TierImmediate
+	ap = w.act(t, w.office, ap, in)
+	if ap.Tier != TierImmediate || !ap.CreatedAt.Equal(worldStart) || !ap.ResponseDueAt.Equal(worldStart.Add(2*time.Hour)) ||
+		!ap.DueAt.Equal(worldStart.Add(day)) || !ap.AcceptedAt.Equal(worldStart.Add(3*time.Hour)) {
+		t.Errorf("assigned as immediate: %+v", ap)
+	}
+	if ap.Overdue {
+		t.Error("accepted late but within resolution time: reported overdue")
+	}
+	ap = w.act(t, w.office, ap, ActionInput{Action: ActEscalate})
+	if ap.Tier != TierEscalated || !ap.DueAt.Equal(worldStart.Add(day)) {
+		t.Errorf("escalation moved the deadline: %+v", ap)
+	}
+}
+
+// overdueIDs lists which of the appeals the office's overdue=true and overdue=false
+// lists hold.
+func overdueIDs(t *testing.T, w *world, ids ...int64) (yes, no map[int64]bool) {
+	t.Helper()
+	yes, no = map[int64]bool{}, map[int64]bool{}
+	for _, c := range []struct {
+		flag bool
+		dst  map[int64]bool
+	}{{true, yes}, {false, no}} {
+		list, err := w.db.ListAppeals(ctx(), w.office, AppealFilter{Overdue: &c.flag, Page: Page{Limit: MaxLimit}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ap := range list.Items {
+			if ap.Overdue != c.flag {
+				t.Errorf("overdue=%v lists %s with overdue %v", c.flag, ap.Number, ap.Overdue)
+			}
+			for _, id := range ids {
+				if ap.ID == id {
+					c.dst[id] = true
+				}
+			}
+		}
+	}
+	return yes, no
+}
+
+func TestOverdue(t *testing.T) {
+	w := newWorld(t)
+	imm := w.file(t, w.office, func(in *AppealInput) { in.Tier = TierImmediate })
+	fast := w.at(t, StageRectifying)
+	check := func(when string, wantImm, wantFast bool) {
+		t.Helper()
+		yes, no := overdueIDs(t, w, imm.ID, fast.ID)
+		for _, c := range []struct {
+			id   int64
+			want bool
+		}{{imm.ID, wantImm}, {fast.ID, wantFast}} {
+			ap, err := w.db.FindAppeal(ctx(), w.office, c.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ap.Overdue != c.want || ap.IsOverdue(w.db.Now()) != c.want || yes[c.id] != c.want || no[c.id] == c.want {
+				t.Errorf("%s: %s overdue %v, in overdue list %v, in the other %v; want %v", when, ap.Number, ap.Overdue,
+					yes[c.id], no[c.id], c.want)
+			}
+		}
+	}
+	check("at filing", false, false)
+	w.advance(2 * time.Hour)
+	check("at the response deadline", false, false)
+	w.advance(time.Second)
+	check("past the response deadline", true, false)
+	imm = w.act(t, w.office, imm, ActionInput{Action: ActAccept})
+	check("accepted late", false, false)
+	w.advance(day - 2*time.Hour)
+	check("past the resolution deadline", true, false)
+
+	fast = w.act(t, w.dept, fast, ActionInput{Action: ActRequestExtension, Days: 3, Note: "等待设备到货"})
+	fast = w.act(t, w.office, fast, ActionInput{Action: ActApproveExtension})
+	w.advance(4 * day)
+	if w.db.Now().Before(fast.DueAt) {
+		t.Fatal("the clock is not past the original due time")
+	}
+	check("past the original, within the extension", true, false)
+	w.advance(3 * day)
+	check("past the extension", true, true)
+
+	fast = w.act(t, w.dept, fast, ActionInput{Action: ActReport, Note: "设备已安装"})
+	fast = w.act(t, w.ent, fast, ActionInput{Action: ActRate, Resolved: ptr(true), Satisfaction: "basic"})
+	w.act(t, w.office, fast, ActionInput{Action: ActClose})
+	check("closed", true, false)
+}
+
+// TestEscalateOverdue runs the escalation job as main.go does, again and again and
+// across a restart: each step happens once.
+func TestEscalateOverdue(t *testing.T) {
+	w := newWorld(t)
+	fast := w.at(t, StageRectifying)
+	filedEscalated := w.file(t, w.office, func(in *AppealInput) { in.Tier = TierEscalated })
+	done := w.at(t, StageClosed)
+	run := func(when string, want int) {
+		t.Helper()
+		n, err := w.db.EscalateOverdue(ctx())
+		if err != nil || n != want {
+			t.Fatalf("%s: %d steps (%v), want %d", when, n, err, want)
+		}
+	}
+	get := func(id int64) *Appeal {
+		t.Helper()
+		ap, err := w.db.FindAppeal(ctx(), w.auditor, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ap
+	}
+	run("nothing overdue", 0)
+	w.advance(5*day + time.Second)
+	run("fast overdue", 1)
+	ap := get(fast.ID)
+	if ap.Tier != TierEscalated || ap.EscalationLevel != 1 || !ap.DueAt.Equal(fast.DueAt) || ap.SupervisionDueAt != nil {
+		t.Errorf("after the first step: %+v", ap)
+	}
+	run("again at once", 0)
+	w.advance(day - time.Second)
+	run("a second short of a day later", 0)
+	w.advance(time.Second)
+	run("a day later, still overdue", 1)
+	ap = get(fast.ID)
+	if ap.EscalationLevel != 2 || ap.SupervisionDueAt == nil || !ap.SupervisionDueAt.After(w.db.Now()) || ap.Stage != StageRectifying {
+		t.Errorf("after the second step: %+v", ap)
+	}
+	run("again", 0)
+
+	w.advance(15 * day)
+	run("filed as escalated and overdue", 1) // straight under supervision
+	if ap := get(filedEscalated.ID); ap.EscalationLevel != 2 || ap.SupervisionDueAt == nil {
+		t.Errorf("filed escalated: %+v", ap)
+	}
+	if ap := get(done.ID); ap.EscalationLevel != 0 || ap.Tier != TierFast {
+		t.Errorf("a closed appeal was escalated: %+v", ap)
+	}
+	events, _ := w.db.AppealEvents(ctx(), w.auditor, fast.ID)
+	var auto []Action
+	for _, e := range events {
+		if e.ActorRole == RoleSystem {
+			auto = append(auto, e.Action)
+		}
+	}
+	if len(auto) != 2 || auto[0] != "auto_escalate" || auto[1] != "auto_supervise" {
+		t.Errorf("automatic steps on the timeline: %v", auto)
+	}
+
+	// A restart must neither repeat nor skip a step.
+	before := countOf(t, w.db, "SELECT COUNT(*) FROM audit_events")
+	now := w.db.Now()
+	if err := w.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(w.db.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	fixedClock(again, now.Add(time.Hour))
+	w.db = again
+	run("after a restart", 0)
+	if after := countOf(t, again, "SELECT COUNT(*) FROM audit_events"); after != before {
+		t.Errorf("the restart wrote %d audit rows", after-before)
+	}
+	if res, err := again.VerifyAudit(ctx()); err != nil || !res.OK {
+		t.Errorf("verify after escalation: %+v %v", res, err)
+	}
+}
+
+func TestSetTierDeadline(t *testing.T) {
+	w := newWorld(t)
+	old := w.file(t, w.office, nil)
+	for _, c := range []struct {
+		who  Actor
+		in   TierDeadline
+		code string
+	}{
+		{w.office, TierDeadline{TierFast, 7200, 2 * 86400}, EFORBIDDEN},
+		{w.auditor, TierDeadline{TierFast, 7200, 2 * 86400}, EFORBIDDEN},
+		{w.admin, TierDeadline{"slow", 7200, 2 * 86400}, EINVALID},
+		{w.admin, TierDeadline{TierFast, 10, 2 * 86400}, EINVALID},
+		{w.admin, TierDeadline{TierFast, 7200, 3600}, EINVALID},
+		{w.admin, TierDeadline{TierFast, 7200, 365 * 86400}, EINVALID},
+		{w.admin, TierDeadline{TierFast, -1, -1}, EINVALID},
+		{w.admin, TierDeadline{TierFast, 7200, 2 * 86400}, ""},
+	} {
+		err := w.db.SetTierDeadline(ctx(), c.who, c.in)
+		if ErrorCode(err) != c.code && !(c.code == "" && err == nil) {
+			t.Errorf("%s sets %+v: %v, want %q", c.who.Role, c.in, err, c.code)
+		}
+	}
+	list, err := w.db.TierDeadlines(ctx())
+	if err != nil || len(list) != 3 || list[1] != (TierDeadline{TierFast, 7200, 2 * 86400}) ||
+		list[0] != (TierDeadline{TierImmediate, 7200, 86400}) {
+		t.Errorf("deadlines now %+v %v", list, err)
+	}
+	fresh := w.file(t, w.office, nil)
+	if fresh.ResponseDueAt.Sub(fresh.CreatedAt) != 2*time.Hour || fresh.DueAt.Sub(fresh.CreatedAt) != 2*day {
+		t.Errorf("a new appeal got %v / %v", fresh.ResponseDueAt.Sub(fresh.CreatedAt), fresh.DueAt.Sub(fresh.CreatedAt))
+	}
+	if ap, _ := w.db.FindAppeal(ctx(), w.office, old.ID); !ap.DueAt.Equal(old.DueAt) || !ap.ResponseDueAt.Equal(old.ResponseDueAt) {
+		t.Errorf("the new deadline changed an old appeal: %v, was %v", ap.DueAt, old.DueAt)
+	}
+	if n := countOf(t, w.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'settings.deadline'"); n != 1 {
+		t.Errorf("%d audit rows for one change of deadlines", n)
+	}
+}
+
+func TestExtensionAndReturn(t *testing.T) {
+	w := newWorld(t)
+	ap := w.at(t, StageRectifying)
+	due := ap.DueAt
+	ap = w.act(t, w.dept, ap, ActionInput{Action: ActRequestExtension, Days: 10, Note: "需协调市政部门"})
+	_, err := w.db.Act(ctx(), w.office, ap.ID, ActionInput{Action: ActDenyExtension, Version: ap.Version})
+	wantCode(t, err, EINVALID)
+	ap = w.act(t, w.office, ap, ActionInput{Action: ActApproveExtension})
+	if !ap.DueAt.Equal(due) || ap.ExtendedDueAt == nil || !ap.ExtendedDueAt.Equal(due.Add(10*24*time.Hour)) || ap.Extension != nil {
+		t.Errorf("approved: due %v extended %v, want %v and %v", ap.DueAt, ap.ExtendedDueAt, due, due.Add(240*time.Hour))
+	}
+	ap = w.act(t, w.dept, ap, ActionInput{Action: ActRequestExtension, Days: 3, Note: "再延三天"})
+	ap = w.act(t, w.office, ap, ActionInput{Action: ActDenyExtension, Note: "理由不充分"})
+	if ap.Extension != nil || !ap.ExtendedDueAt.Equal(due.Add(10*24*time.Hour)) {
+		t.Errorf("denied: %+v %v", ap.Extension, ap.ExtendedDueAt)
+	}
+
+	w.advance(time.Hour)
+	created, respDue := ap.CreatedAt, ap.ResponseDueAt
+	ap = w.act(t, w.dept, ap, ActionInput{Action: ActReturn, Note: "不属于本单位职责", Basis: "《城镇燃气管理条例》第十五条"})
+	if ap.Stage != StageVerifying || ap.ReturnCount != 1 || !ap.CreatedAt.Equal(created) || !ap.DueAt.Equal(due) ||
+		!ap.ResponseDueAt.Equal(respDue) {
+		t.Errorf("returned: %+v", ap)
+	}
+	events, _ := w.db.AppealEvents(ctx(), w.office, ap.ID)
+	if last := events[len(events)-1]; last.Action != ActReturn || !strings.Contains(string(last.Data), "城镇燃气管理条例") {
+		t.Errorf("return event %+v", last)
+	}
+	ap = w.act(t, w.office, ap, w.assignTo(w.otherDept.DepartmentID))
+	if ap.Stage != StageRectifying || !ap.DueAt.Equal(due) {
+		t.Errorf("reassigned: %+v", ap)
+	}
+	// The first department keeps seeing what it once had, but no longer acts on it.
+	if _, err := w.db.Act(ctx(), w.dept, ap.ID, ActionInput{Action: ActReport, Version: ap.Version, Note: "x"}); ErrorCode(err) != ECONFLICT {
+		t.Errorf("the former department reports: %v", err)
+	}
+}
+
+func TestCloseUnratedAndMerge(t *testing.T) {
+	w := newWorld(t)
+	ap := w.at(t, StageFeedback)
+	w.advance(7*24*time.Hour - time.Second)
+	_, err := w.db.Act(ctx(), w.office, ap.ID, ActionInput{Action: ActClose, Version: ap.Version})
+	wantCode(t, err, ECONFLICT)
+	w.advance(time.Second)
+	ap = w.act(t, w.office, ap, ActionInput{Action: ActClose})
+	if ap.Stage != StageClosed || ap.CloseReason != "unrated" || ap.Rating != nil {
+		t.Errorf("closed unrated: %+v", ap)
+	}
+
+	orig, dup := w.file(t, w.ent, nil), w.file(t, w.ent, nil)
+	_, err = w.db.Act(ctx(), w.office, dup.ID, ActionInput{Action: ActMerge, Version: dup.Version, TargetID: &dup.ID})
+	wantCode(t, err, EINVALID)
+	dup = w.act(t, w.office, dup, ActionInput{Action: ActMerge, TargetID: &orig.ID, Note: "重复提交"})
+	if dup.Stage != StageClosed || dup.MergedInto == nil || *dup.MergedInto != orig.ID || dup.CloseReason != "merged" || dup.ClosedAt == nil {
+		t.Errorf("merged: %+v", dup)
+	}
+	events, _ := w.db.AppealEvents(ctx(), w.ent, dup.ID)
+	if last := events[len(events)-1]; !strings.Contains(string(last.Data), orig.Number) {
+		t.Errorf("merge event does not name the target: %s", last.Data)
+	}
+	third := w.file(t, w.ent, nil)
+	_, err = w.db.Act(ctx(), w.office, third.ID, ActionInput{Action: ActMerge, Version: third.Version, TargetID: &dup.ID})
+	wantCode(t, err, EINVALID) // not into an appeal that is itself merged
+}

@@ -1,0 +1,139 @@
+package handlers
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+var appealNumber = regexp.MustCompile(`^SQ\d{4}-\d{6}$`)
+
+// appealRef finds the appeal a merge names by its number or its id.
+func (s *Server) appealRef(ctx context.Context, a db.Actor, raw string, enterprise *int64) (*int64, error) {
+	raw = strings.ToUpper(strings.TrimSpace(raw))
+	if raw == "" {
+		return nil, nil
+	}
+	if id, err := strconv.ParseInt(raw, 10, 64); err == nil && id > 0 {
+		return &id, nil
+	}
+	if !appealNumber.MatchString(raw) {
+		return nil, invalidField("target_id", "请填写原诉求的编号（如 SQ2026-000123）")
+	}
+	// Numbers carry the filing year; look among that year's appeals, the same enterprise's first.
+	year := raw[2:6]
+	filters := []db.AppealFilter{{From: year + "-01-01", To: year + "-12-31"}}
+	if enterprise != nil {
+		filters = append([]db.AppealFilter{{EnterpriseID: *enterprise}}, filters...)
+	}
+	for _, f := range filters {
+		list, err := s.collectAppeals(ctx, a, f, 4*db.MaxLimit)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range list {
+			if o.Number == raw {
+				return &o.ID, nil
+			}
+		}
+	}
+	return nil, invalidField("target_id", "没有找到编号为 "+raw+" 的诉求")
+}
+
+// actionInput reads an action form.
+func (s *Server) actionInput(c *fiber.Ctx, a db.Actor, ap *db.Appeal) (db.ActionInput, error) {
+	in := db.ActionInput{Action: db.Action(c.FormValue("action")), Note: c.FormValue("note"), Basis: c.FormValue("basis"),
+		Tier: db.Tier(c.FormValue("tier")), Satisfaction: c.FormValue("satisfaction"), Verdict: c.FormValue("verdict"),
+		DueAt: c.FormValue("due_at"), DepartmentID: formID(c, "department_id")}
+	ver, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if err != nil {
+		return in, fieldError(db.EBADREQUEST, "version", "表单缺少诉求版本，请刷新页面后重试。")
+	}
+	in.Version = ver
+	if d := strings.TrimSpace(c.FormValue("days")); d != "" {
+		if in.Days, err = strconv.Atoi(d); err != nil {
+			return in, invalidField("days", "延期天数须为整数")
+		}
+	}
+	switch c.FormValue("resolved") {
+	case "yes":
+		in.Resolved = appealBool(true)
+	case "no":
+		in.Resolved = appealBool(false)
+	}
+	if in.Action == db.ActMerge {
+		if in.TargetID, err = s.appealRef(c.UserContext(), a, c.FormValue("target"), ap.EnterpriseID); err != nil {
+			return in, err
+		}
+	}
+	return in, nil
+}
+
+func appealBool(b bool) *bool { return &b }
+
+// appealAct takes one action from a form. A mistake or a conflict shows the page again,
+// as it is now, with the message and what was typed.
+func (s *Server) appealAct(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	ctx := c.UserContext()
+	ap, err := s.db.FindAppeal(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	in, err := s.actionInput(c, a, ap)
+	var ups []db.Upload
+	if err == nil {
+		ups, err = readUploads(c)
+	}
+	if err == nil {
+		if len(ups) > 0 || in.Action == db.ActAttach {
+			ap, err = s.db.ActWithFiles(ctx, a, id, in, ups)
+		} else {
+			ap, err = s.db.Act(ctx, a, id, in)
+		}
+	}
+	if err != nil {
+		switch db.ErrorCode(err) {
+		case db.EINVALID, db.ECONFLICT, db.EBADREQUEST, db.ETOOLARGE:
+		default:
+			return err
+		}
+		v, derr := s.appealData(ctx, a, id)
+		if derr != nil {
+			return derr
+		}
+		if !containsAction(v.Appeal.AllowedActions, in.Action) {
+			v.Lost = strings.TrimSpace(in.Note)
+		} else if e, ok := db.AsError(err); ok && e.Code == db.ECONFLICT {
+			// The page below is the appeal as it is now, with the form as it was typed.
+			again := *e
+			again.Message += "页面已显示最新状态，您填写的内容已保留，请核对后重新提交。"
+			err = &again
+		}
+		return s.formFailed(c, "appeal", v.Appeal.Number+" "+v.Appeal.Title, v, err)
+	}
+	msg := "已完成“" + db.ActionLabel(in.Action) + "”，诉求现处于“" + ap.Stage.Label() + "”环节。"
+	if in.Action == db.ActRate && in.Satisfaction == "unsatisfied" {
+		msg = "已评价为不满意，诉求退回重办。"
+	}
+	flash(c, msg)
+	return c.Redirect("/appeals/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+}
+
+func containsAction(list []db.Action, a db.Action) bool {
+	for _, x := range list {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}

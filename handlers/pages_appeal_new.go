@@ -1,0 +1,164 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// uiSources is which sources each role registers under in the form, the default first.
+// An enterprise files through the portal and a leader from a visit, so neither chooses.
+var uiSources = map[db.Role][]db.Source{
+	db.RoleOffice:  {db.SourceHotline, db.SourceSteward, db.SourceInspection},
+	db.RoleAuditor: {db.SourceInspection},
+}
+
+// appealNewView is the filing form: the enterprise portal variant or the intake variant.
+type appealNewView struct {
+	Role        string
+	Categories  []db.Category
+	Sources     []db.Source
+	Tiers       []db.Tier
+	Enterprise  *db.Enterprise  // an enterprise filing for itself
+	Mine        []db.Enterprise // a leader's enterprises
+	EntQ        string          // the intake search text
+	Matches     []db.Enterprise
+	MatchTotal  int
+	PickedID    string
+	MaxFileSize int
+	MaxBody     int
+}
+
+// enterprisePickLimit bounds the intake picker's choices; a longer list means "type more".
+const enterprisePickLimit = 30
+
+func (s *Server) appealNewData(c *fiber.Ctx) (*appealNewView, error) {
+	a, _ := actorOf(c)
+	ctx := c.UserContext()
+	v := &appealNewView{Role: string(a.Role), Sources: uiSources[a.Role], Tiers: db.Tiers,
+		EntQ: strings.TrimSpace(c.FormValue("enterprise_q")), PickedID: c.FormValue("enterprise_id"),
+		MaxFileSize: db.MaxAttachmentSize >> 20, MaxBody: maxUploadBody >> 20}
+	cats, err := s.db.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, cat := range cats {
+		if cat.Active {
+			v.Categories = append(v.Categories, cat)
+		}
+	}
+	switch a.Role {
+	case db.RoleEnterprise:
+		if v.Enterprise, err = s.db.FindEnterprise(ctx, a, a.EnterpriseID); err != nil {
+			return nil, err
+		}
+	case db.RoleLeader:
+		list, err := s.db.ListEnterprises(ctx, a, db.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
+		if err != nil {
+			return nil, err
+		}
+		v.Mine = list.Items
+	default:
+		if v.EntQ != "" {
+			list, err := s.db.ListEnterprises(ctx, a, db.EnterpriseFilter{Q: v.EntQ, Page: db.Page{Limit: enterprisePickLimit}})
+			if err != nil {
+				return nil, err
+			}
+			v.Matches, v.MatchTotal = list.Items, list.Total
+			if len(list.Items) == 1 && v.PickedID == "" {
+				v.PickedID = strconv.FormatInt(list.Items[0].ID, 10)
+			}
+		}
+	}
+	return v, nil
+}
+
+// appealNewPage shows the form. The intake picker asks this same page for its
+// matches (htmx selects the #enterprise-pick box from the answer), so that the page
+// also works as a plain GET form.
+func (s *Server) appealNewPage(c *fiber.Ctx) error {
+	v, err := s.appealNewData(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "appeal_new", appealNewTitle(v.Role), v)
+}
+
+func appealNewTitle(role string) string {
+	if role == string(db.RoleEnterprise) {
+		return "反映问题"
+	}
+	return "登记诉求"
+}
+
+// formEnterprise is the enterprise an intake form names: the picked one, or what the
+// search box says when the picker was not used. It must be one the filer may see.
+func (s *Server) formEnterprise(c *fiber.Ctx, a db.Actor) (*int64, error) {
+	id := formID(c, "enterprise_id")
+	if id == nil {
+		var err error
+		if id, err = s.resolveEnterprise(c.UserContext(), a, c.FormValue("enterprise_q")); err != nil || id == nil {
+			return nil, err
+		}
+	}
+	if _, err := s.db.FindEnterprise(c.UserContext(), a, *id); err != nil {
+		if db.ErrorCode(err) == db.ENOTFOUND {
+			return nil, invalidField("enterprise_id", "企业不存在或不在您的范围内")
+		}
+		return nil, err
+	}
+	return id, nil
+}
+
+func (s *Server) appealCreate(c *fiber.Ctx) error {
+	a, _ := actorOf(c)
+	ctx := c.UserContext()
+	in := db.AppealInput{Title: c.FormValue("title"), Content: c.FormValue("content"), Category: c.FormValue("category"),
+		Source: db.Source(c.FormValue("source")), Tier: db.Tier(c.FormValue("tier")),
+		Confidential: c.FormValue("confidential") != "", ContactName: c.FormValue("contact_name"),
+		ContactPhone: c.FormValue("contact_phone")}
+	fail := func(err error) error {
+		switch db.ErrorCode(err) {
+		case db.EINVALID, db.EBADREQUEST, db.ETOOLARGE, db.ECONFLICT:
+		default:
+			return err
+		}
+		v, derr := s.appealNewData(c)
+		if derr != nil {
+			return derr
+		}
+		return s.formFailed(c, "appeal_new", appealNewTitle(v.Role), v, err)
+	}
+	if a.Role != db.RoleEnterprise {
+		id, err := s.formEnterprise(c, a)
+		if err != nil {
+			return fail(err)
+		}
+		in.EnterpriseID = id
+	}
+	// Read the files first, so that one too large refuses the whole form.
+	ups, err := readUploads(c)
+	if err != nil {
+		return fail(err)
+	}
+	ap, err := s.db.CreateAppeal(ctx, a, in)
+	if err != nil {
+		return fail(err)
+	}
+	where := "/appeals/" + strconv.FormatInt(ap.ID, 10)
+	if len(ups) > 0 {
+		if _, err := s.db.ActWithFiles(ctx, a, ap.ID, db.ActionInput{Action: db.ActAttach, Version: ap.Version}, ups); err != nil {
+			if db.ErrorCode(err) == db.EINTERNAL {
+				return err
+			}
+			// The appeal stands; say plainly that the files did not come with it.
+			flash(c, "诉求已提交，编号 "+ap.Number+"；但附件未能上传："+db.ErrorMessage(err)+"请在下方“上传附件”中重新上传。")
+			return c.Redirect(where, fiber.StatusSeeOther)
+		}
+	}
+	flash(c, "诉求已提交，编号 "+ap.Number+"。办理进展会记录在下方时间线中。")
+	return c.Redirect(where, fiber.StatusSeeOther)
+}
