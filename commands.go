@@ -169,6 +169,7 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, path := newFlags("demo")
 	password := fs.String("demo-password", db.DemoPassword, "password of the demo accounts")
+	key := fs.String("key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -177,6 +178,10 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	keys, err := db.LoadKeys(keyPath(*key, *path))
+	if err != nil {
+		return err
+	}
 	accounts, err := d.BuildDemo(ctx, *password)
 	if err != nil {
 		return err
@@ -185,9 +190,22 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	receipts, err := d.BuildDemoOversight(ctx, keys)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "demo city built in %s with %d appeals; accounts (password %s):\n", *path, n, *password)
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-10s %s\n", a.Username, a.Name)
 	}
+	printDemoReceipts(stdout, receipts)
 	return nil
+}
+
+// printDemoReceipts shows the demo reports' receipt codes, for trying /track.
+func printDemoReceipts(w io.Writer, receipts []db.DemoReceipt) {
+	fmt.Fprintln(w, "演示举报回执码（在 /track 查询，公众无需登录）：")
+	for _, r := range receipts {
+		fmt.Fprintf(w, "  %s  %s  %s\n", r.Number, db.FormatReceipt(r.Receipt), r.Stage.Label())
+	}
 }

@@ -194,7 +194,12 @@ func (m *Main) buildDemo(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		receipts, err := m.DB.BuildDemoOversight(ctx, m.Keys)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(m.Stdout, "已生成演示城市：%d 个账号、680 家企业、%d 件诉求（%.1f 秒）。\n", len(accounts), n, time.Since(start).Seconds())
+		printDemoReceipts(m.Stdout, receipts)
 	}
 	fmt.Fprintf(m.Stdout, "演示账号（密码 %s）：\n", m.DemoPassword)
 	for _, r := range db.Roles {

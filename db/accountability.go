@@ -138,25 +138,31 @@ func (db *DB) CreateAccountability(ctx context.Context, a Actor, in Accountabili
 	}
 	var id int64
 	err = db.Update(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(`INSERT INTO accountabilities (subject_type, person_name, person_title, department_id, measure,
-			facts, decided_on, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, in.SubjectType, in.PersonName,
-			in.PersonTitle, *in.DepartmentID, in.Measure, in.Facts, in.DecidedOn, nullID(a.UserID), tx.Now.Unix())
-		if err != nil {
-			return fmt.Errorf("db: accountability: %w", err)
-		}
-		id, _ = res.LastInsertId()
-		for _, ap := range ids {
-			if _, err := tx.Exec("INSERT OR IGNORE INTO accountability_appeals (accountability_id, appeal_id) VALUES (?, ?)", id, ap); err != nil {
-				return fmt.Errorf("db: accountability appeal: %w", err)
-			}
-		}
-		return tx.Audit(a, "accountability.create", "accountability", id, map[string]any{"subject_type": in.SubjectType,
-			"department_id": *in.DepartmentID, "measure": in.Measure, "decided_on": in.DecidedOn, "appeal_ids": ids})
+		id, err = tx.insertAccountability(a, in, ids)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.FindAccountability(ctx, a, id)
+}
+
+// insertAccountability writes a validated record, its appeals and its audit event.
+func (t *Tx) insertAccountability(a Actor, in AccountabilityInput, ids []int64) (int64, error) {
+	res, err := t.Exec(`INSERT INTO accountabilities (subject_type, person_name, person_title, department_id, measure,
+		facts, decided_on, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, in.SubjectType, in.PersonName,
+		in.PersonTitle, *in.DepartmentID, in.Measure, in.Facts, in.DecidedOn, nullID(a.UserID), t.Now.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("db: accountability: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	for _, ap := range ids {
+		if _, err := t.Exec("INSERT OR IGNORE INTO accountability_appeals (accountability_id, appeal_id) VALUES (?, ?)", id, ap); err != nil {
+			return 0, fmt.Errorf("db: accountability appeal: %w", err)
+		}
+	}
+	return id, t.Audit(a, "accountability.create", "accountability", id, map[string]any{"subject_type": in.SubjectType,
+		"department_id": *in.DepartmentID, "measure": in.Measure, "decided_on": in.DecidedOn, "appeal_ids": ids})
 }
 
 const accountabilityCols = `x.id, x.subject_type, x.person_name, x.person_title, x.department_id, d.name, x.measure,

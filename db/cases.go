@@ -76,33 +76,40 @@ func (db *DB) CreateCase(ctx context.Context, a Actor, in CaseInput) (*TypicalCa
 	}
 	var id int64
 	err := db.Update(ctx, func(tx *Tx) error {
-		if _, err := findAppeal(tx, a, in.AppealID); err != nil {
-			return fieldError("appeal_id", "诉求不存在")
-		}
-		var n int
-		if err := tx.QueryRow("SELECT COUNT(*) FROM typical_cases WHERE appeal_id = ?", in.AppealID).Scan(&n); err != nil {
-			return fmt.Errorf("db: case: %w", err)
-		}
-		if n > 0 {
-			return Errorf(ECONFLICT, "该诉求已是典型案例。")
-		}
-		var published any
-		if in.Publish != nil && *in.Publish {
-			published = tx.Now.Unix()
-		}
-		res, err := tx.Exec(`INSERT INTO typical_cases (appeal_id, title, summary, lesson, published_at, created_by,
-			created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)`, in.AppealID, c.Title, c.Summary, c.Lesson, published,
-			nullID(a.UserID), tx.Now.Unix(), tx.Now.Unix())
-		if err != nil {
-			return fmt.Errorf("db: case: %w", err)
-		}
-		id, _ = res.LastInsertId()
-		return tx.Audit(a, "case.create", "case", id, map[string]any{"appeal_id": in.AppealID, "title": c.Title, "published": published != nil})
+		var err error
+		id, err = tx.insertCase(a, in.AppealID, &c, in.Publish != nil && *in.Publish)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.FindCase(ctx, a, id)
+}
+
+// insertCase writes a validated case, one per appeal, with its audit event.
+func (t *Tx) insertCase(a Actor, appealID int64, c *TypicalCase, publish bool) (int64, error) {
+	if _, err := findAppeal(t, a, appealID); err != nil {
+		return 0, fieldError("appeal_id", "诉求不存在")
+	}
+	var n int
+	if err := t.QueryRow("SELECT COUNT(*) FROM typical_cases WHERE appeal_id = ?", appealID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: case: %w", err)
+	}
+	if n > 0 {
+		return 0, Errorf(ECONFLICT, "该诉求已是典型案例。")
+	}
+	var published any
+	if publish {
+		published = t.Now.Unix()
+	}
+	res, err := t.Exec(`INSERT INTO typical_cases (appeal_id, title, summary, lesson, published_at, created_by,
+		created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)`, appealID, c.Title, c.Summary, c.Lesson, published,
+		nullID(a.UserID), t.Now.Unix(), t.Now.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("db: case: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	return id, t.Audit(a, "case.create", "case", id, map[string]any{"appeal_id": appealID, "title": c.Title, "published": published != nil})
 }
 
 // UpdateCase edits, publishes or withdraws a typical case (auditors only).

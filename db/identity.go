@@ -59,12 +59,17 @@ func (db *DB) RevealIdentity(ctx context.Context, a Actor, id int64, reason stri
 			return fmt.Errorf("db: identity %d: %w", id, err)
 		}
 		out.Anonymous = out.Name == "" && out.Phone == "" && out.UserID == nil
-		return tx.Audit(a, "identity.reveal", "appeal", id, map[string]any{"number": ap.Number, "reason": reason})
+		return tx.auditReveal(a, id, ap.Number, reason)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// auditReveal records an opening of the vault: who, which appeal, why; never whose identity.
+func (t *Tx) auditReveal(a Actor, id int64, number, reason string) error {
+	return t.Audit(a, "identity.reveal", "appeal", id, map[string]any{"number": number, "reason": reason})
 }
 
 // Reveal is one opening of the vault, as every auditor sees it.

@@ -76,35 +76,41 @@ func (db *DB) DrawSample(ctx context.Context, a Actor, month string, size int) (
 		return nil, fieldError("month", "只能抽查已经结束的月份")
 	}
 	err = db.Update(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.QueryRow("SELECT COUNT(*) FROM audit_samples WHERE month = ?", month).Scan(&n); err != nil {
-			return fmt.Errorf("db: sample: %w", err)
-		}
-		if n > 0 {
-			return Errorf(ECONFLICT, "%s 的样本已经抽取，不能重抽。", month)
-		}
-		ids, err := queryIDs(tx, "SELECT id "+closuresOf+" ORDER BY id", start.Unix(), end.Unix())
-		if err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			return Errorf(ECONFLICT, "%s 没有办结的诉求可供抽查。", month)
-		}
-		// math/rand/v2's global source is seeded from the operating system's randomness.
-		rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-		picked := ids[:min(size, len(ids))]
-		for _, id := range picked {
-			if _, err := tx.Exec("INSERT INTO audit_samples (month, appeal_id, drawn_by, drawn_at) VALUES (?,?,?,?)",
-				month, id, nullID(a.UserID), tx.Now.Unix()); err != nil {
-				return fmt.Errorf("db: sample: %w", err)
-			}
-		}
-		return tx.Audit(a, "oversight.sample", "month", 0, map[string]any{"month": month, "population": len(ids), "appeal_ids": picked})
+		_, err := tx.drawSample(a, month, start, end, size)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.Sample(ctx, a, month)
+}
+
+// drawSample draws and keeps a month's sample, once, and returns the appeals picked.
+func (t *Tx) drawSample(a Actor, month string, start, end time.Time, size int) ([]int64, error) {
+	var n int
+	if err := t.QueryRow("SELECT COUNT(*) FROM audit_samples WHERE month = ?", month).Scan(&n); err != nil {
+		return nil, fmt.Errorf("db: sample: %w", err)
+	}
+	if n > 0 {
+		return nil, Errorf(ECONFLICT, "%s 的样本已经抽取，不能重抽。", month)
+	}
+	ids, err := queryIDs(t, "SELECT id "+closuresOf+" ORDER BY id", start.Unix(), end.Unix())
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, Errorf(ECONFLICT, "%s 没有办结的诉求可供抽查。", month)
+	}
+	// math/rand/v2's global source is seeded from the operating system's randomness.
+	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	picked := ids[:min(size, len(ids))]
+	for _, id := range picked {
+		if _, err := t.Exec("INSERT INTO audit_samples (month, appeal_id, drawn_by, drawn_at) VALUES (?,?,?,?)",
+			month, id, nullID(a.UserID), t.Now.Unix()); err != nil {
+			return nil, fmt.Errorf("db: sample: %w", err)
+		}
+	}
+	return picked, t.Audit(a, "oversight.sample", "month", 0, map[string]any{"month": month, "population": len(ids), "appeal_ids": picked})
 }
 
 func queryIDs(q queryer, query string, args ...any) ([]int64, error) {
