@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/json"
 	"html/template"
 	"slices"
 	"time"
@@ -13,6 +14,12 @@ func withOversightFuncs(m template.FuncMap) template.FuncMap {
 	m["satisfaction"] = db.SatisfactionLabel
 	m["suspect"] = db.SuspectLabel
 	m["add1"] = func(i int) int { return i + 1 }
+	// publicReply tells a comment the reporter sees from an internal one.
+	m["publicReply"] = func(data json.RawMessage) bool {
+		var d struct{ Public bool }
+		json.Unmarshal(data, &d)
+		return d.Public
+	}
 	m["hasAction"] = func(list []db.Action, a string) bool { return slices.Contains(list, db.Action(a)) }
 	m["date"] = func(t any) string {
 		switch v := t.(type) {
