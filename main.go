@@ -252,6 +252,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.Server.Shutdown(ctx))
 		cancel()
+		// A Shutdown that comes before Serve has taken the listener closes nothing and
+		// Serve would then run for ever: closing the listener ends it either way.
+		m.Listener.Close()
 		if m.served != nil {
 			if err := <-m.served; err != nil && !errors.Is(err, net.ErrClosed) {
 				errs = append(errs, err)
