@@ -247,3 +247,110 @@ describe('report', () => {
     }
   });
 });
+
+describe('oversight workspace', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer({ demo: true, name: 'oversight-server' });
+    browser = await launchBrowser();
+  }, { timeout: 120_000 });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  test('every list of the workspace shows the demo city\'s flagged work', { timeout: 120_000 }, async () => {
+    const { context, page } = await newPage(browser);
+    const errors = collectErrors(page);
+    try {
+      await login(page, server.url, 'auditor');
+      await page.goto(`${server.url}/oversight`);
+      await shot(page, 'oversight-01-overview');
+      for (const kind of ['overdue', 'reopened', 'unsatisfied', 'returned', 'extensions', 'suspicious', 'supervisions']) {
+        await page.goto(`${server.url}/oversight/watch/${kind}`);
+        const rows = page.locator(`table[data-list=${kind}] tbody tr`);
+        assert.ok(await rows.count() > 0, `${kind} is empty`);
+        assert.ok(!(await rows.first().innerText()).includes('清单为空'), `${kind} is empty`);
+        if (kind === 'suspicious' || kind === 'extensions') await shot(page, `oversight-02-${kind}`);
+      }
+      await page.goto(`${server.url}/oversight/watch/suspicious`);
+      await page.locator('select[name=reason]').selectOption('quick');
+      await submit(page, page.locator('form.filters'));
+      assert.match(await page.locator('table[data-list=suspicious]').innerText(), /交办后数分钟/);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the auditor gives a sample verdict, records 问责 and publishes a typical case', { timeout: 120_000 }, async () => {
+    const { context, page } = await newPage(browser);
+    const errors = collectErrors(page);
+    page.on('dialog', (d) => d.accept());
+    try {
+      await login(page, server.url, 'auditor');
+      await page.goto(`${server.url}/oversight/sample`);
+      const verdict = page.locator('form.verdict').first();
+      await verdict.waitFor({ state: 'visible' });
+      await verdict.locator('input[value=pass]').check();
+      await verdict.locator('input[name=note]').fill('电话回访，企业确认已解决');
+      await submit(page, verdict);
+      await page.locator('.alert-ok').waitFor({ state: 'visible' });
+      await shot(page, 'oversight-03-sample');
+
+      // A closed appeal from the suspicious list becomes the subject of 问责 and a case.
+      await page.goto(`${server.url}/oversight/watch/suspicious?reason=quick`);
+      const link = page.locator('table[data-list=suspicious] tbody a').first();
+      const number = (await link.innerText()).trim();
+      await page.goto(`${server.url}/oversight/accountability`);
+      const form = page.locator('form[method=post][action="/oversight/accountability"]');
+      await form.locator('select[name=department_id]').selectOption({ label: '市市场监督管理局' });
+      await form.locator('input[name=person_name]').fill('钱某');
+      await form.locator('input[name=person_title]').fill('登记注册科科员');
+      await form.locator('select[name=measure]').selectOption('通报批评');
+      await form.locator('input[name=appeal_numbers]').fill(number);
+      await form.locator('textarea[name=facts]').fill('未实际处理即在交办后数分钟报告整改完成，企业问题未解决。');
+      await submit(page, form);
+      await page.locator('.alert-ok').waitFor({ state: 'visible' });
+      assert.match(await page.locator('table[data-list=accountability]').innerText(), /钱某[\s\S]*通报批评/);
+      await shot(page, 'oversight-04-accountability');
+
+      await page.goto(`${server.url}/oversight/watch/suspicious?reason=quick`);
+      await Promise.all([page.waitForEvent('load'), page.locator('table[data-list=suspicious] tbody a').first().click()]);
+      await page.locator('summary:has-text("列为典型案例")').click();
+      const mark = page.locator('form[action$="/case"]');
+      await mark.locator('input[name=title]').fill('交办数分钟即报办结被通报批评');
+      await mark.locator('textarea[name=summary]').fill('某企业变更登记受阻，承办科室在交办后七分钟即报告整改完成，实际问题并未解决。经查，对承办人予以通报批评。');
+      await mark.locator('textarea[name=lesson]').fill('整改必须见实效，不能以文件代替落实。');
+      await mark.locator('input[name=published]').check();
+      await submit(page, mark);
+      await page.locator('.alert-ok').waitFor({ state: 'visible' });
+      await shot(page, 'oversight-05-cases');
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('everyone signed in reads the published cases, printable', { timeout: 60_000 }, async () => {
+    const { context, page } = await newPage(browser);
+    const errors = collectErrors(page);
+    try {
+      await login(page, server.url, 'department');
+      await Promise.all([page.waitForEvent('load'), page.locator('nav.nav a:has-text("典型案例")').click()]);
+      const text = await page.locator('main[data-page=cases]').innerText();
+      assert.ok(text.includes('交办数分钟即报办结被通报批评'), 'the new case is not published');
+      assert.ok(text.includes('消防验收指定检测机构被诫勉'), 'the demo case is not published');
+      assert.ok(!/SQ\d{4}-\d{6}/.test(text), 'a case shows an appeal number');
+      await shot(page, 'oversight-06-cases-page');
+      await page.emulateMedia({ media: 'print' });
+      await shot(page, 'oversight-07-cases-print');
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+});
