@@ -190,11 +190,15 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	visits, err := d.BuildDemoVisits(ctx)
+	if err != nil {
+		return err
+	}
 	receipts, err := d.BuildDemoOversight(ctx, keys)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo city built in %s with %d appeals; accounts (password %s):\n", *path, n, *password)
+	fmt.Fprintf(stdout, "demo city built in %s with %d appeals and %d visits; accounts (password %s):\n", *path, n, visits, *password)
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-10s %s\n", a.Username, a.Name)
 	}
@@ -208,4 +212,57 @@ func printDemoReceipts(w io.Writer, receipts []db.DemoReceipt) {
 	for _, r := range receipts {
 		fmt.Fprintf(w, "  %s  %s  %s\n", r.Number, db.FormatReceipt(r.Receipt), r.Stage.Label())
 	}
+}
+
+// importActor is who the audit chain names for an import from the command line.
+var importActor = db.Actor{Name: "命令行导入", Role: db.RoleSystem}
+
+// cmdImport imports a ledger file: the whole file or nothing, with every bad row listed.
+func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, path := newFlags("import")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return errors.New("usage: qinqing import [--db FILE] enterprises|liaisons FILE.xlsx|FILE.csv")
+	}
+	kind, file := fs.Arg(0), fs.Arg(1)
+	info, err := os.Stat(file)
+	if err != nil {
+		return err
+	}
+	if info.Size() > db.MaxSheetFile {
+		return fmt.Errorf("%s: 文件超过 %d MB", file, db.MaxSheetFile>>20)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	d, err := db.Open(*path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	sheet, err := db.ReadSheet(file, data)
+	if err == nil {
+		var res *db.ImportResult
+		if res, err = d.Import(ctx, importActor, kind, sheet); err == nil {
+			fmt.Fprintf(stdout, "已导入 %s：%d 行，新增 %d，更新 %d，未变 %d", file, res.Rows, res.Created, res.Updated, res.Unchanged)
+			if res.LeadersCreated > 0 {
+				fmt.Fprintf(stdout, "，新建包保领导 %d 位", res.LeadersCreated)
+			}
+			fmt.Fprintln(stdout, "。")
+			return nil
+		}
+	}
+	if e, ok := db.AsError(err); ok {
+		fmt.Fprintln(stdout, e.Message)
+		for _, f := range e.Fields {
+			if f.Message != e.Message {
+				fmt.Fprintln(stdout, "  "+f.Message)
+			}
+		}
+		return fmt.Errorf("%s: 未导入", file)
+	}
+	return err
 }

@@ -47,6 +47,7 @@ usage:
   qinqing backup [--db FILE] FILE
   qinqing audit verify [--db FILE] [--checkpoint FILE] [--key FILE]
   qinqing audit checkpoint [--db FILE] [--key FILE] > FILE
+  qinqing import [--db FILE] enterprises|liaisons FILE.xlsx|FILE.csv
   qinqing user add [--db FILE] --username U --password P --role ROLE [--name N]
                    [--department-id N | --leader-id N | --enterprise-id N]
   qinqing demo [--db FILE] [--demo-password P]
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAudit(ctx, args, stdout)
 	case "user":
 		return cmdUser(ctx, args, stdout)
+	case "import":
+		return cmdImport(ctx, args, stdout)
 	case "demo":
 		return cmdDemo(ctx, args, stdout)
 	case "version":
@@ -194,11 +197,15 @@ func (m *Main) buildDemo(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		visits, err := m.DB.BuildDemoVisits(ctx)
+		if err != nil {
+			return err
+		}
 		receipts, err := m.DB.BuildDemoOversight(ctx, m.Keys)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "已生成演示城市：%d 个账号、680 家企业、%d 件诉求（%.1f 秒）。\n", len(accounts), n, time.Since(start).Seconds())
+		fmt.Fprintf(m.Stdout, "已生成演示城市：%d 个账号、680 家企业、%d 件诉求、%d 次走访（%.1f 秒）。\n", len(accounts), n, visits, time.Since(start).Seconds())
 		printDemoReceipts(m.Stdout, receipts)
 	}
 	fmt.Fprintf(m.Stdout, "演示账号（密码 %s）：\n", m.DemoPassword)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -134,12 +136,14 @@ func TestMainDemoRestart(t *testing.T) {
 			t.Errorf("start-up output does not list the %s account: %q", role, out.String())
 		}
 	}
-	addr := m.Listener.Addr().String()
 	if err := m.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
-	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
-		t.Errorf("still serving after Close")
+	if _, err := m.Listener.Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("listener after Close: %v, want closed", err)
+	}
+	if err := m.DB.Ping(context.Background()); err == nil {
+		t.Errorf("database still open after Close")
 	}
 
 	out.Reset()

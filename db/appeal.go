@@ -117,9 +117,11 @@ func (a *Appeal) EffectiveDue() time.Time {
 	return a.DueAt
 }
 
-// IsOverdue reports whether an open appeal is past its response or resolution deadline at now.
+// IsOverdue reports whether an appeal still with the government is past its response or
+// resolution deadline at now. Once the work is reported (反馈) it waits on the enterprise's
+// rating, which is nobody's delay to escalate; the on-time figures still count to closure.
 func (a *Appeal) IsOverdue(now time.Time) bool {
-	if a.Stage == StageClosed {
+	if a.Stage == StageClosed || a.Stage == StageFeedback {
 		return false
 	}
 	return now.After(a.EffectiveDue()) || a.AcceptedAt == nil && now.After(a.ResponseDueAt)

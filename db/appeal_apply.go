@@ -205,7 +205,7 @@ func (t *Tx) saveAction(a Actor, ap *Appeal, act Action, before, after Stage, no
 	if n, _ := res.RowsAffected(); n != 1 {
 		return nil, Errorf(ECONFLICT, "诉求已被他人更新，请刷新后重试。")
 	}
-	if err := t.appealEvent(a, ap.ID, act, before, after, note, data); err != nil {
+	if err := t.appealEvent(maskFiler(a, ap), ap.ID, act, before, after, note, data); err != nil {
 		return nil, err
 	}
 	return findAppeal(t, SystemActor, ap.ID)

@@ -80,6 +80,16 @@ func (in *AppealInput) validate(q queryer, a Actor) error {
 	if a.Role == RoleEnterprise {
 		in.EnterpriseID = &a.EnterpriseID
 	}
+	if a.Role == RoleLeader && in.EnterpriseID != nil {
+		var n int
+		if err := q.QueryRow("SELECT COUNT(*) FROM liaisons WHERE leader_id = ? AND enterprise_id = ? AND until IS NULL",
+			a.LeaderID, *in.EnterpriseID).Scan(&n); err != nil {
+			return fmt.Errorf("db: liaison check: %w", err)
+		}
+		if n == 0 {
+			v.Add("enterprise_id", "只能为本人包保的企业登记诉求")
+		}
+	}
 	if in.Source != SourceReport {
 		if in.EnterpriseID == nil {
 			v.Add("enterprise_id", "请选择诉求所涉企业")
@@ -92,21 +102,29 @@ func (in *AppealInput) validate(q queryer, a Actor) error {
 	return v.Err()
 }
 
-// CreateAppeal files an appeal. The clock starts now and never stops.
-func (db *DB) CreateAppeal(ctx context.Context, a Actor, in AppealInput) (*Appeal, error) {
+// CreateAppeal files an appeal with any evidence files, all or nothing. The clock
+// starts now and never stops.
+func (db *DB) CreateAppeal(ctx context.Context, a Actor, in AppealInput, ups ...Upload) (*Appeal, error) {
 	if _, ok := sourcesFor[a.Role]; !ok {
 		return nil, forbidden()
 	}
 	if err := in.validate(db.r(ctx), a); err != nil {
 		return nil, err
 	}
+	files, err := db.storeUploads(ups)
+	if err != nil {
+		return nil, err
+	}
 	var out *Appeal
-	err := db.Update(ctx, func(tx *Tx) error {
+	err = db.Update(ctx, func(tx *Tx) error {
 		var err error
-		out, err = tx.fileAppeal(a, in)
-		return err
+		if out, err = tx.fileAppeal(a, in); err != nil {
+			return err
+		}
+		return tx.insertAttachments(maskFiler(a, out), out.ID, files)
 	})
 	if err != nil {
+		removeStored(files)
 		return nil, err
 	}
 	out.present(a, db.Now())
@@ -169,7 +187,7 @@ func (t *Tx) fileAppeal(a Actor, in AppealInput) (*Appeal, error) {
 	filer := a
 	if hidden {
 		// The timeline and the audit chain must not name whoever filed it.
-		filer = Actor{Name: "（身份保护）", Role: a.Role}
+		filer = masked(a)
 	}
 	data := map[string]any{"number": number, "source": in.Source, "tier": in.Tier, "category": in.Category}
 	if err := t.appealEvent(filer, id, "file", StageDiscovered, StageDiscovered, "", data); err != nil {
@@ -189,4 +207,17 @@ func (t *Tx) nextNumber() (string, error) {
 		return "", fmt.Errorf("db: appeal number: %w", err)
 	}
 	return fmt.Sprintf("SQ%d-%06d", year, last), nil
+}
+
+// masked stands in for the author of a confidential appeal or a report on its timeline,
+// in the audit chain and on their uploads.
+func masked(a Actor) Actor { return Actor{Name: "（身份保护）", Role: a.Role} }
+
+// maskFiler hides the actor when they are the protected author of the appeal: the
+// enterprise behind its own confidential appeal, or the public behind a report.
+func maskFiler(a Actor, ap *Appeal) Actor {
+	if ap.Confidential && a.Is(RoleEnterprise, RolePublic) {
+		return masked(a)
+	}
+	return a
 }

@@ -21,9 +21,14 @@ type AppealFilter struct {
 	DepartmentID int64
 	EnterpriseID int64
 	LeaderID     int64
+	VisitID      int64  // the visit the appeals were found on
 	From, To     string // filing dates, YYYY-MM-DD, inclusive
+	Open         *bool  // true: not closed; false: closed
+	Extension    *bool  // true: a department's extension request awaits a decision
+	Number       string // the appeal number, e.g. SQ2026-000123
 	Q            string
-	// Sort "due" lists by due time, overdue first (a department's queue); default newest first.
+	// Sort "due" lists by due time, overdue first (a department's queue); "old" oldest
+	// first (an intake queue); default newest first.
 	Sort string
 	Page
 }
@@ -41,8 +46,23 @@ func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
 	if f.Source != "" && !contains(Sources, f.Source) {
 		v.Add("source", "来源无效")
 	}
-	if f.Sort != "" && f.Sort != "due" && f.Sort != "new" {
-		v.Add("sort", "排序须为 due 或 new")
+	if f.Sort != "" && f.Sort != "due" && f.Sort != "new" && f.Sort != "old" {
+		v.Add("sort", "排序须为 due、old 或 new")
+	}
+	w.eq("a.number", strings.ToUpper(strings.TrimSpace(f.Number)))
+	if f.Open != nil {
+		if *f.Open {
+			w.add("a.stage != 'closed'")
+		} else {
+			w.add("a.stage = 'closed'")
+		}
+	}
+	if f.Extension != nil {
+		if *f.Extension {
+			w.add("a.ext_requested_days IS NOT NULL")
+		} else {
+			w.add("a.ext_requested_days IS NULL")
+		}
 	}
 	w.eq("a.stage", string(f.Stage))
 	w.eq("a.tier", string(f.Tier))
@@ -51,6 +71,7 @@ func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
 	w.eqID("a.department_id", f.DepartmentID)
 	w.eqID("a.enterprise_id", f.EnterpriseID)
 	w.eqID("a.leader_id", f.LeaderID)
+	w.eqID("a.visit_id", f.VisitID)
 	for _, d := range []struct {
 		field, val, op string
 		shift          time.Duration
@@ -66,7 +87,7 @@ func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
 		w.add("a.created_at "+d.op+" ?", t.Add(d.shift).Unix())
 	}
 	if f.Overdue != nil {
-		cond := `(a.stage != 'closed' AND (COALESCE(a.extended_due_at, a.due_at) < ? OR (a.accepted_at IS NULL AND a.response_due_at < ?)))`
+		cond := `(a.stage NOT IN ('feedback', 'closed') AND (COALESCE(a.extended_due_at, a.due_at) < ? OR (a.accepted_at IS NULL AND a.response_due_at < ?)))`
 		if !*f.Overdue {
 			cond = "NOT " + cond
 		}
@@ -96,10 +117,11 @@ func (db *DB) ListAppeals(ctx context.Context, a Actor, f AppealFilter) (*List[A
 	}
 	q := db.r(ctx)
 	var out *List[Appeal]
-	if f.Sort == "due" {
+	switch f.Sort {
+	case "due":
 		out, err = listByDue(q, w, f.Page)
-	} else {
-		out, err = runList(q, listQuery{From: appealFrom, Cols: appealColumns, ID: "a.id", Where: w, Desc: true}, f.Page, scanAppeal)
+	default:
+		out, err = runList(q, listQuery{From: appealFrom, Cols: appealColumns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, scanAppeal)
 	}
 	if err != nil {
 		return nil, err

@@ -138,16 +138,8 @@ func (db *DB) ActWithFiles(ctx context.Context, a Actor, id int64, in ActionInpu
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			_, err := tx.Exec(`INSERT INTO attachments (appeal_id, event_id, name, content_type, size, sha256, stored_name,
-				uploaded_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, id, tx.lastEvent, f.Name, f.ContentType, f.Size,
-				f.SHA256, f.storedName, nullID(a.UserID), tx.Now.Unix())
-			if err != nil {
-				return fmt.Errorf("db: attachment: %w", err)
-			}
-		}
 		out = ap
-		return nil
+		return tx.insertAttachments(maskFiler(a, ap), id, files)
 	})
 	if err != nil {
 		removeStored(files)
@@ -155,6 +147,19 @@ func (db *DB) ActWithFiles(ctx context.Context, a Actor, id int64, in ActionInpu
 	}
 	out.present(a, db.Now())
 	return out, nil
+}
+
+// insertAttachments records stored files on the appeal event this request wrote last.
+func (t *Tx) insertAttachments(a Actor, appealID int64, files []storedFile) error {
+	for _, f := range files {
+		_, err := t.Exec(`INSERT INTO attachments (appeal_id, event_id, name, content_type, size, sha256, stored_name,
+			uploaded_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, appealID, t.lastEvent, f.Name, f.ContentType, f.Size,
+			f.SHA256, f.storedName, nullID(a.UserID), t.Now.Unix())
+		if err != nil {
+			return fmt.Errorf("db: attachment: %w", err)
+		}
+	}
+	return nil
 }
 
 func nullID(id int64) any {

@@ -10,7 +10,9 @@ import (
 // part-way, as some work in a real city does: those appeals end up overdue.
 func planDemoAppeal(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep {
 	steps := planDemoLife(r, c, i, now)
-	if len(steps) > 1 && r.Float64() < 0.05 {
+	// Only recent work stalls: a city does not leave appeals untouched for a year.
+	recent := now.Sub(steps[0].at) < 60*24*time.Hour
+	if recent && len(steps) > 1 && r.Float64() < 0.25 {
 		steps = steps[:1+r.IntN(len(steps)-1)]
 	}
 	return steps

@@ -74,19 +74,26 @@ func (db *DB) CreateLeader(ctx context.Context, a Actor, in LeaderInput) (*Leade
 		return nil, err
 	}
 	err := db.Update(ctx, func(tx *Tx) error {
-		res, err := tx.Exec("INSERT INTO leaders (name, title, phone, created_at) VALUES (?, ?, ?, ?)",
-			l.Name, l.Title, l.Phone, tx.Now.Unix())
-		if err != nil {
-			return fmt.Errorf("db: create leader: %w", err)
-		}
-		l.ID, _ = res.LastInsertId()
+		var err error
+		l.ID, err = tx.insertLeader(a, LeaderInput{Name: l.Name, Title: l.Title, Phone: l.Phone})
 		l.CreatedAt = tx.Now.In(Zone)
-		return tx.Audit(a, "leader.create", "leader", l.ID, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// insertLeader writes a validated leader; import uses it for leaders a pairs file names.
+func (t *Tx) insertLeader(a Actor, in LeaderInput) (int64, error) {
+	res, err := t.Exec("INSERT INTO leaders (name, title, phone, created_at) VALUES (?, ?, ?, ?)",
+		in.Name, in.Title, in.Phone, t.Now.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("db: create leader: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	return id, t.Audit(a, "leader.create", "leader", id, in)
 }
 
 // FindLeader returns one leader; leaders' names and titles are public within the system.

@@ -11,6 +11,8 @@ import (
 type Page struct {
 	Limit  int
 	Cursor string
+	// noTotal skips the count, for callers that walk every page and never show it.
+	noTotal bool
 }
 
 // DefaultLimit and MaxLimit bound list pages (contract §7).
@@ -123,8 +125,10 @@ func runList[T any](q queryer, lq listQuery, p Page, scan func(scanner) (*T, err
 		idCol = "id"
 	}
 	out := &List[T]{Items: []T{}}
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+lq.From+lq.Where.sql(), lq.Where.args...).Scan(&out.Total); err != nil {
-		return nil, fmt.Errorf("db: count %s: %w", lq.From, err)
+	if !p.noTotal {
+		if err := q.QueryRow("SELECT COUNT(*) FROM "+lq.From+lq.Where.sql(), lq.Where.args...).Scan(&out.Total); err != nil {
+			return nil, fmt.Errorf("db: count %s: %w", lq.From, err)
+		}
 	}
 	w := lq.Where
 	w.clauses = append([]string(nil), w.clauses...)

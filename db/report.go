@@ -107,26 +107,13 @@ func (db *DB) FileReport(ctx context.Context, k *Keys, in ReportInput, ups []Upl
 			return fmt.Errorf("db: receipt: %w", err)
 		}
 		out = FiledReport{Number: ap.Number, Receipt: code}
-		return tx.insertAttachments(ap.ID, files, 0)
+		return tx.insertAttachments(reporter(ap.ID), ap.ID, files)
 	})
 	if err != nil {
 		removeStored(files)
 		return nil, err
 	}
 	return &out, nil
-}
-
-// insertAttachments records stored files on the event this request wrote last.
-func (t *Tx) insertAttachments(appealID int64, files []storedFile, uploadedBy int64) error {
-	for _, f := range files {
-		_, err := t.Exec(`INSERT INTO attachments (appeal_id, event_id, name, content_type, size, sha256, stored_name,
-			uploaded_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, appealID, t.lastEvent, f.Name, f.ContentType, f.Size,
-			f.SHA256, f.storedName, nullID(uploadedBy), t.Now.Unix())
-		if err != nil {
-			return fmt.Errorf("db: attachment: %w", err)
-		}
-	}
-	return nil
 }
 
 // ReportMessage adds the reporter's information or files to their report and returns
@@ -176,7 +163,7 @@ func (db *DB) actByReceipt(ctx context.Context, k *Keys, code string, in ActionI
 		if _, err := tx.act(a, id, in); err != nil {
 			return err
 		}
-		return tx.insertAttachments(id, files, 0)
+		return tx.insertAttachments(reporter(id), id, files)
 	})
 	if err != nil {
 		removeStored(files)

@@ -93,7 +93,7 @@ func (db *DB) EscalateOverdue(ctx context.Context) (int, error) {
 	err := db.Update(ctx, func(tx *Tx) error {
 		n = 0
 		now := tx.Now.Unix()
-		rows, err := tx.Query(`SELECT id FROM appeals WHERE stage != 'closed' AND escalation_level < 2
+		rows, err := tx.Query(`SELECT id FROM appeals WHERE stage NOT IN ('feedback', 'closed') AND escalation_level < 2
 			AND COALESCE(extended_due_at, due_at) < ? ORDER BY id`, now)
 		if err != nil {
 			return fmt.Errorf("db: overdue: %w", err)

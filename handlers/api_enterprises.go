@@ -38,11 +38,11 @@ func (s *Server) apiGetEnterprise(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	e, err := s.db.FindEnterprise(c.UserContext(), a, id)
+	d, err := s.db.EnterpriseDossier(c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(e)
+	return c.JSON(d)
 }
 
 func (s *Server) apiCreateEnterprise(c *fiber.Ctx) error {

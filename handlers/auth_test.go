@@ -96,9 +96,6 @@ func TestJWTAttacks(t *testing.T) {
 	if bytes.Equal(tampered, payload) {
 		t.Fatalf("payload %s has no sub to tamper with", payload)
 	}
-	// Headers beyond the server's read buffer are refused before any handler runs (431);
-	// either way the caller is not let in.
-	tooLong := []int{401, 431}
 	tests := []struct {
 		name, header string
 		want         []int
@@ -119,8 +116,8 @@ func TestJWTAttacks(t *testing.T) {
 		{"sub not a number", "Bearer " + forge(t, jwt.SigningMethodHS256, testSecret, with("sub", "office")), nil},
 		{"sub zero", "Bearer " + forge(t, jwt.SigningMethodHS256, testSecret, with("sub", "0")), nil},
 		{"signature stripped", "Bearer " + parts[0] + "." + parts[1] + ".", nil},
-		{"5,000 dots", "Bearer " + strings.Repeat(".", 5000), tooLong},
-		{"huge token", "Bearer " + strings.Repeat("a", 100_000), tooLong},
+		{"5,000 dots", "Bearer " + strings.Repeat(".", 5000), nil},
+		{"huge token", "Bearer " + strings.Repeat("a", 12_000), nil},
 		{"garbage scheme", "Basic b2ZmaWNlOnFpbnFpbmctZGVtbw==", nil},
 		{"scheme only", "Bearer", nil},
 		{"empty bearer", "Bearer    ", nil},

@@ -40,7 +40,7 @@ func buildVault(t *testing.T, a *api) *vaultCase {
 		"anonymous": false, "contact_name": "欧阳举报人", "contact_phone": "13987654321"})
 	mustStatus(a, r, 201, "file report")
 	v.receipt = str(r.JSON, "receipt")
-	page := a.upload("/report", "", map[string]string{"category": "推拖绕", "title": "审批科室推诿扯皮",
+	page := a.postForm("/report", "", map[string]string{"category": "推拖绕", "title": "审批科室推诿扯皮",
 		"content": "同一事项在两个科室之间来回推诿，三周没有结果。", "about_department_id": fmt.Sprint(v.aboutDept),
 		"anonymous": "false", "contact_name": "页面实名人", "contact_phone": "13600001111"}, map[string][]byte{"证据.png": pngData})
 	mustStatus(a, page, 200, "file report through the page")

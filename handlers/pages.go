@@ -26,8 +26,11 @@ func (s *Server) mountPages() {
 	web.get("/admin/departments", s.signedIn(db.RoleAdmin), s.departmentsPage)
 	web.post("/admin/departments", s.signedIn(db.RoleAdmin), s.departmentCreate)
 	web.post("/admin/departments/:id", s.signedIn(db.RoleAdmin), s.departmentUpdate)
+	web.get("/admin/settings", s.signedIn(db.RoleAdmin), s.settingsPage)
+	web.post("/admin/settings/deadlines", s.signedIn(db.RoleAdmin), s.settingsDeadlineSubmit)
 	s.mountAdminPages(web)
 	s.mountAppealPages(web)
+	s.mountLedgerPages(web)
 	s.mountOversightPages(web)
 }
 

@@ -14,7 +14,7 @@ import (
 var appealNumber = regexp.MustCompile(`^SQ\d{4}-\d{6}$`)
 
 // appealRef finds the appeal a merge names by its number or its id.
-func (s *Server) appealRef(ctx context.Context, a db.Actor, raw string, enterprise *int64) (*int64, error) {
+func (s *Server) appealRef(ctx context.Context, a db.Actor, raw string) (*int64, error) {
 	raw = strings.ToUpper(strings.TrimSpace(raw))
 	if raw == "" {
 		return nil, nil
@@ -25,22 +25,12 @@ func (s *Server) appealRef(ctx context.Context, a db.Actor, raw string, enterpri
 	if !appealNumber.MatchString(raw) {
 		return nil, invalidField("target_id", "请填写原诉求的编号（如 SQ2026-000123）")
 	}
-	// Numbers carry the filing year; look among that year's appeals, the same enterprise's first.
-	year := raw[2:6]
-	filters := []db.AppealFilter{{From: year + "-01-01", To: year + "-12-31"}}
-	if enterprise != nil {
-		filters = append([]db.AppealFilter{{EnterpriseID: *enterprise}}, filters...)
+	list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Number: raw, Page: db.Page{Limit: 1}})
+	if err != nil {
+		return nil, err
 	}
-	for _, f := range filters {
-		list, err := s.collectAppeals(ctx, a, f, 4*db.MaxLimit)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range list {
-			if o.Number == raw {
-				return &o.ID, nil
-			}
-		}
+	if len(list.Items) == 1 {
+		return &list.Items[0].ID, nil
 	}
 	return nil, invalidField("target_id", "没有找到编号为 "+raw+" 的诉求")
 }
@@ -67,7 +57,7 @@ func (s *Server) actionInput(c *fiber.Ctx, a db.Actor, ap *db.Appeal) (db.Action
 		in.Resolved = appealBool(false)
 	}
 	if in.Action == db.ActMerge {
-		if in.TargetID, err = s.appealRef(c.UserContext(), a, c.FormValue("target"), ap.EnterpriseID); err != nil {
+		if in.TargetID, err = s.appealRef(c.UserContext(), a, c.FormValue("target")); err != nil {
 			return in, err
 		}
 	}

@@ -144,21 +144,11 @@ func (s *Server) appealCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return fail(err)
 	}
-	ap, err := s.db.CreateAppeal(ctx, a, in)
+	ap, err := s.db.CreateAppeal(ctx, a, in, ups...)
 	if err != nil {
 		return fail(err)
 	}
 	where := "/appeals/" + strconv.FormatInt(ap.ID, 10)
-	if len(ups) > 0 {
-		if _, err := s.db.ActWithFiles(ctx, a, ap.ID, db.ActionInput{Action: db.ActAttach, Version: ap.Version}, ups); err != nil {
-			if db.ErrorCode(err) == db.EINTERNAL {
-				return err
-			}
-			// The appeal stands; say plainly that the files did not come with it.
-			flash(c, "诉求已提交，编号 "+ap.Number+"；但附件未能上传："+db.ErrorMessage(err)+"请在下方“上传附件”中重新上传。")
-			return c.Redirect(where, fiber.StatusSeeOther)
-		}
-	}
 	flash(c, "诉求已提交，编号 "+ap.Number+"。办理进展会记录在下方时间线中。")
 	return c.Redirect(where, fiber.StatusSeeOther)
 }

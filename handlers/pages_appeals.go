@@ -37,6 +37,7 @@ type appealListView struct {
 	NextURL    string
 	FirstURL   string // back to the first page, when not on it
 	ClearURL   string
+	ExportURL  string // the same filters as an .xlsx of every row
 	Filtered   bool
 	MoreOpen   bool // the less common filters are in use, so their box starts open
 	Stages     []db.Stage
@@ -128,6 +129,7 @@ func (s *Server) appealsPage(c *fiber.Ctx) error {
 	}
 	q := appealQuery(f, v.Overdue, sortParam)
 	v.ClearURL = "/appeals"
+	v.ExportURL = pathWithQuery("/api/v1/export/appeals.xlsx", appealQuery(f, v.Overdue, ""))
 	v.Filtered = len(q) > 0 && !(len(q) == 1 && q.Has("sort"))
 	v.MoreOpen = f.Source != "" || f.Category != "" || f.DepartmentID != 0 || f.From != "" || f.To != ""
 	if f.Cursor != "" {
@@ -159,24 +161,6 @@ func (s *Server) countAppeals(ctx context.Context, a db.Actor, f db.AppealFilter
 		return 0, err
 	}
 	return list.Total, nil
-}
-
-// collectAppeals reads every appeal a filter selects, up to max, for the few views that
-// need an order or a condition the list cannot give (oldest first; pending extensions).
-func (s *Server) collectAppeals(ctx context.Context, a db.Actor, f db.AppealFilter, max int) ([]db.Appeal, error) {
-	var out []db.Appeal
-	f.Limit = db.MaxLimit
-	for {
-		list, err := s.db.ListAppeals(ctx, a, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list.Items...)
-		if list.NextCursor == "" || len(out) >= max {
-			return out, nil
-		}
-		f.Cursor = list.NextCursor
-	}
 }
 
 type stageStep struct {

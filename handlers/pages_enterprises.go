@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
 )
 
 func (s *Server) enterprisesPage(c *fiber.Ctx) error {
@@ -33,9 +35,20 @@ func (s *Server) enterprisePage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	e, err := s.db.FindEnterprise(c.UserContext(), a, id)
+	ctx := c.UserContext()
+	d, err := s.db.EnterpriseDossier(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "enterprise", e.Name, fiber.Map{"Enterprise": e})
+	data := fiber.Map{"Dossier": d, "Enterprise": d.Enterprise, "Today": db.Today(s.db.Now()),
+		"CanVisit": d.VisitStatus != nil && a.Is(db.RoleLeader) && d.VisitStatus.LeaderID == a.LeaderID}
+	if a.Is(db.RoleAdmin) {
+		// The admin reassigns the pair from here; the pairs page keeps the history.
+		leaders, err := s.db.ListLeaders(ctx, db.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
+		if err != nil {
+			return err
+		}
+		data["Leaders"] = leaders.Items
+	}
+	return s.render(c, "enterprise", d.Name, data)
 }

@@ -9,9 +9,6 @@ import (
 	"strings"
 )
 
-// testCSRF is the CSRF cookie and form token of every page request the tests make.
-var testCSRF = strings.Repeat("c", 64)
-
 // page sends a request as a browser would: the session cookie when token is set, the
 // CSRF cookie, and for a form the CSRF field.
 func (a *api) page(method, path, token string, form url.Values) *resp {
@@ -33,8 +30,8 @@ func (a *api) page(method, path, token string, form url.Values) *resp {
 	return a.send(req)
 }
 
-// upload posts a multipart form with files, as a browser's form with a file input does.
-func (a *api) upload(path, token string, fields map[string]string, files map[string][]byte) *resp {
+// postForm posts a multipart form with files, as a browser's form with a file input does.
+func (a *api) postForm(path, token string, fields map[string]string, files map[string][]byte) *resp {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	fields["_csrf"] = testCSRF

@@ -14,6 +14,16 @@ const homeQueueSize = 15
 
 // homePage shows each role the place its work starts.
 func (s *Server) homePage(c *fiber.Ctx) error {
+	data, err := s.homeData(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "home", "首页", data)
+}
+
+// homeData is what the home page shows the caller's role; forms posted from home
+// re-render it with their errors.
+func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
 	data := fiber.Map{"Role": string(a.Role), "Now": s.db.Now()}
@@ -21,82 +31,83 @@ func (s *Server) homePage(c *fiber.Ctx) error {
 	case db.RoleAdmin, db.RoleOffice:
 		counts, err := s.db.CityCounts(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		data["Counts"] = counts
 		if a.Role == db.RoleOffice {
 			if err := s.officeHome(ctx, a, data); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	case db.RoleLeader:
-		leader, err := s.db.FindLeader(ctx, a.LeaderID)
-		if err != nil {
-			return err
+		if err := s.leaderLedgerHome(ctx, a, data); err != nil {
+			return nil, err
 		}
-		list, err := s.db.ListEnterprises(ctx, a, db.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
-		if err != nil {
-			return err
-		}
-		data["Leader"], data["Enterprises"] = leader, list
 		if err := s.leaderHome(ctx, a, data); err != nil {
-			return err
+			return nil, err
 		}
 	case db.RoleEnterprise:
 		e, err := s.db.FindEnterprise(ctx, a, a.EnterpriseID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		data["Enterprise"] = e
 		list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Page: db.Page{Limit: homeQueueSize}})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		data["Appeals"] = list
+		if err := s.directLineHome(ctx, a, e, data); err != nil {
+			return nil, err
+		}
 	case db.RoleDepartment:
 		d, err := s.db.FindDepartment(ctx, a.DepartmentID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		data["Department"] = d
 		if err := s.departmentHome(ctx, a, data); err != nil {
-			return err
+			return nil, err
 		}
 	case db.RoleAuditor:
 		v, err := s.db.VerifyAudit(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		events, err := s.db.ListAuditEvents(ctx, a, db.AuditFilter{Page: db.Page{Limit: 10}})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		data["Verify"], data["Events"] = v, events
 	}
-	return s.render(c, "home", "首页", data)
+	return data, nil
 }
 
 // onlyOverdue selects the overdue appeals.
 func onlyOverdue() *bool { b := true; return &b }
 
 // officeHome is the intake queue: what waits to be accepted or verified, oldest first,
-// and what waits for the office's word on an extension.
+// and what waits for the office's word on an extension. Reports about officials are the
+// discipline office's own intake and stay out of it.
 func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) error {
 	var queue []db.Appeal
+	total := 0
 	for _, st := range []db.Stage{db.StageDiscovered, db.StageVerifying} {
-		// The list runs newest first; read the whole (short) stage and turn it round.
-		items, err := s.collectAppeals(ctx, a, db.AppealFilter{Stage: st}, 4*db.MaxLimit)
+		list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Stage: st, Sort: "old", Page: db.Page{Limit: homeQueueSize * 2}})
 		if err != nil {
 			return err
 		}
-		for _, ap := range items {
-			// Reports about officials are the discipline office's own intake.
+		reports, err := s.countAppeals(ctx, a, db.AppealFilter{Stage: st, Source: db.SourceReport})
+		if err != nil {
+			return err
+		}
+		total += list.Total - reports
+		for _, ap := range list.Items {
 			if ap.Source != db.SourceReport {
 				queue = append(queue, ap)
 			}
 		}
 	}
-	total := len(queue)
 	slices.SortFunc(queue, func(x, y db.Appeal) int { return x.CreatedAt.Compare(y.CreatedAt) })
 	if len(queue) > homeQueueSize {
 		queue = queue[:homeQueueSize]
@@ -105,21 +116,16 @@ func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) err
 	if err != nil {
 		return err
 	}
-	rect, err := s.collectAppeals(ctx, a, db.AppealFilter{Stage: db.StageRectifying}, 4*db.MaxLimit)
+	yes := true
+	ext, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Extension: &yes, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
 	if err != nil {
 		return err
-	}
-	var ext []db.Appeal
-	for _, ap := range rect {
-		if ap.Extension != nil {
-			ext = append(ext, ap)
-		}
 	}
 	feedback, err := s.countAppeals(ctx, a, db.AppealFilter{Stage: db.StageFeedback})
 	if err != nil {
 		return err
 	}
-	data["Queue"], data["QueueTotal"], data["Overdue"], data["Extensions"], data["Feedback"] = queue, total, overdue, ext, feedback
+	data["Queue"], data["QueueTotal"], data["Overdue"], data["Extensions"], data["Feedback"] = queue, total, overdue, ext.Items, feedback
 	return nil
 }
 
@@ -143,29 +149,15 @@ func (s *Server) departmentHome(ctx context.Context, a db.Actor, data fiber.Map)
 
 // leaderHome lists the open appeals of the leader's enterprises, the most pressing first.
 func (s *Server) leaderHome(ctx context.Context, a db.Actor, data fiber.Map) error {
-	list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Sort: "due", Page: db.Page{Limit: homeQueueSize}})
+	yes := true
+	list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Open: &yes, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
 	if err != nil {
 		return err
-	}
-	// The due order puts closed appeals last, so the open ones are the leading run.
-	var open []db.Appeal
-	for _, ap := range list.Items {
-		if ap.Stage != db.StageClosed {
-			open = append(open, ap)
-		}
-	}
-	total := 0
-	for _, st := range db.Stages[:4] {
-		n, err := s.countAppeals(ctx, a, db.AppealFilter{Stage: st})
-		if err != nil {
-			return err
-		}
-		total += n
 	}
 	overdue, err := s.countAppeals(ctx, a, db.AppealFilter{Overdue: onlyOverdue()})
 	if err != nil {
 		return err
 	}
-	data["Open"], data["OpenTotal"], data["Overdue"] = open, total, overdue
+	data["Open"], data["OpenTotal"], data["Overdue"] = list.Items, list.Total, overdue
 	return nil
 }

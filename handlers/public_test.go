@@ -105,7 +105,7 @@ func TestReportStoresNoClient(t *testing.T) {
 	r := a.send(req)
 	mustStatus(a, r, 201, "report by API")
 	receipts := []string{str(r.JSON, "receipt")}
-	page := a.upload("/report", "", map[string]string{"category": "推拖绕", "title": "窗口推诿不予受理",
+	page := a.postForm("/report", "", map[string]string{"category": "推拖绕", "title": "窗口推诿不予受理",
 		"content": "窗口以材料不全为由多次退回，却不一次性告知缺什么材料。", "anonymous": "true",
 		"contact_name": "不该保存", "contact_phone": "13700000000"}, map[string][]byte{"截图.png": pngData})
 	mustStatus(a, page, 200, "report by page")
@@ -157,7 +157,7 @@ func TestPublicReportFlow(t *testing.T) {
 	id := a.do("GET", "/api/v1/appeals?source=report", auditor, nil).items()[0]["id"]
 	rid := num(id)
 
-	msg := a.upload("/api/v1/public/reports/"+receipt+"/messages", "", map[string]string{"content": "补充一张现场照片"},
+	msg := a.postForm("/api/v1/public/reports/"+receipt+"/messages", "", map[string]string{"content": "补充一张现场照片"},
 		map[string][]byte{"现场.png": pngData})
 	mustStatus(a, msg, 201, "message with a file")
 	steps, _ := msg.JSON["steps"].([]any)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,12 +41,13 @@ func navFor(role db.Role) []navItem {
 	switch role {
 	case db.RoleAdmin:
 		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false},
-			navItem{"/admin/leaders", "包保领导", false}, navItem{"/admin/departments", "责任单位", false},
-			navItem{"/admin/users", "用户", false})
+			navItem{"/leaders", "台账", false}, navItem{"/admin/leaders", "包保领导", false},
+			navItem{"/admin/departments", "责任单位", false}, navItem{"/admin/users", "用户", false},
+			navItem{"/admin/settings", "设置", false})
 	case db.RoleOffice:
 		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false})
 	case db.RoleLeader:
-		items = append(items, navItem{"/enterprises", "我的包保企业", false})
+		items = append(items, navItem{"/enterprises", "我的包保企业", false}, navItem{"/visits/new", "走访记录", false})
 	case db.RoleAuditor:
 		items = append(items, navItem{"/oversight", "纪检监督", false}, navItem{"/enterprises", "企业", false})
 	case db.RoleEnterprise:
@@ -173,6 +175,8 @@ func templateFuncs() template.FuncMap {
 			return ""
 		},
 		"roleLabel": func(r db.Role) string { return r.Label() },
+		"tierLabel": func(t db.Tier) string { return t.Label() },
+		"hours":     func(secs int) string { return strconv.FormatFloat(float64(secs)/3600, 'f', -1, 64) },
 		"roles":     func() []db.Role { return db.Roles },
 		"deref": func(p any) any {
 			switch v := p.(type) {

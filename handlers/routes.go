@@ -27,7 +27,7 @@ var (
 
 // apiRoutes is the whole API under /api/v1, in one table.
 func (s *Server) apiRoutes() []route {
-	return append([]route{
+	return append(append([]route{
 		{"POST", "/auth/login", nil, true, "登录，返回令牌", s.apiLogin},
 		{"POST", "/auth/logout", anyRole, false, "退出登录，吊销令牌", s.apiLogout},
 		{"GET", "/me", anyRole, false, "当前用户", s.apiMe},
@@ -72,7 +72,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/audit/events", oversight, false, "审计事件", s.apiAuditEvents},
 		{"GET", "/audit/verify", oversight, false, "校验审计链", s.apiAuditVerify},
 		{"GET", "/openapi.json", nil, true, "本 API 的 OpenAPI 描述", s.apiOpenAPI},
-	}, s.oversightRoutes()...)
+	}, s.ledgerRoutes()...), s.oversightRoutes()...)
 }
 
 func (s *Server) mount() {

@@ -63,7 +63,7 @@ func New(o Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	pages, err := ui.Load(withOversightFuncs(templateFuncs()))
+	pages, err := ui.Load(withOversightFuncs(withLedgerFuncs(templateFuncs())))
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +80,11 @@ func New(o Options) (*Server, error) {
 	s.throttle = newThrottle(s.now)
 	s.metrics = newMetrics()
 	s.app = fiber.New(fiber.Config{
-		Immutable:             true,
-		BodyLimit:             maxUploadBody,
+		Immutable: true,
+		BodyLimit: maxUploadBody,
+		// Room for long headers, so that an absurd token is refused by the auth layer
+		// with a 401 problem rather than by fasthttp before any middleware runs.
+		ReadBufferSize:        16 << 10,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          120 * time.Second,
 		IdleTimeout:           120 * time.Second,

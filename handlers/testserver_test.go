@@ -74,6 +74,12 @@ func startAPIWith(t *testing.T, now func() time.Time) *api {
 	if _, err := d.BuildDemo(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
+	return serveAPI(t, d, now)
+}
+
+// serveAPI serves an open database on a free port until the test ends.
+func serveAPI(t *testing.T, d *db.DB, now func() time.Time) *api {
+	t.Helper()
 	srv, err := handlers.New(handlers.Options{DB: d, Secret: testSecret, Now: now, Version: "test",
 		Logger: discardLogger()})
 	if err != nil {

@@ -1,0 +1,218 @@
+package db
+
+import (
+	"context"
+)
+
+// eachPage follows a list's cursors to the end, handing every item to fn, so that a
+// caller that needs every row (an export, a dossier) reuses the list's scope and filters.
+// Their totals are not counted: a count of the whole list on every page would cost
+// more than the pages themselves.
+func eachPage[T any](p Page, list func(Page) (*List[T], error), fn func(*T) error) error {
+	p.Limit, p.noTotal = MaxLimit, true
+	for {
+		page, err := list(p)
+		if err != nil {
+			return err
+		}
+		for i := range page.Items {
+			if err := fn(&page.Items[i]); err != nil {
+				return err
+			}
+		}
+		if page.NextCursor == "" {
+			return nil
+		}
+		p.Cursor = page.NextCursor
+	}
+}
+
+// collect returns every item of a list.
+func collect[T any](list func(Page) (*List[T], error)) ([]T, error) {
+	out := []T{}
+	err := eachPage(Page{}, list, func(x *T) error {
+		out = append(out, *x)
+		return nil
+	})
+	return out, err
+}
+
+// allAppeals lists every appeal the actor may see that matches f.
+func (db *DB) allAppeals(ctx context.Context, a Actor, f AppealFilter) ([]Appeal, error) {
+	return collect(func(p Page) (*List[Appeal], error) {
+		f.Page = p
+		return db.ListAppeals(ctx, a, f)
+	})
+}
+
+// LeaderLedger is a leader's 包保台账: their pairs and how each stands, the visits they
+// made this month, quarter and year, and the problems they raised and how far each has come.
+type LeaderLedger struct {
+	Leader       *Leader        `json:"leader"`
+	CadenceDays  int            `json:"cadence_days"`
+	Today        string         `json:"today"`
+	Pairs        []PairStatus   `json:"pairs"`
+	VisitOverdue int            `json:"visit_overdue"`
+	Visits       VisitCounts    `json:"visits"`
+	Problems     *ProblemCounts `json:"problems"`
+	// ProblemItems are the latest problems raised, newest first; the export has them all.
+	ProblemItems []Appeal `json:"problem_items"`
+	RecentVisits []Visit  `json:"recent_visits"`
+}
+
+// ledgerLimit bounds the problems and visits a ledger lists by name.
+const ledgerLimit = 100
+
+// canReadLedger reports whether the actor may read the leader's ledger: the leader
+// themselves, and the staff who oversee every leader. Others' ledgers are "not found"
+// to a leader; the other roles may never read one.
+func canReadLedger(a Actor, leaderID int64) error {
+	switch a.Role {
+	case RoleAdmin, RoleOffice, RoleAuditor, RoleSystem:
+		return nil
+	case RoleLeader:
+		if a.LeaderID == leaderID {
+			return nil
+		}
+		return notFound("包保领导")
+	}
+	return forbidden()
+}
+
+// LeaderLedger returns a leader's ledger.
+func (db *DB) LeaderLedger(ctx context.Context, a Actor, leaderID int64) (*LeaderLedger, error) {
+	if err := canReadLedger(a, leaderID); err != nil {
+		return nil, err
+	}
+	l, err := db.FindLeader(ctx, leaderID)
+	if err != nil {
+		return nil, err
+	}
+	q := db.r(ctx)
+	now := db.Now()
+	out := &LeaderLedger{Leader: l, Today: Today(now)}
+	if out.CadenceDays, err = visitCadence(q); err != nil {
+		return nil, err
+	}
+	if out.Pairs, err = pairStatuses(q, out.Today, out.CadenceDays, "p.leader_id = ?", leaderID); err != nil {
+		return nil, err
+	}
+	for _, p := range out.Pairs {
+		if p.VisitOverdue {
+			out.VisitOverdue++
+		}
+	}
+	counts, err := visitCounts(q, now, leaderID)
+	if err != nil {
+		return nil, err
+	}
+	out.Visits = counts[leaderID]
+	problems, err := problemCounts(q, leaderID)
+	if err != nil {
+		return nil, err
+	}
+	if out.Problems = problems[leaderID]; out.Problems == nil {
+		out.Problems = newProblemCounts()
+	}
+	items, err := db.ListAppeals(ctx, a, AppealFilter{Source: SourceVisit, LeaderID: leaderID, Page: Page{Limit: ledgerLimit}})
+	if err != nil {
+		return nil, err
+	}
+	out.ProblemItems = items.Items
+	visits, err := db.ListVisits(ctx, a, VisitFilter{LeaderID: leaderID, Page: Page{Limit: ledgerLimit}})
+	if err != nil {
+		return nil, err
+	}
+	out.RecentVisits = visits.Items
+	return out, nil
+}
+
+// LeaderCoverage is one leader's line in the side-by-side view of every leader.
+type LeaderCoverage struct {
+	LeaderID     int64          `json:"leader_id"`
+	Name         string         `json:"name"`
+	Title        string         `json:"title"`
+	Pairs        int            `json:"pairs"`
+	Visited      int            `json:"visited"` // pairs visited within the cadence
+	VisitOverdue int            `json:"visit_overdue"`
+	Coverage     *float64       `json:"coverage"` // visited / pairs
+	Visits       VisitCounts    `json:"visits"`
+	Problems     *ProblemCounts `json:"problems"`
+	OpenAppeals  int            `json:"open_appeals"` // of their enterprises, any source
+}
+
+// Coverage is every leader's coverage, with the city's totals.
+type Coverage struct {
+	CadenceDays int              `json:"cadence_days"`
+	Today       string           `json:"today"`
+	Items       []LeaderCoverage `json:"items"`
+	Total       LeaderCoverage   `json:"total"`
+}
+
+// LedgerCoverage sets every leader's ledger side by side (admin, office, auditor).
+func (db *DB) LedgerCoverage(ctx context.Context, a Actor) (*Coverage, error) {
+	if !a.Is(RoleAdmin, RoleOffice, RoleAuditor, RoleSystem) {
+		return nil, forbidden()
+	}
+	leaders, err := collect(func(p Page) (*List[Leader], error) { return db.ListLeaders(ctx, LeaderFilter{Page: p}) })
+	if err != nil {
+		return nil, err
+	}
+	q := db.r(ctx)
+	now := db.Now()
+	out := &Coverage{Today: Today(now), Items: []LeaderCoverage{}}
+	if out.CadenceDays, err = visitCadence(q); err != nil {
+		return nil, err
+	}
+	pairs, err := pairStatuses(q, out.Today, out.CadenceDays, "1")
+	if err != nil {
+		return nil, err
+	}
+	visits, err := visitCounts(q, now, 0)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := problemCounts(q, 0)
+	if err != nil {
+		return nil, err
+	}
+	byLeader := map[int64]*LeaderCoverage{}
+	for _, l := range leaders {
+		out.Items = append(out.Items, LeaderCoverage{LeaderID: l.ID, Name: l.Name, Title: l.Title,
+			Visits: visits[l.ID], Problems: problems[l.ID]})
+	}
+	for i := range out.Items {
+		c := &out.Items[i]
+		if c.Problems == nil {
+			c.Problems = newProblemCounts()
+		}
+		byLeader[c.LeaderID] = c
+	}
+	for _, p := range pairs {
+		c := byLeader[p.LeaderID]
+		if c == nil {
+			continue
+		}
+		c.Pairs++
+		c.OpenAppeals += p.OpenAppeals
+		if p.VisitOverdue {
+			c.VisitOverdue++
+		} else {
+			c.Visited++
+		}
+	}
+	t := &out.Total
+	t.Name, t.Problems = "全市合计", newProblemCounts()
+	for i := range out.Items {
+		c := &out.Items[i]
+		c.Coverage = rate(c.Visited, c.Pairs)
+		t.Pairs, t.Visited, t.VisitOverdue, t.OpenAppeals = t.Pairs+c.Pairs, t.Visited+c.Visited, t.VisitOverdue+c.VisitOverdue, t.OpenAppeals+c.OpenAppeals
+		t.Visits.Month, t.Visits.Quarter, t.Visits.Year = t.Visits.Month+c.Visits.Month, t.Visits.Quarter+c.Visits.Quarter, t.Visits.Year+c.Visits.Year
+		t.Problems.Raised, t.Problems.Open, t.Problems.Closed = t.Problems.Raised+c.Problems.Raised, t.Problems.Open+c.Problems.Open, t.Problems.Closed+c.Problems.Closed
+		for s, n := range c.Problems.ByStage {
+			t.Problems.ByStage[s] += n
+		}
+	}
+	t.Coverage = rate(t.Visited, t.Pairs)
+	return out, nil
+}

@@ -1,0 +1,46 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// leaderLedgerHome is 我的包保企业: the leader's pairs, most urgent first, with the
+// visits they are due and the enterprises' messages waiting for them.
+func (s *Server) leaderLedgerHome(ctx context.Context, a db.Actor, data fiber.Map) error {
+	l, err := s.db.LeaderLedger(ctx, a, a.LeaderID)
+	if err != nil {
+		return err
+	}
+	yes := true
+	inbox, err := s.db.ListMessages(ctx, a, db.MessageFilter{Pending: &yes, Page: db.Page{Limit: 20}})
+	if err != nil {
+		return err
+	}
+	cats, err := s.db.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	data["Leader"], data["Ledger"], data["Inbox"], data["Categories"] = l.Leader, l, inbox, cats
+	return nil
+}
+
+// directLineHome shows the enterprise its liaison leader and its direct line to them.
+func (s *Server) directLineHome(ctx context.Context, a db.Actor, e *db.Enterprise, data fiber.Map) error {
+	if e.LeaderID != nil {
+		l, err := s.db.FindLeader(ctx, *e.LeaderID)
+		if err != nil {
+			return err
+		}
+		data["Liaison"] = l
+	}
+	sent, err := s.db.ListMessages(ctx, a, db.MessageFilter{Page: db.Page{Limit: 10}})
+	if err != nil {
+		return err
+	}
+	data["Sent"] = sent
+	return nil
+}

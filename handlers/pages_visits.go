@@ -1,0 +1,146 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// mountLedgerPages adds the liaison ledger's pages: the visit form and visits, leaders'
+// ledgers and coverage, the direct line, and the ledger import.
+func (s *Server) mountLedgerPages(web *pageRouter) {
+	leader := s.signedIn(db.RoleLeader)
+	web.get("/visits/new", leader, s.visitNewPage)
+	web.post("/visits", leader, s.visitCreate)
+	web.get("/visits", s.signedIn(), s.visitsPage)
+	web.get("/visits/:id", s.signedIn(), s.visitPage)
+
+	web.get("/leaders", s.signedIn(overseers...), s.coveragePage)
+	web.get("/leaders/:id", s.signedIn(ledgerReaders...), s.ledgerPage)
+	web.post("/admin/visit-cadence", s.signedIn(db.RoleAdmin), s.cadenceSubmit)
+
+	web.post("/messages", s.signedIn(db.RoleEnterprise), s.messageSend)
+	web.post("/messages/:id/appeal", leader, s.messageAppeal)
+	web.post("/messages/:id/read", leader, s.messageRead)
+
+	web.get("/admin/import", s.signedIn(db.RoleAdmin), s.importPage)
+	web.post("/admin/import/:kind", s.signedIn(db.RoleAdmin), s.importSubmit)
+}
+
+// visitFormData is what the visit form shows: the leader's pairs to choose from, and
+// what was typed (In), kept whole when the form comes back with errors. Blank is the
+// empty row that "add a problem" copies.
+func (s *Server) visitFormData(c *fiber.Ctx, in db.VisitInput) (fiber.Map, error) {
+	a, _ := actorOf(c)
+	ctx := c.UserContext()
+	l, err := s.db.LeaderLedger(ctx, a, a.LeaderID)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := s.db.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	active := cats[:0]
+	for _, cat := range cats {
+		if cat.Active {
+			active = append(active, cat)
+		}
+	}
+	if in.Mode == "" {
+		in.Mode = db.ModeOnsite
+	}
+	if in.VisitedAt == "" {
+		in.VisitedAt = l.Today
+	}
+	if len(in.Problems) == 0 {
+		in.Problems = []db.ProblemInput{{}}
+	}
+	return fiber.Map{"Pairs": l.Pairs, "Modes": db.VisitModes, "Categories": active, "Today": l.Today, "In": in,
+		"Blank": db.ProblemInput{}}, nil
+}
+
+func (s *Server) visitNewPage(c *fiber.Ctx) error {
+	in := db.VisitInput{}
+	if id, err := queryID(c, "enterprise_id"); err == nil {
+		in.EnterpriseID = id
+	}
+	data, err := s.visitFormData(c, in)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "visit_form", "登记走访", data)
+}
+
+// visitInput reads the visit form. Problems come as repeated fields, one set per row;
+// rows left wholly blank are dropped.
+func visitInput(c *fiber.Ctx) db.VisitInput {
+	in := db.VisitInput{VisitedAt: c.FormValue("visited_at"), Mode: db.VisitMode(c.FormValue("mode")),
+		Participants: c.FormValue("participants"), Summary: c.FormValue("summary")}
+	if id := formID(c, "enterprise_id"); id != nil {
+		in.EnterpriseID = *id
+	}
+	args := c.Request().PostArgs()
+	titles, contents, cats := args.PeekMulti("problem_title"), args.PeekMulti("problem_content"), args.PeekMulti("problem_category")
+	at := func(list [][]byte, i int) string {
+		if i < len(list) {
+			return strings.TrimSpace(string(list[i]))
+		}
+		return ""
+	}
+	for i := 0; i < len(titles) || i < len(contents); i++ {
+		p := db.ProblemInput{Title: at(titles, i), Content: at(contents, i), Category: at(cats, i)}
+		if p.Title != "" || p.Content != "" {
+			in.Problems = append(in.Problems, p)
+		}
+	}
+	return in
+}
+
+func (s *Server) visitCreate(c *fiber.Ctx) error {
+	a, _ := actorOf(c)
+	in := visitInput(c)
+	out, err := s.db.CreateVisit(c.UserContext(), a, in)
+	if err != nil {
+		return s.failForm(c, "visit_form", "登记走访", func() (fiber.Map, error) { return s.visitFormData(c, in) }, err)
+	}
+	msg := "已登记对“" + out.Visit.EnterpriseName + "”的走访。"
+	if len(out.Appeals) > 0 {
+		var numbers []string
+		for _, ap := range out.Appeals {
+			numbers = append(numbers, ap.Number)
+		}
+		msg += "发现的 " + strconv.Itoa(len(out.Appeals)) + " 个问题已转专班受理：" + strings.Join(numbers, "、") + "。"
+	}
+	flash(c, msg)
+	return c.Redirect("/visits/"+strconv.FormatInt(out.Visit.ID, 10), fiber.StatusSeeOther)
+}
+
+func (s *Server) visitsPage(c *fiber.Ctx) error {
+	f, err := visitFilter(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	list, err := s.db.ListVisits(c.UserContext(), a, f)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "visits", "走访记录", fiber.Map{"List": list, "Filter": f, "Modes": db.VisitModes})
+}
+
+func (s *Server) visitPage(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	v, err := s.db.FindVisit(c.UserContext(), a, id)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "visit", "走访记录", fiber.Map{"Visit": v})
+}
