@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"qinqing/db"
 )
@@ -49,10 +50,13 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("usage: qinqing audit verify [--db FILE]")
+	const usage = "usage: qinqing audit verify [--db FILE] [--checkpoint FILE] [--key FILE]\n       qinqing audit checkpoint [--db FILE] [--key FILE]"
+	if len(args) == 0 || args[0] != "verify" && args[0] != "checkpoint" {
+		return errors.New(usage)
 	}
-	fs, path := newFlags("audit verify")
+	fs, path := newFlags("audit " + args[0])
+	key := fs.String("key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
+	checkpoint := fs.String("checkpoint", "", "a checkpoint saved earlier, to prove the log still extends it")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -61,6 +65,26 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	if args[0] == "checkpoint" || *checkpoint != "" {
+		// The key is never made here: a missing key file means the wrong path.
+		kp := keyPath(*key, *path)
+		if _, err := os.Stat(kp); err != nil {
+			return fmt.Errorf("key file: %w", err)
+		}
+		keys, err := db.LoadKeys(kp)
+		if err != nil {
+			return err
+		}
+		if args[0] == "checkpoint" {
+			cp, err := d.SignCheckpoint(ctx, keys)
+			if err != nil {
+				return err
+			}
+			_, err = io.WriteString(stdout, cp.Note)
+			return err
+		}
+		return verifyCheckpoint(ctx, d, keys, *checkpoint, stdout)
+	}
 	res, err := d.VerifyAudit(ctx)
 	if err != nil {
 		return err
@@ -70,6 +94,31 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("audit chain broken at event %d", *res.FirstBadID)
 	}
 	fmt.Fprintf(stdout, "ok: %d events, head %s\n", res.Events, res.Head)
+	return nil
+}
+
+// verifyCheckpoint proves that the log still extends the checkpoint in file.
+func verifyCheckpoint(ctx context.Context, d *db.DB, keys *db.Keys, file string, stdout io.Writer) error {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	res, err := d.VerifyCheckpoint(ctx, keys, []byte(strings.ReplaceAll(string(raw), "\r\n", "\n")))
+	if err != nil {
+		fmt.Fprintf(stdout, "REFUSED: %s\n", db.ErrorMessage(err))
+		return errors.New("checkpoint refused")
+	}
+	if !res.OK {
+		bad := ""
+		if res.FirstBadID != nil {
+			bad = fmt.Sprintf(" (first bad event %d)", *res.FirstBadID)
+		}
+		fmt.Fprintf(stdout, "FAILED: %s%s\n  checkpoint: %d events, root %s\n  log now:    %d events, root %s\n",
+			res.Problem, bad, res.CheckpointSize, res.CheckpointRoot, res.Size, res.Root)
+		return errors.New("the audit log does not extend the checkpoint")
+	}
+	fmt.Fprintf(stdout, "ok: the log of %d events extends the checkpoint of %d events (%s)\n  root now %s\n  consistency proof: %d hashes\n",
+		res.Size, res.CheckpointSize, res.CheckpointTime.Format("2006-01-02 15:04:05"), res.Root, len(res.Proof))
 	return nil
 }
 
@@ -120,6 +169,7 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, path := newFlags("demo")
 	password := fs.String("demo-password", db.DemoPassword, "password of the demo accounts")
+	key := fs.String("key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -128,6 +178,10 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	keys, err := db.LoadKeys(keyPath(*key, *path))
+	if err != nil {
+		return err
+	}
 	accounts, err := d.BuildDemo(ctx, *password)
 	if err != nil {
 		return err
@@ -140,11 +194,24 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	receipts, err := d.BuildDemoOversight(ctx, keys)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "demo city built in %s with %d appeals and %d visits; accounts (password %s):\n", *path, n, visits, *password)
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-10s %s\n", a.Username, a.Name)
 	}
+	printDemoReceipts(stdout, receipts)
 	return nil
+}
+
+// printDemoReceipts shows the demo reports' receipt codes, for trying /track.
+func printDemoReceipts(w io.Writer, receipts []db.DemoReceipt) {
+	fmt.Fprintln(w, "演示举报回执码（在 /track 查询，公众无需登录）：")
+	for _, r := range receipts {
+		fmt.Fprintf(w, "  %s  %s  %s\n", r.Number, db.FormatReceipt(r.Receipt), r.Stage.Label())
+	}
 }
 
 // importActor is who the audit chain names for an import from the command line.

@@ -42,17 +42,21 @@ func env(key, fallback string) string {
 const usage = `qinqing — 亲清 营商环境服务与监督平台
 
 usage:
-  qinqing [serve] [--addr ADDR] [--db FILE] [--demo] [--demo-password P]
+  qinqing [serve] [--addr ADDR] [--db FILE] [--key FILE] [--demo] [--demo-password P]
   qinqing migrate [--db FILE]
   qinqing backup [--db FILE] FILE
-  qinqing audit verify [--db FILE]
+  qinqing audit verify [--db FILE] [--checkpoint FILE] [--key FILE]
+  qinqing audit checkpoint [--db FILE] [--key FILE] > FILE
   qinqing import [--db FILE] enterprises|liaisons FILE.xlsx|FILE.csv
   qinqing user add [--db FILE] --username U --password P --role ROLE [--name N]
                    [--department-id N | --leader-id N | --enterprise-id N]
   qinqing demo [--db FILE] [--demo-password P]
   qinqing version
 
-environment: QINQING_ADDR, QINQING_DB, QINQING_SECRET mirror the flags.
+environment: QINQING_ADDR, QINQING_DB, QINQING_KEY, QINQING_SECRET mirror the flags.
+The key file (default: the database path plus ".key", mode 0600) signs audit checkpoints
+and keys report receipts; it is made on first use and must be kept, apart from backups
+of the database.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -95,6 +99,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, path := newFlags("serve")
 	m := &Main{Stdout: stdout, Logger: slog.New(slog.NewJSONHandler(stderr, nil))}
 	fs.StringVar(&m.Addr, "addr", env("QINQING_ADDR", "127.0.0.1:8080"), "address to listen on")
+	fs.StringVar(&m.KeyPath, "key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
 	fs.BoolVar(&m.Demo, "demo", false, "build the demo city in an empty database")
 	fs.StringVar(&m.DemoPassword, "demo-password", db.DemoPassword, "password of the demo accounts")
 	if err := fs.Parse(args); err != nil {
@@ -113,12 +118,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // Main is a running server; end-to-end tests start one on a temp dir and port 0.
 type Main struct {
 	Addr, DBPath, Secret string
-	Demo                 bool
-	DemoPassword         string
-	Stdout               io.Writer
-	Logger               *slog.Logger
+	// KeyPath is the key file; DBPath + ".key" when empty.
+	KeyPath      string
+	Demo         bool
+	DemoPassword string
+	Stdout       io.Writer
+	Logger       *slog.Logger
 
 	DB       *db.DB
+	Keys     *db.Keys
 	Server   *handlers.Server
 	Listener net.Listener
 	served   chan error
@@ -139,6 +147,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = d
+	if m.Keys, err = db.LoadKeys(keyPath(m.KeyPath, m.DBPath)); err != nil {
+		d.Close()
+		return err
+	}
 	if m.Demo {
 		if err := m.buildDemo(ctx); err != nil {
 			d.Close()
@@ -152,7 +164,7 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	m.Server, err = handlers.New(handlers.Options{DB: d, Secret: secret, Logger: m.Logger, Version: version})
+	m.Server, err = handlers.New(handlers.Options{DB: d, Secret: secret, Logger: m.Logger, Version: version, Keys: m.Keys})
 	if err != nil {
 		d.Close()
 		return err
@@ -189,13 +201,26 @@ func (m *Main) buildDemo(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		receipts, err := m.DB.BuildDemoOversight(ctx, m.Keys)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(m.Stdout, "已生成演示城市：%d 个账号、680 家企业、%d 件诉求、%d 次走访（%.1f 秒）。\n", len(accounts), n, visits, time.Since(start).Seconds())
+		printDemoReceipts(m.Stdout, receipts)
 	}
 	fmt.Fprintf(m.Stdout, "演示账号（密码 %s）：\n", m.DemoPassword)
 	for _, r := range db.Roles {
 		fmt.Fprintf(m.Stdout, "  %-10s %s\n", r, r.Label())
 	}
 	return nil
+}
+
+// keyPath is the key file: as given, or beside the database.
+func keyPath(flagValue, dbPath string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	return dbPath + ".key"
 }
 
 // escalateEvery is how often overdue appeals are looked for.
@@ -234,6 +259,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.Server.Shutdown(ctx))
 		cancel()
+		// A Shutdown that comes before Serve has taken the listener closes nothing and
+		// Serve would then run for ever: closing the listener ends it either way.
+		m.Listener.Close()
 		if m.served != nil {
 			if err := <-m.served; err != nil && !errors.Is(err, net.ErrClosed) {
 				errs = append(errs, err)

@@ -56,6 +56,8 @@ type Actor struct {
 	DepartmentID int64
 	LeaderID     int64
 	EnterpriseID int64
+	// AppealID is the one report a public actor's receipt code opens.
+	AppealID int64
 }
 
 // SystemActor performs the automatic steps, such as escalation of overdue appeals.

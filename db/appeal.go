@@ -193,6 +193,9 @@ func appealScope(w *where, a Actor) {
 	case RoleEnterprise:
 		w.add("a.enterprise_id = ?", a.EnterpriseID)
 		w.add("a.source != 'report'")
+	case RolePublic:
+		w.add("a.id = ?", a.AppealID)
+		w.add("a.source = 'report'")
 	default:
 		w.add("0")
 	}

@@ -21,6 +21,8 @@ type ActionInput struct {
 	Satisfaction string `json:"satisfaction"`
 	Verdict      string `json:"verdict"`
 	DueAt        string `json:"due_at"`
+	// Public marks an auditor's comment on a report as a reply its reporter sees.
+	Public bool `json:"public"`
 }
 
 // MaxExtensionDays bounds one extension request.

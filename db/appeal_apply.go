@@ -32,11 +32,17 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPublicReply(ap, a, in); err != nil {
+		return nil, err
+	}
 	before := ap.Stage
 	data := map[string]any{}
 	set := map[string]any{}
 	hadDepartment := ap.AssignedAt != nil
 	now := t.Now.Unix()
+	if in.Public {
+		data["public"] = true
+	}
 	switch in.Action {
 	case ActAccept:
 		set["accepted_at"] = now

@@ -70,7 +70,7 @@ func (t *Tx) Audit(a Actor, action, objectType string, objectID int64, payload a
 	if err != nil {
 		return fmt.Errorf("db: audit insert: %w", err)
 	}
-	return nil
+	return t.appendTree(e.ID-1, leafData(&e))
 }
 
 // VerifyResult is the outcome of recomputing the chain.

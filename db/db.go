@@ -53,9 +53,6 @@ type DB struct {
 
 	batches atomic.Int64
 	writes  atomic.Int64
-
-	// features are the optional tables found at Open (figures_visits.go).
-	features features
 }
 
 // Tx is one request's share of a write transaction. Now is fixed when the request starts,
@@ -122,11 +119,6 @@ func Open(path string) (*DB, error) {
 		read:  r,
 		reqs:  make(chan *writeReq, maxBatch),
 		quit:  make(chan struct{}),
-	}
-	if err := db.detectFeatures(); err != nil {
-		w.Close()
-		r.Close()
-		return nil, err
 	}
 	db.wg.Add(1)
 	go db.writer()

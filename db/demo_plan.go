@@ -197,6 +197,11 @@ func (p *demoPlan) assign(dept string, tier Tier) {
 }
 
 func (p *demoPlan) report(at time.Time, dept string, topic demoTopic, firm demoFirm) {
+	// Rectification takes hours at the least: a report minutes after the assignment is
+	// what the discipline office flags as suspicious, and the demo keeps those rare.
+	if earliest := p.at.Add(3 * time.Hour); at.Before(earliest) {
+		at = earliest
+	}
 	p.addAt(at, p.c.departments[dept], ActionInput{Action: ActReport, Note: demoText(p.r, topic.Report, firm.name)})
 }
 

@@ -7,28 +7,6 @@ import (
 	"time"
 )
 
-// features records tables that other parts of qinqing add in their own migrations, so
-// that the figures use them where they exist and leave their figures out where not.
-type features struct {
-	typicalCases bool // typical_cases with appeal_id (migration 004): the 通报's 典型案例
-}
-
-// detectFeatures looks the optional tables up once, when the database opens.
-func (db *DB) detectFeatures() error {
-	has := func(table, column string) (bool, error) {
-		var n int
-		err := db.read.QueryRow(`SELECT COUNT(*) FROM sqlite_master m JOIN pragma_table_info(m.name) c
-			WHERE m.type = 'table' AND m.name = ? AND c.name = ?`, table, column).Scan(&n)
-		if err != nil {
-			return false, fmt.Errorf("db: look up table %s: %w", table, err)
-		}
-		return n > 0, nil
-	}
-	var err error
-	db.features.typicalCases, err = has("typical_cases", "appeal_id")
-	return err
-}
-
 // DefaultCadenceDays is how often a leader is expected to contact each of their
 // enterprises unless the setting visit.cadence_days says otherwise.
 const DefaultCadenceDays = 90

@@ -3,146 +3,186 @@ package db
 import (
 	"context"
 	"fmt"
-	"time"
+	"strings"
+	"unicode/utf8"
 )
 
-// CaseLine is one appeal named in the monthly report.
-type CaseLine struct {
-	ID             int64     `json:"id"`
-	Number         string    `json:"number"`
-	Title          string    `json:"title"`
-	Category       string    `json:"category"`
-	DepartmentName string    `json:"department_name"`
-	EnterpriseName string    `json:"enterprise_name"`
-	Stage          Stage     `json:"stage"`
-	CreatedAt      time.Time `json:"created_at"`
-	DueAt          time.Time `json:"due_at"`
-	OverdueDays    float64   `json:"overdue_days"`
+// ReportInput is a report (举报) from anyone, without an account (contract §7).
+type ReportInput struct {
+	Category          string `json:"category"`
+	Title             string `json:"title"`
+	Content           string `json:"content"`
+	AboutDepartmentID *int64 `json:"about_department_id"`
+	// Official optionally names the official concerned (name, post).
+	Official string `json:"official"`
+	// Anonymous drops any contact given: an anonymous report keeps no name and no phone.
+	Anonymous    bool   `json:"anonymous"`
+	ContactName  string `json:"contact_name"`
+	ContactPhone string `json:"contact_phone"`
 }
 
-// MonthlyReport is the monthly 通报: the month's figures against the month before, the
-// rankings, the worst overdue cases, typical cases and issue classes, and the audit
-// chain's head, which pins the log's state at the time the report was made.
-type MonthlyReport struct {
-	Month        string            `json:"month"`
-	Period       Period            `json:"period"`
-	GeneratedAt  time.Time         `json:"generated_at"`
-	Figures      *Figures          `json:"figures"`
-	Previous     *Figures          `json:"previous"`
-	Drill        map[string]string `json:"drill"`
-	Departments  *Ranking          `json:"departments"`
-	Leaders      *Ranking          `json:"leaders"`
-	Overdue      []CaseLine        `json:"overdue"`
-	Typical      []CaseLine        `json:"typical"`
-	TypicalReady bool              `json:"typical_available"`
-	IssueClasses []IssueClass      `json:"issue_classes"`
-	AuditOK      bool              `json:"audit_ok"`
-	AuditEvents  int64             `json:"audit_events"`
-	AuditHead    string            `json:"audit_head"`
+// FiledReport is what the reporter is shown, once: the number and the receipt code.
+type FiledReport struct {
+	Number  string `json:"number"`
+	Receipt string `json:"receipt"`
 }
 
-// WorstOverdue is how many overdue cases the report names.
-const WorstOverdue = 10
+// MaxReportFiles bounds the evidence files of one report or message.
+const MaxReportFiles = 5
 
-// BuildMonthlyReport assembles the report of a YYYY-MM month over what the actor may see.
-func (db *DB) BuildMonthlyReport(ctx context.Context, a Actor, month string) (*MonthlyReport, error) {
-	p, err := MonthPeriod(month)
-	if err != nil {
-		return nil, err
-	}
-	// The head is read first: everything below was written no later than it.
-	v, err := db.VerifyAudit(ctx)
-	if err != nil {
-		return nil, err
-	}
-	r := &MonthlyReport{Month: month, Period: p, GeneratedAt: db.Now().In(Zone), AuditOK: v.OK, AuditEvents: v.Events, AuditHead: v.Head}
-	f := AppealFilter{From: p.From, To: p.To}
-	if r.Figures, err = db.Overview(ctx, a, f); err != nil {
-		return nil, err
-	}
-	r.Drill = f.Drill()
-	prev, _ := p.Previous()
-	if r.Previous, err = db.Overview(ctx, a, AppealFilter{From: prev.From, To: prev.To}); err != nil {
-		return nil, err
-	}
-	if r.Departments, err = db.Rankings(ctx, a, "departments", f); err != nil {
-		return nil, err
-	}
-	if r.Leaders, err = db.Rankings(ctx, a, "leaders", f); err != nil {
-		return nil, err
-	}
-	if r.Overdue, err = db.worstOverdue(ctx, a, p); err != nil {
-		return nil, err
-	}
-	if r.Typical, err = db.typicalCases(ctx, a, p); err != nil {
-		return nil, err
-	}
-	r.TypicalReady = db.features.typicalCases
-	classes, err := db.ListIssueClasses(ctx, a, IssueClassFilter{Month: month, Page: Page{Limit: MaxLimit}})
-	if err != nil && ErrorCode(err) != EFORBIDDEN {
-		return nil, err
-	}
-	r.IssueClasses = []IssueClass{}
-	if classes != nil {
-		r.IssueClasses = classes.Items
-	}
-	return r, nil
+// reporter is the actor of everything the public does: no account, no name.
+func reporter(appealID int64) Actor {
+	return Actor{Name: "举报人", Role: RolePublic, AppealID: appealID}
 }
 
-const caseColumns = `a.id, a.number, a.title, a.category, COALESCE(d.name, ''), COALESCE(e.name, ''), a.stage,
-	a.created_at, COALESCE(a.extended_due_at, a.due_at)`
-
-const caseFrom = ` FROM appeals a LEFT JOIN departments d ON d.id = a.department_id
-	LEFT JOIN enterprises e ON e.id = a.enterprise_id`
-
-func (db *DB) caseLines(ctx context.Context, query string, args []any, now time.Time) ([]CaseLine, error) {
-	rows, err := db.r(ctx).Query(query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("db: report cases: %w", err)
+func (in *ReportInput) appeal(q queryer) (AppealInput, error) {
+	in.Official = strings.TrimSpace(in.Official)
+	if in.Anonymous {
+		in.ContactName, in.ContactPhone = "", ""
 	}
-	defer rows.Close()
-	out := []CaseLine{}
-	for rows.Next() {
-		var c CaseLine
-		var created, due int64
-		if err := rows.Scan(&c.ID, &c.Number, &c.Title, &c.Category, &c.DepartmentName, &c.EnterpriseName, &c.Stage,
-			&created, &due); err != nil {
-			return nil, err
+	out := AppealInput{Title: in.Title, Content: strings.TrimSpace(in.Content), Category: in.Category,
+		Source: SourceReport, Confidential: true, ContactName: in.ContactName, ContactPhone: in.ContactPhone,
+		AboutDepartmentID: in.AboutDepartmentID}
+	err := out.validate(q, reporter(0))
+	var v Violations
+	if e, ok := AsError(err); ok && e.Code == EINVALID {
+		v.fields = e.Fields
+	} else if err != nil {
+		return out, err
+	}
+	if utf8.RuneCountInString(in.Official) > 50 {
+		v.Add("official", "被反映人员最多 50 个字符")
+	}
+	if !in.Anonymous {
+		if utf8.RuneCountInString(out.ContactName) < 2 {
+			v.Add("contact_name", "实名举报请填写姓名；不愿留名请选择匿名")
 		}
-		c.CreatedAt, c.DueAt = time.Unix(created, 0).In(Zone), time.Unix(due, 0).In(Zone)
-		if now.Unix() > due {
-			c.OverdueDays = round(float64(now.Unix()-due)/86400, 1)
+		if out.ContactPhone == "" {
+			v.Add("contact_phone", "实名举报请填写联系电话")
 		}
-		out = append(out, c)
 	}
-	return out, rows.Err()
+	if in.AboutDepartmentID != nil {
+		if ok, err := exists(q, "departments", *in.AboutDepartmentID); err != nil {
+			return out, err
+		} else if !ok {
+			v.Add("about_department_id", "被举报单位不存在")
+		}
+	}
+	if in.Official != "" && v.Err() == nil {
+		out.Content = "【被反映人员】" + in.Official + "\n" + out.Content
+	}
+	return out, v.Err()
 }
 
-// worstOverdue lists the open appeals filed by the end of the period that are furthest
-// past their due time now.
-func (db *DB) worstOverdue(ctx context.Context, a Actor, p Period) ([]CaseLine, error) {
-	yes := true
-	now := db.Now()
-	f := AppealFilter{To: p.To, Overdue: &yes}
-	w, err := f.where(a, now)
+// FileReport files a report from the public with its evidence files. Nothing about the
+// sender is kept beyond what they typed: no address, no browser, no cookie.
+func (db *DB) FileReport(ctx context.Context, k *Keys, in ReportInput, ups []Upload) (*FiledReport, error) {
+	ain, err := in.appeal(db.r(ctx))
 	if err != nil {
 		return nil, err
 	}
-	return db.caseLines(ctx, "SELECT "+caseColumns+caseFrom+w.sql()+
-		" ORDER BY COALESCE(a.extended_due_at, a.due_at), a.id LIMIT ?", append(w.args, WorstOverdue), now)
-}
-
-// typicalCases lists the typical cases (典型案例) that the oversight workspace marks, when
-// its table exists; none otherwise.
-func (db *DB) typicalCases(ctx context.Context, a Actor, p Period) ([]CaseLine, error) {
-	if !db.features.typicalCases {
-		return []CaseLine{}, nil
+	if len(ups) > MaxReportFiles {
+		return nil, fieldError("file", fmt.Sprintf("最多上传 %d 个文件", MaxReportFiles))
 	}
-	f := AppealFilter{To: p.To}
-	w, err := f.where(a, db.Now())
+	code, err := newReceipt()
 	if err != nil {
 		return nil, err
 	}
-	w.add("a.id IN (SELECT appeal_id FROM typical_cases)")
-	return db.caseLines(ctx, "SELECT "+caseColumns+caseFrom+w.sql()+" ORDER BY a.id DESC LIMIT 10", w.args, db.Now())
+	verifier, err := HashPassword(code)
+	if err != nil {
+		return nil, err
+	}
+	files, err := db.storeUploads(ups)
+	if err != nil {
+		return nil, err
+	}
+	var out FiledReport
+	err = db.Update(ctx, func(tx *Tx) error {
+		ap, err := tx.fileAppeal(reporter(0), ain)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec("INSERT INTO report_receipts (appeal_id, bucket, verifier) VALUES (?, ?, ?)",
+			ap.ID, k.receiptBucket(code), verifier); err != nil {
+			return fmt.Errorf("db: receipt: %w", err)
+		}
+		out = FiledReport{Number: ap.Number, Receipt: code}
+		return tx.insertAttachments(reporter(ap.ID), ap.ID, files)
+	})
+	if err != nil {
+		removeStored(files)
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ReportMessage adds the reporter's information or files to their report and returns
+// the report as the reporter sees it.
+func (db *DB) ReportMessage(ctx context.Context, k *Keys, code, text string, ups []Upload) (*PublicReport, error) {
+	text = strings.TrimSpace(text)
+	if text == "" && len(ups) == 0 {
+		return nil, fieldError("content", "请填写补充的情况或选择要上传的文件")
+	}
+	if len(ups) > MaxReportFiles {
+		return nil, fieldError("file", fmt.Sprintf("最多上传 %d 个文件", MaxReportFiles))
+	}
+	in := ActionInput{Action: ActComment, Note: text}
+	if text == "" {
+		in.Action = ActAttach
+	}
+	return db.actByReceipt(ctx, k, code, in, ups)
+}
+
+// RateReport records the reporter's answer to the feedback: resolved, and how satisfied.
+func (db *DB) RateReport(ctx context.Context, k *Keys, code string, resolved *bool, satisfaction, comment string) (*PublicReport, error) {
+	return db.actByReceipt(ctx, k, code, ActionInput{Action: ActRate, Resolved: resolved, Satisfaction: satisfaction, Note: comment}, nil)
+}
+
+// actByReceipt takes one action as the reporter, on the current version of their report.
+// The input is checked before the code, so a malformed request never counts as a guess.
+func (db *DB) actByReceipt(ctx context.Context, k *Keys, code string, in ActionInput, ups []Upload) (*PublicReport, error) {
+	tr, _ := TransitionOf(in.Action)
+	if _, err := validateInput(tr, &in, db.Now()); err != nil {
+		return nil, err
+	}
+	id, err := receiptAppeal(db.r(ctx), k, code)
+	if err != nil {
+		return nil, err
+	}
+	files, err := db.storeUploads(ups)
+	if err != nil {
+		return nil, err
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		a := reporter(id)
+		ap, err := findAppeal(tx, a, id)
+		if err != nil {
+			return err
+		}
+		in.Version = ap.Version
+		if _, err := tx.act(a, id, in); err != nil {
+			return err
+		}
+		return tx.insertAttachments(reporter(id), id, files)
+	})
+	if err != nil {
+		removeStored(files)
+		return nil, err
+	}
+	return reportView(db.r(ctx), id, db.Now())
+}
+
+// checkPublicReply allows a public reply only from an auditor, as a comment on a report.
+func checkPublicReply(ap *Appeal, a Actor, in ActionInput) error {
+	switch {
+	case !in.Public:
+		return nil
+	case in.Action != ActComment:
+		return fieldError("public", "只有留言可以作为对举报人的公开答复")
+	case a.Role != RoleAuditor:
+		return Errorf(EFORBIDDEN, "只有纪检监督可以答复举报人。")
+	case ap.Source != SourceReport:
+		return fieldError("public", "只有举报件可以答复举报人")
+	}
+	return nil
 }

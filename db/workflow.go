@@ -81,6 +81,8 @@ var (
 	intake = []Role{RoleOffice, RoleAuditor}
 	// Everyone who takes part in appeals; admins keep the registers, not the appeals.
 	parties = []Role{RoleOffice, RoleDepartment, RoleLeader, RoleEnterprise, RoleAuditor}
+	// The public, holding a report's receipt code, may add information to it.
+	partiesAndPublic = append(parties[:len(parties):len(parties)], RolePublic)
 )
 
 // Workflow is the table. Auditors appear beside the office on intake actions because
@@ -96,7 +98,7 @@ var Workflow = []Transition{
 	{ActClose, []Stage{StageFeedback}, intake, StageClosed, nil, "办结"},
 	{ActRate, []Stage{StageFeedback}, []Role{RoleEnterprise, RolePublic}, "", []string{NeedResolved, NeedRating}, "评价"},
 	{ActReopen, []Stage{StageClosed}, []Role{RoleAuditor}, StageRectifying, []string{NeedNote}, "重新办理"},
-	{ActComment, every, parties, "", []string{NeedNote}, "留言/补充"},
+	{ActComment, every, partiesAndPublic, "", []string{NeedNote}, "留言/补充"},
 	{ActUrge, []Stage{StageDiscovered, StageVerifying, StageRectifying}, []Role{RoleLeader, RoleOffice, RoleAuditor}, "", nil, "催办"},
 	{ActEscalate, []Stage{StageDiscovered, StageVerifying, StageRectifying}, []Role{RoleLeader, RoleOffice}, "", nil, "提级"},
 	{ActInstruct, open, []Role{RoleLeader}, "", []string{NeedNote}, "批示"},
@@ -105,7 +107,7 @@ var Workflow = []Transition{
 	{ActDenyExtension, []Stage{StageRectifying}, intake, "", []string{NeedNote}, "不批准延期"},
 	{ActSupervise, open, []Role{RoleAuditor}, "", []string{NeedDueAt, NeedNote}, "督办"},
 	{ActAudit, []Stage{StageClosed}, []Role{RoleAuditor}, "", []string{NeedVerdict}, "抽查"},
-	{ActAttach, every, parties, "", nil, "上传附件"},
+	{ActAttach, every, partiesAndPublic, "", nil, "上传附件"},
 }
 
 var workflowIndex = func() map[Action]*Transition {

@@ -26,8 +26,9 @@ var contractLoop = map[Action]struct{ from, roles string }{
 	"reopen":  {"C", "auditor"},
 
 	// Anyone taking part adds information at any time; admins keep the registers only.
-	"comment": {"DVRFC", "office department leader enterprise auditor"},
-	"attach":  {"DVRFC", "office department leader enterprise auditor"},
+	// The public follows up its own report with the receipt code (§2), files included.
+	"comment": {"DVRFC", "office department leader enterprise auditor public"},
+	"attach":  {"DVRFC", "office department leader enterprise auditor public"},
 	// Urging and escalating push work that is still waiting on the government side.
 	"urge":     {"DVR", "leader office auditor"},
 	"escalate": {"DVR", "leader office"},
@@ -201,7 +202,7 @@ func TestAllowedActions(t *testing.T) {
 		{StageRectifying, RoleDepartment, "report return comment request_extension attach"},
 		{StageRectifying, RoleLeader, "comment urge escalate instruct attach"},
 		{StageFeedback, RoleEnterprise, "rate comment attach"},
-		{StageFeedback, RolePublic, "rate"},
+		{StageFeedback, RolePublic, "rate comment attach"},
 		{StageFeedback, RoleOffice, "comment attach"}, // no close before a rating or 7 days
 		{StageClosed, RoleAuditor, "reopen comment audit attach"},
 		{StageClosed, RoleSystem, ""},

@@ -66,7 +66,7 @@ func (s *Server) toProblem(c *fiber.Ctx, err error) problem {
 		}
 	}
 	if p.Status == 0 || p.Status >= 500 {
-		s.log.Error("internal error", slog.String("request_id", p.RequestID), slog.String("path", c.Path()),
+		s.log.Error("internal error", slog.String("request_id", p.RequestID), slog.String("path", logPath(c)),
 			slog.String("error", err.Error()))
 		p.Status = 500
 		p.Detail = db.ErrorMessage(nil)

@@ -103,7 +103,7 @@ func TestMonthlyReportDownloadsAndHeadHash(t *testing.T) {
 	if head != verify.JSON["head"] || filed != fmt.Sprint(num(rep.JSON["figures"].(map[string]any)["filed"])) {
 		t.Errorf("xlsx head %q filed %q", head, filed)
 	}
-	page := a.page("auditor", "/reports/monthly?month="+month)
+	page := a.pageAs("auditor", "/reports/monthly?month="+month)
 	if !strings.Contains(page, verify.JSON["head"].(string)) || !strings.Contains(page, "营商环境诉求办理月度通报") {
 		t.Errorf("report page lacks the head hash or its title")
 	}
@@ -115,7 +115,7 @@ func TestMonthlyReportDownloadsAndHeadHash(t *testing.T) {
 func TestStatsPageRendersForEveryRole(t *testing.T) {
 	a := startFigures(t)
 	for _, user := range demoRoles {
-		page := a.page(user, "/stats?range=all")
+		page := a.pageAs(user, "/stats?range=all")
 		if !strings.Contains(page, `data-page="stats"`) || !strings.Contains(page, `id="stats-data"`) {
 			t.Errorf("%s: /stats did not render", user)
 		}
@@ -166,8 +166,8 @@ func TestIssueClassLifecycle(t *testing.T) {
 	}
 }
 
-// page fetches a web page as a signed-in demo user (the session cookie carries the token).
-func (a *api) page(user, path string) string {
+// pageAs fetches a web page as a signed-in demo user (the session cookie carries the token).
+func (a *api) pageAs(user, path string) string {
 	req := a.request("GET", path, "", nil)
 	req.Header.Set("Cookie", "qq_token="+a.login(user))
 	r := a.send(req)

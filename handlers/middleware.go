@@ -56,7 +56,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	attrs := []any{
 		slog.String("request_id", c.Locals("request_id").(string)),
 		slog.String("method", c.Method()),
-		slog.String("path", c.Path()),
+		slog.String("path", logPath(c)),
 		slog.Int("status", status),
 		slog.Duration("duration", d),
 	}

@@ -25,7 +25,11 @@ func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
 		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "integer"}})
+			typ := "integer"
+			if m[1] == "receipt" {
+				typ = "string"
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": typ}})
 		}
 		if r.Method == "GET" && !strings.Contains(r.Path, ":") && !r.Public && r.Path != "/me" {
 			params = append(params,

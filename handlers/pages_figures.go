@@ -13,7 +13,7 @@ import (
 func (s *Server) mountFigurePages(web *pageRouter) {
 	web.get("/stats", s.signedIn(), s.statsPage)
 	web.post("/stats/weights", s.signedIn(db.RoleAdmin), s.weightsSubmit)
-	web.get("/reports/monthly", s.signedIn(cityReaders...), s.reportPage)
+	web.get("/reports/monthly", s.signedIn(cityReaders...), s.monthlyReportPage)
 	web.get("/reports/monthly.pdf", s.signedIn(cityReaders...), s.monthlyReportPDF)
 	web.get("/reports/monthly.xlsx", s.signedIn(cityReaders...), s.monthlyReportXLSX)
 	web.get("/issue-classes", s.signedIn(classRoles...), s.issueClassesPage)
@@ -144,10 +144,10 @@ func (s *Server) weightsSubmit(c *fiber.Ctx) error {
 	return c.Redirect("/stats", fiber.StatusSeeOther)
 }
 
-func (s *Server) reportPage(c *fiber.Ctx) error {
+func (s *Server) monthlyReportPage(c *fiber.Ctx) error {
 	r, err := s.monthlyReport(c)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "report", "月度通报 "+r.Month, fiber.Map{"R": r, "Headlines": headlines(r), "MonthTitle": monthTitle(r.Month)})
+	return s.render(c, "monthly", "月度通报 "+r.Month, fiber.Map{"R": r, "Headlines": headlines(r), "MonthTitle": monthTitle(r.Month)})
 }

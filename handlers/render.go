@@ -59,6 +59,7 @@ func navFor(role db.Role) []navItem {
 	case db.RoleDepartment:
 		items = append(items, navItem{"/stats", "统计", false})
 	}
+	items = append(items, navItem{"/cases", "典型案例", false})
 	return items
 }
 

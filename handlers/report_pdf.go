@@ -98,8 +98,6 @@ func reportPDF(r *db.MonthlyReport) ([]byte, error) {
 
 	d.heading("五、典型案例")
 	switch {
-	case !r.TypicalReady:
-		d.para("典型案例功能尚未启用。")
 	case len(r.Typical) == 0:
 		d.para("本期无典型案例。")
 	default:

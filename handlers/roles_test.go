@@ -126,7 +126,7 @@ func TestRouteRoles(t *testing.T) {
 		t.Fatalf("the demo enterprise account should belong to the demo leader: %s", pairs)
 	}
 	x.liaison = num(pairs.items()[0]["id"])
-	cases := roleCases(x)
+	cases := withOversightCases(roleCases(x), x)
 	// The ledger's rows go before the last row, which signs everyone out.
 	cases = slices.Insert(cases, len(cases)-1, ledgerRoleCases(x)...)
 

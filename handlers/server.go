@@ -26,6 +26,10 @@ type Options struct {
 	TokenTTL time.Duration
 	// Now is the clock for tokens and throttling; time.Now when nil.
 	Now func() time.Time
+	// Keys sign audit checkpoints and key receipt lookups; when nil they are loaded
+	// from KeyPath, or from the database's path plus ".key", and made on first use.
+	Keys    *db.Keys
+	KeyPath string
 }
 
 // Server is the HTTP face of qinqing.
@@ -41,6 +45,7 @@ type Server struct {
 	throttle *throttle
 	metrics  *metrics
 	routes   []route
+	keys     *db.Keys
 }
 
 // New builds the server and its route table.
@@ -58,11 +63,20 @@ func New(o Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	pages, err := ui.Load(withFigureFuncs(withLedgerFuncs(templateFuncs())))
+	pages, err := ui.Load(withOversightFuncs(withFigureFuncs(withLedgerFuncs(templateFuncs()))))
 	if err != nil {
 		return nil, err
 	}
 	s.pages = pages
+	if s.keys = o.Keys; s.keys == nil {
+		path := o.KeyPath
+		if path == "" {
+			path = o.DB.Path + ".key"
+		}
+		if s.keys, err = db.LoadKeys(path); err != nil {
+			return nil, err
+		}
+	}
 	s.throttle = newThrottle(s.now)
 	s.metrics = newMetrics()
 	s.app = fiber.New(fiber.Config{

@@ -1,0 +1,150 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CaseLine is one appeal named in the monthly report.
+type CaseLine struct {
+	ID             int64     `json:"id"`
+	Number         string    `json:"number"`
+	Title          string    `json:"title"`
+	Category       string    `json:"category"`
+	DepartmentName string    `json:"department_name"`
+	EnterpriseName string    `json:"enterprise_name"`
+	Stage          Stage     `json:"stage"`
+	CreatedAt      time.Time `json:"created_at"`
+	DueAt          time.Time `json:"due_at"`
+	OverdueDays    float64   `json:"overdue_days"`
+}
+
+// MonthlyReport is the monthly 通报: the month's figures against the month before, the
+// rankings, the worst overdue cases, typical cases and issue classes, and the audit
+// chain's head, which pins the log's state at the time the report was made.
+type MonthlyReport struct {
+	Month        string            `json:"month"`
+	Period       Period            `json:"period"`
+	GeneratedAt  time.Time         `json:"generated_at"`
+	Figures      *Figures          `json:"figures"`
+	Previous     *Figures          `json:"previous"`
+	Drill        map[string]string `json:"drill"`
+	Departments  *Ranking          `json:"departments"`
+	Leaders      *Ranking          `json:"leaders"`
+	Overdue      []CaseLine        `json:"overdue"`
+	Typical      []CaseLine        `json:"typical"`
+	IssueClasses []IssueClass      `json:"issue_classes"`
+	AuditOK      bool              `json:"audit_ok"`
+	AuditEvents  int64             `json:"audit_events"`
+	AuditHead    string            `json:"audit_head"`
+}
+
+// WorstOverdue is how many overdue cases the report names.
+const WorstOverdue = 10
+
+// BuildMonthlyReport assembles the report of a YYYY-MM month over what the actor may see.
+func (db *DB) BuildMonthlyReport(ctx context.Context, a Actor, month string) (*MonthlyReport, error) {
+	p, err := MonthPeriod(month)
+	if err != nil {
+		return nil, err
+	}
+	// The head is read first: everything below was written no later than it.
+	v, err := db.VerifyAudit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &MonthlyReport{Month: month, Period: p, GeneratedAt: db.Now().In(Zone), AuditOK: v.OK, AuditEvents: v.Events, AuditHead: v.Head}
+	f := AppealFilter{From: p.From, To: p.To}
+	if r.Figures, err = db.Overview(ctx, a, f); err != nil {
+		return nil, err
+	}
+	r.Drill = f.Drill()
+	prev, _ := p.Previous()
+	if r.Previous, err = db.Overview(ctx, a, AppealFilter{From: prev.From, To: prev.To}); err != nil {
+		return nil, err
+	}
+	if r.Departments, err = db.Rankings(ctx, a, "departments", f); err != nil {
+		return nil, err
+	}
+	if r.Leaders, err = db.Rankings(ctx, a, "leaders", f); err != nil {
+		return nil, err
+	}
+	if r.Overdue, err = db.worstOverdue(ctx, a, p); err != nil {
+		return nil, err
+	}
+	if r.Typical, err = db.typicalCases(ctx, a, p); err != nil {
+		return nil, err
+	}
+	classes, err := db.ListIssueClasses(ctx, a, IssueClassFilter{Month: month, Page: Page{Limit: MaxLimit}})
+	if err != nil && ErrorCode(err) != EFORBIDDEN {
+		return nil, err
+	}
+	r.IssueClasses = []IssueClass{}
+	if classes != nil {
+		r.IssueClasses = classes.Items
+	}
+	return r, nil
+}
+
+const reportCaseColumns = `a.id, a.number, a.title, a.category, COALESCE(d.name, ''), COALESCE(e.name, ''), a.stage,
+	a.created_at, COALESCE(a.extended_due_at, a.due_at)`
+
+const reportCaseFrom = ` FROM appeals a LEFT JOIN departments d ON d.id = a.department_id
+	LEFT JOIN enterprises e ON e.id = a.enterprise_id`
+
+func (db *DB) caseLines(ctx context.Context, query string, args []any, now time.Time) ([]CaseLine, error) {
+	rows, err := db.r(ctx).Query(query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: report cases: %w", err)
+	}
+	defer rows.Close()
+	out := []CaseLine{}
+	for rows.Next() {
+		var c CaseLine
+		var created, due int64
+		if err := rows.Scan(&c.ID, &c.Number, &c.Title, &c.Category, &c.DepartmentName, &c.EnterpriseName, &c.Stage,
+			&created, &due); err != nil {
+			return nil, err
+		}
+		c.CreatedAt, c.DueAt = time.Unix(created, 0).In(Zone), time.Unix(due, 0).In(Zone)
+		if now.Unix() > due {
+			c.OverdueDays = round(float64(now.Unix()-due)/86400, 1)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// worstOverdue lists the open appeals filed by the end of the period that are furthest
+// past their due time now.
+func (db *DB) worstOverdue(ctx context.Context, a Actor, p Period) ([]CaseLine, error) {
+	yes := true
+	now := db.Now()
+	f := AppealFilter{To: p.To, Overdue: &yes}
+	w, err := f.where(a, now)
+	if err != nil {
+		return nil, err
+	}
+	return db.caseLines(ctx, "SELECT "+reportCaseColumns+reportCaseFrom+w.sql()+
+		" ORDER BY COALESCE(a.extended_due_at, a.due_at), a.id LIMIT ?", append(w.args, WorstOverdue), now)
+}
+
+// typicalCases lists the typical cases (典型案例) the discipline office published by the
+// end of the period, under the case's own title.
+func (db *DB) typicalCases(ctx context.Context, a Actor, p Period) ([]CaseLine, error) {
+	var f AppealFilter
+	w, err := f.where(a, db.Now())
+	if err != nil {
+		return nil, err
+	}
+	end, err := time.ParseInLocation(DateLayout, p.To, Zone)
+	if err != nil {
+		return nil, fmt.Errorf("db: report period: %w", err)
+	}
+	w.add("tc.published_at IS NOT NULL AND tc.published_at < ?", end.AddDate(0, 0, 1).Unix())
+	cols := strings.Replace(reportCaseColumns, "a.title", "tc.title", 1)
+	return db.caseLines(ctx, "SELECT "+cols+reportCaseFrom+" JOIN typical_cases tc ON tc.appeal_id = a.id"+w.sql()+
+		" ORDER BY tc.published_at DESC LIMIT 10", w.args, db.Now())
+}

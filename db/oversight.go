@@ -1,0 +1,208 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// The discipline office's workspace: lists of appeals that deserve a second look, each
+// with the measure that put the appeal there. Every list takes the appeal filters
+// (department, category, source, tier, filing dates, text) and pages like any list.
+
+// Workspace list kinds.
+const (
+	WatchOverdue      = "overdue"
+	WatchReopened     = "reopened"
+	WatchUnsatisfied  = "unsatisfied"
+	WatchReturned     = "returned"
+	WatchExtensions   = "extensions"
+	WatchSuspicious   = "suspicious"
+	WatchSupervisions = "supervisions"
+)
+
+// WatchKinds lists the workspace lists in display order, with their Chinese names.
+var WatchKinds = []struct{ Kind, Label string }{
+	{WatchOverdue, "超期未办结"}, {WatchReopened, "重办"}, {WatchUnsatisfied, "评价不满意"},
+	{WatchReturned, "多次退回"}, {WatchExtensions, "多次延期"}, {WatchSuspicious, "可疑办结"},
+	{WatchSupervisions, "督办"},
+}
+
+// Suspicious-closure reasons.
+const (
+	SuspectQuick       = "quick"       // rectification reported within minutes of assignment
+	SuspectThin        = "thin"        // a one-line report with no evidence
+	SuspectUnsatisfied = "unsatisfied" // closed after 不满意 with no new report
+)
+
+// WatchFilter selects a workspace list.
+type WatchFilter struct {
+	AppealFilter
+	// MinDays: overdue by at least this many days.
+	MinDays int
+	// MinCount: returned or extended at least this many times (default 2).
+	MinCount int
+	// Reason narrows suspicious closures to one reason.
+	Reason string
+	// Minutes is how soon after assignment a report counts as suspicious (default 30);
+	// MaxChars how short a one-line report must be (default 20).
+	Minutes, MaxChars int
+	// State narrows supervisions: open, overdue, done.
+	State string
+}
+
+// Flagged is an appeal on a workspace list and why it is there.
+type Flagged struct {
+	Appeal *Appeal `json:"appeal"`
+	// Detail says in one line why the appeal is listed (超期 3 天 4 小时, 延期 3 次 …).
+	Detail       string   `json:"detail"`
+	OverdueHours float64  `json:"overdue_hours,omitempty"`
+	Count        int      `json:"count,omitempty"`
+	Reasons      []string `json:"reasons,omitempty"`
+	// Supervision is the state of a 督办: 督办中, 督办超期, 按期落实, 逾期落实.
+	Supervision  string     `json:"supervision,omitempty"`
+	LastActionAt *time.Time `json:"last_action_at,omitempty"`
+	LastAction   string     `json:"last_action,omitempty"`
+}
+
+func (f *Flagged) key() int64 { return f.Appeal.ID }
+
+// extraScanner scans the appeal columns and then the list's own columns.
+type extraScanner struct {
+	s     scanner
+	extra []any
+}
+
+func (e extraScanner) Scan(dest ...any) error { return e.s.Scan(append(dest, e.extra...)...) }
+
+// Watch returns one workspace list. Only auditors keep it.
+func (db *DB) Watch(ctx context.Context, a Actor, kind string, f WatchFilter) (*List[Flagged], error) {
+	if !a.Is(RoleAuditor) {
+		return nil, forbidden()
+	}
+	now := db.Now()
+	w, err := f.where(a, now)
+	if err != nil {
+		return nil, err
+	}
+	q := db.r(ctx)
+	if f.MinCount <= 0 {
+		f.MinCount = 2
+	}
+	var out *List[Flagged]
+	switch kind {
+	case WatchOverdue:
+		out, err = overdueList(q, w, f, now)
+	case WatchReopened:
+		w.add("a.reopen_count > 0")
+		out, err = flaggedList(q, w, f.Page, "a.reopen_count", func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("重办 %d 次", n) })
+	case WatchUnsatisfied:
+		const n = `(SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'rate'
+			AND json_extract(x.data, '$.satisfaction') = 'unsatisfied')`
+		w.add(n + " > 0")
+		out, err = flaggedList(q, w, f.Page, n, func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("不满意 %d 次", n) })
+	case WatchReturned:
+		w.add("a.return_count >= ?", f.MinCount)
+		out, err = flaggedList(q, w, f.Page, "a.return_count", func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("退回 %d 次", n) })
+	case WatchExtensions:
+		out, err = extensionList(q, w, f)
+	case WatchSuspicious:
+		out, err = suspiciousList(q, w, f)
+	case WatchSupervisions:
+		out, err = supervisionList(q, w, f, now)
+	default:
+		return nil, &Error{Code: EINVALID, Message: "未知的监督清单：" + kind + "。", Fields: []FieldError{{"kind", "未知的清单"}}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range out.Items {
+		out.Items[i].Appeal.present(a, now)
+	}
+	return out, nil
+}
+
+// flaggedList lists by id, newest first, with one counted measure per appeal.
+func flaggedList(q queryer, w where, p Page, count string, fill func(*Flagged, int)) (*List[Flagged], error) {
+	return runList(q, listQuery{From: appealFrom, Cols: appealColumns + ", " + count, ID: "a.id", Where: w, Desc: true}, p,
+		func(s scanner) (*Flagged, error) {
+			var n int
+			ap, err := scanAppeal(extraScanner{s, []any{&n}})
+			if err != nil {
+				return nil, err
+			}
+			x := &Flagged{Appeal: ap}
+			fill(x, n)
+			return x, nil
+		})
+}
+
+// overdueList lists open appeals past their due time, the longest overdue first.
+func overdueList(q queryer, w where, f WatchFilter, now time.Time) (*List[Flagged], error) {
+	cut := now.Add(-time.Duration(f.MinDays) * 24 * time.Hour).Unix()
+	w.add(`a.stage != 'closed' AND (COALESCE(a.extended_due_at, a.due_at) < ? OR (a.accepted_at IS NULL AND a.response_due_at < ?))`, cut, cut)
+	list, err := listByDue(q, w, f.Page)
+	if err != nil {
+		return nil, err
+	}
+	out := &List[Flagged]{Items: []Flagged{}, NextCursor: list.NextCursor, Total: list.Total}
+	for i := range list.Items {
+		ap := &list.Items[i]
+		late := now.Sub(ap.EffectiveDue())
+		what := "办结"
+		if ap.AcceptedAt == nil && now.Sub(ap.ResponseDueAt) > late {
+			late, what = now.Sub(ap.ResponseDueAt), "受理"
+		}
+		out.Items = append(out.Items, Flagged{Appeal: ap, OverdueHours: float64(int(late.Hours()*10)) / 10,
+			Detail: "超过" + what + "期限 " + HumanDuration(late)})
+	}
+	return out, nil
+}
+
+// extensionList lists extension chains: appeals whose department asked for more time again and again.
+func extensionList(q queryer, w where, f WatchFilter) (*List[Flagged], error) {
+	const requests = `(SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'request_extension')`
+	w.add(requests+" >= ?", f.MinCount)
+	cols := appealColumns + ", " + requests + `, (SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension'),
+		(SELECT COALESCE(SUM(json_extract(x.data, '$.days')), 0) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension')`
+	return runList(q, listQuery{From: appealFrom, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page,
+		func(s scanner) (*Flagged, error) {
+			var asked, approved, days int
+			ap, err := scanAppeal(extraScanner{s, []any{&asked, &approved, &days}})
+			if err != nil {
+				return nil, err
+			}
+			return &Flagged{Appeal: ap, Count: asked,
+				Detail: fmt.Sprintf("申请延期 %d 次，批准 %d 次，累计延长 %d 天", asked, approved, days)}, nil
+		})
+}
+
+// HumanDuration writes a duration as days and hours, or hours and minutes when short.
+func HumanDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	days, hours := int(d.Hours())/24, int(d.Hours())%24
+	switch {
+	case days > 0 && hours > 0:
+		return fmt.Sprintf("%d 天 %d 小时", days, hours)
+	case days > 0:
+		return fmt.Sprintf("%d 天", days)
+	case hours > 0:
+		return fmt.Sprintf("%d 小时 %d 分钟", hours, int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%d 分钟", int(d.Minutes()))
+}
+
+// WatchCounts is the total of every workspace list, for the workspace's tabs.
+func (db *DB) WatchCounts(ctx context.Context, a Actor) (map[string]int, error) {
+	out := map[string]int{}
+	for _, k := range WatchKinds {
+		list, err := db.Watch(ctx, a, k.Kind, WatchFilter{AppealFilter: AppealFilter{Page: Page{Limit: 1}}})
+		if err != nil {
+			return nil, err
+		}
+		out[k.Kind] = list.Total
+	}
+	return out, nil
+}

@@ -1,0 +1,227 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// queryInt reads an optional non-negative integer from the query string, at most max.
+func queryInt(c *fiber.Ctx, name string, max int) (int, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 || n > max {
+		return 0, fieldError(db.EINVALID, name, name+" 须为 0 到 "+strconv.Itoa(max)+" 之间的整数")
+	}
+	return n, nil
+}
+
+// watchFilter reads a workspace list's filters: the appeal filters and its own.
+func watchFilter(c *fiber.Ctx) (db.WatchFilter, error) {
+	af, err := appealFilter(c)
+	if err != nil {
+		return db.WatchFilter{}, err
+	}
+	f := db.WatchFilter{AppealFilter: af, Reason: c.Query("reason"), State: c.Query("state")}
+	for _, x := range []struct {
+		name string
+		max  int
+		dst  *int
+	}{{"min_days", 3650, &f.MinDays}, {"min_count", 100, &f.MinCount}, {"minutes", 24 * 60, &f.Minutes}, {"max_chars", 1000, &f.MaxChars}} {
+		if *x.dst, err = queryInt(c, x.name, x.max); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) apiWatch(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		f, err := watchFilter(c)
+		if err != nil {
+			return err
+		}
+		a, _ := actorOf(c)
+		out, err := s.db.Watch(c.UserContext(), a, kind, f)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+}
+
+func (s *Server) apiWatchSummary(c *fiber.Ctx) error {
+	a, _ := actorOf(c)
+	counts, err := s.db.WatchCounts(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	reports, err := s.db.ListAppeals(c.UserContext(), a, db.AppealFilter{Source: db.SourceReport, Page: db.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"counts": counts, "reports": reports.Total, "sample_month": db.LastMonth(s.now())})
+}
+
+func (s *Server) apiReveals(c *fiber.Ctx) error {
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	appeal, err := queryID(c, "appeal_id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.ListReveals(c.UserContext(), a, appeal, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiSample(c *fiber.Ctx) error {
+	month := c.Query("month", db.LastMonth(s.db.Now()))
+	a, _ := actorOf(c)
+	out, err := s.db.Sample(c.UserContext(), a, month)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+type sampleRequest struct {
+	Month string `json:"month"`
+	Size  int    `json:"size"`
+}
+
+func (s *Server) apiDrawSample(c *fiber.Ctx) error {
+	var in sampleRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Month == "" {
+		in.Month = db.LastMonth(s.db.Now())
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.DrawSample(c.UserContext(), a, in.Month, in.Size)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (s *Server) apiListAccountability(c *fiber.Ctx) error {
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	f := db.AccountabilityFilter{Measure: c.Query("measure"), Page: page}
+	if f.DepartmentID, err = queryID(c, "department_id"); err != nil {
+		return err
+	}
+	if f.AppealID, err = queryID(c, "appeal_id"); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.ListAccountability(c.UserContext(), a, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiCreateAccountability(c *fiber.Ctx) error {
+	var in db.AccountabilityInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.CreateAccountability(c.UserContext(), a, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (s *Server) apiGetAccountability(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.FindAccountability(c.UserContext(), a, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiCreateCase(c *fiber.Ctx) error {
+	var in db.CaseInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.CreateCase(c.UserContext(), a, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// caseUpdate is a PATCH body: the appeal of a case does not change.
+type caseUpdate struct {
+	Title   *string `json:"title"`
+	Summary *string `json:"summary"`
+	Lesson  *string `json:"lesson"`
+	Publish *bool   `json:"published"`
+}
+
+func (s *Server) apiUpdateCase(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in caseUpdate
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.UpdateCase(c.UserContext(), a, id, db.CaseInput{Title: in.Title, Summary: in.Summary, Lesson: in.Lesson, Publish: in.Publish})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiListCases(c *fiber.Ctx) error {
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.ListCases(c.UserContext(), a, db.CaseFilter{From: c.Query("from"), To: c.Query("to"), Page: page})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiGetCase(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	out, err := s.db.FindCase(c.UserContext(), a, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}

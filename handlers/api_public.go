@@ -1,0 +1,226 @@
+package handlers
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// Throttles of the public channel, per client address and kept in memory only: wrong
+// receipt codes (a guess that fails), and reports filed.
+const (
+	maxReceiptFails = 10
+	maxReportsFiled = 10
+	receiptThrottle = "receipt:"
+	reportThrottle  = "report:"
+	tooManyGuesses  = "回执码错误次数过多，请 %d 分钟后再试。"
+)
+
+// receiptGate refuses a client that has guessed wrong too often, before any lookup, so
+// that a right code answers 429 as well while the client is blocked.
+func (s *Server) receiptGate(c *fiber.Ctx) error {
+	if blocked, wait := s.throttle.blocked(receiptThrottle+c.IP(), maxReceiptFails); blocked {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return db.Errorf(db.ETOOMANY, tooManyGuesses, int(math.Ceil(wait.Minutes())))
+	}
+	return nil
+}
+
+// receiptDone counts a failed lookup against the client; success resets nothing, so that
+// a guesser cannot clear the count with a code of their own.
+func (s *Server) receiptDone(c *fiber.Ctx, err error) error {
+	if db.ErrorCode(err) == db.ENOTFOUND {
+		s.throttle.fail(receiptThrottle + c.IP())
+	}
+	return err
+}
+
+// reportForm reads a report from JSON or from a multipart form with its files.
+func reportForm(c *fiber.Ctx) (db.ReportInput, []db.Upload, error) {
+	var in db.ReportInput
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+		return in, nil, decodeJSON(c, &in)
+	}
+	in = db.ReportInput{Category: c.FormValue("category"), Title: c.FormValue("title"), Content: c.FormValue("content"),
+		Official: c.FormValue("official"), Anonymous: formBool(c.FormValue("anonymous")),
+		ContactName: c.FormValue("contact_name"), ContactPhone: c.FormValue("contact_phone")}
+	if raw := c.FormValue("about_department_id"); raw != "" && raw != "0" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			return in, nil, fieldError(db.EINVALID, "about_department_id", "被举报单位无效")
+		}
+		in.AboutDepartmentID = &id
+	}
+	ups, err := readUploads(c)
+	return in, ups, err
+}
+
+func formBool(v string) bool { return v == "true" || v == "1" || v == "on" || v == "yes" }
+
+func (s *Server) fileReport(c *fiber.Ctx, in db.ReportInput, ups []db.Upload) (*db.FiledReport, error) {
+	key := reportThrottle + c.IP()
+	if blocked, wait := s.throttle.blocked(key, maxReportsFiled); blocked {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return nil, db.Errorf(db.ETOOMANY, "提交过于频繁，请 %d 分钟后再试。", int(math.Ceil(wait.Minutes())))
+	}
+	out, err := s.db.FileReport(c.UserContext(), s.keys, in, ups)
+	if err == nil {
+		s.throttle.fail(key)
+	}
+	return out, err
+}
+
+func (s *Server) apiFileReport(c *fiber.Ctx) error {
+	in, ups, err := reportForm(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.fileReport(c, in, ups)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (s *Server) apiTrackReport(c *fiber.Ctx) error {
+	if err := s.receiptGate(c); err != nil {
+		return err
+	}
+	r, err := s.db.FindReport(c.UserContext(), s.keys, c.Params("receipt"))
+	if err != nil {
+		return s.receiptDone(c, err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(r)
+}
+
+type messageRequest struct {
+	Content string `json:"content"`
+}
+
+func (s *Server) apiReportMessage(c *fiber.Ctx) error {
+	var text string
+	var ups []db.Upload
+	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+		var err error
+		if ups, err = readUploads(c); err != nil {
+			return err
+		}
+		text = c.FormValue("content")
+	} else {
+		var in messageRequest
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+		text = in.Content
+	}
+	if err := s.receiptGate(c); err != nil {
+		return err
+	}
+	r, err := s.db.ReportMessage(c.UserContext(), s.keys, c.Params("receipt"), text, ups)
+	if err != nil {
+		return s.receiptDone(c, err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(r)
+}
+
+type ratingRequest struct {
+	Resolved     *bool  `json:"resolved"`
+	Satisfaction string `json:"satisfaction"`
+	Comment      string `json:"comment"`
+}
+
+func (s *Server) apiRateReport(c *fiber.Ctx) error {
+	var in ratingRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.receiptGate(c); err != nil {
+		return err
+	}
+	r, err := s.db.RateReport(c.UserContext(), s.keys, c.Params("receipt"), in.Resolved, in.Satisfaction, in.Comment)
+	if err != nil {
+		return s.receiptDone(c, err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(r)
+}
+
+// reportOptions are the choices of the report form.
+func (s *Server) reportOptions(c *fiber.Ctx) (fiber.Map, error) {
+	cats, err := s.db.Categories(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	var conduct, other []db.Category
+	for _, cat := range cats {
+		if !cat.Active {
+			continue
+		}
+		if cat.Conduct {
+			conduct = append(conduct, cat)
+		} else {
+			other = append(other, cat)
+		}
+	}
+	depts, err := s.db.ListDepartments(c.UserContext(), db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	return fiber.Map{"conduct_categories": conduct, "other_categories": other, "departments": depts.Items}, nil
+}
+
+func (s *Server) apiReportOptions(c *fiber.Ctx) error {
+	m, err := s.reportOptions(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
+}
+
+type revealRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) apiRevealIdentity(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	if !a.Is(db.RoleAuditor) {
+		// Nobody else may learn even that the vault holds something.
+		return db.Errorf(db.ENOTFOUND, "诉求不存在。")
+	}
+	var in revealRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	who, err := s.db.RevealIdentity(c.UserContext(), a, id, in.Reason)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(who)
+}
+
+// logPath is the request path as logs may keep it: receipt codes never reach a log.
+func logPath(c *fiber.Ctx) string {
+	p := c.Path()
+	const prefix = "/api/v1/public/reports/"
+	if rest, ok := strings.CutPrefix(p, prefix); ok && rest != "" {
+		_, tail, _ := strings.Cut(rest, "/")
+		if tail != "" {
+			tail = "/" + tail
+		}
+		return fmt.Sprintf("%s{receipt}%s", prefix, tail)
+	}
+	return p
+}

@@ -1,0 +1,164 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+func (s *Server) sampleData(c *fiber.Ctx, month string) (fiber.Map, error) {
+	a, _ := actorOf(c)
+	sample, err := s.db.Sample(c.UserContext(), a, month)
+	if err != nil {
+		return nil, err
+	}
+	return s.workspace(c, "/oversight/sample", fiber.Map{"Sample": sample, "Month": month, "LastMonth": db.LastMonth(s.db.Now()),
+		"Size": db.DefaultSampleSize})
+}
+
+func (s *Server) oversightSample(c *fiber.Ctx) error {
+	data, err := s.sampleData(c, c.Query("month", db.LastMonth(s.db.Now())))
+	if err != nil {
+		return err
+	}
+	return s.render(c, "oversight_sample", "抽查", data)
+}
+
+func (s *Server) oversightDrawSample(c *fiber.Ctx) error {
+	month := c.FormValue("month")
+	size, _ := strconv.Atoi(c.FormValue("size"))
+	a, _ := actorOf(c)
+	if _, err := s.db.DrawSample(c.UserContext(), a, month, size); err != nil {
+		data, derr := s.sampleData(c, db.LastMonth(s.db.Now()))
+		if derr != nil {
+			return derr
+		}
+		return s.formFailed(c, "oversight_sample", "抽查", data, err)
+	}
+	flash(c, "已随机抽取 "+month+" 的办结诉求，请逐件给出抽查结论。")
+	return c.Redirect("/oversight/sample?month="+month, fiber.StatusSeeOther)
+}
+
+func (s *Server) accountabilityData(c *fiber.Ctx) (fiber.Map, error) {
+	page, err := queryPage(c)
+	if err != nil {
+		return nil, err
+	}
+	dept, err := queryID(c, "department_id")
+	if err != nil {
+		return nil, err
+	}
+	a, _ := actorOf(c)
+	list, err := s.db.ListAccountability(c.UserContext(), a, db.AccountabilityFilter{DepartmentID: dept, Measure: c.Query("measure"), Page: page})
+	if err != nil {
+		return nil, err
+	}
+	depts, err := s.departments(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.workspace(c, "/oversight/accountability", fiber.Map{"List": list, "Departments": depts,
+		"Measures": db.AccountabilityMeasures, "DepartmentID": dept, "Measure": c.Query("measure"), "Today": s.db.Now().In(db.Zone).Format(db.DateLayout),
+		"Next": query("/oversight/accountability", db.AppealFilter{DepartmentID: dept}, list.NextCursor, "measure", c.Query("measure"))})
+}
+
+func (s *Server) oversightAccountability(c *fiber.Ctx) error {
+	data, err := s.accountabilityData(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "oversight_accountability", "问责", data)
+}
+
+func (s *Server) oversightAccountabilityCreate(c *fiber.Ctx) error {
+	in := db.AccountabilityInput{SubjectType: c.FormValue("subject_type"), PersonName: c.FormValue("person_name"),
+		PersonTitle: c.FormValue("person_title"), Measure: c.FormValue("measure"), Facts: c.FormValue("facts"),
+		DecidedOn: c.FormValue("decided_on")}
+	if raw := c.FormValue("department_id"); raw != "" {
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			in.DepartmentID = &id
+		}
+	}
+	in.AppealNumbers = strings.FieldsFunc(c.FormValue("appeal_numbers"), func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ' ' || r == '\n' || r == '\r' || r == ';' || r == '；'
+	})
+	a, _ := actorOf(c)
+	if _, err := s.db.CreateAccountability(c.UserContext(), a, in); err != nil {
+		data, derr := s.accountabilityData(c)
+		if derr != nil {
+			return derr
+		}
+		return s.formFailed(c, "oversight_accountability", "问责", data, err)
+	}
+	flash(c, "已登记问责。")
+	return c.Redirect("/oversight/accountability", fiber.StatusSeeOther)
+}
+
+func (s *Server) oversightCases(c *fiber.Ctx) error {
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	list, err := s.db.ListCases(c.UserContext(), a, db.CaseFilter{Page: page})
+	if err != nil {
+		return err
+	}
+	data, err := s.workspace(c, "/oversight/cases", fiber.Map{"List": list,
+		"Next": query("/oversight/cases", db.AppealFilter{}, list.NextCursor)})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "oversight_cases", "典型案例", data)
+}
+
+func (s *Server) oversightCaseUpdate(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	in := db.CaseInput{}
+	for _, x := range []struct {
+		name string
+		dst  **string
+	}{{"title", &in.Title}, {"summary", &in.Summary}, {"lesson", &in.Lesson}} {
+		if c.Request().PostArgs().Has(x.name) {
+			v := c.FormValue(x.name)
+			*x.dst = &v
+		}
+	}
+	if raw := c.FormValue("published"); raw != "" {
+		b := formBool(raw)
+		in.Publish = &b
+	}
+	a, _ := actorOf(c)
+	cs, err := s.db.UpdateCase(c.UserContext(), a, id, in)
+	if err != nil {
+		return err
+	}
+	if cs.Published {
+		flash(c, "已发布“"+cs.Title+"”。")
+	} else {
+		flash(c, "已保存“"+cs.Title+"”（未发布）。")
+	}
+	return c.Redirect("/oversight/cases", fiber.StatusSeeOther)
+}
+
+// casesPage is the publishable page of typical cases, for everyone signed in; printable.
+func (s *Server) casesPage(c *fiber.Ctx) error {
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	// Drafts stay in the workspace: this page shows what is published, to auditors too.
+	list, err := s.db.ListCases(c.UserContext(), a, db.CaseFilter{Published: true, From: c.Query("from"), To: c.Query("to"), Page: page})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "cases", "典型案例", fiber.Map{"List": list, "From": c.Query("from"), "To": c.Query("to"),
+		"Next": query("/cases", db.AppealFilter{From: c.Query("from"), To: c.Query("to")}, list.NextCursor)})
+}

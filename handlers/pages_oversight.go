@@ -1,0 +1,224 @@
+package handlers
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
+)
+
+// mountOversightPages adds the public report pages, the auditors' workspace and the
+// typical cases page.
+func (s *Server) mountOversightPages(web *pageRouter) {
+	web.get("/report", s.reportPage)
+	web.post("/report", s.reportSubmit)
+	web.get("/track", s.trackPage)
+	web.post("/track", s.trackSubmit)
+	web.post("/track/message", s.trackMessage)
+	web.post("/track/rating", s.trackRating)
+
+	auditor := s.signedIn(db.RoleAuditor)
+	web.get("/oversight", auditor, s.oversightPage)
+	web.get("/oversight/reports", auditor, s.oversightReports)
+	web.get("/oversight/watch/:kind", auditor, s.oversightWatch)
+	web.get("/oversight/appeals/:id", auditor, s.oversightAppeal)
+	web.post("/oversight/appeals/:id/act", auditor, s.oversightAct)
+	web.post("/oversight/appeals/:id/identity", auditor, s.oversightReveal)
+	web.post("/oversight/appeals/:id/case", auditor, s.oversightMarkCase)
+	web.get("/oversight/sample", auditor, s.oversightSample)
+	web.post("/oversight/sample", auditor, s.oversightDrawSample)
+	web.get("/oversight/accountability", auditor, s.oversightAccountability)
+	web.post("/oversight/accountability", auditor, s.oversightAccountabilityCreate)
+	web.get("/oversight/cases", auditor, s.oversightCases)
+	web.post("/oversight/cases/:id", auditor, s.oversightCaseUpdate)
+	web.get("/oversight/reveals", auditor, s.oversightReveals)
+	web.get("/oversight/checkpoint", auditor, s.oversightCheckpoint)
+	web.post("/oversight/checkpoint", auditor, s.oversightCheckpointVerify)
+	web.get("/cases", s.signedIn(), s.casesPage)
+}
+
+// oversightTab is one tab of the workspace, with its count.
+type oversightTab struct {
+	Href, Label string
+	Count       int
+	Active      bool
+}
+
+// workspace fills the data every workspace page shares: its tabs with their counts.
+func (s *Server) workspace(c *fiber.Ctx, active string, data fiber.Map) (fiber.Map, error) {
+	a, _ := actorOf(c)
+	ctx := c.UserContext()
+	counts, err := s.db.WatchCounts(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	open := db.AppealFilter{Source: db.SourceReport, Page: db.Page{Limit: 1}}
+	reports, err := s.db.ListAppeals(ctx, a, open)
+	if err != nil {
+		return nil, err
+	}
+	tabs := []oversightTab{{"/oversight/reports", "举报件", reports.Total, false}}
+	for _, k := range db.WatchKinds {
+		tabs = append(tabs, oversightTab{"/oversight/watch/" + k.Kind, k.Label, counts[k.Kind], false})
+	}
+	tabs = append(tabs, oversightTab{"/oversight/sample", "抽查", -1, false}, oversightTab{"/oversight/accountability", "问责", -1, false},
+		oversightTab{"/oversight/cases", "典型案例", -1, false}, oversightTab{"/oversight/reveals", "身份查阅记录", -1, false},
+		oversightTab{"/oversight/checkpoint", "审计检查点", -1, false})
+	for i := range tabs {
+		tabs[i].Active = tabs[i].Href == active
+	}
+	data["Tabs"] = tabs
+	return data, nil
+}
+
+func (s *Server) oversightPage(c *fiber.Ctx) error {
+	data, err := s.workspace(c, "", fiber.Map{})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "oversight", "纪检监督工作台", data)
+}
+
+// departments lists every department, for filters and forms.
+func (s *Server) departments(c *fiber.Ctx) ([]db.Department, error) {
+	list, err := s.db.ListDepartments(c.UserContext(), db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
+func (s *Server) oversightReports(c *fiber.Ctx) error {
+	f, err := appealFilter(c)
+	if err != nil {
+		return err
+	}
+	f.Source = db.SourceReport
+	if f.Sort == "" {
+		f.Sort = "due"
+	}
+	a, _ := actorOf(c)
+	list, err := s.db.ListAppeals(c.UserContext(), a, f)
+	if err != nil {
+		return err
+	}
+	depts, err := s.departments(c)
+	if err != nil {
+		return err
+	}
+	data, err := s.workspace(c, "/oversight/reports", fiber.Map{"List": list, "Filter": f, "Departments": depts,
+		"Stages": db.Stages, "Kind": "reports", "Title": "举报件", "Next": query("/oversight/reports", f, list.NextCursor)})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "oversight", "举报件", data)
+}
+
+func (s *Server) oversightWatch(c *fiber.Ctx) error {
+	kind := c.Params("kind")
+	label := ""
+	for _, k := range db.WatchKinds {
+		if k.Kind == kind {
+			label = k.Label
+		}
+	}
+	if label == "" {
+		return db.Errorf(db.ENOTFOUND, "页面不存在。")
+	}
+	f, err := watchFilter(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	list, err := s.db.Watch(c.UserContext(), a, kind, f)
+	if err != nil {
+		return err
+	}
+	depts, err := s.departments(c)
+	if err != nil {
+		return err
+	}
+	next := query("/oversight/watch/"+kind, f.AppealFilter, list.NextCursor, "reason", f.Reason, "state", f.State, "min_days", f.MinDays)
+	data, err := s.workspace(c, "/oversight/watch/"+kind, fiber.Map{"Flagged": list, "Filter": f.AppealFilter, "Watch": f,
+		"Departments": depts, "Kind": kind, "Title": label, "Next": next, "Reasons": suspectReasons})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "oversight", label, data)
+}
+
+var suspectReasons = []struct{ Value, Label string }{
+	{db.SuspectQuick, db.SuspectLabel(db.SuspectQuick)}, {db.SuspectThin, db.SuspectLabel(db.SuspectThin)},
+	{db.SuspectUnsatisfied, db.SuspectLabel(db.SuspectUnsatisfied)},
+}
+
+// query builds a list page's next-page link, keeping its filters.
+func query(base string, f db.AppealFilter, cursor string, extra ...any) string {
+	kv := []any{"department_id", f.DepartmentID, "category", f.Category, "stage", string(f.Stage), "q", f.Q,
+		"from", f.From, "to", f.To, "cursor", cursor}
+	u := url.Values{}
+	kv = append(kv, extra...)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if v := fmt.Sprint(kv[i+1]); v != "" && v != "0" {
+			u.Set(fmt.Sprint(kv[i]), v)
+		}
+	}
+	if len(u) == 0 {
+		return base
+	}
+	return base + "?" + u.Encode()
+}
+
+func (s *Server) oversightReveals(c *fiber.Ctx) error {
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	list, err := s.db.ListReveals(c.UserContext(), a, 0, page)
+	if err != nil {
+		return err
+	}
+	data, err := s.workspace(c, "/oversight/reveals", fiber.Map{"Reveals": list,
+		"Next": query("/oversight/reveals", db.AppealFilter{}, list.NextCursor)})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "oversight_reveals", "身份查阅记录", data)
+}
+
+func (s *Server) oversightCheckpoint(c *fiber.Ctx) error {
+	data, err := s.workspace(c, "/oversight/checkpoint", fiber.Map{"Key": s.keys.VerifierKey})
+	if err != nil {
+		return err
+	}
+	v, err := s.db.VerifyAudit(c.UserContext())
+	if err != nil {
+		return err
+	}
+	data["Chain"] = v
+	return s.render(c, "oversight_checkpoint", "审计检查点", data)
+}
+
+func (s *Server) oversightCheckpointVerify(c *fiber.Ctx) error {
+	raw, err := checkpointBody(c)
+	var res *db.CheckpointCheck
+	if err == nil {
+		res, err = s.db.VerifyCheckpoint(c.UserContext(), s.keys, raw)
+	}
+	data, derr := s.workspace(c, "/oversight/checkpoint", fiber.Map{"Key": s.keys.VerifierKey, "Result": res})
+	if derr != nil {
+		return derr
+	}
+	v, verr := s.db.VerifyAudit(c.UserContext())
+	if verr != nil {
+		return verr
+	}
+	data["Chain"] = v
+	if err != nil {
+		return s.formFailed(c, "oversight_checkpoint", "审计检查点", data, err)
+	}
+	return s.render(c, "oversight_checkpoint", "审计检查点", data)
+}
