@@ -39,8 +39,8 @@ func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if r.Method == "POST" || r.Method == "PATCH" {
-			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+		if r.Method == "POST" || r.Method == "PATCH" || r.Method == "PUT" {
+			op["requestBody"] = map[string]any{"content": requestContent(r.Path)}
 		}
 		if r.Public {
 			op["security"] = []any{}
@@ -70,4 +70,28 @@ func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
 					"field": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}}}}}}},
 		},
 	})
+}
+
+// uploadRoutes take files as multipart/form-data (field file); true where JSON is also accepted.
+var uploadRoutes = map[string]bool{
+	"/appeals/:id/attachments":          false,
+	"/import/enterprises":               false,
+	"/import/liaisons":                  false,
+	"/public/reports":                   true,
+	"/public/reports/:receipt/messages": true,
+}
+
+func requestContent(path string) map[string]any {
+	object := map[string]any{"schema": map[string]any{"type": "object"}}
+	alsoJSON, upload := uploadRoutes[path]
+	if !upload {
+		return map[string]any{"application/json": object}
+	}
+	content := map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object",
+		"properties": map[string]any{"file": map[string]any{"type": "array",
+			"items": map[string]any{"type": "string", "format": "binary"}}}}}}
+	if alsoJSON {
+		content["application/json"] = object
+	}
+	return content
 }
