@@ -169,7 +169,7 @@ func (s *Server) countAppeals(ctx context.Context, a db.Actor, f db.AppealFilter
 
 type stageStep struct {
 	Label string
-	State string // done, current or todo
+	State string // done, current or ahead
 }
 
 // clockView is 不停表: time since filing and time to the due time, never paused.
@@ -191,7 +191,7 @@ func stageSteps(cur db.Stage) []stageStep {
 		switch {
 		case st == cur:
 			out = append(out, stageStep{st.Label(), "current"})
-			state = "todo"
+			state = "ahead"
 		default:
 			out = append(out, stageStep{st.Label(), state})
 		}
