@@ -3,8 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"time"
 )
 
@@ -209,14 +207,7 @@ func findAppeal(q queryer, a Actor, id int64) (*Appeal, error) {
 	var w where
 	w.add("a.id = ?", id)
 	appealScope(&w, a)
-	ap, err := scanAppeal(q.QueryRow("SELECT "+appealColumns+" FROM "+appealFrom+w.sql(), w.args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("诉求")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: find appeal %d: %w", id, err)
-	}
-	return ap, nil
+	return findOne(q, listQuery{From: appealFrom, Cols: appealColumns, Where: w}, "诉求", scanAppeal)
 }
 
 // present fills the computed fields for the actor and hides what they may not see.

@@ -157,14 +157,7 @@ func findIssueClass(q queryer, a Actor, id int64) (*IssueClass, error) {
 	var w where
 	w.add("c.id = ?", id)
 	issueClassScope(&w, a)
-	c, err := scanIssueClass(q.QueryRow("SELECT "+issueClassColumns+" FROM "+issueClassFrom+w.sql(), w.args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("一类问题")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: find issue class %d: %w", id, err)
-	}
-	return c, nil
+	return findOne(q, listQuery{From: issueClassFrom, Cols: issueClassColumns, Where: w}, "一类问题", scanIssueClass)
 }
 
 // FindIssueClass returns one class the actor may see, with its appeals.

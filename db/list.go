@@ -1,7 +1,9 @@
 package db
 
 import (
+	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -183,3 +185,16 @@ func listRows[T any](q queryer, table, cols string, w where, p Page, desc bool, 
 }
 
 func (e *AuditEvent) key() int64 { return e.ID }
+
+// findOne reads the one row of lq that matches, or answers "not found" naming what: the
+// shared body of every scoped find-by-id.
+func findOne[T any](q queryer, lq listQuery, what string, scan func(scanner) (*T, error)) (*T, error) {
+	v, err := scan(q.QueryRow("SELECT "+lq.Cols+" FROM "+lq.From+lq.Where.sql(), lq.Where.args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(what)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: find %s: %w", lq.From, err)
+	}
+	return v, nil
+}

@@ -120,14 +120,7 @@ func findMessage(q queryer, a Actor, id int64) (*DirectMessage, error) {
 	var w where
 	w.add("m.id = ?", id)
 	messageScope(&w, a)
-	m, err := scanMessage(q.QueryRow("SELECT "+messageColumns+" FROM "+messageFrom+w.sql(), w.args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("消息")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: find message %d: %w", id, err)
-	}
-	return m, nil
+	return findOne(q, listQuery{From: messageFrom, Cols: messageColumns, Where: w}, "消息", scanMessage)
 }
 
 // MessageFilter selects messages. Pending selects those not yet turned into an appeal

@@ -237,14 +237,7 @@ func findVisit(q queryer, a Actor, id int64) (*Visit, error) {
 	var w where
 	w.add("v.id = ?", id)
 	visitScope(&w, a)
-	v, err := scanVisit(q.QueryRow("SELECT "+visitColumns+" FROM "+visitFrom+w.sql(), w.args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("走访记录")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: find visit %d: %w", id, err)
-	}
-	return v, nil
+	return findOne(q, listQuery{From: visitFrom, Cols: visitColumns, Where: w}, "走访记录", scanVisit)
 }
 
 // VisitDetail is one visit with the appeals its problems became, as far as the actor
