@@ -112,6 +112,9 @@ func readXLSX(data []byte) (*Sheet, error) {
 	if err := checkZip(data); err != nil {
 		return nil, err
 	}
+	if err := checkSheetXML(data); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true,
 		UnzipSizeLimit: MaxSheetUnzipped, UnzipXMLSizeLimit: MaxSheetUnzipped})
 	if err != nil {
