@@ -208,8 +208,16 @@ func sheetDate(s string) (string, bool) {
 	if s == "" {
 		return "", true
 	}
+	if len(s) == 8 && isDigits(s) { // 20250301, as clerks type it
+		if t, err := time.ParseInLocation("20060102", s, Zone); err == nil {
+			return t.Format(DateLayout), true
+		}
+		return "", false
+	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		if f < 1 || f > 2958465 {
+		// A real date cell holds a serial; a bare number outside these years (a typed
+		// 2025 would be 1905-07-17) is a mistake, not a date.
+		if f < minDateSerial || f >= maxDateSerial {
 			return "", false
 		}
 		t, err := excelize.ExcelDateToTime(f, false)
@@ -218,13 +226,31 @@ func sheetDate(s string) (string, bool) {
 		}
 		return t.Format(DateLayout), true
 	}
-	if len(s) > 10 && (s[10] == ' ' || s[10] == 'T') {
-		s = s[:10] // a date and time: keep the day
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(Zone).Format(DateLayout), true
 	}
-	for _, layout := range []string{"2006-01-02", "2006-1-2", "2006/1/2", "2006.1.2", "2006年1月2日"} {
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		s = s[:i] // a date and time: keep the day
+	}
+	for _, layout := range []string{"2006-01-02", "2006-1-2", "2006/1/2", "2006.1.2", "2006年1月2日", "2006年1月2号"} {
 		if t, err := time.ParseInLocation(layout, s, Zone); err == nil {
 			return t.Format(DateLayout), true
 		}
 	}
 	return "", false
+}
+
+// Date serials accepted from a sheet: 1950-01-01 up to 2100-01-01.
+const (
+	minDateSerial = 18264
+	maxDateSerial = 73051
+)
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
