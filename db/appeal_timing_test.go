@@ -1,6 +1,7 @@
 package db
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -311,4 +312,61 @@ func TestCloseUnratedAndMerge(t *testing.T) {
 	third := w.file(t, w.ent, nil)
 	_, err = w.db.Act(ctx(), w.office, third.ID, ActionInput{Action: ActMerge, Version: third.Version, TargetID: &dup.ID})
 	wantCode(t, err, EINVALID) // not into an appeal that is itself merged
+}
+
+// TestEscalationCannotBeReset: returning an overdue appeal and having it reassigned at a
+// lower tier must not restart the day of grace before supervision.
+func TestEscalationCannotBeReset(t *testing.T) {
+	w := newWorld(t)
+	ap := w.at(t, StageRectifying)
+	w.advance(5*day + time.Second)
+	if n, err := w.db.EscalateOverdue(ctx()); err != nil || n != 1 {
+		t.Fatalf("first escalation: %d %v", n, err)
+	}
+	// The department sends it back and the office reassigns it as 快速办, twice over the day.
+	for i := 0; i < 2; i++ {
+		w.advance(10 * time.Hour)
+		cur, _ := w.db.FindAppeal(ctx(), w.auditor, ap.ID)
+		cur = w.act(t, w.dept, cur, ActionInput{Action: ActReturn, Note: "不属于本单位职责", Basis: "《优化营商环境条例》第三条"})
+		in := w.assignTo(w.dept.DepartmentID)
+		in.Tier = TierFast
+		cur = w.act(t, w.office, cur, in)
+		if cur.Tier != TierFast {
+			t.Fatalf("reassigned tier %s", cur.Tier)
+		}
+		if _, err := w.db.EscalateOverdue(ctx()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.advance(4*time.Hour + time.Second) // a day after the first escalation
+	if _, err := w.db.EscalateOverdue(ctx()); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := w.db.FindAppeal(ctx(), w.auditor, ap.ID)
+	if got.EscalationLevel != 2 || got.SupervisionDueAt == nil || got.Tier != TierEscalated {
+		t.Fatalf("a day after the first escalation: level %d, tier %s, supervision %v",
+			got.EscalationLevel, got.Tier, got.SupervisionDueAt)
+	}
+}
+
+// TestEscalationOneBadAppeal: an appeal that cannot be written does not hold back the rest.
+func TestEscalationOneBadAppeal(t *testing.T) {
+	w := newWorld(t)
+	a := w.at(t, StageRectifying)
+	b := w.at(t, StageRectifying)
+	c := w.at(t, StageRectifying)
+	if _, err := w.db.write.Exec(fmt.Sprintf(`CREATE TRIGGER refuse_b BEFORE UPDATE ON appeals WHEN old.id = %d
+		BEGIN SELECT RAISE(ABORT, 'refused in test'); END`, b.ID)); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(5*day + time.Second)
+	n, err := w.db.EscalateOverdue(ctx())
+	if n != 2 || err == nil || !strings.Contains(err.Error(), fmt.Sprint(b.ID)) {
+		t.Fatalf("steps %d, err %v; want 2 and an error naming appeal %d", n, err, b.ID)
+	}
+	for _, id := range []int64{a.ID, c.ID} {
+		if ap, _ := w.db.FindAppeal(ctx(), w.auditor, id); ap.EscalationLevel != 1 {
+			t.Errorf("appeal %d not escalated beside the bad one", id)
+		}
+	}
 }

@@ -2,8 +2,10 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -84,67 +86,114 @@ func (db *DB) SetTierDeadline(ctx context.Context, a Actor, in TierDeadline) err
 // office is asked to supervise it.
 const supervisionGrace = 24 * time.Hour
 
-// EscalateOverdue takes one automatic step for each open appeal past its due time: a
-// lower tier becomes 提级办; an 提级办 appeal still overdue a day after that (or at once if
-// it was filed as 提级办) goes under the discipline office's supervision. Each step is
-// recorded on the appeal, so it happens once however often this runs, across restarts.
+// EscalateOverdue takes the automatic steps for each open appeal past its due time: a
+// lower tier becomes 提级办; an 提级办 appeal still overdue a day after its first
+// escalation (or at once if it was filed as 提级办) goes under the discipline office's
+// supervision. Each step is recorded on the appeal, so it happens once however often this
+// runs, across restarts. Candidates are found on the read pool; each appeal is then
+// stepped in its own write, re-checked there, so one appeal that cannot be written does
+// not hold back the others (its error is returned beside the count of the rest).
 func (db *DB) EscalateOverdue(ctx context.Context) (int, error) {
-	n := 0
-	err := db.Update(ctx, func(tx *Tx) error {
-		n = 0
-		now := tx.Now.Unix()
-		rows, err := tx.Query(`SELECT id FROM appeals WHERE stage NOT IN ('feedback', 'closed') AND escalation_level < 2
-			AND COALESCE(extended_due_at, due_at) < ? ORDER BY id`, now)
-		if err != nil {
-			return fmt.Errorf("db: overdue: %w", err)
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
+	ids, err := db.overdueCandidates(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var (
+		mu   sync.Mutex
+		n    int
+		errs []error
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, 32) // enough to fill a group commit, not the whole queue
+	)
+	for _, id := range ids {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(id int64) {
+			defer func() { <-sem; wg.Done() }()
+			steps := 0
+			err := db.Update(ctx, func(tx *Tx) error {
+				var err error
+				steps, err = tx.escalate(id)
 				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		for _, id := range ids {
-			ap, err := findAppeal(tx, SystemActor, id)
+			})
+			mu.Lock()
+			defer mu.Unlock()
 			if err != nil {
-				return err
+				errs = append(errs, fmt.Errorf("db: escalate appeal %d: %w", id, err))
+				return
 			}
-			stepped, err := tx.escalateStep(ap)
-			if err != nil {
-				return err
-			}
-			if stepped {
-				n++
-			}
-		}
-		return nil
-	})
-	return n, err
+			n += steps
+		}(id)
+	}
+	wg.Wait()
+	return n, errors.Join(errs...)
 }
 
-func (t *Tx) escalateStep(ap *Appeal) (bool, error) {
+func (db *DB) overdueCandidates(ctx context.Context) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM appeals WHERE stage NOT IN ('feedback', 'closed')
+		AND escalation_level < 2 AND COALESCE(extended_due_at, due_at) < ? ORDER BY id`, db.Now().Unix())
+	if err != nil {
+		return nil, fmt.Errorf("db: overdue: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: overdue: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: overdue: %w", err)
+	}
+	return ids, nil
+}
+
+// escalate re-reads one candidate inside the write and takes the steps it is due.
+func (t *Tx) escalate(id int64) (int, error) {
+	ap, err := findAppeal(t, SystemActor, id)
+	if err != nil {
+		return 0, err
+	}
+	steps := 0
+	for steps < 2 {
+		open := ap.Stage != StageFeedback && ap.Stage != StageClosed
+		if !open || ap.EscalationLevel >= 2 || !t.Now.After(ap.EffectiveDue()) {
+			break
+		}
+		next, err := t.escalateStep(ap)
+		if err != nil || next == nil {
+			return steps, err
+		}
+		ap, steps = next, steps+1
+	}
+	return steps, nil
+}
+
+// escalateStep takes one step, or none (nil) when the appeal is not due one yet. The
+// escalation state only moves forward: a reassignment that lowers the tier again is
+// undone, but the first escalation's time stands, so the overseen cannot restart the
+// day of grace before supervision by returning and reassigning the appeal.
+func (t *Tx) escalateStep(ap *Appeal) (*Appeal, error) {
 	now := t.Now
 	data := map[string]any{"due_at": ap.EffectiveDue().Format(time.RFC3339)}
 	switch {
 	case ap.Tier != TierEscalated:
-		// Also after a reassignment lowered the tier again: overdue work goes back up.
-		set := map[string]any{"tier": string(TierEscalated), "escalation_level": 1, "escalated_at": now.Unix()}
+		set := map[string]any{"tier": string(TierEscalated)}
+		if ap.escalatedAt == nil {
+			set["escalation_level"], set["escalated_at"] = 1, now.Unix()
+		}
 		data["tier_before"] = ap.Tier
-		_, err := t.saveAction(SystemActor, ap, "auto_escalate", ap.Stage, ap.Stage, "超过办理期限，自动提级为提级办", data, set)
-		return err == nil, err
-	case ap.Tier == TierEscalated && (ap.escalatedAt == nil || !now.Before(ap.escalatedAt.Add(supervisionGrace))):
+		return t.saveAction(SystemActor, ap, "auto_escalate", ap.Stage, ap.Stage, "超过办理期限，自动提级为提级办", data, set)
+	case ap.escalatedAt == nil || !now.Before(ap.escalatedAt.Add(supervisionGrace)):
 		due := now.Add(3 * 24 * time.Hour)
 		set := map[string]any{"escalation_level": 2, "supervision_due_at": due.Unix()}
 		if ap.escalatedAt == nil {
 			set["escalated_at"] = now.Unix()
 		}
 		data["supervision_due_at"] = due.In(Zone).Format(time.RFC3339)
-		_, err := t.saveAction(SystemActor, ap, "auto_supervise", ap.Stage, ap.Stage, "提级后仍超期，转纪检监督督办", data, set)
-		return err == nil, err
+		return t.saveAction(SystemActor, ap, "auto_supervise", ap.Stage, ap.Stage, "提级后仍超期，转纪检监督督办", data, set)
 	}
-	return false, nil
+	return nil, nil
 }
