@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,10 +60,13 @@ type DB struct {
 // Tx is one request's share of a write transaction. Now is fixed when the request starts,
 // so everything it writes carries one time.
 type Tx struct {
-	tx       *sql.Tx
-	stmts    map[string]*sql.Stmt
-	Now      time.Time
-	onCommit []func()
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+	Now   time.Time
+	// Ctx is the request's context, for work between statements to check. Statements
+	// are not tied to it: SQLite answers an interrupted write by rolling back the whole
+	// transaction, which here carries other requests' writes too.
+	Ctx context.Context
 	// lastEvent is the id of the appeal event this request wrote last.
 	lastEvent int64
 }
@@ -199,7 +204,6 @@ func (db *DB) writer() {
 
 func (db *DB) runBatch(batch []*writeReq) {
 	results := make([]error, len(batch))
-	var hooks []func()
 	tx, err := db.write.BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, r := range batch {
@@ -214,58 +218,65 @@ func (db *DB) runBatch(batch []*writeReq) {
 			st.Close()
 		}
 	}()
+	var broken error
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		t := &Tx{tx: tx, stmts: stmts, Now: db.Now().Truncate(time.Second)}
-		results[i] = runSavepoint(t, r.fn)
-		if results[i] == nil {
-			hooks = append(hooks, t.onCommit...)
+		t := &Tx{tx: tx, stmts: stmts, Now: db.Now().Truncate(time.Second), Ctx: r.ctx}
+		results[i], broken = runSavepoint(t, r.fn)
+		if broken != nil {
+			break
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if broken != nil {
+		// A savepoint could not be undone: SQLite may already have rolled the whole
+		// transaction back, and later statements would commit one by one outside it.
+		// Nothing of this batch may stand, and every caller must hear so.
+		tx.Rollback()
+		slog.Error("db: write batch aborted", "err", broken, "requests", len(batch))
+		for i := range results {
+			results[i] = fmt.Errorf("db: write batch aborted: %w", broken)
+		}
+	} else if err := tx.Commit(); err != nil {
 		for i := range results {
 			if results[i] == nil {
 				results[i] = fmt.Errorf("db: commit: %w", err)
 			}
 		}
-		hooks = nil
 	}
 	db.batches.Add(1)
 	db.writes.Add(int64(len(batch)))
-	for _, h := range hooks {
-		h()
-	}
 	for i, r := range batch {
 		r.res <- results[i]
 	}
 }
 
-func runSavepoint(t *Tx, fn func(*Tx) error) (err error) {
+// runSavepoint runs one request in its own savepoint. err is the request's own outcome;
+// broken reports that the savepoint could not be rolled back or released, which leaves
+// the transaction in a state no later request may build on.
+func runSavepoint(t *Tx, fn func(*Tx) error) (err, broken error) {
 	if _, err := t.tx.Exec("SAVEPOINT req"); err != nil {
-		return fmt.Errorf("db: savepoint: %w", err)
+		return nil, fmt.Errorf("db: savepoint: %w", err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
+			slog.Error("db: panic in write", "panic", p, "stack", string(debug.Stack()))
 			err = fmt.Errorf("db: panic in write: %v", p)
 		}
 		if err != nil {
-			t.onCommit = nil
 			if _, rerr := t.tx.Exec("ROLLBACK TO req"); rerr != nil {
-				err = errors.Join(err, rerr)
+				broken = fmt.Errorf("rollback to savepoint: %w", rerr)
+				return
 			}
 		}
 		if _, rerr := t.tx.Exec("RELEASE req"); rerr != nil {
-			err = errors.Join(err, rerr)
+			broken = fmt.Errorf("release savepoint: %w", rerr)
 		}
 	}()
-	return fn(t)
+	return fn(t), nil
 }
-
-// OnCommit registers f to run after the transaction carrying this request commits.
-func (t *Tx) OnCommit(f func()) { t.onCommit = append(t.onCommit, f) }
 
 func (t *Tx) stmt(query string) (*sql.Stmt, error) {
 	if st, ok := t.stmts[query]; ok {
