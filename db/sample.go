@@ -72,10 +72,11 @@ func (db *DB) DrawSample(ctx context.Context, a Actor, month string, size int) (
 	if size < 1 || size > 200 {
 		return nil, fieldError("size", "抽查数量须在 1 到 200 之间")
 	}
-	if end.After(db.Now()) {
-		return nil, fieldError("month", "只能抽查已经结束的月份")
-	}
 	err = db.Update(ctx, func(tx *Tx) error {
+		// The month must be over by the write's own clock, the one its rows carry.
+		if end.After(tx.Now) {
+			return fieldError("month", "只能抽查已经结束的月份")
+		}
 		_, err := tx.drawSample(a, month, start, end, size)
 		return err
 	})
