@@ -24,7 +24,9 @@ import (
 var version = "dev"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP too: a closed terminal or a supervisor's reload must not kill the process
+	// mid-write, but stop it the same orderly way.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "qinqing:", err)
@@ -102,6 +104,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.KeyPath, "key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
 	fs.BoolVar(&m.Demo, "demo", false, "build the demo city in an empty database")
 	fs.StringVar(&m.DemoPassword, "demo-password", db.DemoPassword, "password of the demo accounts")
+	fs.DurationVar(&m.Drain, "drain", defaultDrain, "how long shutdown waits for requests in flight")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -122,8 +125,10 @@ type Main struct {
 	KeyPath      string
 	Demo         bool
 	DemoPassword string
-	Stdout       io.Writer
-	Logger       *slog.Logger
+	// Drain bounds how long Close waits for requests in flight; defaultDrain when zero.
+	Drain  time.Duration
+	Stdout io.Writer
+	Logger *slog.Logger
 
 	DB       *db.DB
 	Keys     *db.Keys
@@ -235,7 +240,7 @@ func (m *Main) escalate() {
 	for {
 		n, err := m.DB.EscalateOverdue(context.Background())
 		if err != nil {
-			m.Logger.Error("escalation", slog.String("error", err.Error()))
+			m.Logger.Error("escalation", slog.Int("steps", n), slog.String("error", err.Error()))
 		} else if n > 0 {
 			m.Logger.Info("escalation", slog.Int("steps", n))
 		}
@@ -247,7 +252,12 @@ func (m *Main) escalate() {
 	}
 }
 
-// Close stops serving, waiting up to 10 seconds for requests in flight, and closes the database.
+// defaultDrain is shorter than the 10 s a container runtime waits before it kills.
+const defaultDrain = 5 * time.Second
+
+// Close stops serving, waits up to Drain for requests in flight, then closes whatever
+// connections remain and the database. A client that stalls past the drain is cut off:
+// that is the bound doing its job, not a failure of the shutdown.
 func (m *Main) Close() error {
 	var errs []error
 	if m.stop != nil {
@@ -256,8 +266,16 @@ func (m *Main) Close() error {
 		m.stop = nil
 	}
 	if m.Server != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		errs = append(errs, m.Server.Shutdown(ctx))
+		drain := m.Drain
+		if drain <= 0 {
+			drain = defaultDrain
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), drain)
+		if err := m.Server.Shutdown(ctx); errors.Is(err, context.DeadlineExceeded) {
+			m.Logger.Warn("shutdown: requests still open after the drain; closing them", slog.Duration("drain", drain))
+		} else if err != nil {
+			errs = append(errs, err)
+		}
 		cancel()
 		// A Shutdown that comes before Serve has taken the listener closes nothing and
 		// Serve would then run for ever: closing the listener ends it either way.
