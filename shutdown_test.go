@@ -62,7 +62,7 @@ func TestShutdownWithStalledClient(t *testing.T) {
 			}
 			defer conn.Close()
 			conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")) // and then nothing
-			time.Sleep(100 * time.Millisecond)                              // let the server take the connection
+			time.Sleep(100 * time.Millisecond)                                 // let the server take the connection
 			start := time.Now()
 			cmd.Process.Signal(sig)
 			done := make(chan error, 1)
