@@ -132,3 +132,49 @@ func TestAuditVerifySinceWorksInBatches(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditVerifySinceConcurrently(t *testing.T) {
+	// Views verify while events are appended; no run may report a false break or pull
+	// the mark back.
+	db := auditDB(t, 5)
+	errs := make(chan error, 40)
+	bad := make(chan VerifyResult, 40)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 20 {
+			if _, err := db.CreateDepartment(ctx(), adminActor, DepartmentInput{Name: fmt.Sprintf("并发局%02d", i)}); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	for range 4 {
+		go func() {
+			for range 10 {
+				v, err := db.VerifyAuditSince(ctx())
+				errs <- err
+				if err == nil && !v.OK {
+					bad <- v
+				}
+			}
+		}()
+	}
+	for range 40 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	<-done
+	close(bad)
+	for v := range bad {
+		t.Errorf("false break: %+v", v)
+	}
+	v, hashed := verifySince(t, db)
+	mark, err := readMark(db.r(ctx()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.OK || v.VerifiedTo != 25 || mark.ID != 25 || hashed > 20 {
+		t.Errorf("after the race: %+v, mark %+v, hashed %d", v, mark, hashed)
+	}
+}
