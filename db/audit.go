@@ -78,7 +78,15 @@ type VerifyResult struct {
 	OK         bool   `json:"ok"`
 	Events     int64  `json:"events"`
 	FirstBadID *int64 `json:"first_bad_id"`
-	Head       string `json:"head"`
+	// Head is the hash of the last verified event: the chain's head unless Pending > 0.
+	Head string `json:"head"`
+	// Incremental tells that only the events after VerifiedFrom were re-hashed.
+	Incremental  bool  `json:"incremental"`
+	VerifiedFrom int64 `json:"verified_from"`
+	VerifiedTo   int64 `json:"verified_to"`
+	// Hashed is how many events this run re-hashed; Pending how many are left for the next.
+	Hashed  int64 `json:"hashed"`
+	Pending int64 `json:"pending"`
 }
 
 const auditColumns = `id, at, actor_id, actor_name, actor_role, action, object_type, object_id, payload, prev_hash, hash`
@@ -99,7 +107,8 @@ func scanAudit(s scanner) (*AuditEvent, error) {
 }
 
 // VerifyAudit recomputes every hash of the chain in one consistent snapshot and names the
-// first row whose content or link does not match.
+// first row whose content or link does not match. It then sets the verified-up-to mark
+// to the last intact event, from which VerifyAuditSince goes on.
 func (db *DB) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -113,21 +122,32 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 	defer rows.Close()
 	res := VerifyResult{OK: true, Head: GenesisHash}
 	prev := GenesisHash
+	good := auditMark{Hash: GenesisHash}
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
 			return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
 		}
 		res.Events++
-		if res.OK && (e.PrevHash != prev || hashOf(e) != e.Hash) {
+		res.Hashed++
+		if res.OK && (e.ID != good.ID+1 || !checkEvent(e, prev)) {
 			res.OK = false
 			id := e.ID
 			res.FirstBadID = &id
+		}
+		if res.OK {
+			good = auditMark{e.ID, e.Hash}
 		}
 		prev = e.Hash
 		res.Head = e.Hash
 	}
 	if err := rows.Err(); err != nil {
+		return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
+	}
+	rows.Close()
+	tx.Rollback()
+	res.VerifiedTo = good.ID
+	if err := db.saveMark(ctx, good, false); err != nil {
 		return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
 	}
 	return res, nil

@@ -20,12 +20,44 @@ type RankItem struct {
 }
 
 // Ranking orders departments or leaders by the composite score of their three rates.
+// Only those with at least MinSample closed appeals in the period are ranked; the rest
+// are listed in Unranked (样本不足) with their counts and no place.
 type Ranking struct {
-	Kind     string     `json:"kind"`
-	Period   Period     `json:"period"`
-	Previous *Period    `json:"previous"`
-	Weights  Weights    `json:"weights"`
-	Items    []RankItem `json:"items"`
+	Kind      string     `json:"kind"`
+	Period    Period     `json:"period"`
+	Previous  *Period    `json:"previous"`
+	Weights   Weights    `json:"weights"`
+	MinSample int        `json:"min_sample"`
+	Items     []RankItem `json:"items"`
+	Unranked  []RankItem `json:"unranked"`
+}
+
+// split parts a period's rows into those with enough closed appeals to rank and the rest.
+func split(rows []FigureRow, w Weights, minSample int) (ranked, unranked []RankItem) {
+	ranked, unranked = []RankItem{}, []RankItem{}
+	for _, r := range rows {
+		if r.Key == "" {
+			continue
+		}
+		it := RankItem{Key: r.Key, Label: r.Label, Score: w.Score(&r.Figures), Figures: r.Figures, Drill: r.Drill}
+		if r.Closed < minSample {
+			unranked = append(unranked, it)
+		} else {
+			ranked = append(ranked, it)
+		}
+	}
+	rankItems(ranked)
+	sort.SliceStable(unranked, func(i, j int) bool {
+		a, b := unranked[i], unranked[j]
+		if a.Closed != b.Closed {
+			return a.Closed > b.Closed
+		}
+		if a.Filed != b.Filed {
+			return a.Filed > b.Filed
+		}
+		return a.Label < b.Label
+	})
+	return ranked, unranked
 }
 
 // Rankings ranks departments or leaders over f's period, with the change against the
@@ -38,17 +70,16 @@ func (db *DB) Rankings(ctx context.Context, a Actor, kind string, f AppealFilter
 	if err != nil {
 		return nil, err
 	}
+	rs, err := db.ReportSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
 	cur, err := db.breakdown(ctx, a, kind, f, false)
 	if err != nil {
 		return nil, err
 	}
-	out := &Ranking{Kind: kind, Period: Period{f.From, f.To}, Weights: w, Items: []RankItem{}}
-	for _, r := range cur {
-		if r.Key != "" {
-			out.Items = append(out.Items, RankItem{Key: r.Key, Label: r.Label, Score: w.Score(&r.Figures), Figures: r.Figures, Drill: r.Drill})
-		}
-	}
-	rankItems(out.Items)
+	out := &Ranking{Kind: kind, Period: Period{f.From, f.To}, Weights: w, MinSample: rs.MinSample}
+	out.Items, out.Unranked = split(cur, w, rs.MinSample)
 	if prev, ok := (Period{f.From, f.To}).Previous(); ok {
 		out.Previous = &prev
 		g := f
@@ -57,13 +88,8 @@ func (db *DB) Rankings(ctx context.Context, a Actor, kind string, f AppealFilter
 		if err != nil {
 			return nil, err
 		}
-		var old []RankItem
-		for _, r := range before {
-			if r.Key != "" {
-				old = append(old, RankItem{Key: r.Key, Score: w.Score(&r.Figures)})
-			}
-		}
-		rankItems(old)
+		// The previous place counts only if it was ranked then, on the same rule.
+		old, _ := split(before, w, rs.MinSample)
 		byKey := map[string]RankItem{}
 		for _, o := range old {
 			byKey[o.Key] = o

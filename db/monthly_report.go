@@ -39,6 +39,29 @@ type MonthlyReport struct {
 	AuditOK      bool              `json:"audit_ok"`
 	AuditEvents  int64             `json:"audit_events"`
 	AuditHead    string            `json:"audit_head"`
+	// AuditPending is how many of the newest events were not yet re-hashed when the
+	// report was made (the chain is verified incrementally, a batch at a time).
+	AuditPending int64 `json:"audit_pending"`
+	// Issuer, DocNumber and IssuedOn are the official header: 发文机关, 文号 and date.
+	Issuer    string `json:"issuer"`
+	DocNumber string `json:"doc_number"`
+	IssuedOn  string `json:"issued_on"`
+}
+
+// DocNumber is the 通报's 文号, numbered by its month within the year: the report of
+// 2026-11 is 〔2026〕11号.
+func DocNumber(month string) string {
+	var y, m int
+	if _, err := fmt.Sscanf(month, "%d-%d", &y, &m); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("〔%d〕%d号", y, m)
+}
+
+// LastCompleteMonth is the month before now's, the one a 通报 reports on by default.
+func LastCompleteMonth(now time.Time) string {
+	t := now.In(Zone)
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, Zone).AddDate(0, -1, 0).Format("2006-01")
 }
 
 // WorstOverdue is how many overdue cases the report names.
@@ -51,11 +74,18 @@ func (db *DB) BuildMonthlyReport(ctx context.Context, a Actor, month string) (*M
 		return nil, err
 	}
 	// The head is read first: everything below was written no later than it.
-	v, err := db.VerifyAudit(ctx)
+	v, err := db.VerifyAuditSince(ctx)
 	if err != nil {
 		return nil, err
 	}
-	r := &MonthlyReport{Month: month, Period: p, GeneratedAt: db.Now().In(Zone), AuditOK: v.OK, AuditEvents: v.Events, AuditHead: v.Head}
+	rs, err := db.ReportSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := db.Now().In(Zone)
+	r := &MonthlyReport{Month: month, Period: p, GeneratedAt: now, AuditOK: v.OK, AuditEvents: v.Events, AuditHead: v.Head,
+		AuditPending: v.Pending, Issuer: rs.Issuer, DocNumber: DocNumber(month),
+		IssuedOn: fmt.Sprintf("%d年%d月%d日", now.Year(), now.Month(), now.Day())}
 	f := AppealFilter{From: p.From, To: p.To}
 	if r.Figures, err = db.Overview(ctx, a, f); err != nil {
 		return nil, err

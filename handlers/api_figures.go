@@ -129,23 +129,61 @@ func (s *Server) apiStatsRankings(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// rankingSettings are the ranking's weights beside the 通报's settings, read and set
+// together by the weights API.
+type rankingSettings struct {
+	db.Weights
+	db.ReportSettings
+}
+
 func (s *Server) apiStatsWeights(c *fiber.Ctx) error {
-	w, err := s.db.Weights(c.UserContext())
+	ctx := c.UserContext()
+	w, err := s.db.Weights(ctx)
 	if err != nil {
 		return err
 	}
-	return c.JSON(w)
+	rs, err := s.db.ReportSettings(ctx)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rankingSettings{w, rs})
 }
 
+// apiSetStatsWeights sets the weights when any is given (then all three, adding up to
+// 100), and the minimum sample and issuer when given.
 func (s *Server) apiSetStatsWeights(c *fiber.Ctx) error {
-	var in db.Weights
+	var in struct {
+		Response     *int `json:"response"`
+		Resolution   *int `json:"resolution"`
+		Satisfaction *int `json:"satisfaction"`
+		db.ReportSettingsUpdate
+	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	w, err := s.db.SetWeights(c.UserContext(), a, in)
-	if err != nil {
+	ctx := c.UserContext()
+	// Checked before the weights are saved, so that a bad value saves nothing.
+	if err := in.ReportSettingsUpdate.Validate(); err != nil {
 		return err
 	}
-	return c.JSON(w)
+	report := in.MinSample != nil || in.Issuer != nil
+	if in.Response != nil || in.Resolution != nil || in.Satisfaction != nil || !report {
+		val := func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		}
+		if _, err := s.db.SetWeights(ctx, a, db.Weights{Response: val(in.Response), Resolution: val(in.Resolution),
+			Satisfaction: val(in.Satisfaction)}); err != nil {
+			return err
+		}
+	}
+	if report {
+		if _, err := s.db.SetReportSettings(ctx, a, in.ReportSettingsUpdate); err != nil {
+			return err
+		}
+	}
+	return s.apiStatsWeights(c)
 }

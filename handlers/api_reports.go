@@ -9,9 +9,10 @@ import (
 	"qinqing/db"
 )
 
-// reportMonth is the month a report request names, this month by default.
+// reportMonth is the month a report request names, by default the last complete one:
+// a 通报 of the month under way would rank on a few days' data.
 func (s *Server) reportMonth(c *fiber.Ctx) string {
-	return c.Query("month", s.db.Now().In(db.Zone).Format("2006-01"))
+	return c.Query("month", db.LastCompleteMonth(s.db.Now()))
 }
 
 func (s *Server) monthlyReport(c *fiber.Ctx) (*db.MonthlyReport, error) {

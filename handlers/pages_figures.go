@@ -13,9 +13,10 @@ import (
 func (s *Server) mountFigurePages(web *pageRouter) {
 	web.get("/stats", s.signedIn(), s.statsPage)
 	web.post("/stats/weights", s.signedIn(db.RoleAdmin), s.weightsSubmit)
-	web.get("/reports/monthly", s.signedIn(cityReaders...), s.monthlyReportPage)
-	web.get("/reports/monthly.pdf", s.signedIn(cityReaders...), s.monthlyReportPDF)
-	web.get("/reports/monthly.xlsx", s.signedIn(cityReaders...), s.monthlyReportXLSX)
+	web.post("/admin/settings/report", s.signedIn(db.RoleAdmin), s.reportSettingsSubmit)
+	web.get("/reports/monthly", s.signedIn(reportReaders...), s.monthlyReportPage)
+	web.get("/reports/monthly.pdf", s.signedIn(reportReaders...), s.monthlyReportPDF)
+	web.get("/reports/monthly.xlsx", s.signedIn(reportReaders...), s.monthlyReportXLSX)
 	web.get("/issue-classes", s.signedIn(classRoles...), s.issueClassesPage)
 	web.post("/issue-classes", s.signedIn(officeStaff...), s.issueClassCreate)
 	web.get("/issue-classes/:id", s.signedIn(classRoles...), s.issueClassPage)

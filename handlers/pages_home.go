@@ -14,6 +14,10 @@ const homeQueueSize = 15
 
 // homePage shows each role the place its work starts.
 func (s *Server) homePage(c *fiber.Ctx) error {
+	if a, _ := actorOf(c); a.Role == db.RoleAuditor {
+		// The auditor's work starts at the workspace's overview.
+		return s.oversightPage(c)
+	}
 	data, err := s.homeData(c)
 	if err != nil {
 		return err
@@ -69,16 +73,6 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 		if err := s.departmentHome(ctx, a, data); err != nil {
 			return nil, err
 		}
-	case db.RoleAuditor:
-		v, err := s.db.VerifyAudit(ctx)
-		if err != nil {
-			return nil, err
-		}
-		events, err := s.db.ListAuditEvents(ctx, a, db.AuditFilter{Page: db.Page{Limit: 10}})
-		if err != nil {
-			return nil, err
-		}
-		data["Verify"], data["Events"] = v, events
 	}
 	return data, nil
 }

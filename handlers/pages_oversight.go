@@ -34,6 +34,8 @@ func (s *Server) mountOversightPages(web *pageRouter) {
 	web.get("/oversight/cases", auditor, s.oversightCases)
 	web.post("/oversight/cases/:id", auditor, s.oversightCaseUpdate)
 	web.get("/oversight/reveals", auditor, s.oversightReveals)
+	web.get("/oversight/audit", auditor, s.oversightAudit)
+	web.post("/oversight/verify", auditor, s.oversightVerifyAll)
 	web.get("/oversight/checkpoint", auditor, s.oversightCheckpoint)
 	web.post("/oversight/checkpoint", auditor, s.oversightCheckpointVerify)
 	web.get("/cases", s.signedIn(), s.casesPage)
@@ -65,7 +67,7 @@ func (s *Server) workspace(c *fiber.Ctx, active string, data fiber.Map) (fiber.M
 	}
 	tabs = append(tabs, oversightTab{"/oversight/sample", "抽查", -1, false}, oversightTab{"/oversight/accountability", "问责", -1, false},
 		oversightTab{"/oversight/cases", "典型案例", -1, false}, oversightTab{"/oversight/reveals", "身份查阅记录", -1, false},
-		oversightTab{"/oversight/checkpoint", "审计检查点", -1, false})
+		oversightTab{"/oversight/audit", "审计日志", -1, false}, oversightTab{"/oversight/checkpoint", "审计检查点", -1, false})
 	for i := range tabs {
 		tabs[i].Active = tabs[i].Href == active
 	}
@@ -73,9 +75,13 @@ func (s *Server) workspace(c *fiber.Ctx, active string, data fiber.Map) (fiber.M
 	return data, nil
 }
 
+// oversightPage is the workspace's overview, which is also the auditor's home page.
 func (s *Server) oversightPage(c *fiber.Ctx) error {
 	data, err := s.workspace(c, "", fiber.Map{})
 	if err != nil {
+		return err
+	}
+	if err := s.oversightDashboard(c, data); err != nil {
 		return err
 	}
 	return s.render(c, "oversight", "纪检监督工作台", data)
@@ -194,7 +200,7 @@ func (s *Server) oversightCheckpoint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.db.VerifyAudit(c.UserContext())
+	v, err := s.db.VerifyAuditSince(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -212,7 +218,7 @@ func (s *Server) oversightCheckpointVerify(c *fiber.Ctx) error {
 	if derr != nil {
 		return derr
 	}
-	v, verr := s.db.VerifyAudit(c.UserContext())
+	v, verr := s.db.VerifyAuditSince(c.UserContext())
 	if verr != nil {
 		return verr
 	}

@@ -10,11 +10,24 @@ import (
 )
 
 func (s *Server) settingsPage(c *fiber.Ctx) error {
-	list, err := s.db.TierDeadlines(c.UserContext())
+	data, err := s.settingsData(c)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "settings", "系统设置", fiber.Map{"Deadlines": list})
+	return s.render(c, "settings", "系统设置", data)
+}
+
+// settingsData is what the settings page shows: the deadlines and the 通报's settings.
+func (s *Server) settingsData(c *fiber.Ctx) (fiber.Map, error) {
+	list, err := s.db.TierDeadlines(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.db.ReportSettings(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	return fiber.Map{"Deadlines": list, "Report": rs}, nil
 }
 
 // hoursField reads a number of hours (decimals allowed) as whole seconds.
@@ -37,11 +50,11 @@ func (s *Server) settingsDeadlineSubmit(c *fiber.Ctx) error {
 		err = s.db.SetTierDeadline(c.UserContext(), a, in)
 	}
 	if err != nil {
-		list, lerr := s.db.TierDeadlines(c.UserContext())
-		if lerr != nil {
-			return lerr
+		data, derr := s.settingsData(c)
+		if derr != nil {
+			return derr
 		}
-		return s.formFailed(c, "settings", "系统设置", fiber.Map{"Deadlines": list}, err)
+		return s.formFailed(c, "settings", "系统设置", data, err)
 	}
 	flash(c, "已保存“"+in.Tier.Label()+"”的办理时限；此后提交的诉求按新时限计算。")
 	return c.Redirect("/admin/settings", fiber.StatusSeeOther)

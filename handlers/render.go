@@ -50,7 +50,7 @@ func navFor(role db.Role) []navItem {
 		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false}, navItem{"/issue-classes", "一类问题", false})
 	case db.RoleLeader:
 		items = append(items, navItem{"/enterprises", "我的包保企业", false}, navItem{"/visits/new", "走访记录", false})
-		items = append(items, navItem{"/stats", "统计", false})
+		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false})
 	case db.RoleAuditor:
 		items = append(items, navItem{"/oversight", "纪检监督", false}, navItem{"/enterprises", "企业", false})
 		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false})

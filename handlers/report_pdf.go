@@ -38,7 +38,13 @@ func (d pdfDoc) table(widths []float64, header []string, rows [][]string) {
 	d.Ln(-1)
 	for _, row := range rows {
 		if d.GetY() > 275 {
+			// A table that runs onto the next page repeats its header there.
 			d.AddPage()
+			d.SetFont(pdfFont, "", 8.5)
+			for i, h := range header {
+				d.CellFormat(widths[i], 6.5, h, "1", 0, "C", true, 0, "")
+			}
+			d.Ln(-1)
 		}
 		for i, cell := range row {
 			for d.GetStringWidth(cell) > widths[i]-1.5 && len([]rune(cell)) > 1 {
@@ -65,12 +71,15 @@ func reportPDF(r *db.MonthlyReport) ([]byte, error) {
 	d.AddUTF8FontFromBytes(pdfFont, "", ui.ReportFont())
 	d.SetMargins(15, 15, 15)
 	d.SetAutoPageBreak(true, 15)
+	// The total page count is known only at the end; fpdf puts it in place of the alias.
+	d.AliasNbPages(pdfPages)
 	d.SetFooterFunc(func() {
 		d.SetY(-12)
 		d.SetFont(pdfFont, "", 8)
-		d.CellFormat(0, 5, fmt.Sprintf("亲清 · 营商环境诉求办理月度通报 %s · 第 %d 页", r.Month, d.PageNo()), "", 0, "C", false, 0, "")
+		d.CellFormat(0, 5, fmt.Sprintf("%s %s · 第 %d 页 共 %s 页", r.Issuer, r.DocNumber, d.PageNo(), pdfPages), "", 0, "C", false, 0, "")
 	})
 	d.AddPage()
+	d.officialHeader(r)
 	d.SetFont(pdfFont, "", 18)
 	d.CellFormat(0, 12, "营商环境诉求办理月度通报", "", 1, "C", false, 0, "")
 	d.SetFont(pdfFont, "", 11)
@@ -88,10 +97,11 @@ func reportPDF(r *db.MonthlyReport) ([]byte, error) {
 	d.heading("二、责任单位综合排名")
 	d.para(fmt.Sprintf("综合得分 = 响应率×%d%% + 解决率×%d%% + 满意率×%d%%（无数据的指标不计入，其余按权重折算）。",
 		r.Departments.Weights.Response, r.Departments.Weights.Resolution, r.Departments.Weights.Satisfaction))
-	d.table(rankWidths, rankHeader, rankRows(r.Departments, 40))
+	d.para(fmt.Sprintf("本月办结不足 %d 件的列为“样本不足”，不排名次。", r.Departments.MinSample))
+	d.table(rankWidths, rankHeader, rankRows(r.Departments))
 
 	d.heading("三、包保领导综合排名")
-	d.table(rankWidths, rankHeader, rankRows(r.Leaders, 20))
+	d.table(rankWidths, rankHeader, rankRows(r.Leaders))
 
 	d.heading(fmt.Sprintf("四、超期未办结诉求（最严重的 %d 件）", db.WorstOverdue))
 	d.table([]float64{28, 62, 40, 25, 25}, []string{"编号", "诉求", "责任单位", "环节", "超期（天）"}, caseRows(r.Overdue, true))
@@ -124,7 +134,11 @@ func reportPDF(r *db.MonthlyReport) ([]byte, error) {
 	if !r.AuditOK {
 		ok = "校验失败"
 	}
-	d.para(fmt.Sprintf("截至本通报生成时，审计链共 %d 条事件，校验%s。链头哈希（可公开比对）：", r.AuditEvents, ok))
+	if r.AuditPending > 0 {
+		d.para(fmt.Sprintf("截至本通报生成时，审计链共 %d 条事件，已校验部分%s，最新 %d 条尚待校验。已校验部分的末条哈希：", r.AuditEvents, ok, r.AuditPending))
+	} else {
+		d.para(fmt.Sprintf("截至本通报生成时，审计链共 %d 条事件，校验%s。链头哈希（可公开比对）：", r.AuditEvents, ok))
+	}
 	d.para(r.AuditHead)
 	var buf bytes.Buffer
 	if err := d.Output(&buf); err != nil {
@@ -138,18 +152,41 @@ var (
 	rankHeader = []string{"名次", "名称", "诉求", "响应率", "解决率", "满意率", "综合得分", "环比"}
 )
 
-func rankRows(rk *db.Ranking, limit int) [][]string {
+// pdfPages stands for the page count until the document is complete.
+const pdfPages = "{nb}"
+
+// officialHeader is the document's 版头: the issuer in red over a red rule, the 文号 on
+// the left and the date on the right.
+func (d pdfDoc) officialHeader(r *db.MonthlyReport) {
+	d.SetTextColor(200, 16, 46)
+	d.SetFont(pdfFont, "", 22)
+	d.CellFormat(0, 14, r.Issuer, "", 1, "C", false, 0, "")
+	d.SetTextColor(0, 0, 0)
+	d.SetFont(pdfFont, "", 10.5)
+	d.CellFormat(90, 7, r.DocNumber, "", 0, "L", false, 0, "")
+	d.CellFormat(0, 7, r.IssuedOn, "", 1, "R", false, 0, "")
+	d.SetDrawColor(200, 16, 46)
+	d.SetLineWidth(0.8)
+	y := d.GetY() + 1
+	d.Line(15, y, 195, y)
+	d.SetDrawColor(0, 0, 0)
+	d.SetLineWidth(0.2)
+	d.Ln(5)
+}
+
+// rankRows lists every ranked item, then those short of the sample as 样本不足.
+func rankRows(rk *db.Ranking) [][]string {
 	var rows [][]string
-	for i, it := range rk.Items {
-		if i == limit {
-			break
-		}
+	for _, it := range rk.Items {
 		place := "—"
 		if it.Rank > 0 {
 			place = fmt.Sprint(it.Rank)
 		}
 		rows = append(rows, []string{place, it.Label, fmt.Sprint(it.Filed), pct(it.ResponseRate), pct(it.ResolutionRate),
 			pct(it.SatisfactionRate), scoreText(it.Score), changeText(it.Change)})
+	}
+	for _, it := range rk.Unranked {
+		rows = append(rows, []string{"—", it.Label, fmt.Sprint(it.Filed), "样本不足", fmt.Sprintf("办结 %d 件", it.Closed), "", "不排名", ""})
 	}
 	if len(rows) == 0 {
 		rows = append(rows, []string{"—", "本月无数据", "", "", "", "", "", ""})

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -24,8 +25,16 @@ func reportXLSX(r *db.MonthlyReport) ([]byte, error) {
 		{"超期诉求", []string{"编号", "诉求", "企业", "责任单位", "环节", "期限", "超期天数"}, caseXLSXRows(r.Overdue)},
 		{"典型案例", []string{"编号", "诉求", "企业", "责任单位", "环节", "期限", "超期天数"}, caseXLSXRows(r.Typical)},
 		{"一类问题", []string{"问题", "成因", "牵头单位", "整治期限", "诉求数", "状态", "结论"}, classXLSXRows(r.IssueClasses)},
-		{"审计链", []string{"事件数", "校验结果", "链头哈希", "生成时间"},
-			[][]any{{r.AuditEvents, map[bool]string{true: "完整", false: "校验失败"}[r.AuditOK], r.AuditHead, r.GeneratedAt.Format("2006-01-02 15:04:05")}}},
+		{"审计链", []string{"事件数", "校验结果", "链头哈希", "生成时间", "待校验"},
+			[][]any{{r.AuditEvents, map[bool]string{true: "完整", false: "校验失败"}[r.AuditOK], r.AuditHead, r.GeneratedAt.Format("2006-01-02 15:04:05"), r.AuditPending}}},
+		{"版头", []string{"发文机关", "文号", "日期", "月份"}, [][]any{{r.Issuer, r.DocNumber, r.IssuedOn, monthTitle(r.Month)}}},
+	}
+	// Printed, every sheet carries the 版头 above and the page count below. "&" starts a
+	// code in Excel's header language, so a literal one is doubled.
+	esc := strings.NewReplacer("&", "&&")
+	hf := &excelize.HeaderFooterOptions{
+		OddHeader: "&L" + esc.Replace(r.Issuer) + "&C" + esc.Replace(r.DocNumber) + " 营商环境诉求办理月度通报&R" + esc.Replace(r.IssuedOn),
+		OddFooter: "&C第 &P 页 共 &N 页",
 	}
 	for i, s := range sheets {
 		if i == 0 {
@@ -51,8 +60,12 @@ func reportXLSX(r *db.MonthlyReport) ([]byte, error) {
 		if err := x.SetColWidth(s.name, "A", "H", 16); err != nil {
 			return nil, err
 		}
+		if err := x.SetHeaderFooter(s.name, hf); err != nil {
+			return nil, err
+		}
 	}
-	if err := x.SetDocProps(&excelize.DocProperties{Title: "营商环境诉求办理月度通报 " + r.Month, Creator: "qinqing"}); err != nil {
+	if err := x.SetDocProps(&excelize.DocProperties{Title: "营商环境诉求办理月度通报 " + r.Month,
+		Subject: r.Issuer + " " + r.DocNumber, Creator: "qinqing"}); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
@@ -89,6 +102,10 @@ func rankXLSXRows(rk *db.Ranking) [][]any {
 		}
 		rows = append(rows, []any{place, it.Label, it.Filed, it.Closed, rate(it.ResponseRate), rate(it.ResolutionRate),
 			rate(it.SatisfactionRate), rate(it.OnTimeRate), rate(it.OnTimeExtendedRate), rate(it.Score), rate(it.PreviousScore), rate(it.Change)})
+	}
+	for _, it := range rk.Unranked {
+		rows = append(rows, []any{"样本不足", it.Label, it.Filed, it.Closed, rate(it.ResponseRate), rate(it.ResolutionRate),
+			rate(it.SatisfactionRate), rate(it.OnTimeRate), rate(it.OnTimeExtendedRate), "", "", ""})
 	}
 	return rows
 }

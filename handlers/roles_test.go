@@ -19,6 +19,8 @@ var (
 	classReaders  = []string{"admin", "office", "department", "auditor"}
 	classWriters  = []string{"admin", "office"}
 	reportReaders = []string{"admin", "office", "auditor"}
+	// monthlyReaders read the 通报: the city's staff and the leaders it is sent to.
+	monthlyReaders = []string{"admin", "office", "auditor", "leader"}
 )
 
 // roleCase is one API route called by every role. Allowed roles get ok (or the status in
@@ -99,9 +101,9 @@ func roleCases(x roleIDs) []roleCase {
 		{"GET", "/api/v1/issue-classes/999999", nil, classReaders, false, []int{404}, nil},
 		{"PATCH", "/api/v1/issue-classes/999999", empty, classWriters, false, []int{404}, nil},
 		{"GET", "/api/v1/issue-classes/999999/candidates", nil, classReaders, false, []int{404}, nil},
-		{"GET", "/api/v1/reports/monthly", nil, reportReaders, false, []int{200}, nil},
-		{"GET", "/api/v1/reports/monthly.pdf", nil, reportReaders, false, []int{200}, nil},
-		{"GET", "/api/v1/reports/monthly.xlsx", nil, reportReaders, false, []int{200}, nil},
+		{"GET", "/api/v1/reports/monthly", nil, monthlyReaders, false, []int{200}, nil},
+		{"GET", "/api/v1/reports/monthly.pdf", nil, monthlyReaders, false, []int{200}, nil},
+		{"GET", "/api/v1/reports/monthly.xlsx", nil, monthlyReaders, false, []int{200}, nil},
 
 		{"GET", "/api/v1/audit/events", nil, oversight, false, []int{200}, nil},
 		{"GET", "/api/v1/audit/verify", nil, oversight, false, []int{200}, nil},

@@ -1,0 +1,102 @@
+package db
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// sampleFixture is a city of three busy leaders and a fourth with one appeal, closed in
+// time, resolved and rated satisfied: a perfect score on a sample of one.
+func sampleFixture(t *testing.T) *DB {
+	t.Helper()
+	r := rand.New(rand.NewPCG(7, 7))
+	list := randomAppeals(r, 1, 400, figuresNow.AddDate(0, -2, 0), figuresNow, 4, 3, 12)
+	c := figuresNow.AddDate(0, 0, -10).Unix()
+	list = append(list, rawAppeal{id: 900, dept: 1, assigned: []int64{1}, leader: 4, enterprise: 1, category: "物流",
+		stage: StageClosed, created: c, respDue: c + 86400, due: c + 5*86400, accepted: i64p(c + 60),
+		closed: i64p(c + 86400), ratedAt: i64p(c + 2*86400), closeReason: "rated", resolved: true, satisfaction: "satisfied",
+		source: SourcePortal, tier: TierFast})
+	d := mustFixture(t, list, 4, 4, 12)
+	fixedClock(d, figuresNow)
+	return d
+}
+
+func TestRankingLeavesSmallSamplesUnranked(t *testing.T) {
+	d := sampleFixture(t)
+	f := AppealFilter{From: figuresNow.AddDate(0, -2, 0).Format(DateLayout), To: figuresNow.Format(DateLayout)}
+	rk, err := d.Rankings(ctx(), adminActor, "leaders", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rk.MinSample != DefaultMinSample || len(rk.Items) != 3 || len(rk.Unranked) != 1 {
+		t.Fatalf("min sample %d, ranked %d, unranked %+v", rk.MinSample, len(rk.Items), rk.Unranked)
+	}
+	small := rk.Unranked[0]
+	if small.Label != "领导04" || small.Rank != 0 || small.Closed != 1 || small.Score == nil || *small.Score != 100 {
+		t.Errorf("the leader with one appeal: %+v", small)
+	}
+	for _, it := range rk.Items {
+		if it.Label == "领导04" || it.Closed < DefaultMinSample || it.Rank < 1 {
+			t.Errorf("ranked: %+v", it)
+		}
+	}
+	if rk.Items[0].Rank != 1 {
+		t.Errorf("first place: %+v", rk.Items[0])
+	}
+
+	one := 1
+	if _, err := d.SetReportSettings(ctx(), adminActor, ReportSettingsUpdate{MinSample: &one}); err != nil {
+		t.Fatal(err)
+	}
+	rk, err = d.Rankings(ctx(), adminActor, "leaders", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rk.Unranked) != 0 || rk.Items[0].Label != "领导04" || rk.Items[0].Rank != 1 {
+		t.Errorf("with a sample of one the perfect score ranks first: %+v", rk.Items[0])
+	}
+}
+
+func TestReportSettings(t *testing.T) {
+	d := mustOpen(t)
+	rs, err := d.ReportSettings(ctx())
+	if err != nil || rs != (ReportSettings{DefaultMinSample, DefaultIssuer}) {
+		t.Fatalf("defaults: %+v (%v)", rs, err)
+	}
+	n, issuer := 8, "  某市营商办  "
+	if _, err := d.SetReportSettings(ctx(), Actor{Role: RoleOffice}, ReportSettingsUpdate{MinSample: &n}); ErrorCode(err) != EFORBIDDEN {
+		t.Errorf("the office changes the report settings: %v", err)
+	}
+	for _, bad := range []int{0, -1, 1001} {
+		if _, err := d.SetReportSettings(ctx(), adminActor, ReportSettingsUpdate{MinSample: &bad}); ErrorCode(err) != EINVALID {
+			t.Errorf("min sample %d: %v", bad, err)
+		}
+	}
+	blank := " "
+	if _, err := d.SetReportSettings(ctx(), adminActor, ReportSettingsUpdate{Issuer: &blank}); ErrorCode(err) != EINVALID {
+		t.Errorf("blank issuer: %v", err)
+	}
+	if rs, err = d.SetReportSettings(ctx(), adminActor, ReportSettingsUpdate{MinSample: &n, Issuer: &issuer}); err != nil || rs != (ReportSettings{8, "某市营商办"}) {
+		t.Errorf("set: %+v (%v)", rs, err)
+	}
+	// A nil field is left as it was.
+	if rs, _ = d.SetReportSettings(ctx(), adminActor, ReportSettingsUpdate{}); rs.MinSample != 8 {
+		t.Errorf("an empty update changed the settings: %+v", rs)
+	}
+}
+
+func TestReportMonthAndDocNumber(t *testing.T) {
+	for _, tt := range []struct {
+		now        time.Time
+		month, doc string
+	}{
+		{time.Date(2026, 11, 29, 12, 0, 0, 0, Zone), "2026-10", "〔2026〕10号"},
+		{time.Date(2026, 1, 1, 0, 30, 0, 0, Zone), "2025-12", "〔2025〕12号"},
+		{time.Date(2026, 3, 31, 23, 59, 0, 0, Zone), "2026-02", "〔2026〕2号"},
+	} {
+		if m := LastCompleteMonth(tt.now); m != tt.month || DocNumber(m) != tt.doc {
+			t.Errorf("%s: month %s (%s)", tt.now, m, DocNumber(m))
+		}
+	}
+}
