@@ -3,7 +3,6 @@ package handlers
 import (
 	"html/template"
 	"maps"
-	"strconv"
 
 	"qinqing/db"
 )
@@ -12,13 +11,6 @@ import (
 func withLedgerFuncs(funcs template.FuncMap) template.FuncMap {
 	out := maps.Clone(funcs)
 	maps.Copy(out, template.FuncMap{
-		// pct shows a fraction as a whole percentage, or a dash when there is nothing to rate.
-		"pct": func(f *float64) string {
-			if f == nil {
-				return "—"
-			}
-			return strconv.Itoa(int(*f*100+0.5)) + "%"
-		},
 		"stages": func() []db.Stage { return db.Stages },
 		// reached reports whether an appeal at stage has reached step s of the loop.
 		"reached": func(stage, s db.Stage) bool {
@@ -31,12 +23,6 @@ func withLedgerFuncs(funcs template.FuncMap) template.FuncMap {
 				}
 			}
 			return false
-		},
-		"satisfaction": func(r *db.Rating) string {
-			if r == nil {
-				return ""
-			}
-			return db.SatisfactionLabel(r.Satisfaction)
 		},
 		"inc": func(i int) int { return i + 1 },
 	})

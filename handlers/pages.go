@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -65,21 +64,13 @@ func (s *Server) signedIn(roles ...db.Role) fiber.Handler {
 			if c.Method() != fiber.MethodGet || next == "/" {
 				return c.Redirect("/login", fiber.StatusSeeOther)
 			}
-			return c.Redirect("/login?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+			return redirectLocal(c, "/login?next="+url.QueryEscape(next), "/login")
 		}
 		if len(roles) > 0 && !a.Is(roles...) {
 			return db.Errorf(db.ENOTFOUND, "页面不存在或您无权查看。")
 		}
 		return c.Next()
 	}
-}
-
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }
 
 func (s *Server) loginPage(c *fiber.Ctx) error {
@@ -95,7 +86,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 		return s.formFailed(c, "login", "登录", fiber.Map{"Next": safeNext(c.FormValue("next"))}, err)
 	}
 	s.setSession(c, tok, exp)
-	return c.Redirect(safeNext(c.FormValue("next")), fiber.StatusSeeOther)
+	return redirectLocal(c, c.FormValue("next"), "/")
 }
 
 func (s *Server) logoutSubmit(c *fiber.Ctx) error {

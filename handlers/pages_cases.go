@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -39,7 +40,7 @@ func (s *Server) oversightDrawSample(c *fiber.Ctx) error {
 		return s.formFailed(c, "oversight_sample", "抽查", data, err)
 	}
 	flash(c, "已随机抽取 "+month+" 的办结诉求，请逐件给出抽查结论。")
-	return c.Redirect("/oversight/sample?month="+month, fiber.StatusSeeOther)
+	return redirectLocal(c, "/oversight/sample?month="+url.QueryEscape(month), "/oversight/sample")
 }
 
 func (s *Server) accountabilityData(c *fiber.Ctx) (fiber.Map, error) {

@@ -116,5 +116,5 @@ func (s *Server) liaisonEnd(c *fiber.Ctx) error {
 		return s.failForm(c, "liaisons", "包保关系", func() (fiber.Map, error) { return s.liaisonsData(c) }, err)
 	}
 	flash(c, "已结束"+l.LeaderName+"对“"+l.EnterpriseName+"”的包保关系（"+l.Since+" 至 "+until+"）。")
-	return c.Redirect(liaisonsBack(string(c.Request().URI().QueryString())), fiber.StatusSeeOther)
+	return redirectLocal(c, liaisonsBack(string(c.Request().URI().QueryString())), "/admin/liaisons")
 }

@@ -162,11 +162,7 @@ func (s *Server) oversightAct(c *fiber.Ctx) error {
 		return s.appealFailed(c, id, err, fiber.Map{"Failed": string(in.Action)})
 	}
 	flash(c, "已完成“"+db.ActionLabel(in.Action)+"”。")
-	back := safeNext(c.FormValue("back"))
-	if back == "/" {
-		back = "/oversight/appeals/" + strconv.FormatInt(id, 10)
-	}
-	return c.Redirect(back, fiber.StatusSeeOther)
+	return redirectLocal(c, c.FormValue("back"), "/oversight/appeals/"+strconv.FormatInt(id, 10))
 }
 
 // oversightReveal shows the identity in this one response; it is never stored anywhere else.

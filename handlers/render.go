@@ -180,9 +180,11 @@ func templateFuncs() template.FuncMap {
 			return ""
 		},
 		"roleLabel": func(r db.Role) string { return r.Label() },
-		"tierLabel": func(t db.Tier) string { return t.Label() },
-		"hours":     func(secs int) string { return strconv.FormatFloat(float64(secs)/3600, 'f', -1, 64) },
-		"roles":     func() []db.Role { return db.Roles },
+		// satisfaction names a rating's answer; every page passes the answer itself.
+		"satisfaction": db.SatisfactionLabel,
+		"tierLabel":    func(t db.Tier) string { return t.Label() },
+		"hours":        func(secs int) string { return strconv.FormatFloat(float64(secs)/3600, 'f', -1, 64) },
+		"roles":        func() []db.Role { return db.Roles },
 		"deref": func(p any) any {
 			switch v := p.(type) {
 			case *int64:

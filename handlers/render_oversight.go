@@ -11,7 +11,6 @@ import (
 
 // withOversightFuncs adds the template functions of the oversight pages.
 func withOversightFuncs(m template.FuncMap) template.FuncMap {
-	m["satisfaction"] = db.SatisfactionLabel
 	m["suspect"] = db.SuspectLabel
 	m["add1"] = func(i int) int { return i + 1 }
 	// publicReply tells a comment the reporter sees from an internal one.
