@@ -200,3 +200,38 @@ func anEnterprise(t *testing.T, c *city) *int64 {
 	}
 	return &id
 }
+
+// The discipline office takes a report through intake (accept, assign, close); the
+// office, which could not open one anyway, is never offered these.
+func TestReportIntakeIsTheAuditors(t *testing.T) {
+	c := mustCity(t)
+	_, id := c.report(t, c.deptID, "", "")
+	ap, err := c.db.FindAppeal(ctx(), c.auditor, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := c.db.Now()
+	if got := allowedActions(ap, c.auditor, now); !contains(got, ActAccept) {
+		t.Errorf("the auditor may not accept a report: %v", got)
+	}
+	for _, st := range []Stage{StageDiscovered, StageVerifying, StageFeedback} {
+		x := *ap
+		x.Stage = st
+		for _, act := range allowedActions(&x, c.office, now) {
+			if isIntake(act) {
+				t.Errorf("the office is offered %s on a report in %s", act, st)
+			}
+		}
+	}
+	x := *ap
+	x.Stage = StageVerifying
+	if got := allowedActions(&x, c.auditor, now); !contains(got, ActAssign) {
+		t.Errorf("the auditor may not assign a report: %v", got)
+	}
+	x.Stage = StageFeedback
+	x.FeedbackAt = &now
+	x.Rating = &Rating{RatedAt: now, Satisfaction: "satisfied", Resolved: true}
+	if got := allowedActions(&x, c.auditor, now); !contains(got, ActClose) {
+		t.Errorf("the auditor may not close a rated report: %v", got)
+	}
+}
