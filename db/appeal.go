@@ -175,10 +175,24 @@ func scanAppeal(s scanner) (*Appeal, error) {
 	return &a, nil
 }
 
-// appealScope limits appeals to those the actor may see (contract §2). Reports about
-// officials stay with the office and the discipline office; the department a report is
+// appealScope limits appeals to those the actor may list or open (contract §2). Reports
+// (举报) about officials belong to the discipline office: the office and admins never see
+// them, since the office often sits in the very bureau complained of; a department sees one
+// only once an auditor has assigned it the rectification, and the department a report is
 // about never sees it.
 func appealScope(w *where, a Actor) {
+	switch a.Role {
+	case RoleAdmin, RoleOffice:
+		w.add("a.source != 'report'")
+	default:
+		appealCountScope(w, a)
+	}
+}
+
+// appealCountScope limits the appeals that figures count for the actor: city figures
+// count reports for every city-wide role, without listing them to those who may not see
+// them. Every other role counts what it may list.
+func appealCountScope(w *where, a Actor) {
 	switch a.Role {
 	case RoleAdmin, RoleOffice, RoleAuditor, RoleSystem:
 	case RoleDepartment:

@@ -54,6 +54,11 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 		if err != nil || target.CloseReason == "merged" {
 			return nil, fieldError("target_id", "原诉求不存在或本身已被合并")
 		}
+		// A merge names the target on the merged appeal's timeline: a report and an
+		// ordinary appeal are never one matter, and neither may learn of the other.
+		if (ap.Source == SourceReport) != (target.Source == SourceReport) {
+			return nil, fieldError("target_id", "举报件只能与举报件合并，其他诉求不能并入举报件")
+		}
 		set["merged_into"], set["closed_at"], set["close_reason"] = target.ID, now, "merged"
 		data["target_number"] = target.Number
 	case ActReject, ActDismiss:

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // AppealFilter selects appeals (contract §7).
@@ -36,9 +35,14 @@ type AppealFilter struct {
 }
 
 func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
+	return f.whereIn(appealScope, a, now)
+}
+
+// whereIn is where under the given scope: figures count in a wider one than lists show.
+func (f *AppealFilter) whereIn(scope func(*where, Actor), a Actor, now time.Time) (where, error) {
 	var w where
 	var v Violations
-	appealScope(&w, a)
+	scope(&w, a)
 	if f.Stage != "" && !contains(Stages, f.Stage) {
 		v.Add("stage", "环节无效")
 	}
@@ -95,18 +99,7 @@ func (f *AppealFilter) where(a Actor, now time.Time) (where, error) {
 		}
 		w.add(cond, now.Unix(), now.Unix())
 	}
-	for _, term := range strings.Fields(f.Q) {
-		if utf8.RuneCountInString(term) > 100 {
-			v.Add("q", "搜索词过长")
-			break
-		}
-		if utf8.RuneCountInString(term) >= 3 {
-			// Trigram tokens find any substring of three or more characters.
-			w.add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
-		} else {
-			w.like(term, "a.title", "a.content")
-		}
-	}
+	searchAppeals(&w, &v, f.Q)
 	f.DrillFilter.apply(&w, &v)
 	return w, v.Err()
 }

@@ -63,7 +63,14 @@ type figureQuery struct {
 func (db *DB) figureQuery(a Actor, f AppealFilter) (figureQuery, error) {
 	f.Page, f.Sort = Page{}, ""
 	now := db.Now()
-	w, err := f.where(a, now)
+	// Figures count reports in the city's totals for every city-wide role; the drill-down
+	// lists behind them show only what the role may list. A class's figures stand beside
+	// its list of appeals, and must not count what that list leaves out.
+	scope := appealCountScope
+	if f.IssueClassID != 0 {
+		scope = appealScope
+	}
+	w, err := f.whereIn(scope, a, now)
 	if err != nil {
 		return figureQuery{}, err
 	}

@@ -129,15 +129,20 @@ func (db *DB) ListIssueClasses(ctx context.Context, a Actor, f IssueClassFilter)
 		return nil, err
 	}
 	for i := range out.Items {
-		if err := db.fillIssueClass(q, &out.Items[i]); err != nil {
+		if err := db.fillIssueClass(q, a, &out.Items[i]); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func (db *DB) fillIssueClass(q queryer, c *IssueClass) error {
-	rows, err := q.Query("SELECT appeal_id FROM issue_class_appeals WHERE class_id = ? ORDER BY appeal_id", c.ID)
+// fillIssueClass lists the class's appeals that the actor may see: a class is shared,
+// its members are not, and an id alone tells that a report exists.
+func (db *DB) fillIssueClass(q queryer, a Actor, c *IssueClass) error {
+	var w where
+	w.add("a.id IN (SELECT appeal_id FROM issue_class_appeals WHERE class_id = ?)", c.ID)
+	appealScope(&w, a)
+	rows, err := q.Query("SELECT a.id FROM appeals a"+w.sql()+" ORDER BY a.id", w.args...)
 	if err != nil {
 		return fmt.Errorf("db: issue class %d appeals: %w", c.ID, err)
 	}
@@ -167,7 +172,7 @@ func (db *DB) FindIssueClass(ctx context.Context, a Actor, id int64) (*IssueClas
 	if err != nil {
 		return nil, err
 	}
-	return c, db.fillIssueClass(q, c)
+	return c, db.fillIssueClass(q, a, c)
 }
 
 // CreateIssueClass groups appeals into a new class (office, admin).
@@ -207,11 +212,19 @@ func (db *DB) CreateIssueClass(ctx context.Context, a Actor, in IssueClassInput)
 }
 
 // classAppeals adds and removes appeals of a class; each added appeal must be one the
-// actor may see.
+// actor may see, and no report may go to a class owned by the department it is about.
 func (t *Tx) classAppeals(a Actor, id int64, add, remove []int64) error {
+	var owner int64
+	if err := t.QueryRow("SELECT department_id FROM issue_classes WHERE id = ?", id).Scan(&owner); err != nil {
+		return fmt.Errorf("db: issue class %d: %w", id, err)
+	}
 	for _, ap := range add {
-		if _, err := findAppeal(t, a, ap); err != nil {
+		x, err := findAppeal(t, a, ap)
+		if err != nil {
 			return fieldError("appeal_ids", fmt.Sprintf("诉求 %d 不存在", ap))
+		}
+		if x.AboutDepartmentID != nil && *x.AboutDepartmentID == owner {
+			return fieldError("appeal_ids", fmt.Sprintf("诉求 %d 涉及牵头单位，不能归入其牵头的一类问题", ap))
 		}
 		if _, err := t.Exec("INSERT OR IGNORE INTO issue_class_appeals (class_id, appeal_id, added_at) VALUES (?, ?, ?)",
 			id, ap, t.Now.Unix()); err != nil {
@@ -222,6 +235,21 @@ func (t *Tx) classAppeals(a Actor, id int64, add, remove []int64) error {
 		if _, err := t.Exec("DELETE FROM issue_class_appeals WHERE class_id = ? AND appeal_id = ?", id, ap); err != nil {
 			return fmt.Errorf("db: issue class appeal: %w", err)
 		}
+	}
+	return t.checkClassOwner(id, owner)
+}
+
+// checkClassOwner refuses a class that holds a report about the department owning it,
+// which a change of owner could otherwise bring about.
+func (t *Tx) checkClassOwner(id, owner int64) error {
+	var n int
+	err := t.QueryRow(`SELECT COUNT(*) FROM issue_class_appeals i JOIN appeals a ON a.id = i.appeal_id
+		WHERE i.class_id = ? AND a.about_department_id = ?`, id, owner).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("db: issue class %d owner: %w", id, err)
+	}
+	if n > 0 {
+		return fieldError("department_id", "一类问题中有涉及该单位的举报，不能由其牵头")
 	}
 	return nil
 }

@@ -24,8 +24,8 @@ var statusOf = map[string]int{
 
 var titleOf = map[int]string{
 	400: "请求无效", 401: "未登录或登录已失效", 403: "无权操作", 404: "未找到", 405: "不支持的请求方法",
-	409: "冲突", 413: "内容过大", 415: "不支持的内容类型", 422: "内容有误", 429: "请求过于频繁", 500: "服务器内部错误",
-	503: "服务暂不可用",
+	409: "冲突", 413: "内容过大", 415: "不支持的内容类型", 422: "内容有误", 429: "请求过于频繁", 431: "请求头过大",
+	500: "服务器内部错误", 503: "服务暂不可用",
 }
 
 // problem is an RFC 9457 problem document.
@@ -61,6 +61,8 @@ func (s *Server) toProblem(c *fiber.Ctx, err error) problem {
 			p.Detail = "该地址不支持此请求方法。"
 		case 413:
 			p.Detail = "请求内容过大。"
+		case 431:
+			p.Detail = "请求头过大，请缩短后重试。"
 		default:
 			p.Detail = titleOf[fe.Code]
 		}
@@ -87,7 +89,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Set("Retry-After", "60")
 	}
 	c.Status(p.Status)
-	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/metrics" {
+	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/metrics" || unread(c) {
 		c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")
 		return c.JSON(p, "application/problem+json; charset=utf-8")
 	}
@@ -95,6 +97,14 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Redirect("/login", fiber.StatusSeeOther)
 	}
 	return s.render(c.Status(p.Status), "error", p.Title, p)
+}
+
+// unread reports whether fasthttp refused the request before it could be read at all
+// (headers past the read buffer, 431): no route ran and no header is known, so the path
+// cannot choose the answer's form; a problem document serves an API client and still
+// reads for a person.
+func unread(c *fiber.Ctx) bool {
+	return len(c.Route().Handlers) == 0 && len(c.Request().Header.RawHeaders()) == 0
 }
 
 func badRequest(format string, args ...any) error { return db.Errorf(db.EBADREQUEST, format, args...) }

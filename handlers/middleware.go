@@ -37,6 +37,10 @@ func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("Cross-Origin-Opener-Policy", "same-origin")
 	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	if isAPI(c) {
+		// API answers are one caller's view of live data: no cache, shared or private, keeps them.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
 }
 
 func (s *Server) accessLog(c *fiber.Ctx) error {

@@ -82,25 +82,17 @@ func onlyOverdue() *bool { b := true; return &b }
 
 // officeHome is the intake queue: what waits to be accepted or verified, oldest first,
 // and what waits for the office's word on an extension. Reports about officials are the
-// discipline office's own intake and stay out of it.
+// discipline office's own intake: the office's scope leaves them out.
 func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) error {
 	var queue []db.Appeal
 	total := 0
 	for _, st := range []db.Stage{db.StageDiscovered, db.StageVerifying} {
-		list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Stage: st, Sort: "old", Page: db.Page{Limit: homeQueueSize * 2}})
+		list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Stage: st, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
 		if err != nil {
 			return err
 		}
-		reports, err := s.countAppeals(ctx, a, db.AppealFilter{Stage: st, Source: db.SourceReport})
-		if err != nil {
-			return err
-		}
-		total += list.Total - reports
-		for _, ap := range list.Items {
-			if ap.Source != db.SourceReport {
-				queue = append(queue, ap)
-			}
-		}
+		total += list.Total
+		queue = append(queue, list.Items...)
 	}
 	slices.SortFunc(queue, func(x, y db.Appeal) int { return x.CreatedAt.Compare(y.CreatedAt) })
 	if len(queue) > homeQueueSize {

@@ -63,7 +63,7 @@ func roleCases(x roleIDs) []roleCase {
 
 		{"GET", "/api/v1/leaders", nil, notCompany, false, []int{200}, nil},
 		{"POST", "/api/v1/leaders", empty, adminOnly, false, []int{422}, nil},
-		{"GET", p("/api/v1/leaders/%d", x.leader), nil, everyone, false, []int{200}, nil},
+		{"GET", p("/api/v1/leaders/%d", x.leader), nil, notCompany, false, []int{200}, nil},
 		{"PATCH", p("/api/v1/leaders/%d", x.leader), empty, adminOnly, false, []int{200}, nil},
 
 		{"GET", "/api/v1/enterprises", nil, everyone, false, []int{200}, nil},

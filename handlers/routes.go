@@ -45,7 +45,7 @@ func (s *Server) apiRoutes() []route {
 
 		{"GET", "/leaders", staff, false, "包保领导列表", s.apiListLeaders},
 		{"POST", "/leaders", adminOnly, false, "新建包保领导", s.apiCreateLeader},
-		{"GET", "/leaders/:id", anyRole, false, "查看包保领导", s.apiGetLeader},
+		{"GET", "/leaders/:id", staff, false, "查看包保领导", s.apiGetLeader},
 		{"PATCH", "/leaders/:id", adminOnly, false, "修改包保领导", s.apiUpdateLeader},
 
 		{"GET", "/enterprises", anyRole, false, "企业列表（按角色范围）", s.apiListEnterprises},

@@ -91,6 +91,10 @@ func New(o Options) (*Server, error) {
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		AppName:               "qinqing",
+
+		// Forms are parsed by the handler that reads them: fasthttp's eager parse forgets the
+		// request on a malformed form, so the error could no longer tell an API call's path.
+		DisablePreParseMultipartForm: true,
 	})
 	s.app.Use(s.requestID, recover.New(), s.securityHeaders, s.accessLog)
 	s.mount()
