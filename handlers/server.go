@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ type Options struct {
 	// from KeyPath, or from the database's path plus ".key", and made on first use.
 	Keys    *db.Keys
 	KeyPath string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP face of qinqing.
@@ -46,6 +49,7 @@ type Server struct {
 	metrics  *metrics
 	routes   []route
 	keys     *db.Keys
+	proxies  []netip.Prefix
 }
 
 // New builds the server and its route table.
@@ -53,7 +57,8 @@ func New(o Options) (*Server, error) {
 	if len(o.Secret) < 16 {
 		return nil, errors.New("handlers: secret must be at least 16 bytes")
 	}
-	s := &Server{db: o.DB, secret: o.Secret, log: o.Logger, version: o.Version, ttl: o.TokenTTL, now: o.Now}
+	s := &Server{db: o.DB, secret: o.Secret, log: o.Logger, version: o.Version, ttl: o.TokenTTL, now: o.Now,
+		proxies: o.TrustedProxies}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
