@@ -37,7 +37,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if raw == "" {
 		return c.Next()
 	}
-	id, ver, ok := s.parseToken(raw)
+	id, ver, exp, ok := s.parseToken(raw)
 	var u *db.User
 	if ok {
 		var err error
@@ -54,6 +54,15 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 			return c.Next()
 		}
 		return db.Errorf(db.EUNAUTHORIZED, "令牌无效或已过期，请重新登录。")
+	}
+	if fromCookie && exp.Sub(s.now()) < s.ttl/2 {
+		// The web session stays open while in use: a cookie past half its life is
+		// re-issued, so a bounded lifetime does not sign out someone at work.
+		tok, exp, err := s.issueToken(u)
+		if err != nil {
+			return err
+		}
+		s.setSession(c, tok, exp)
 	}
 	c.Locals("user", u)
 	c.Locals("actor", db.ActorOf(u))

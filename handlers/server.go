@@ -23,7 +23,7 @@ type Options struct {
 	Secret  []byte
 	Logger  *slog.Logger
 	Version string
-	// TokenTTL is how long a sign-in lasts; 12 hours when zero.
+	// TokenTTL is how long a token lasts; 12 hours when zero, and never more.
 	TokenTTL time.Duration
 	// Now is the clock for tokens and throttling; time.Now when nil.
 	Now func() time.Time
@@ -62,8 +62,8 @@ func New(o Options) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if s.ttl == 0 {
-		s.ttl = 12 * time.Hour
+	if s.ttl <= 0 || s.ttl > maxTokenTTL {
+		s.ttl = maxTokenTTL
 	}
 	if s.now == nil {
 		s.now = time.Now
