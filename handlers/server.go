@@ -33,6 +33,8 @@ type Options struct {
 	KeyPath string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies []netip.Prefix
+	// MetricsToken opens /metrics to callers beyond this machine who send it as a Bearer token.
+	MetricsToken string
 }
 
 // Server is the HTTP face of qinqing.
@@ -50,6 +52,7 @@ type Server struct {
 	routes   []route
 	keys     *db.Keys
 	proxies  []netip.Prefix
+	mtoken   string
 }
 
 // New builds the server and its route table.
@@ -58,7 +61,7 @@ func New(o Options) (*Server, error) {
 		return nil, errors.New("handlers: secret must be at least 16 bytes")
 	}
 	s := &Server{db: o.DB, secret: o.Secret, log: o.Logger, version: o.Version, ttl: o.TokenTTL, now: o.Now,
-		proxies: o.TrustedProxies}
+		proxies: o.TrustedProxies, mtoken: o.MetricsToken}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
