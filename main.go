@@ -45,6 +45,7 @@ const usage = `qinqing — 亲清 营商环境服务与监督平台
 
 usage:
   qinqing [serve] [--addr ADDR] [--db FILE] [--key FILE] [--demo] [--demo-password P]
+                  [--trusted-proxy CIDR[,CIDR]] [--metrics-token T]
   qinqing migrate [--db FILE]
   qinqing backup [--db FILE] FILE
   qinqing audit verify [--db FILE] [--checkpoint FILE] [--key FILE]
@@ -55,7 +56,8 @@ usage:
   qinqing demo [--db FILE] [--demo-password P]
   qinqing version
 
-environment: QINQING_ADDR, QINQING_DB, QINQING_KEY, QINQING_SECRET mirror the flags.
+environment: QINQING_ADDR, QINQING_DB, QINQING_KEY, QINQING_SECRET, QINQING_TRUSTED_PROXIES,
+QINQING_METRICS_TOKEN mirror the flags.
 The key file (default: the database path plus ".key", mode 0600) signs audit checkpoints
 and keys report receipts; it is made on first use and must be kept, apart from backups
 of the database.
@@ -105,6 +107,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&m.Demo, "demo", false, "build the demo city in an empty database")
 	fs.StringVar(&m.DemoPassword, "demo-password", db.DemoPassword, "password of the demo accounts")
 	fs.DurationVar(&m.Drain, "drain", defaultDrain, "how long shutdown waits for requests in flight")
+	fs.StringVar(&m.TrustedProxies, "trusted-proxy", os.Getenv("QINQING_TRUSTED_PROXIES"), "reverse proxies (CIDR[,CIDR]) whose X-Forwarded-For is believed")
+	fs.StringVar(&m.MetricsToken, "metrics-token", os.Getenv("QINQING_METRICS_TOKEN"), "Bearer token that opens /metrics beyond this machine")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -129,6 +133,8 @@ type Main struct {
 	Drain  time.Duration
 	Stdout io.Writer
 	Logger *slog.Logger
+	// TrustedProxies ("CIDR[,CIDR]") and MetricsToken: see the serve flags.
+	TrustedProxies, MetricsToken string
 
 	DB       *db.DB
 	Keys     *db.Keys
@@ -169,7 +175,13 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	m.Server, err = handlers.New(handlers.Options{DB: d, Secret: secret, Logger: m.Logger, Version: version, Keys: m.Keys})
+	proxies, err := handlers.ParseTrustedProxies(m.TrustedProxies)
+	if err != nil {
+		d.Close()
+		return err
+	}
+	m.Server, err = handlers.New(handlers.Options{DB: d, Secret: secret, Logger: m.Logger, Version: version, Keys: m.Keys,
+		TrustedProxies: proxies, MetricsToken: m.MetricsToken})
 	if err != nil {
 		d.Close()
 		return err

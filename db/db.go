@@ -41,6 +41,8 @@ type DB struct {
 	Path string
 	// Now is the clock; tests replace it before the first call.
 	Now func() time.Time
+	// PublicUploads bounds what reporters may send; zero fields take DefaultUploadCaps.
+	PublicUploads UploadCaps
 
 	write *sql.DB
 	read  *sql.DB

@@ -217,7 +217,7 @@ func TestPasswords(t *testing.T) {
 		{strings.Replace(h1, "m=19456", "m=0", 1), pw, false},
 		{h1[:len(h1)-4], pw, false},
 	} {
-		if got := CheckPassword(tt.hash, tt.password); got != tt.want {
+		if got, _ := CheckPassword(tt.hash, tt.password); got != tt.want {
 			t.Errorf("CheckPassword(%.30q…, %q) = %v, want %v", tt.hash, tt.password, got, tt.want)
 		}
 	}

@@ -16,6 +16,7 @@ const (
 	EINVALID      = "invalid"      // 422: well-formed but unacceptable values
 	ETOOMANY      = "too_many"     // 429
 	EINTERNAL     = "internal"     // 500
+	EUNAVAILABLE  = "unavailable"  // 503: busy now, try again shortly
 )
 
 // Error is the application's error: its Message is the only text a user ever sees.

@@ -5,7 +5,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -20,35 +23,76 @@ const (
 	argonKeyLen  = 32
 )
 
+// Every argon2id run takes a slot first. Each run holds argonMemory KiB for its duration,
+// so without a bound a burst of sign-ins or receipt guesses grows the process by that much
+// per request; with one slot per core the hashing memory stays near cores × 19 MiB and
+// callers beyond that wait briefly, then get ErrBusy rather than piling up.
+var (
+	argonSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+	argonRuns  atomic.Int64
+)
+
+// HashWait is how long a password check waits for a hashing slot before ErrBusy: a few
+// seconds hold a burst of a hundred or so sign-ins at 20–60 ms each. Race-instrumented
+// test builds hash ten times slower and lengthen it before any test starts.
+var HashWait = 3 * time.Second
+
+// ErrBusy is the answer when every hashing slot stayed taken for the whole wait.
+var ErrBusy = Errorf(EUNAVAILABLE, "系统繁忙，请稍后再试。")
+
+// PasswordHashes counts the argon2id runs since the process started (sign-ins, password
+// changes, receipt checks); the metrics show it, and tests count guesses with it.
+func PasswordHashes() int64 { return argonRuns.Load() }
+
+func argonKey(password, salt []byte, t, m uint32, p uint8, keyLen uint32) ([]byte, error) {
+	timer := time.NewTimer(HashWait)
+	defer timer.Stop()
+	select {
+	case argonSlots <- struct{}{}:
+	case <-timer.C:
+		return nil, ErrBusy
+	}
+	defer func() { <-argonSlots }()
+	argonRuns.Add(1)
+	return argon2.IDKey(password, salt, t, m, p, keyLen), nil
+}
+
 // HashPassword returns the PHC string of an argon2id hash with a fresh salt.
 func HashPassword(password string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("db: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key, err := argonKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime,
 		argonThreads, base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
-// CheckPassword reports whether password matches the PHC string.
-func CheckPassword(hash, password string) bool {
+// CheckPassword reports whether password matches the PHC string. Its error is ErrBusy
+// when no hashing slot came free in time: the guess was not tested.
+func CheckPassword(hash, password string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return false, nil
 	}
 	var m, t uint32
 	var p uint8
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
-		return false
+		return false, nil
 	}
 	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
 	key, err2 := base64.RawStdEncoding.DecodeString(parts[5])
 	if err1 != nil || err2 != nil || len(key) == 0 {
-		return false
+		return false, nil
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(key)))
-	return subtle.ConstantTimeCompare(got, key) == 1
+	got, err := argonKey([]byte(password), salt, t, m, p, uint32(len(key)))
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
 // dummyHash is checked against when a username is unknown, so that the answer takes as

@@ -80,7 +80,9 @@ func (k *Keys) receiptBucket(code string) int64 {
 func receiptAppeal(q queryer, k *Keys, code string) (int64, error) {
 	code, ok := NormalizeReceipt(code)
 	if !ok {
-		CheckPassword(dummyHash, code)
+		if _, err := CheckPassword(dummyHash, code); err != nil {
+			return 0, err
+		}
 		return 0, errUnknownReceipt()
 	}
 	rows, err := q.Query("SELECT appeal_id, verifier FROM report_receipts WHERE bucket = ?", k.receiptBucket(code))
@@ -105,10 +107,14 @@ func receiptAppeal(q queryer, k *Keys, code string) (int64, error) {
 		return 0, fmt.Errorf("db: receipt lookup: %w", err)
 	}
 	if len(list) == 0 {
-		CheckPassword(dummyHash, code)
+		if _, err := CheckPassword(dummyHash, code); err != nil {
+			return 0, err
+		}
 	}
 	for _, c := range list {
-		if CheckPassword(c.verifier, code) {
+		if ok, err := CheckPassword(c.verifier, code); err != nil {
+			return 0, err
+		} else if ok {
 			return c.id, nil
 		}
 	}

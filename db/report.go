@@ -97,7 +97,11 @@ func (db *DB) FileReport(ctx context.Context, k *Keys, in ReportInput, ups []Upl
 		return nil, err
 	}
 	var out FiledReport
+	caps := db.uploadCaps()
 	err = db.Update(ctx, func(tx *Tx) error {
+		if err := tx.checkPublicCaps(caps, 0, false, files); err != nil {
+			return err
+		}
 		ap, err := tx.fileAppeal(reporter(0), ain)
 		if err != nil {
 			return err
@@ -153,10 +157,14 @@ func (db *DB) actByReceipt(ctx context.Context, k *Keys, code string, in ActionI
 	if err != nil {
 		return nil, err
 	}
+	caps := db.uploadCaps()
 	err = db.Update(ctx, func(tx *Tx) error {
 		a := reporter(id)
 		ap, err := findAppeal(tx, a, id)
 		if err != nil {
+			return err
+		}
+		if err := tx.checkPublicCaps(caps, id, in.Action != ActRate, files); err != nil {
 			return err
 		}
 		in.Version = ap.Version

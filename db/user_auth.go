@@ -118,12 +118,16 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*Use
 	u, err := findUser(db.r(ctx), "username = ?", strings.TrimSpace(username))
 	if err != nil {
 		if ErrorCode(err) == ENOTFOUND {
-			CheckPassword(dummyHash, password)
+			if _, err := CheckPassword(dummyHash, password); err != nil {
+				return nil, err
+			}
 			return nil, errBadLogin
 		}
 		return nil, err
 	}
-	if !CheckPassword(u.PasswordHash, password) {
+	if ok, err := CheckPassword(u.PasswordHash, password); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, errBadLogin
 	}
 	if u.Disabled {
@@ -145,15 +149,28 @@ func (db *DB) Logout(ctx context.Context, a Actor) error {
 	})
 }
 
+// ErrWrongPassword answers a password change whose current password is wrong; callers
+// that throttle guesses tell it from the other refusals by identity.
+var ErrWrongPassword = &Error{Code: EINVALID, Message: "当前密码不正确。", Fields: []FieldError{{"current_password", "当前密码不正确"}}}
+
 // ChangePassword replaces the actor's own password after checking the current one, and
-// revokes all of the account's tokens.
+// revokes all of the account's tokens. A wrong current password is audited, as a guess at
+// it would be, and nothing about the new password is judged before the current one holds,
+// so that the answer never tells whether a guess was right by another route.
 func (db *DB) ChangePassword(ctx context.Context, a Actor, current, next string) error {
 	u, err := db.UserByID(ctx, a.UserID)
 	if err != nil {
 		return err
 	}
-	if !CheckPassword(u.PasswordHash, current) {
-		return &Error{Code: EINVALID, Message: "当前密码不正确。", Fields: []FieldError{{"current_password", "当前密码不正确"}}}
+	if ok, err := CheckPassword(u.PasswordHash, current); err != nil {
+		return err
+	} else if !ok {
+		if err := db.Update(ctx, func(tx *Tx) error {
+			return tx.Audit(a, "auth.password_failed", "user", a.UserID, nil)
+		}); err != nil {
+			return err
+		}
+		return ErrWrongPassword
 	}
 	if msg := CheckPasswordPolicy(next, u.Username); msg != "" {
 		return &Error{Code: EINVALID, Message: msg + "。", Fields: []FieldError{{"new_password", msg}}}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -12,32 +11,57 @@ import (
 )
 
 // Throttles of the public channel, per client address and kept in memory only: wrong
-// receipt codes (a guess that fails), and reports filed.
+// receipt codes (a guess that fails), reports filed, and follow-ups sent with a code.
+// Each is reserved before the receipt's argon2id runs or anything is stored.
 const (
-	maxReceiptFails = 10
-	maxReportsFiled = 10
-	receiptThrottle = "receipt:"
-	reportThrottle  = "report:"
-	tooManyGuesses  = "回执码错误次数过多，请 %d 分钟后再试。"
+	maxReceiptFails  = 10
+	maxReportsFiled  = 10
+	maxReportUpdates = 10
+	receiptThrottle  = "receipt:"
+	reportThrottle   = "report:"
+	updateThrottle   = "update:"
+	tooManyGuesses   = "回执码错误次数过多，请 %d 分钟后再试。"
 )
 
-// receiptGate refuses a client that has guessed wrong too often, before any lookup, so
-// that a right code answers 429 as well while the client is blocked.
-func (s *Server) receiptGate(c *fiber.Ctx) error {
-	if blocked, wait := s.throttle.blocked(receiptThrottle+c.IP(), maxReceiptFails); blocked {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		return db.Errorf(db.ETOOMANY, tooManyGuesses, int(math.Ceil(wait.Minutes())))
+// receiptGate reserves a guess before any lookup, so that a right code answers 429 as
+// well while the client is blocked, and concurrent guesses are counted as they arrive.
+func (s *Server) receiptGate(c *fiber.Ctx) (*reservation, error) {
+	res, wait := s.throttle.take(limit{receiptThrottle + s.clientIP(c), maxReceiptFails})
+	if res == nil {
+		return nil, tooMany(c, wait, tooManyGuesses)
 	}
-	return nil
+	return res, nil
 }
 
-// receiptDone counts a failed lookup against the client; success resets nothing, so that
-// a guesser cannot clear the count with a code of their own.
-func (s *Server) receiptDone(c *fiber.Ctx, err error) error {
-	if db.ErrorCode(err) == db.ENOTFOUND {
-		s.throttle.fail(receiptThrottle + c.IP())
+// receiptDone keeps the reserved guess only for a wrong code. A right code gives back its
+// own guess but clears nothing else, so that a guesser cannot reset the count with a code
+// of their own.
+func receiptDone(res *reservation, err error) error {
+	if db.ErrorCode(err) != db.ENOTFOUND {
+		res.release()
 	}
 	return err
+}
+
+// updateGate reserves a follow-up (message or files) and a receipt guess for the client.
+// The follow-up stays counted only when it was stored, the guess only when the code was
+// wrong.
+func (s *Server) updateGate(c *fiber.Ctx) (done func(error) error, err error) {
+	upd, wait := s.throttle.take(limit{updateThrottle + s.clientIP(c), maxReportUpdates})
+	if upd == nil {
+		return nil, tooMany(c, wait, "补充过于频繁，请 %d 分钟后再试。")
+	}
+	guess, err := s.receiptGate(c)
+	if err != nil {
+		upd.release()
+		return nil, err
+	}
+	return func(err error) error {
+		if err != nil {
+			upd.release()
+		}
+		return receiptDone(guess, err)
+	}, nil
 }
 
 // reportForm reads a report from JSON or from a multipart form with its files.
@@ -63,14 +87,13 @@ func reportForm(c *fiber.Ctx) (db.ReportInput, []db.Upload, error) {
 func formBool(v string) bool { return v == "true" || v == "1" || v == "on" || v == "yes" }
 
 func (s *Server) fileReport(c *fiber.Ctx, in db.ReportInput, ups []db.Upload) (*db.FiledReport, error) {
-	key := reportThrottle + c.IP()
-	if blocked, wait := s.throttle.blocked(key, maxReportsFiled); blocked {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		return nil, db.Errorf(db.ETOOMANY, "提交过于频繁，请 %d 分钟后再试。", int(math.Ceil(wait.Minutes())))
+	res, wait := s.throttle.take(limit{reportThrottle + s.clientIP(c), maxReportsFiled})
+	if res == nil {
+		return nil, tooMany(c, wait, "提交过于频繁，请 %d 分钟后再试。")
 	}
 	out, err := s.db.FileReport(c.UserContext(), s.keys, in, ups)
-	if err == nil {
-		s.throttle.fail(key)
+	if err != nil {
+		res.release()
 	}
 	return out, err
 }
@@ -89,12 +112,13 @@ func (s *Server) apiFileReport(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiTrackReport(c *fiber.Ctx) error {
-	if err := s.receiptGate(c); err != nil {
+	res, err := s.receiptGate(c)
+	if err != nil {
 		return err
 	}
 	r, err := s.db.FindReport(c.UserContext(), s.keys, c.Params("receipt"))
-	if err != nil {
-		return s.receiptDone(c, err)
+	if err = receiptDone(res, err); err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(r)
@@ -120,12 +144,13 @@ func (s *Server) apiReportMessage(c *fiber.Ctx) error {
 		}
 		text = in.Content
 	}
-	if err := s.receiptGate(c); err != nil {
+	done, err := s.updateGate(c)
+	if err != nil {
 		return err
 	}
 	r, err := s.db.ReportMessage(c.UserContext(), s.keys, c.Params("receipt"), text, ups)
-	if err != nil {
-		return s.receiptDone(c, err)
+	if err = done(err); err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(r)
@@ -142,12 +167,13 @@ func (s *Server) apiRateReport(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if err := s.receiptGate(c); err != nil {
+	res, err := s.receiptGate(c)
+	if err != nil {
 		return err
 	}
 	r, err := s.db.RateReport(c.UserContext(), s.keys, c.Params("receipt"), in.Resolved, in.Satisfaction, in.Comment)
-	if err != nil {
-		return s.receiptDone(c, err)
+	if err = receiptDone(res, err); err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(r)

@@ -3,7 +3,6 @@ package handlers
 import (
 	"crypto/subtle"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -38,7 +37,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if raw == "" {
 		return c.Next()
 	}
-	id, ver, ok := s.parseToken(raw)
+	id, ver, exp, ok := s.parseToken(raw)
 	var u *db.User
 	if ok {
 		var err error
@@ -55,6 +54,15 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 			return c.Next()
 		}
 		return db.Errorf(db.EUNAUTHORIZED, "令牌无效或已过期，请重新登录。")
+	}
+	if fromCookie && exp.Sub(s.now()) < s.ttl/2 {
+		// The web session stays open while in use: a cookie past half its life is
+		// re-issued, so a bounded lifetime does not sign out someone at work.
+		tok, exp, err := s.issueToken(u)
+		if err != nil {
+			return err
+		}
+		s.setSession(c, tok, exp)
 	}
 	c.Locals("user", u)
 	c.Locals("actor", db.ActorOf(u))
@@ -110,35 +118,33 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	return nil
 }
 
-func clientKey(c *fiber.Ctx) string { return "addr:" + c.IP() }
-
-// login checks the throttle, then the password, and issues a token.
+// login reserves a guess under every sign-in throttle, then checks the password and
+// issues a token. The guess is counted before argon2id runs, so parallel guesses are
+// bounded as sequential ones are; a success forgets the account's failures from this
+// address, and an error that was no guess (the server busy) gives the guess back.
 func (s *Server) login(c *fiber.Ctx, username, password string) (*db.User, string, time.Time, error) {
 	username = strings.TrimSpace(username)
 	if username == "" || password == "" {
 		return nil, "", time.Time{}, &db.Error{Code: db.EINVALID, Message: "请输入用户名和密码。",
 			Fields: []db.FieldError{{Field: "username", Message: "必填"}, {Field: "password", Message: "必填"}}}
 	}
-	userKey := "user:" + strings.ToLower(username)
-	for _, k := range []struct {
-		key string
-		max int
-	}{{userKey, maxFailsPerUser}, {clientKey(c), maxFailsPerAddr}} {
-		if blocked, wait := s.throttle.blocked(k.key, k.max); blocked {
-			mins := int(math.Ceil(wait.Minutes()))
-			c.Set(fiber.HeaderRetryAfter, fmt.Sprint(int(math.Ceil(wait.Seconds()))))
-			return nil, "", time.Time{}, db.Errorf(db.ETOOMANY, "登录失败次数过多，请 %d 分钟后再试。", mins)
-		}
+	addr := s.clientIP(c)
+	user := "user:" + strings.ToLower(username)
+	userAddr := user + "@" + addr
+	res, wait := s.throttle.take(limit{userAddr, maxFailsPerUserAddr}, limit{user, maxFailsPerUser},
+		limit{"addr:" + addr, maxFailsPerAddr})
+	if res == nil {
+		return nil, "", time.Time{}, tooMany(c, wait, "登录失败次数过多，请 %d 分钟后再试。")
 	}
 	u, err := s.db.Authenticate(c.UserContext(), username, password)
 	if err != nil {
-		if db.ErrorCode(err) == db.EUNAUTHORIZED {
-			s.throttle.fail(userKey)
-			s.throttle.fail(clientKey(c))
+		if db.ErrorCode(err) != db.EUNAUTHORIZED {
+			res.release()
 		}
 		return nil, "", time.Time{}, err
 	}
-	s.throttle.reset(userKey)
+	res.release()
+	s.throttle.reset(userAddr)
 	tok, exp, err := s.issueToken(u)
 	return u, tok, exp, err
 }
@@ -187,12 +193,30 @@ func (s *Server) apiChangePassword(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	a, _ := actorOf(c)
-	if err := s.db.ChangePassword(c.UserContext(), a, in.CurrentPassword, in.NewPassword); err != nil {
+	if err := s.changePassword(c, in.CurrentPassword, in.NewPassword); err != nil {
 		return err
 	}
 	s.clearSession(c)
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// changePassword throttles guesses of the current password per account, as login does:
+// a stolen session must not become a way to learn the password behind it.
+func (s *Server) changePassword(c *fiber.Ctx, current, next string) error {
+	a, _ := actorOf(c)
+	key := fmt.Sprintf("password:%d", a.UserID)
+	res, wait := s.throttle.take(limit{key, maxFailsPerUserAddr})
+	if res == nil {
+		return tooMany(c, wait, "当前密码错误次数过多，请 %d 分钟后再试。")
+	}
+	err := s.db.ChangePassword(c.UserContext(), a, current, next)
+	switch {
+	case err == nil:
+		s.throttle.reset(key)
+	case err != db.ErrWrongPassword:
+		res.release()
+	}
+	return err
 }
 
 func (s *Server) setSession(c *fiber.Ctx, tok string, exp time.Time) {

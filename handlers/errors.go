@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	db.EINVALID:      fiber.StatusUnprocessableEntity,
 	db.ETOOMANY:      fiber.StatusTooManyRequests,
 	db.EINTERNAL:     fiber.StatusInternalServerError,
+	db.EUNAVAILABLE:  fiber.StatusServiceUnavailable,
 }
 
 var titleOf = map[int]string{
@@ -67,7 +68,7 @@ func (s *Server) toProblem(c *fiber.Ctx, err error) problem {
 			p.Detail = titleOf[fe.Code]
 		}
 	}
-	if p.Status == 0 || p.Status >= 500 {
+	if p.Status == 0 || p.Status >= 500 && p.Status != fiber.StatusServiceUnavailable {
 		s.log.Error("internal error", slog.String("request_id", p.RequestID), slog.String("path", logPath(c)),
 			slog.String("error", err.Error()))
 		p.Status = 500
@@ -87,6 +88,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	p := s.toProblem(c, err)
 	if p.Status == fiber.StatusTooManyRequests && c.GetRespHeader("Retry-After") == "" {
 		c.Set("Retry-After", "60")
+	}
+	if p.Status == fiber.StatusServiceUnavailable && c.GetRespHeader("Retry-After") == "" {
+		c.Set("Retry-After", "5")
 	}
 	c.Status(p.Status)
 	if isAPI(c) || c.Path() == "/healthz" || c.Path() == "/metrics" || unread(c) {

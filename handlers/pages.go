@@ -103,13 +103,12 @@ func (s *Server) passwordPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) passwordSubmit(c *fiber.Ctx) error {
-	a, _ := actorOf(c)
 	cur, next := c.FormValue("current_password"), c.FormValue("new_password")
 	if next != c.FormValue("confirm_password") {
 		return s.formFailed(c, "password", "修改密码", nil,
 			&db.Error{Code: db.EINVALID, Message: "两次输入的新密码不一致。", Fields: []db.FieldError{{Field: "confirm_password", Message: "与新密码不一致"}}})
 	}
-	if err := s.db.ChangePassword(c.UserContext(), a, cur, next); err != nil {
+	if err := s.changePassword(c, cur, next); err != nil {
 		return s.formFailed(c, "password", "修改密码", nil, err)
 	}
 	// Every token of the account is revoked: sign in again with the new password.

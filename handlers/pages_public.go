@@ -73,9 +73,8 @@ var satisfactionChoices = []struct{ Value, Label string }{
 	{"satisfied", "满意"}, {"basic", "基本满意"}, {"unsatisfied", "不满意"},
 }
 
-// trackFailed shows the lookup form again; a wrong code counts against the client.
+// trackFailed shows the lookup form again; err has been through receiptDone.
 func (s *Server) trackFailed(c *fiber.Ctx, code string, err error) error {
-	err = s.receiptDone(c, err)
 	e, ok := db.AsError(err)
 	if !ok || e.Code == db.ETOOMANY || e.Code == db.ENOTFOUND {
 		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
@@ -97,11 +96,12 @@ func (s *Server) trackFailed(c *fiber.Ctx, code string, err error) error {
 
 func (s *Server) trackSubmit(c *fiber.Ctx) error {
 	code := strings.TrimSpace(c.FormValue("receipt"))
-	if err := s.receiptGate(c); err != nil {
+	res, err := s.receiptGate(c)
+	if err != nil {
 		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
 	}
 	r, err := s.db.FindReport(c.UserContext(), s.keys, code)
-	if err != nil {
+	if err = receiptDone(res, err); err != nil {
 		return s.trackFailed(c, code, err)
 	}
 	return s.trackView(c, code, r, "")
@@ -109,15 +109,16 @@ func (s *Server) trackSubmit(c *fiber.Ctx) error {
 
 func (s *Server) trackMessage(c *fiber.Ctx) error {
 	code := strings.TrimSpace(c.FormValue("receipt"))
-	if err := s.receiptGate(c); err != nil {
-		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
-	}
 	ups, err := readUploads(c)
 	if err != nil {
 		return err
 	}
-	r, err := s.db.ReportMessage(c.UserContext(), s.keys, code, c.FormValue("content"), ups)
+	done, err := s.updateGate(c)
 	if err != nil {
+		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
+	}
+	r, err := s.db.ReportMessage(c.UserContext(), s.keys, code, c.FormValue("content"), ups)
+	if err = done(err); err != nil {
 		return s.trackFailed(c, code, err)
 	}
 	return s.trackView(c, code, r, "已补充，纪检监督人员会看到您补充的内容。")
@@ -125,7 +126,8 @@ func (s *Server) trackMessage(c *fiber.Ctx) error {
 
 func (s *Server) trackRating(c *fiber.Ctx) error {
 	code := strings.TrimSpace(c.FormValue("receipt"))
-	if err := s.receiptGate(c); err != nil {
+	res, err := s.receiptGate(c)
+	if err != nil {
 		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
 	}
 	var resolved *bool
@@ -138,7 +140,7 @@ func (s *Server) trackRating(c *fiber.Ctx) error {
 		resolved = &b
 	}
 	r, err := s.db.RateReport(c.UserContext(), s.keys, code, resolved, c.FormValue("satisfaction"), c.FormValue("comment"))
-	if err != nil {
+	if err = receiptDone(res, err); err != nil {
 		return s.trackFailed(c, code, err)
 	}
 	return s.trackView(c, code, r, "感谢您的评价。")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -22,7 +23,7 @@ type Options struct {
 	Secret  []byte
 	Logger  *slog.Logger
 	Version string
-	// TokenTTL is how long a sign-in lasts; 12 hours when zero.
+	// TokenTTL is how long a token lasts; 12 hours when zero, and never more.
 	TokenTTL time.Duration
 	// Now is the clock for tokens and throttling; time.Now when nil.
 	Now func() time.Time
@@ -30,6 +31,10 @@ type Options struct {
 	// from KeyPath, or from the database's path plus ".key", and made on first use.
 	Keys    *db.Keys
 	KeyPath string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
+	// MetricsToken opens /metrics to callers beyond this machine who send it as a Bearer token.
+	MetricsToken string
 }
 
 // Server is the HTTP face of qinqing.
@@ -46,6 +51,8 @@ type Server struct {
 	metrics  *metrics
 	routes   []route
 	keys     *db.Keys
+	proxies  []netip.Prefix
+	mtoken   string
 }
 
 // New builds the server and its route table.
@@ -53,12 +60,13 @@ func New(o Options) (*Server, error) {
 	if len(o.Secret) < 16 {
 		return nil, errors.New("handlers: secret must be at least 16 bytes")
 	}
-	s := &Server{db: o.DB, secret: o.Secret, log: o.Logger, version: o.Version, ttl: o.TokenTTL, now: o.Now}
+	s := &Server{db: o.DB, secret: o.Secret, log: o.Logger, version: o.Version, ttl: o.TokenTTL, now: o.Now,
+		proxies: o.TrustedProxies, mtoken: o.MetricsToken}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if s.ttl == 0 {
-		s.ttl = 12 * time.Hour
+	if s.ttl <= 0 || s.ttl > maxTokenTTL {
+		s.ttl = maxTokenTTL
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -1,72 +1,137 @@
 package handlers
 
 import (
+	"fmt"
+	"math"
 	"sync"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
 )
 
-// throttle counts failed sign-ins per key (a username, a client address) and refuses
-// further tries once a key has failed too often within the window.
+// throttle counts attempts per key (an account, a client address, both) within a window
+// and refuses further ones once a key has reached its limit. An attempt is reserved before
+// the slow work it guards (argon2id) and counted at once, so that concurrent requests see
+// each other: checking first and counting the failure afterwards let dozens of parallel
+// guesses through while the first ones were still hashing.
 type throttle struct {
 	mu     sync.Mutex
 	now    func() time.Time
 	window time.Duration
-	fails  map[string][]time.Time
+	hits   map[string][]time.Time
 }
 
-// Limits: per username to stop guessing one account, per address to stop spraying many.
+// Limits. A wrong password counts per account and address strictly, so one address cannot
+// guess an account's password; per account loosely, so that guessing from many addresses
+// is bounded too without letting one attacker lock the owner out; per address, against
+// spraying many accounts.
 const (
-	maxFailsPerUser = 5
-	maxFailsPerAddr = 20
-	throttleWindow  = 15 * time.Minute
-	maxThrottleKeys = 100_000
+	maxFailsPerUserAddr = 5
+	maxFailsPerUser     = 50
+	maxFailsPerAddr     = 20
+	throttleWindow      = 15 * time.Minute
+	maxThrottleKeys     = 100_000
 )
 
 func newThrottle(now func() time.Time) *throttle {
-	return &throttle{now: now, window: throttleWindow, fails: map[string][]time.Time{}}
+	return &throttle{now: now, window: throttleWindow, hits: map[string][]time.Time{}}
 }
 
-// recent returns the failures inside the window, dropping older ones.
+// recent returns the attempts inside the window, dropping older ones.
 func (t *throttle) recent(key string) []time.Time {
 	cut := t.now().Add(-t.window)
-	list := t.fails[key]
+	list := t.hits[key]
 	i := 0
 	for i < len(list) && list[i].Before(cut) {
 		i++
 	}
 	list = list[i:]
 	if len(list) == 0 {
-		delete(t.fails, key)
+		delete(t.hits, key)
 	} else {
-		t.fails[key] = list
+		t.hits[key] = list
 	}
 	return list
 }
 
-// blocked reports whether key has reached max failures, and when it may try again.
-func (t *throttle) blocked(key string, max int) (bool, time.Duration) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	list := t.recent(key)
-	if len(list) < max {
-		return false, 0
-	}
-	return true, list[len(list)-max].Add(t.window).Sub(t.now())
+// limit is one key and how many attempts it allows per window.
+type limit struct {
+	key string
+	max int
 }
 
-func (t *throttle) fail(key string) {
+// reservation is a set of attempts taken together; release gives them back.
+type reservation struct {
+	t     *throttle
+	keys  []string
+	taken time.Time
+}
+
+// take reserves one attempt under every limit, all or none. When a limit is reached it
+// returns how long until that limit frees an attempt.
+func (t *throttle) take(limits ...limit) (*reservation, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.fails) >= maxThrottleKeys {
-		for k := range t.fails {
+	var wait time.Duration
+	blocked := false
+	for _, l := range limits {
+		if list := t.recent(l.key); len(list) >= l.max {
+			blocked = true
+			wait = max(wait, list[len(list)-l.max].Add(t.window).Sub(t.now()), time.Second)
+		}
+	}
+	if blocked {
+		return nil, wait
+	}
+	if len(t.hits) >= maxThrottleKeys {
+		for k := range t.hits {
 			t.recent(k)
 		}
 	}
-	t.fails[key] = append(t.recent(key), t.now())
+	r := &reservation{t: t, taken: t.now()}
+	for _, l := range limits {
+		t.hits[l.key] = append(t.recent(l.key), r.taken)
+		r.keys = append(r.keys, l.key)
+	}
+	return r, 0
 }
 
+// release gives back the attempts of r that are still counted (the work failed for a
+// reason that is not a guess, or succeeded where success must not count).
+func (r *reservation) release(keys ...string) {
+	t := r.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(keys) == 0 {
+		keys = r.keys
+	}
+	for _, k := range keys {
+		list := t.hits[k]
+		for i := len(list) - 1; i >= 0; i-- {
+			if list[i].Equal(r.taken) {
+				list = append(list[:i:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(t.hits, k)
+		} else {
+			t.hits[k] = list
+		}
+	}
+}
+
+// reset forgets every attempt of key.
 func (t *throttle) reset(key string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.fails, key)
+	delete(t.hits, key)
+}
+
+// tooMany is the refusal of a throttle, with Retry-After set.
+func tooMany(c *fiber.Ctx, wait time.Duration, format string) error {
+	c.Set(fiber.HeaderRetryAfter, fmt.Sprint(int(math.Ceil(wait.Seconds()))))
+	return db.Errorf(db.ETOOMANY, format, max(1, int(math.Ceil(wait.Minutes()))))
 }

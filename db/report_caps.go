@@ -1,0 +1,87 @@
+package db
+
+import (
+	"fmt"
+	"time"
+)
+
+// UploadCaps bound what the public may add without an account, so that a receipt code
+// (or many reports) cannot be used to fill the disk. Zero fields take the defaults.
+type UploadCaps struct {
+	// PerReport bounds the bytes of the reporter's files on one report, over its life.
+	PerReport int64
+	// PerDay bounds the bytes of all files sent by the public on one calendar day.
+	PerDay int64
+	// MessagesPerDay bounds the reporter's follow-ups (messages, files) on one report a day.
+	MessagesPerDay int
+}
+
+// DefaultUploadCaps leave room for a report's worth of evidence several times over.
+var DefaultUploadCaps = UploadCaps{PerReport: 50 << 20, PerDay: 1 << 30, MessagesPerDay: 20}
+
+func (db *DB) uploadCaps() UploadCaps {
+	c := db.PublicUploads
+	if c.PerReport <= 0 {
+		c.PerReport = DefaultUploadCaps.PerReport
+	}
+	if c.PerDay <= 0 {
+		c.PerDay = DefaultUploadCaps.PerDay
+	}
+	if c.MessagesPerDay <= 0 {
+		c.MessagesPerDay = DefaultUploadCaps.MessagesPerDay
+	}
+	return c
+}
+
+func startOfDay(t time.Time) int64 {
+	y, m, d := t.In(Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, Zone).Unix()
+}
+
+// checkPublicCaps runs inside the write transaction, before the reporter's event and files
+// are written, so that concurrent senders are counted one after another. A message counts
+// as soon as it is sent, files or not.
+func (t *Tx) checkPublicCaps(caps UploadCaps, appealID int64, message bool, files []storedFile) error {
+	day := startOfDay(t.Now)
+	if message {
+		var n int
+		if err := t.QueryRow(`SELECT count(*) FROM appeal_events WHERE appeal_id = ? AND actor_role = ?
+			AND action IN (?, ?) AND at >= ?`, appealID, string(RolePublic), ActComment, ActAttach, day).Scan(&n); err != nil {
+			return fmt.Errorf("db: count reporter messages: %w", err)
+		}
+		if n >= caps.MessagesPerDay {
+			return Errorf(ETOOMANY, "本举报今天已补充 %d 次，已达上限，请明天再补充。", n)
+		}
+	}
+	var size int64
+	for _, f := range files {
+		size += f.Size
+	}
+	if size == 0 {
+		return nil
+	}
+	var onReport, today int64
+	if err := t.QueryRow(`SELECT coalesce(sum(f.size), 0) FROM attachments f JOIN appeal_events e ON e.id = f.event_id
+		WHERE f.appeal_id = ? AND e.actor_role = ?`, appealID, string(RolePublic)).Scan(&onReport); err != nil {
+		return fmt.Errorf("db: sum reporter files: %w", err)
+	}
+	if onReport+size > caps.PerReport {
+		return Errorf(ETOOLARGE, "每件举报上传的材料合计不超过 %s，已达上限。如需提供更多材料，请在补充情况中写明，纪检监督人员会与您联系。",
+			sizeLabel(caps.PerReport))
+	}
+	if err := t.QueryRow(`SELECT coalesce(sum(f.size), 0) FROM attachments f JOIN appeal_events e ON e.id = f.event_id
+		WHERE e.actor_role = ? AND f.created_at >= ?`, string(RolePublic), day).Scan(&today); err != nil {
+		return fmt.Errorf("db: sum public files: %w", err)
+	}
+	if today+size > caps.PerDay {
+		return Errorf(ETOOMANY, "今天公众上传的材料已达系统上限，请明天再上传；不带文件的举报或补充现在仍可提交。")
+	}
+	return nil
+}
+
+func sizeLabel(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", max(n>>10, 1))
+}
