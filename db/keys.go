@@ -54,7 +54,7 @@ func CreateKeys(path string) (*Keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: generate key: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
 	if err != nil {
 		return nil, fmt.Errorf("db: create key file: %w", err)
 	}
