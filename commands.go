@@ -45,7 +45,7 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := d.Backup(ctx, fs.Arg(0)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s\n", *path, fs.Arg(0))
+	fmt.Fprintf(stdout, "backed up %s to %s and its attachments to %s.files (keep the key file apart)\n", *path, fs.Arg(0), fs.Arg(0))
 	return nil
 }
 
@@ -71,16 +71,22 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		if _, err := os.Stat(kp); err != nil {
 			return fmt.Errorf("key file: %w", err)
 		}
-		keys, err := db.LoadKeys(kp)
-		if err != nil {
-			return err
-		}
 		if args[0] == "checkpoint" {
+			// Only the database's own key may sign for it.
+			keys, err := d.OpenKeys(ctx, kp)
+			if err != nil {
+				return err
+			}
 			cp, err := d.SignCheckpoint(ctx, keys)
 			if err != nil {
 				return err
 			}
 			_, err = io.WriteString(stdout, cp.Note)
+			return err
+		}
+		// Any key may try to verify: a checkpoint signed by another is refused below.
+		keys, err := db.LoadKeys(kp)
+		if err != nil {
 			return err
 		}
 		return verifyCheckpoint(ctx, d, keys, *checkpoint, stdout)
@@ -178,7 +184,8 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	keys, err := db.LoadKeys(keyPath(*key, *path))
+	// The demo's reports are sealed and given receipts with the database's key file.
+	keys, err := d.OpenKeys(ctx, keyPath(*key, *path))
 	if err != nil {
 		return err
 	}

@@ -56,11 +56,13 @@ usage:
   qinqing demo [--db FILE] [--demo-password P]
   qinqing version
 
-environment: QINQING_ADDR, QINQING_DB, QINQING_KEY, QINQING_SECRET, QINQING_TRUSTED_PROXIES,
-QINQING_METRICS_TOKEN mirror the flags.
-The key file (default: the database path plus ".key", mode 0600) signs audit checkpoints
-and keys report receipts; it is made on first use and must be kept, apart from backups
-of the database.
+environment: QINQING_ADDR, QINQING_DB, QINQING_KEY, QINQING_TRUSTED_PROXIES and
+QINQING_METRICS_TOKEN mirror the flags; QINQING_SECRET, if set, is the key of session
+tokens (else it is derived from the key file).
+The key file (default: the database path plus ".key", mode 0600) signs audit checkpoints,
+keys report receipts and session tokens and seals the identity vault. It is made with a
+new database; after that the database refuses to start without it, so keep a copy of it,
+apart from backups of the database (backup writes FILE and FILE.files, never the key).
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -158,7 +160,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = d
-	if m.Keys, err = db.LoadKeys(keyPath(m.KeyPath, m.DBPath)); err != nil {
+	if m.Keys, err = openKeys(ctx, d, keyPath(m.KeyPath, m.DBPath), m.Logger); err != nil {
 		d.Close()
 		return err
 	}
@@ -168,12 +170,12 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	// A secret given explicitly is the token key itself, so that another service that is
+	// given it can check tokens; otherwise the key comes from the key file, never from the
+	// database, which a backup would hand over.
 	secret := []byte(m.Secret)
 	if len(secret) == 0 {
-		if secret, err = d.Secret(ctx); err != nil {
-			d.Close()
-			return err
-		}
+		secret = m.Keys.TokenKey()
 	}
 	proxies, err := handlers.ParseTrustedProxies(m.TrustedProxies)
 	if err != nil {
@@ -238,6 +240,19 @@ func keyPath(flagValue, dbPath string) string {
 		return flagValue
 	}
 	return dbPath + ".key"
+}
+
+// openKeys opens the database's key file and warns when others than its owner may read it.
+func openKeys(ctx context.Context, d *db.DB, path string, log *slog.Logger) (*db.Keys, error) {
+	k, err := d.OpenKeys(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		log.Warn("the key file is readable by others than its owner; make it private with chmod 600",
+			slog.String("key", path), slog.String("mode", st.Mode().Perm().String()))
+	}
+	return k, nil
 }
 
 // escalateEvery is how often overdue appeals are looked for.

@@ -57,7 +57,7 @@ func TestAuditCheckpointCommand(t *testing.T) {
 	}
 
 	other := filepath.Join(dir, "other.key")
-	if _, err := db.LoadKeys(other); err != nil {
+	if _, err := db.CreateKeys(other); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := runCmd(t, "audit", "verify", "--db", path, "--key", other, "--checkpoint", cp); err == nil || !strings.Contains(out, "REFUSED") {

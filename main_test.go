@@ -152,7 +152,7 @@ func TestMainDemoRestart(t *testing.T) {
 	if err != nil || counts.Enterprises != 680 || counts.Users != 6 {
 		t.Errorf("after restart with --demo: %+v %v", counts, err)
 	}
-	// The generated secret is kept in the database, so a sign-in survives a restart.
+	// The token key comes from the key file, so a sign-in survives a restart.
 	if status, _ := get(t, m2, "/api/v1/me", tok); status != 200 {
 		t.Errorf("token from before the restart: %d", status)
 	}

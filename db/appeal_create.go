@@ -175,13 +175,13 @@ func (t *Tx) fileAppeal(a Actor, in AppealInput) (*Appeal, error) {
 	}
 	id, _ := res.LastInsertId()
 	if hidden {
-		var uid any
+		e := vaultEntry{Name: in.ContactName, Phone: in.ContactPhone}
 		if a.UserID != 0 && a.Role != RolePublic {
-			uid = a.UserID
+			uid := a.UserID
+			e.UserID = &uid
 		}
-		if _, err := t.Exec("INSERT INTO appeal_identities (appeal_id, name, phone, user_id) VALUES (?,?,?,?)",
-			id, in.ContactName, in.ContactPhone, uid); err != nil {
-			return nil, fmt.Errorf("db: identity vault: %w", err)
+		if err := t.putIdentity(id, e); err != nil {
+			return nil, err
 		}
 	}
 	filer := a

@@ -85,9 +85,13 @@ func TestConfidentialIdentity(t *testing.T) {
 				t.Errorf("%s: %s finds %d rows", c.source, q, n)
 			}
 		}
-		if n := countOf(t, w.db, "SELECT COUNT(*) FROM appeal_identities WHERE appeal_id = ? AND name = ? AND phone = ?",
-			ap.ID, c.name, c.phone); n != 1 {
-			t.Errorf("%s: the vault holds %d rows", c.source, n)
+		// The vault holds the identity sealed; only the auditor's reveal opens it.
+		if n := countOf(t, w.db, "SELECT COUNT(*) FROM appeal_identities WHERE appeal_id = ? AND name = '' AND phone = '' AND user_id IS NULL AND sealed IS NOT NULL",
+			ap.ID); n != 1 {
+			t.Errorf("%s: the vault holds %d sealed rows", c.source, n)
+		}
+		if id, err := w.db.RevealIdentity(ctx(), w.auditor, ap.ID, "核查举报线索"); err != nil || id.Name != c.name || id.Phone != c.phone {
+			t.Errorf("%s: reveal %+v %v", c.source, id, err)
 		}
 	}
 }

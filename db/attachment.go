@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,11 +75,16 @@ type storedFile struct {
 }
 
 // storeUploads checks and writes files under server-made names before the transaction,
-// so that a failed transaction leaves only files that removeStored deletes.
+// so that a failed transaction leaves only files that removeStored deletes. The files and
+// their folder are flushed to disk before it returns: a commit that names a file must
+// never survive a crash that the file itself does not.
 func (db *DB) storeUploads(ups []Upload) ([]storedFile, error) {
+	if len(ups) == 0 {
+		return nil, nil
+	}
 	var out []storedFile
-	if err := os.MkdirAll(db.FilesDir(), 0o750); err != nil {
-		return nil, fmt.Errorf("db: files dir: %w", err)
+	if err := db.makeFilesDir(); err != nil {
+		return nil, err
 	}
 	for _, up := range ups {
 		name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(up.Name, `\`, "/")))
@@ -102,7 +108,7 @@ func (db *DB) storeUploads(ups []Upload) ([]storedFile, error) {
 		rand.Read(rnd)
 		stored := hex.EncodeToString(rnd) + ext
 		path := filepath.Join(db.FilesDir(), stored)
-		if err := os.WriteFile(path, up.Data, 0o640); err != nil {
+		if err := writeFileSync(path, up.Data); err != nil {
 			removeStored(out)
 			return nil, fmt.Errorf("db: store file: %w", err)
 		}
@@ -110,7 +116,27 @@ func (db *DB) storeUploads(ups []Upload) ([]storedFile, error) {
 		out = append(out, storedFile{Attachment{Name: name, ContentType: ct, Size: int64(len(up.Data)),
 			SHA256: hex.EncodeToString(sum[:]), storedName: stored}, path})
 	}
+	if err := syncDir(out[0].path); err != nil {
+		removeStored(out)
+		return nil, fmt.Errorf("db: store file: %w", err)
+	}
 	return out, nil
+}
+
+// makeFilesDir creates the attachments folder, for its owner only, and flushes its
+// parent the first time so that the folder itself survives a crash.
+func (db *DB) makeFilesDir() error {
+	err := os.Mkdir(db.FilesDir(), dirMode)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err == nil {
+		err = syncDir(db.FilesDir())
+	}
+	if err != nil {
+		return fmt.Errorf("db: files dir: %w", err)
+	}
+	return nil
 }
 
 func removeStored(files []storedFile) {

@@ -9,7 +9,7 @@ import (
 
 func mustKeys(tb testing.TB) *Keys {
 	tb.Helper()
-	k, err := LoadKeys(filepath.Join(tb.TempDir(), "test.key"))
+	k, err := CreateKeys(filepath.Join(tb.TempDir(), "test.key"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -200,15 +200,18 @@ func TestCheckpointOtherKeyRefused(t *testing.T) {
 
 func TestKeysPersistAndArePrivate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.key")
-	k1, err := LoadKeys(path)
+	k1, err := CreateKeys(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := CreateKeys(path); err == nil {
+		t.Fatal("a second key file replaced the first")
 	}
 	k2, err := LoadKeys(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k1.VerifierKey != k2.VerifierKey || string(k1.receipt) != string(k2.receipt) {
+	if k1.VerifierKey != k2.VerifierKey || string(k1.receipt) != string(k2.receipt) || string(k1.token) != string(k2.token) {
 		t.Fatal("a second load made new keys")
 	}
 	if st, err := os.Stat(path); err != nil || st.Mode().Perm()&0o077 != 0 {

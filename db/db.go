@@ -57,6 +57,8 @@ type DB struct {
 
 	batches atomic.Int64
 	writes  atomic.Int64
+	// keys seal and open the identity vault; set once by OpenKeys.
+	keys atomic.Pointer[Keys]
 }
 
 // Tx is one request's share of a write transaction. Now is fixed when the request starts,
@@ -71,6 +73,7 @@ type Tx struct {
 	Ctx context.Context
 	// lastEvent is the id of the appeal event this request wrote last.
 	lastEvent int64
+	keys      *Keys
 }
 
 type writeReq struct {
@@ -87,6 +90,9 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_foreign_keys", "on")
 	// 64 MiB of page cache per connection keeps a large transaction out of the WAL until commit.
 	q.Set("_cache_size", "-65536")
+	// Deleted and rewritten rows are zeroed, so that a vault row sealed in place or a
+	// removed secret leaves no plaintext in free pages.
+	q.Set("_secure_delete", "on")
 	if readOnly {
 		q.Set("_query_only", "true")
 	} else {
@@ -97,6 +103,9 @@ func dsn(path string, readOnly bool) string {
 
 // Open opens (creating if needed) the database file at path and brings its schema up to date.
 func Open(path string) (*DB, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	w, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
@@ -107,6 +116,10 @@ func Open(path string) (*DB, error) {
 	if err := w.Ping(); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	if err := tightenModes(path); err != nil {
+		w.Close()
+		return nil, err
 	}
 	if err := migrate(w); err != nil {
 		w.Close()
@@ -226,7 +239,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 			results[i] = err
 			continue
 		}
-		t := &Tx{tx: tx, stmts: stmts, Now: db.Now().Truncate(time.Second), Ctx: r.ctx}
+		t := &Tx{tx: tx, stmts: stmts, Now: db.Now().Truncate(time.Second), Ctx: r.ctx, keys: db.keys.Load()}
 		results[i], broken = runSavepoint(t, r.fn)
 		if broken != nil {
 			break
@@ -341,21 +354,6 @@ func (r reader) QueryRow(q string, args ...any) *sql.Row {
 
 // r returns a queryer on the read pool.
 func (db *DB) r(ctx context.Context) queryer { return reader{ctx, db.read} }
-
-// Backup writes a consistent copy of the live database to path. VACUUM INTO reads one
-// snapshot, so writers go on meanwhile; it needs a connection of its own because the
-// read pool is query-only.
-func (db *DB) Backup(ctx context.Context, path string) error {
-	conn, err := sql.Open("sqlite3", dsn(db.Path, false))
-	if err != nil {
-		return fmt.Errorf("db: backup: %w", err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
-		return fmt.Errorf("db: backup to %s: %w", path, err)
-	}
-	return nil
-}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {

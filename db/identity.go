@@ -49,14 +49,19 @@ func (db *DB) RevealIdentity(ctx context.Context, a Actor, id int64, reason stri
 			return err
 		}
 		out = &Identity{AppealID: id, Number: ap.Number, Reason: reason, RevealedAt: tx.Now.In(Zone), RevealedBy: a.Name}
-		err = tx.QueryRow(`SELECT i.name, i.phone, i.user_id, COALESCE(u.username, ''), COALESCE(u.display_name, '')
-			FROM appeal_identities i LEFT JOIN users u ON u.id = i.user_id WHERE i.appeal_id = ?`, id).
-			Scan(&out.Name, &out.Phone, &out.UserID, &out.Username, &out.UserName)
+		e, err := tx.getIdentity(id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return Errorf(ENOTFOUND, "该诉求不是举报件或保密诉求，没有受保护的身份信息。")
 		}
 		if err != nil {
 			return fmt.Errorf("db: identity %d: %w", id, err)
+		}
+		out.Name, out.Phone, out.UserID = e.Name, e.Phone, e.UserID
+		if e.UserID != nil {
+			err := tx.QueryRow("SELECT username, display_name FROM users WHERE id = ?", *e.UserID).Scan(&out.Username, &out.UserName)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("db: identity %d: %w", id, err)
+			}
 		}
 		out.Anonymous = out.Name == "" && out.Phone == "" && out.UserID == nil
 		return tx.auditReveal(a, id, ap.Number, reason)

@@ -1,11 +1,14 @@
 package db
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,43 +23,48 @@ import (
 const KeyName = "qinqing-audit"
 
 // Keys are the server's secrets that must not live in the database file: the Ed25519 key
-// that signs audit checkpoints and, derived from it, the key of receipt lookups. Someone
-// who copies the database alone can then neither forge a checkpoint nor test receipts.
+// that signs audit checkpoints and, derived from it, the keys of receipt lookups, session
+// tokens and the identity vault. Someone who copies the database alone can then neither
+// forge a checkpoint, test receipts, mint a token nor read who filed a report.
 type Keys struct {
 	signer   note.Signer
 	verifier note.Verifier
 	// VerifierKey is the public key in note's text form, for anyone who checks a checkpoint.
 	VerifierKey string
+	// Fingerprint names the key without revealing it: the first 16 hex digits of the
+	// SHA-256 of the public key. The database keeps it to recognise its key file.
+	Fingerprint string
 	receipt     []byte
+	token       []byte
+	vault       cipher.AEAD
 }
 
-// LoadKeys reads the key file at path, generating it (mode 0600) on first use.
+// LoadKeys reads the key file at path; a missing file is an error wrapping fs.ErrNotExist.
 func LoadKeys(path string) (*Keys, error) {
 	raw, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		skey, _, gerr := note.GenerateKey(rand.Reader, KeyName)
-		if gerr != nil {
-			return nil, fmt.Errorf("db: generate key: %w", gerr)
-		}
-		f, cerr := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(cerr, fs.ErrExist) {
-			// Another process made it first: use theirs.
-			return LoadKeys(path)
-		}
-		if cerr != nil {
-			return nil, fmt.Errorf("db: create key file: %w", cerr)
-		}
-		_, werr := f.WriteString(skey + "\n")
-		serr := f.Sync()
-		if err := errors.Join(werr, serr, f.Close()); err != nil {
-			os.Remove(path)
-			return nil, fmt.Errorf("db: write key file %s: %w", path, err)
-		}
-		raw = []byte(skey + "\n")
-	} else if err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("db: read key file: %w", err)
 	}
 	return ParseKeys(strings.TrimSpace(string(raw)))
+}
+
+// CreateKeys writes a new key file at path, mode 0600; it never replaces an existing one.
+func CreateKeys(path string) (*Keys, error) {
+	skey, _, err := note.GenerateKey(rand.Reader, KeyName)
+	if err != nil {
+		return nil, fmt.Errorf("db: generate key: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	if err != nil {
+		return nil, fmt.Errorf("db: create key file: %w", err)
+	}
+	_, werr := f.WriteString(skey + "\n")
+	serr := f.Sync()
+	if err := errors.Join(werr, serr, f.Close(), syncDir(path)); err != nil {
+		os.Remove(path)
+		return nil, fmt.Errorf("db: write key file %s: %w", path, err)
+	}
+	return ParseKeys(skey)
 }
 
 // ParseKeys builds the keys from a note signer key ("PRIVATE+KEY+name+hash+key").
@@ -71,7 +79,8 @@ func ParseKeys(skey string) (*Keys, error) {
 	if err != nil || len(seed) != 33 {
 		return nil, errors.New("db: key file: malformed key")
 	}
-	vkey, err := note.NewEd25519VerifierKey(s.Name(), ed25519.NewKeyFromSeed(seed[1:]).Public().(ed25519.PublicKey))
+	pub := ed25519.NewKeyFromSeed(seed[1:]).Public().(ed25519.PublicKey)
+	vkey, err := note.NewEd25519VerifierKey(s.Name(), pub)
 	if err != nil {
 		return nil, fmt.Errorf("db: key file: %w", err)
 	}
@@ -79,11 +88,33 @@ func ParseKeys(skey string) (*Keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: key file: %w", err)
 	}
-	// A separate key for receipts, so that a receipt hash never doubles as a signature input.
-	m := hmac.New(sha256.New, seed[1:])
-	m.Write([]byte("qinqing receipt lookup v1"))
-	return &Keys{signer: s, verifier: v, VerifierKey: vkey, receipt: m.Sum(nil)}, nil
+	fp := sha256.Sum256(pub)
+	// Each use gets its own key, so that no value ever serves two purposes.
+	block, err := aes.NewCipher(derive(seed[1:], "qinqing identity vault v1"))
+	if err != nil {
+		return nil, fmt.Errorf("db: vault key: %w", err)
+	}
+	vault, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, fmt.Errorf("db: vault key: %w", err)
+	}
+	return &Keys{signer: s, verifier: v, VerifierKey: vkey, Fingerprint: hex.EncodeToString(fp[:8]),
+		receipt: derive(seed[1:], "qinqing receipt lookup v1"), token: derive(seed[1:], "qinqing session token v1"),
+		vault: vault}, nil
+}
+
+// derive is HMAC-SHA256 of a fixed label under the seed: a 32-byte key for one purpose.
+func derive(seed []byte, label string) []byte {
+	m := hmac.New(sha256.New, seed)
+	m.Write([]byte(label))
+	return m.Sum(nil)
 }
 
 // Verifier checks signatures made by these keys.
 func (k *Keys) Verifier() note.Verifier { return k.verifier }
+
+// TokenKey is the key that signs session tokens when no secret is configured.
+func (k *Keys) TokenKey() []byte { return k.token }
+
+// keyFileMissing reports whether err means the key file does not exist.
+func keyFileMissing(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -2,9 +2,7 @@ package db
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -37,31 +35,6 @@ func (t *Tx) SetSetting(key, value string) error {
 		return fmt.Errorf("db: set setting %s: %w", key, err)
 	}
 	return nil
-}
-
-// Secret returns the token-signing secret kept in the database, generating it on first
-// use so that the embedded default needs no configuration.
-func (db *DB) Secret(ctx context.Context) ([]byte, error) {
-	var secret string
-	err := db.Update(ctx, func(tx *Tx) error {
-		s, err := setting(tx, "jwt_secret")
-		if err != nil {
-			return err
-		}
-		if s == "" {
-			b := make([]byte, 32)
-			if _, err := rand.Read(b); err != nil {
-				return err
-			}
-			s = hex.EncodeToString(b)
-			if err := tx.SetSetting("jwt_secret", s); err != nil {
-				return err
-			}
-		}
-		secret = s
-		return nil
-	})
-	return []byte(secret), err
 }
 
 // DefaultMinSample is how many closed appeals a department or leader needs in a period

@@ -15,6 +15,10 @@ func mustOpen(tb testing.TB) *DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	// The vault seals with the key file, as the server's does.
+	if _, err := db.OpenKeys(context.Background(), db.Path+".key"); err != nil {
+		tb.Fatal(err)
+	}
 	return db
 }
 

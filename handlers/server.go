@@ -27,8 +27,8 @@ type Options struct {
 	TokenTTL time.Duration
 	// Now is the clock for tokens and throttling; time.Now when nil.
 	Now func() time.Time
-	// Keys sign audit checkpoints and key receipt lookups; when nil they are loaded
-	// from KeyPath, or from the database's path plus ".key", and made on first use.
+	// Keys sign audit checkpoints and key receipt lookups and the identity vault; when
+	// nil they are opened (DB.OpenKeys) from KeyPath, or the database's path plus ".key".
 	Keys    *db.Keys
 	KeyPath string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client.
@@ -81,7 +81,7 @@ func New(o Options) (*Server, error) {
 		if path == "" {
 			path = o.DB.Path + ".key"
 		}
-		if s.keys, err = db.LoadKeys(path); err != nil {
+		if s.keys, err = o.DB.OpenKeys(context.Background(), path); err != nil {
 			return nil, err
 		}
 	}
