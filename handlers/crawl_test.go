@@ -38,7 +38,7 @@ func crawlCity(t *testing.T) *api {
 		}
 	})
 	// The server reads the same key file, so receipts made here stay valid.
-	keys, err := db.LoadKeys(path + ".key")
+	keys, err := d.OpenKeys(ctx, path+".key")
 	if err != nil {
 		t.Fatal(err)
 	}
