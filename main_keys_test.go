@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -281,6 +282,12 @@ func TestKeyFileRefused(t *testing.T) {
 	if out, err := runCmd(t, "demo", "--db", w.path, "--key", other); err == nil {
 		t.Errorf("demo with another key: %q", out)
 	}
+	// The restored key starts the server again; a key file others may read is reported.
 	os.Rename(saved, keyFile)
-	w.m = start(t, &Main{Addr: "127.0.0.1:0", DBPath: w.path})
+	os.Chmod(keyFile, 0o644)
+	var log bytes.Buffer
+	w.m = start(t, &Main{Addr: "127.0.0.1:0", DBPath: w.path, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if !strings.Contains(log.String(), "level=WARN") || !strings.Contains(log.String(), keyFile) {
+		t.Errorf("no warning about the key file's mode: %s", log.String())
+	}
 }
