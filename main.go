@@ -312,9 +312,12 @@ func (m *Main) Close() error {
 				errs = append(errs, err)
 			}
 		}
+		// A second Close finds nothing left to stop instead of waiting for ever.
+		m.Server, m.served = nil, nil
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
+		m.DB = nil
 	}
 	return errors.Join(errs...)
 }
