@@ -317,7 +317,6 @@ func (m *Main) Close() error {
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
-		m.DB = nil
 	}
 	return errors.Join(errs...)
 }
