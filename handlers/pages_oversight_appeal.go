@@ -162,7 +162,11 @@ func (s *Server) oversightAct(c *fiber.Ctx) error {
 		return s.appealFailed(c, id, err, fiber.Map{"Failed": string(in.Action)})
 	}
 	flash(c, "已完成“"+db.ActionLabel(in.Action)+"”。")
-	return redirectLocal(c, c.FormValue("back"), "/oversight/appeals/"+strconv.FormatInt(id, 10))
+	back := c.FormValue("back")
+	if back == "/" {
+		back = "" // the page's own default: stay on the appeal
+	}
+	return redirectLocal(c, back, "/oversight/appeals/"+strconv.FormatInt(id, 10))
 }
 
 // oversightReveal shows the identity in this one response; it is never stored anywhere else.

@@ -190,6 +190,10 @@ func TestOversightBackCannotInjectHeaders(t *testing.T) {
 	if got := comment("/oversight/sample?month=2026-01"); got != "/oversight/sample?month=2026-01" {
 		t.Errorf("good back: Location %q", got)
 	}
+	// The appeal page, opened without a back link, sends "/": act and stay on the appeal.
+	if got := comment("/"); got != home {
+		t.Errorf("back /: Location %q, want %s", got, home)
+	}
 }
 
 // TestRequestLineCannotInjectHeaders sends hostile bytes in the request line of a page
