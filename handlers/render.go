@@ -44,16 +44,16 @@ func navFor(role db.Role) []navItem {
 			navItem{"/leaders", "台账", false}, navItem{"/admin/leaders", "包保领导", false},
 			navItem{"/admin/departments", "责任单位", false}, navItem{"/admin/users", "用户", false},
 			navItem{"/admin/settings", "设置", false})
-		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false})
+		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false}, navItem{"/issue-classes", "一类问题", false})
 	case db.RoleOffice:
 		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false})
 		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false}, navItem{"/issue-classes", "一类问题", false})
 	case db.RoleLeader:
-		items = append(items, navItem{"/enterprises", "我的包保企业", false}, navItem{"/visits/new", "走访记录", false})
+		items = append(items, navItem{"/enterprises", "我的包保企业", false}, navItem{"/visits", "走访记录", false})
 		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false})
 	case db.RoleAuditor:
 		items = append(items, navItem{"/oversight", "纪检监督", false}, navItem{"/enterprises", "企业", false})
-		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false})
+		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false}, navItem{"/issue-classes", "一类问题", false})
 	case db.RoleEnterprise:
 		items = append(items, navItem{"/appeals/new", "反映问题", false})
 	case db.RoleDepartment:
