@@ -122,10 +122,32 @@ func (db *DB) ListAppeals(ctx context.Context, a Actor, f AppealFilter) (*List[A
 	if err != nil {
 		return nil, err
 	}
+	if out.HiddenReports, err = hiddenReports(q, a, f, now); err != nil {
+		return nil, err
+	}
 	for i := range out.Items {
 		out.Items[i].present(a, now)
 	}
 	return out, nil
+}
+
+// hiddenReports counts the reports that match the filter and that the city's figures
+// count for the actor but its lists never show (the office and admins): a drill-down
+// from a figure then says how many it cannot list, rather than silently listing fewer.
+func hiddenReports(q queryer, a Actor, f AppealFilter, now time.Time) (int, error) {
+	if !a.Is(RoleAdmin, RoleOffice) {
+		return 0, nil
+	}
+	w, err := f.whereIn(appealCountScope, a, now)
+	if err != nil {
+		return 0, err
+	}
+	w.add("a.source = 'report'")
+	var n int
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+appealFrom+w.sql(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: count hidden reports: %w", err)
+	}
+	return n, nil
 }
 
 // listByDue pages by position, because the order is not by id.

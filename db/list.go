@@ -28,6 +28,9 @@ type List[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor"`
 	Total      int    `json:"total"`
+	// HiddenReports counts reports that match the filter and are counted in the
+	// caller's figures but not listed to it (appeal lists of the office and admins).
+	HiddenReports int `json:"hidden_reports,omitempty"`
 }
 
 func (p Page) resolve() (limit int, after int64, err error) {

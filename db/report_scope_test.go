@@ -92,8 +92,22 @@ func TestReportCountedNotListed(t *testing.T) {
 			t.Errorf("%s: the city figures count %d reports, want 1", a.Role, fig.Filed)
 		}
 	}
-	if list, _ := c.db.ListAppeals(ctx(), c.office, f); list.Total != 0 {
-		t.Errorf("the office's drill-down lists %d reports", list.Total)
+	if list, _ := c.db.ListAppeals(ctx(), c.office, f); list.Total != 0 || list.HiddenReports != 1 {
+		t.Errorf("the office's drill-down lists %d reports and says it leaves out %d, want 0 and 1", list.Total, list.HiddenReports)
+	}
+	// The whole city: what the list shows and what it says it leaves out add up to the figure.
+	for _, a := range []Actor{c.office, c.admin, c.auditor} {
+		fig, _ := c.db.Overview(ctx(), a, AppealFilter{})
+		list, err := c.db.ListAppeals(ctx(), a, AppealFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list.Total+list.HiddenReports != fig.Filed {
+			t.Errorf("%s: list %d + hidden %d, figure %d", a.Role, list.Total, list.HiddenReports, fig.Filed)
+		}
+	}
+	if list, _ := c.db.ListAppeals(ctx(), c.auditor, f); list.HiddenReports != 0 {
+		t.Errorf("the auditor is told of %d hidden reports", list.HiddenReports)
 	}
 }
 

@@ -33,9 +33,11 @@ describe('login', () => {
     test(`${role} signs in, sees the ${role} home and signs out`, { timeout: 90_000 }, () =>
       withPage(browser, `home-${role}`, async (page, errors) => {
         await login(page, server.url, role);
-        const main = page.locator(`main[data-page="home-${role}"]`);
+        // The auditor's home is the oversight dashboard.
+        const home = role === 'auditor' ? 'oversight' : `home-${role}`;
+        const main = page.locator(`main[data-page="${home}"]`);
         await main.waitFor({ state: 'visible' });
-        assert.ok(await main.isVisible(), `main[data-page="home-${role}"] is not visible`);
+        assert.ok(await main.isVisible(), `main[data-page="${home}"] is not visible`);
         // Charts and htmx fragments load after the document; let them settle.
         await page.waitForLoadState('networkidle');
         assertNoErrors(errors);
