@@ -80,8 +80,13 @@ func startAPIWith(t *testing.T, now func() time.Time) *api {
 // serveAPI serves an open database on a free port until the test ends.
 func serveAPI(t *testing.T, d *db.DB, now func() time.Time) *api {
 	t.Helper()
-	srv, err := handlers.New(handlers.Options{DB: d, Secret: testSecret, Now: now, Version: "test",
-		Logger: discardLogger()})
+	return serveWith(t, handlers.Options{DB: d, Secret: testSecret, Now: now, Version: "test", Logger: discardLogger()})
+}
+
+// serveWith serves with the options given until the test ends.
+func serveWith(t *testing.T, o handlers.Options) *api {
+	t.Helper()
+	srv, err := handlers.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +96,7 @@ func serveAPI(t *testing.T, d *db.DB, now func() time.Time) *api {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	a := &api{t: t, srv: srv, db: d, base: "http://" + ln.Addr().String(), tokens: map[string]string{},
+	a := &api{t: t, srv: srv, db: o.DB, base: "http://" + ln.Addr().String(), tokens: map[string]string{},
 		hc: &http.Client{
 			// UI form posts answer with redirects that the tests look at themselves.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -3,11 +3,8 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"mime/multipart"
-	"net"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
@@ -44,26 +41,7 @@ func startAPIOpts(t *testing.T, opts func(*handlers.Options), setup func(*db.DB)
 	if opts != nil {
 		opts(&o)
 	}
-	srv, err := handlers.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	a := &api{t: t, srv: srv, db: d, base: "http://" + ln.Addr().String(), tokens: map[string]string{},
-		hc: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	t.Cleanup(func() {
-		a.hc.CloseIdleConnections()
-		srv.Shutdown(context.Background())
-		if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return a
+	return serveWith(t, o)
 }
 
 // trustLoopback makes the test's own connections come through a "proxy".
