@@ -73,6 +73,10 @@ func precondition(ap *Appeal, a Actor, act Action, now time.Time) string {
 		if ap.CloseReason == "merged" {
 			return "合并件不需抽查"
 		}
+	case ActReopen:
+		if ap.MergedInto != nil || ap.CloseReason == "merged" {
+			return "合并件随原诉求办理，不能单独重新办理；请重新办理它并入的诉求"
+		}
 	}
 	if isIntake(act) {
 		if a.Role == RoleAuditor && ap.Source != SourceReport {

@@ -51,8 +51,16 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 			return nil, fieldError("target_id", "不能合并到自身")
 		}
 		target, err := findAppeal(t, a, *in.TargetID)
-		if err != nil || target.CloseReason == "merged" {
-			return nil, fieldError("target_id", "原诉求不存在或本身已被合并")
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
+			return nil, fieldError("target_id", "原诉求不存在")
+		case err != nil:
+			return nil, err
+		case target.MergedInto != nil || target.CloseReason == "merged":
+			// Chains A→B→C would hide where the work is actually done.
+			return nil, fieldError("target_id", "原诉求本身已被合并，请合并到它最终并入的诉求")
+		case target.Stage == StageClosed:
+			return nil, fieldError("target_id", "原诉求已办结，不能再并入；请作为新诉求受理")
 		}
 		// A merge names the target on the merged appeal's timeline: a report and an
 		// ordinary appeal are never one matter, and neither may learn of the other.

@@ -370,3 +370,23 @@ func TestEscalationOneBadAppeal(t *testing.T) {
 		}
 	}
 }
+
+// TestMergedStaysMerged: a merged appeal is not reopened on its own, and nothing merges
+// into an appeal that is closed.
+func TestMergedStaysMerged(t *testing.T) {
+	w := newWorld(t)
+	orig, dup := w.file(t, w.ent, nil), w.file(t, w.ent, nil)
+	dup = w.act(t, w.office, dup, ActionInput{Action: ActMerge, TargetID: &orig.ID, Note: "重复提交"})
+	_, err := w.db.Act(ctx(), w.auditor, dup.ID, ActionInput{Action: ActReopen, Version: dup.Version, Note: "重新办理"})
+	wantCode(t, err, ECONFLICT)
+	if got, _ := w.db.FindAppeal(ctx(), w.auditor, dup.ID); got.Stage != StageClosed || contains(got.AllowedActions, ActReopen) {
+		t.Errorf("merged appeal after a reopen attempt: stage %s, allowed %v", got.Stage, got.AllowedActions)
+	}
+	done := w.at(t, StageClosed)
+	late := w.file(t, w.ent, nil)
+	_, err = w.db.Act(ctx(), w.office, late.ID, ActionInput{Action: ActMerge, Version: late.Version, TargetID: &done.ID})
+	wantCode(t, err, EINVALID)
+	missing := int64(1 << 40)
+	_, err = w.db.Act(ctx(), w.office, late.ID, ActionInput{Action: ActMerge, Version: late.Version, TargetID: &missing})
+	wantCode(t, err, EINVALID)
+}
