@@ -1,6 +1,7 @@
 package db
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -424,5 +425,15 @@ func TestBatchAbortsWhenARollbackFails(t *testing.T) {
 	// The writer goes on.
 	if err := d.Update(ctx(), insert("later")); err != nil {
 		t.Fatalf("after the aborted batch: %v", err)
+	}
+}
+
+// TestCancelledRead: a read whose request is gone stops instead of running to the end.
+func TestCancelledRead(t *testing.T) {
+	d := mustOpen(t)
+	c, cancel := context.WithCancel(ctx())
+	cancel()
+	if _, err := d.ListAppeals(c, Actor{Role: RoleAuditor}, AppealFilter{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("list under a cancelled context: %v", err)
 	}
 }

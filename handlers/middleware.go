@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,7 +17,20 @@ func (s *Server) requestID(c *fiber.Ctx) error {
 	id := hex.EncodeToString(b)
 	c.Locals("request_id", id)
 	c.Set("X-Request-Id", id)
+	// Reads run under the request's context: a heavy query whose client has long given
+	// up stops at the deadline instead of holding a pooled connection.
+	ctx, cancel := context.WithTimeout(c.UserContext(), requestDeadline)
+	defer cancel()
+	c.SetUserContext(ctx)
 	return c.Next()
+}
+
+// requestDeadline bounds one request's work; the largest export stays well within it.
+const requestDeadline = 90 * time.Second
+
+// logPanic keeps the stack of a recovered panic, which the 500 answer never shows.
+func (s *Server) logPanic(c *fiber.Ctx, e any) {
+	s.log.Error("panic", slog.Any("panic", e), slog.String("path", c.Path()), slog.String("stack", string(debug.Stack())))
 }
 
 // contentSecurityPolicy allows no inline script or style: every script and sheet is a

@@ -104,7 +104,8 @@ func New(o Options) (*Server, error) {
 		// request on a malformed form, so the error could no longer tell an API call's path.
 		DisablePreParseMultipartForm: true,
 	})
-	s.app.Use(s.requestID, recover.New(), s.securityHeaders, s.accessLog)
+	s.app.Use(s.requestID, recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}),
+		s.securityHeaders, s.accessLog)
 	s.mount()
 	return s, nil
 }
