@@ -14,6 +14,19 @@ import (
 // maxIdemKey bounds an Idempotency-Key; a UUID or a hash fits easily.
 const maxIdemKey = 128
 
+// idempotentRoutes are the creating POSTs that answer through created, for the API
+// description.
+var idempotentRoutes = map[string]bool{
+	"/appeals": true, "/visits": true, "/public/reports": true, "/users": true, "/departments": true,
+	"/leaders": true, "/enterprises": true, "/liaisons": true, "/issue-classes": true,
+	"/oversight/accountability": true, "/oversight/cases": true,
+}
+
+// idemDoc describes the header where the API description lists an idempotent create.
+const idemDoc = "可选。1 到 128 个可打印 ASCII 字符，由客户端为每次新建生成（如 UUID）。" +
+	"同一调用者在 24 小时内以同一键重发同一请求，得到首次的状态与响应体（响应头 Idempotent-Replayed: true），不会重复新建；" +
+	"同一键用于不同请求体时答 422；格式不符答 400。公众举报不重放回执码：重发答 409。"
+
 // created answers a creating POST with 201 and what run returns. With an
 // Idempotency-Key header, a repeat of the request by the same caller answers what the
 // first one did instead of creating again. keep=false is for answers that must be

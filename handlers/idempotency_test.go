@@ -137,3 +137,45 @@ func TestIdempotentPublicReport(t *testing.T) {
 		t.Fatalf("a public answer was stored")
 	}
 }
+
+// Every create the API description marks as idempotent reads the header: a malformed key
+// is refused before anything is written.
+func TestIdempotentRoutesDocumented(t *testing.T) {
+	a := startAPI(t)
+	doc := a.do("GET", "/api/v1/openapi.json", a.login("admin"), nil)
+	paths, _ := doc.JSON["paths"].(map[string]any)
+	marked := 0
+	for p, ops := range paths {
+		post, _ := ops.(map[string]any)["post"].(map[string]any)
+		params, _ := post["parameters"].([]any)
+		for _, x := range params {
+			if x.(map[string]any)["name"] != "Idempotency-Key" {
+				continue
+			}
+			marked++
+			role := "admin"
+			switch p {
+			case "/api/v1/appeals":
+				role = "enterprise"
+			case "/api/v1/visits":
+				role = "leader"
+			case "/api/v1/issue-classes":
+				role = "office"
+			case "/api/v1/oversight/accountability", "/api/v1/oversight/cases":
+				role = "auditor"
+			case "/api/v1/public/reports":
+				role = ""
+			}
+			tok := ""
+			if role != "" {
+				tok = a.login(role)
+			}
+			if r := a.keyed(p, tok, "键", map[string]any{}); r.Status != 400 {
+				t.Errorf("%s with a malformed key: %d %s, want 400", p, r.Status, r.Body)
+			}
+		}
+	}
+	if marked != 11 {
+		t.Fatalf("%d creates documented with Idempotency-Key, want 11", marked)
+	}
+}
