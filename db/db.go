@@ -59,6 +59,8 @@ type DB struct {
 	writes  atomic.Int64
 	// keys seal and open the identity vault; set once by OpenKeys.
 	keys atomic.Pointer[Keys]
+	// idem serves retries that carry one idempotency key one at a time.
+	idem keyLocks
 }
 
 // Tx is one request's share of a write transaction. Now is fixed when the request starts,
@@ -163,7 +165,7 @@ func (db *DB) Close() error {
 // transaction and one fsync; each runs inside its own savepoint, so an error rolls back
 // only that request's writes and reaches only its caller.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
-	r := &writeReq{ctx: ctx, fn: fn, res: make(chan error, 1)}
+	r := &writeReq{ctx: ctx, fn: idempotent(ctx, fn), res: make(chan error, 1)}
 	db.gate.RLock()
 	if db.closed {
 		db.gate.RUnlock()

@@ -71,11 +71,7 @@ func (s *Server) apiCreateAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	ap, err := s.db.CreateAppeal(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(ap)
+	return s.created(c, true, func() (any, error) { return s.db.CreateAppeal(c.UserContext(), a, in) })
 }
 
 func (s *Server) apiAppealAction(c *fiber.Ctx) error {

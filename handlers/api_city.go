@@ -36,11 +36,7 @@ func (s *Server) apiCreateDepartment(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	d, err := s.db.CreateDepartment(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(d)
+	return s.created(c, true, func() (any, error) { return s.db.CreateDepartment(c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateDepartment(c *fiber.Ctx) error {
@@ -90,11 +86,7 @@ func (s *Server) apiCreateLeader(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := s.db.CreateLeader(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(l)
+	return s.created(c, true, func() (any, error) { return s.db.CreateLeader(c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateLeader(c *fiber.Ctx) error {

@@ -51,11 +51,7 @@ func (s *Server) apiCreateEnterprise(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	e, err := s.db.CreateEnterprise(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(e)
+	return s.created(c, true, func() (any, error) { return s.db.CreateEnterprise(c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateEnterprise(c *fiber.Ctx) error {
@@ -126,11 +122,7 @@ func (s *Server) apiCreateLiaison(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := s.db.CreateLiaison(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(l)
+	return s.created(c, true, func() (any, error) { return s.db.CreateLiaison(c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateLiaison(c *fiber.Ctx) error {

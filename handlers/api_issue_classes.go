@@ -64,15 +64,13 @@ func (s *Server) apiCreateIssueClass(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	ic, err := s.db.CreateIssueClass(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	out, err := s.issueClassWithFigures(c, ic.ID)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
+	return s.created(c, true, func() (any, error) {
+		ic, err := s.db.CreateIssueClass(c.UserContext(), a, in)
+		if err != nil {
+			return nil, err
+		}
+		return s.issueClassWithFigures(c, ic.ID)
+	})
 }
 
 func (s *Server) apiUpdateIssueClass(c *fiber.Ctx) error {

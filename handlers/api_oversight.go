@@ -142,11 +142,7 @@ func (s *Server) apiCreateAccountability(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.CreateAccountability(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
+	return s.created(c, true, func() (any, error) { return s.db.CreateAccountability(c.UserContext(), a, in) })
 }
 
 func (s *Server) apiGetAccountability(c *fiber.Ctx) error {
@@ -168,11 +164,7 @@ func (s *Server) apiCreateCase(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.CreateCase(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
+	return s.created(c, true, func() (any, error) { return s.db.CreateCase(c.UserContext(), a, in) })
 }
 
 // caseUpdate is a PATCH body: the appeal of a case does not change.

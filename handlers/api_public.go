@@ -103,12 +103,9 @@ func (s *Server) apiFileReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.fileReport(c, in, ups)
-	if err != nil {
-		return err
-	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(fiber.StatusCreated).JSON(out)
+	// The answer holds the receipt code, which is shown once: a repeat is refused, not replayed.
+	return s.created(c, false, func() (any, error) { return s.fileReport(c, in, ups) })
 }
 
 func (s *Server) apiTrackReport(c *fiber.Ctx) error {

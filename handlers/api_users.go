@@ -42,11 +42,7 @@ func (s *Server) apiCreateUser(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	u, err := s.db.CreateUser(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(u)
+	return s.created(c, true, func() (any, error) { return s.db.CreateUser(c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateUser(c *fiber.Ctx) error {

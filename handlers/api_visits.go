@@ -38,11 +38,7 @@ func (s *Server) apiCreateVisit(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.CreateVisit(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
+	return s.created(c, true, func() (any, error) { return s.db.CreateVisit(c.UserContext(), a, in) })
 }
 
 func (s *Server) apiGetVisit(c *fiber.Ctx) error {

@@ -36,6 +36,11 @@ func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
 				map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
 				map[string]any{"name": "cursor", "in": "query", "schema": map[string]any{"type": "string"}})
 		}
+		if r.Method == "POST" && idempotentRoutes[r.Path] {
+			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "description": idemDoc,
+				"schema": map[string]any{"type": "string", "minLength": 1, "maxLength": maxIdemKey}})
+			op["description"] = "新建成功答 201。带 Idempotency-Key 的重试不会重复新建，见该参数说明。"
+		}
 		if params != nil {
 			op["parameters"] = params
 		}
