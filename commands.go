@@ -29,6 +29,18 @@ func cmdMigrate(args []string, stdout io.Writer) error {
 	return nil
 }
 
+// openExisting opens a database that must already exist, for the commands that only
+// serve, migrate and demo may not: a mistyped path is refused instead of becoming a new,
+// empty database, and the schema is never migrated behind a running server's back. The
+// refusal is told in the operator's words, not as an internal error.
+func openExisting(path string, o db.Options) (*db.DB, error) {
+	d, err := db.OpenWith(path, o)
+	if e, ok := db.AsError(err); ok {
+		return nil, errors.New(e.Message)
+	}
+	return d, err
+}
+
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, path := newFlags("backup")
 	if err := fs.Parse(args); err != nil {
@@ -37,7 +49,7 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	if fs.NArg() != 1 {
 		return errors.New("usage: qinqing backup [--db FILE] DEST")
 	}
-	d, err := db.Open(*path)
+	d, err := openExisting(*path, db.Options{MustExist: true})
 	if err != nil {
 		return err
 	}
@@ -60,7 +72,9 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	d, err := db.Open(*path)
+	// Verifying only reads, so it works on a copy on read-only media and never changes
+	// the file it vouches for; a checkpoint records its signing and needs to write.
+	d, err := openExisting(*path, db.Options{MustExist: true, ReadOnly: args[0] == "verify"})
 	if err != nil {
 		return err
 	}
@@ -156,7 +170,7 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 			*x.dst = &v
 		}
 	}
-	d, err := db.Open(*path)
+	d, err := openExisting(*path, db.Options{MustExist: true})
 	if err != nil {
 		return err
 	}
@@ -245,7 +259,7 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	d, err := db.Open(*path)
+	d, err := openExisting(*path, db.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ func TestAuditCheckpointCommand(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "q.db")
 	const pw = "我们一起建设亲清政商关系"
+	mustMigrate(t, path)
 	if _, err := runCmd(t, "user", "add", "--db", path, "--username", "boss", "--password", pw, "--role", "admin"); err != nil {
 		t.Fatal(err)
 	}

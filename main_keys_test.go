@@ -39,6 +39,7 @@ func newKeyWorld(t *testing.T) *keyWorld {
 	t.Helper()
 	w := &keyWorld{dir: t.TempDir()}
 	w.path = filepath.Join(w.dir, "q.db")
+	mustMigrate(t, w.path)
 	for _, u := range [][]string{{"boss", "admin"}, {"jijian", "auditor"}} {
 		if out, err := runCmd(t, "user", "add", "--db", w.path, "--username", u[0], "--password", testPassword, "--role", u[1]); err != nil {
 			t.Fatalf("user add: %q %v", out, err)

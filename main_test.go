@@ -90,6 +90,7 @@ func TestCommands(t *testing.T) {
 func TestUserAdd(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "q.db")
 	const pw = "我们一起建设亲清政商关系"
+	mustMigrate(t, path)
 	out, err := runCmd(t, "user", "add", "--db", path, "--username", "boss", "--password", pw, "--role", "admin", "--name", "张局长")
 	if err != nil || !strings.Contains(out, "boss") {
 		t.Fatalf("user add: %q %v", out, err)

@@ -61,6 +61,9 @@ type DB struct {
 	keys atomic.Pointer[Keys]
 	// idem serves retries that carry one idempotency key one at a time.
 	idem keyLocks
+
+	readOnly bool
+	health   writeHealth
 }
 
 // Tx is one request's share of a write transaction. Now is fixed when the request starts,
@@ -103,12 +106,36 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// Options say how Open may treat the file. The zero value is the server's: create the
+// file if it is missing and bring its schema up to date.
+type Options struct {
+	// MustExist refuses a missing file, and never migrates: a mistyped path must not
+	// make an empty database, and a maintenance command must not change the schema of
+	// a live database under a server of another version.
+	MustExist bool
+	// ReadOnly opens the file read-only (implies MustExist), so that it may sit on
+	// read-only media; writes fail, and verifying the audit chain moves no mark.
+	ReadOnly bool
+}
+
 // Open opens (creating if needed) the database file at path and brings its schema up to date.
-func Open(path string) (*DB, error) {
-	if err := createPrivate(path); err != nil {
+func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
+
+// OpenWith opens the database file at path as o says.
+func OpenWith(path string, o Options) (*DB, error) {
+	o.MustExist = o.MustExist || o.ReadOnly
+	if o.MustExist {
+		if err := checkExisting(path, o.ReadOnly); err != nil {
+			return nil, err
+		}
+	} else if err := createPrivate(path); err != nil {
 		return nil, err
 	}
-	w, err := sql.Open("sqlite3", dsn(path, false))
+	wdsn, rdsn := dsn(path, false), dsn(path, true)
+	if o.ReadOnly {
+		wdsn, rdsn = roDSN(path), roDSN(path)
+	}
+	w, err := sql.Open("sqlite3", wdsn)
 	if err != nil {
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
@@ -119,15 +146,22 @@ func Open(path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
-	if err := tightenModes(path); err != nil {
+	if !o.ReadOnly {
+		if err := tightenModes(path); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
+	if o.MustExist {
+		err = checkSchema(w, path)
+	} else {
+		err = migrate(w)
+	}
+	if err != nil {
 		w.Close()
 		return nil, err
 	}
-	if err := migrate(w); err != nil {
-		w.Close()
-		return nil, err
-	}
-	r, err := sql.Open("sqlite3", dsn(path, true))
+	r, err := sql.Open("sqlite3", rdsn)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
@@ -141,6 +175,8 @@ func Open(path string) (*DB, error) {
 		read:  r,
 		reqs:  make(chan *writeReq, maxBatch),
 		quit:  make(chan struct{}),
+
+		readOnly: o.ReadOnly,
 	}
 	db.wg.Add(1)
 	go db.writer()
@@ -223,8 +259,14 @@ func (db *DB) runBatch(batch []*writeReq) {
 	results := make([]error, len(batch))
 	tx, err := db.write.BeginTx(context.Background(), nil)
 	if err != nil {
+		err = fmt.Errorf("db: begin: %w", err)
+		results := make([]error, len(batch))
+		for i := range results {
+			results[i] = err
+		}
+		db.noteBatch(results, false)
 		for _, r := range batch {
-			r.res <- fmt.Errorf("db: begin: %w", err)
+			r.res <- err
 		}
 		return
 	}
@@ -263,6 +305,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 			}
 		}
 	}
+	db.noteBatch(results, broken == nil)
 	db.batches.Add(1)
 	db.writes.Add(int64(len(batch)))
 	for i, r := range batch {
@@ -284,7 +327,9 @@ func runSavepoint(t *Tx, fn func(*Tx) error) (err, broken error) {
 		}
 		if err != nil {
 			if _, rerr := t.tx.Exec("ROLLBACK TO req"); rerr != nil {
-				broken = fmt.Errorf("rollback to savepoint: %w", rerr)
+				// SQLite rolls the whole transaction back by itself on a full disk or
+				// a lock it cannot get; the cause comes first, so that callers learn it.
+				broken = fmt.Errorf("%w; rollback to savepoint: %w", err, rerr)
 				return
 			}
 		}

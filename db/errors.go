@@ -3,6 +3,9 @@ package db
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // Error codes. Each maps to one HTTP status in the handlers.
@@ -88,3 +91,59 @@ func (v *Violations) Err() error {
 }
 
 func notFound(what string) error { return Errorf(ENOTFOUND, "%s不存在。", what) }
+
+// Storage failures: the request was fine, but the database cannot take a write now. They
+// are the one kind of internal error a user is told about, because the remedy (wait, or
+// free space) is not theirs to guess.
+var (
+	errDiskFull = &Error{Code: EUNAVAILABLE, Message: "磁盘已满，暂时无法保存，请稍后重试；系统管理员需清理磁盘空间。"}
+	errBusy     = &Error{Code: EUNAVAILABLE, Message: "数据库繁忙，暂时无法保存，请稍后重试。"}
+	errReadOnly = &Error{Code: EUNAVAILABLE, Message: "数据库当前只读，暂时无法保存，请联系系统管理员。"}
+)
+
+// storageFailure names the storage failure inside err, if any: the error to show and the
+// reason a health check reports. Wrapped driver errors count, and so does the driver's
+// text when a caller flattened the error with %v.
+func storageFailure(err error) (e *Error, reason string) {
+	if err == nil {
+		return nil, ""
+	}
+	code := sqlite3.ErrNo(0)
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		code = se.Code
+	} else {
+		switch msg := err.Error(); {
+		case strings.Contains(msg, "database or disk is full"):
+			code = sqlite3.ErrFull
+		case strings.Contains(msg, "database is locked"), strings.Contains(msg, "database table is locked"):
+			code = sqlite3.ErrBusy
+		case strings.Contains(msg, "attempt to write a readonly database"):
+			code = sqlite3.ErrReadonly
+		}
+	}
+	switch code {
+	case sqlite3.ErrFull:
+		return errDiskFull, "写入失败：磁盘已满"
+	case sqlite3.ErrBusy, sqlite3.ErrLocked:
+		return errBusy, "写入失败：数据库繁忙"
+	case sqlite3.ErrReadonly:
+		return errReadOnly, "写入失败：数据库只读"
+	}
+	return nil, ""
+}
+
+// StorageError returns the error a user sees when err is a storage failure (disk full,
+// database locked past the busy timeout, read-only), else nil.
+func StorageError(err error) *Error {
+	e, _ := storageFailure(err)
+	return e
+}
+
+// IsDiskFull reports whether err says the disk (or the database's size limit) is full.
+func IsDiskFull(err error) bool { return storageFailureIs(err, errDiskFull) }
+
+func storageFailureIs(err error, kind *Error) bool {
+	e, _ := storageFailure(err)
+	return e == kind
+}

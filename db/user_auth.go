@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"unicode/utf8"
 )
@@ -136,6 +137,13 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*Use
 	err = db.Update(ctx, func(tx *Tx) error {
 		return tx.Audit(ActorOf(u), "auth.login", "user", u.ID, nil)
 	})
+	if IsDiskFull(err) {
+		// Signing in must not need free disk space: an administrator has to be able to
+		// sign in to deal with the full disk. The lost event is counted and logged.
+		droppedLoginAudits.Add(1)
+		slog.Warn("db: sign-in audit event dropped: disk full", "user_id", u.ID)
+		return u, nil
+	}
 	return u, err
 }
 

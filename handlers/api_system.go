@@ -15,6 +15,13 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	if err := s.db.Ping(ctx); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 	}
+	if reason, since := s.db.WriteFailure(); reason != "" {
+		// Reads still work, but nothing can be saved: a load balancer should send
+		// traffic elsewhere, and an operator sees why.
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "degraded", "reason": reason,
+			"since": since.Format(time.RFC3339), "version": s.version})
+	}
 	return c.JSON(fiber.Map{"status": "ok", "version": s.version})
 }
 

@@ -45,6 +45,15 @@ func (s *Server) toProblem(c *fiber.Ctx, err error) problem {
 	p := problem{Type: "about:blank", Errors: []db.FieldError{}}
 	p.RequestID, _ = c.Locals("request_id").(string)
 	var fe *fiber.Error
+	if _, ok := db.AsError(err); !ok {
+		// A full disk or a database locked past the busy timeout is told as what it
+		// is, with a 503 to retry, not as a generic internal error.
+		if se := db.StorageError(err); se != nil {
+			s.log.Warn("storage failure", slog.String("request_id", p.RequestID), slog.String("path", logPath(c)),
+				slog.String("error", err.Error()))
+			err = se
+		}
+	}
 	if e, ok := db.AsError(err); ok {
 		p.Status = statusOf[e.Code]
 		p.Detail = e.Message
