@@ -16,7 +16,14 @@ type writeHealth struct {
 	mu     sync.Mutex
 	reason string
 	since  time.Time
+	last   time.Time // the latest failure
 }
+
+// failureStale is how long a failure is reported after the last one. A load balancer
+// that takes the service out on a failed health check sends no more writes, so nothing
+// would ever clear the mark; once stale, the check says ok, traffic returns, and a write
+// that fails again marks it anew.
+const failureStale = 30 * time.Second
 
 // noteBatch records the outcome of one write transaction: a storage failure of any of
 // its requests marks writes as failing; a commit that carried a request marks them well.
@@ -39,7 +46,7 @@ func (db *DB) noteBatch(results []error, committed bool) {
 			h.since = db.Now()
 			slog.Error("db: writes failing", "reason", reason)
 		}
-		h.reason = reason
+		h.reason, h.last = reason, db.Now()
 	case committed && ok && h.reason != "":
 		slog.Info("db: writes recovered", "after", h.reason)
 		h.reason, h.since = "", time.Time{}
@@ -50,6 +57,9 @@ func (db *DB) noteBatch(results []error, committed bool) {
 func (db *DB) WriteFailure() (reason string, since time.Time) {
 	db.health.mu.Lock()
 	defer db.health.mu.Unlock()
+	if db.health.reason != "" && db.Now().Sub(db.health.last) > failureStale {
+		return "", time.Time{}
+	}
 	return db.health.reason, db.health.since
 }
 
