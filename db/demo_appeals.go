@@ -80,7 +80,8 @@ func (db *DB) BuildDemoAppeals(ctx context.Context, n int) (int, error) {
 			if s.in.Action == ActMerge {
 				var target int64
 				err := tx.QueryRow(`SELECT COALESCE(MAX(o.id), 0) FROM appeals o JOIN appeals a ON a.id = ?
-					WHERE o.enterprise_id = a.enterprise_id AND o.id < a.id AND COALESCE(o.close_reason, '') != 'merged'`, id).Scan(&target)
+					WHERE o.enterprise_id = a.enterprise_id AND o.id < a.id AND o.stage != 'closed' AND o.merged_into IS NULL
+					AND (o.source = 'report') = (a.source = 'report')`, id).Scan(&target)
 				if err != nil {
 					return err
 				}
