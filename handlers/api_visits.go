@@ -130,11 +130,7 @@ func (s *Server) apiSendMessage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	m, err := s.db.SendMessage(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(m)
+	return s.created(c, true, func() (any, error) { return s.db.SendMessage(c.UserContext(), a, in) })
 }
 
 func (s *Server) apiGetMessage(c *fiber.Ctx) error {
@@ -160,11 +156,7 @@ func (s *Server) apiMessageAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	ap, err := s.db.MessageToAppeal(c.UserContext(), a, id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(ap)
+	return s.created(c, true, func() (any, error) { return s.db.MessageToAppeal(c.UserContext(), a, id, in) })
 }
 
 func (s *Server) apiMessageRead(c *fiber.Ctx) error {

@@ -19,7 +19,7 @@ const maxIdemKey = 128
 var idempotentRoutes = map[string]bool{
 	"/appeals": true, "/visits": true, "/public/reports": true, "/users": true, "/departments": true,
 	"/leaders": true, "/enterprises": true, "/liaisons": true, "/issue-classes": true,
-	"/oversight/accountability": true, "/oversight/cases": true,
+	"/oversight/accountability": true, "/oversight/cases": true, "/messages": true, "/messages/:id/appeal": true,
 }
 
 // idemDoc describes the header where the API description lists an idempotent create.

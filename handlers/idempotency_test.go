@@ -165,6 +165,10 @@ func TestIdempotentRoutesDocumented(t *testing.T) {
 				role = "auditor"
 			case "/api/v1/public/reports":
 				role = ""
+			case "/api/v1/messages":
+				role = "enterprise"
+			case "/api/v1/messages/{id}/appeal":
+				role, p = "leader", "/api/v1/messages/1/appeal"
 			}
 			tok := ""
 			if role != "" {
@@ -175,7 +179,23 @@ func TestIdempotentRoutesDocumented(t *testing.T) {
 			}
 		}
 	}
-	if marked != 11 {
-		t.Fatalf("%d creates documented with Idempotency-Key, want 11", marked)
+	if marked != 13 {
+		t.Fatalf("%d creates documented with Idempotency-Key, want 13", marked)
+	}
+}
+
+// TestIdempotentMessage: a retried 直通车 message reaches its leader once.
+func TestIdempotentMessage(t *testing.T) {
+	a := startAPI(t)
+	firm := a.login("enterprise")
+	before := a.countRows("SELECT COUNT(*) FROM direct_messages")
+	body := map[string]any{"title": "用电报装", "body": "新厂房用电报装迟迟未办理。"}
+	first := a.keyed("/api/v1/messages", firm, "msg-retry-1", body)
+	again := a.keyed("/api/v1/messages", firm, "msg-retry-1", body)
+	if first.Status != 201 || again.Status != 201 || string(first.Body) != string(again.Body) {
+		t.Fatalf("first %d %s, again %d %s", first.Status, first.Body, again.Status, again.Body)
+	}
+	if n := a.countRows("SELECT COUNT(*) FROM direct_messages"); n != before+1 {
+		t.Fatalf("%d messages after a retried send, want %d", n, before+1)
 	}
 }
