@@ -20,15 +20,16 @@ import (
 )
 
 // crashServer is the real command in a child process, so that it can be killed with
-// SIGKILL mid-write.
+// SIGKILL mid-write, or sent the signals of an orderly stop.
 type crashServer struct {
 	cmd  *exec.Cmd
 	base string
 }
 
-func startCrashServer(t *testing.T, path string) *crashServer {
+// startCrashServer serves path from a child process, with any further serve flags.
+func startCrashServer(t *testing.T, path string, flags ...string) *crashServer {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--db", path)
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0", "--db", path}, flags...)...)
 	cmd.Env = append(os.Environ(), "QINQING_TEST_MAIN=1")
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"net"
 	"os"
@@ -31,31 +30,10 @@ func TestShutdownWithStalledClient(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "q.db")
-			cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--db", path, "--drain", "1s")
-			cmd.Env = append(os.Environ(), "QINQING_TEST_MAIN=1")
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			srv := startCrashServer(t, path, "--drain", "1s")
+			cmd := srv.cmd
 			defer cmd.Process.Kill()
-			addr := ""
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				if _, rest, ok := strings.Cut(sc.Text(), "listening on http://"); ok {
-					addr, _, _ = strings.Cut(rest, " ")
-					break
-				}
-			}
-			go func() {
-				for sc.Scan() {
-				}
-			}()
-			if addr == "" {
-				t.Fatal("the server never said where it listens")
-			}
+			addr := strings.TrimPrefix(srv.base, "http://")
 			conn, err := net.Dial("tcp", addr)
 			if err != nil {
 				t.Fatal(err)

@@ -1,0 +1,153 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+)
+
+// Update runs fn in a write transaction. Requests that arrive together share one
+// transaction and one fsync; each runs inside its own savepoint, so an error rolls back
+// only that request's writes and reaches only its caller.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	r := &writeReq{ctx: ctx, fn: idempotent(ctx, fn), res: make(chan error, 1)}
+	db.gate.RLock()
+	if db.closed {
+		db.gate.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case db.reqs <- r:
+		db.gate.RUnlock()
+	case <-ctx.Done():
+		db.gate.RUnlock()
+		return ctx.Err()
+	}
+	// Once queued, the outcome is awaited even if ctx ends: the caller must learn
+	// whether its write committed.
+	return <-r.res
+}
+
+// WriteStats reports how many transactions the writer committed and how many requests
+// they carried.
+func (db *DB) WriteStats() (batches, writes int64) {
+	return db.batches.Load(), db.writes.Load()
+}
+
+func (db *DB) writer() {
+	defer db.wg.Done()
+	for {
+		var first *writeReq
+		select {
+		case first = <-db.reqs:
+		case <-db.quit:
+			for {
+				select {
+				case r := <-db.reqs:
+					db.runBatch([]*writeReq{r})
+				default:
+					return
+				}
+			}
+		}
+		batch := []*writeReq{first}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-db.reqs:
+				batch = append(batch, r)
+			default:
+				break gather
+			}
+		}
+		db.runBatch(batch)
+	}
+}
+
+func (db *DB) runBatch(batch []*writeReq) {
+	results := make([]error, len(batch))
+	tx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		err = fmt.Errorf("db: begin: %w", err)
+		results := make([]error, len(batch))
+		for i := range results {
+			results[i] = err
+		}
+		db.noteBatch(results, false)
+		for _, r := range batch {
+			r.res <- err
+		}
+		return
+	}
+	// Statements are prepared once per transaction and shared by its requests.
+	stmts := map[string]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	var broken error
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		t := &Tx{tx: tx, stmts: stmts, Now: db.Now().Truncate(time.Second), Ctx: r.ctx, keys: db.keys.Load()}
+		results[i], broken = runSavepoint(t, r.fn)
+		if broken != nil {
+			break
+		}
+	}
+	if broken != nil {
+		// A savepoint could not be undone: SQLite may already have rolled the whole
+		// transaction back, and later statements would commit one by one outside it.
+		// Nothing of this batch may stand, and every caller must hear so.
+		tx.Rollback()
+		slog.Error("db: write batch aborted", "err", broken, "requests", len(batch))
+		for i := range results {
+			results[i] = fmt.Errorf("db: write batch aborted: %w", broken)
+		}
+	} else if err := tx.Commit(); err != nil {
+		for i := range results {
+			if results[i] == nil {
+				results[i] = fmt.Errorf("db: commit: %w", err)
+			}
+		}
+	}
+	db.noteBatch(results, broken == nil)
+	db.batches.Add(1)
+	db.writes.Add(int64(len(batch)))
+	for i, r := range batch {
+		r.res <- results[i]
+	}
+}
+
+// runSavepoint runs one request in its own savepoint. err is the request's own outcome;
+// broken reports that the savepoint could not be rolled back or released, which leaves
+// the transaction in a state no later request may build on.
+func runSavepoint(t *Tx, fn func(*Tx) error) (err, broken error) {
+	if _, err := t.tx.Exec("SAVEPOINT req"); err != nil {
+		return nil, fmt.Errorf("db: savepoint: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			slog.Error("db: panic in write", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("db: panic in write: %v", p)
+		}
+		if err != nil {
+			if _, rerr := t.tx.Exec("ROLLBACK TO req"); rerr != nil {
+				// SQLite rolls the whole transaction back by itself on a full disk or
+				// a lock it cannot get; the cause comes first, so that callers learn it.
+				broken = fmt.Errorf("%w; rollback to savepoint: %w", err, rerr)
+				return
+			}
+		}
+		if _, rerr := t.tx.Exec("RELEASE req"); rerr != nil {
+			broken = fmt.Errorf("release savepoint: %w", rerr)
+		}
+	}()
+	return fn(t), nil
+}
