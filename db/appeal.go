@@ -56,8 +56,9 @@ type Rating struct {
 
 // ExtensionRequest is a department's pending request for more time.
 type ExtensionRequest struct {
-	Days int    `json:"days"`
-	Note string `json:"note"`
+	Days    int           `json:"days"`
+	Note    string        `json:"note"`
+	DayKind ExtensionKind `json:"day_kind"`
 }
 
 // Appeal is a ticket in the closed loop.
@@ -130,7 +131,7 @@ const appealColumns = `a.id, a.number, a.title, a.content, a.category, a.source,
 	a.about_department_id, a.visit_id, a.confidential, a.contact_name, a.contact_phone, a.created_by,
 	a.created_at, a.accepted_at, a.response_due_at, a.due_at, a.extended_due_at, a.assigned_at, a.reported_at,
 	a.closed_at, COALESCE(a.close_reason, ''), a.merged_into, a.reopen_count, a.return_count, a.escalation_level,
-	a.escalated_at, a.supervision_due_at, a.ext_requested_days, COALESCE(a.ext_requested_note, ''),
+	a.escalated_at, a.supervision_due_at, a.ext_requested_days, COALESCE(a.ext_requested_note, ''), COALESCE(a.ext_requested_kind, 'calendar'),
 	a.rated_at, a.resolved, a.satisfaction, COALESCE(a.rating_comment, '')`
 
 const appealFrom = `appeals a LEFT JOIN enterprises e ON e.id = a.enterprise_id
@@ -150,13 +151,13 @@ func scanAppeal(s scanner) (*Appeal, error) {
 	var accepted, extDue, assigned, reported, closed, escalated, supDue, extDays, rated sql.NullInt64
 	var resolved sql.NullBool
 	var satisfaction sql.NullString
-	var extNote, ratingComment string
+	var extNote, extKind, ratingComment string
 	err := s.Scan(&a.ID, &a.Number, &a.Title, &a.Content, &a.Category, &a.Source, &a.Tier, &a.Stage, &a.Version,
 		&a.EnterpriseID, &a.EnterpriseName, &a.LeaderID, &a.LeaderName, &a.DepartmentID, &a.DepartmentName,
 		&a.AboutDepartmentID, &a.VisitID, &a.Confidential, &a.ContactName, &a.ContactPhone, &a.createdBy,
 		&created, &accepted, &respDue, &due, &extDue, &assigned, &reported,
 		&closed, &a.CloseReason, &a.MergedInto, &a.ReopenCount, &a.ReturnCount, &a.EscalationLevel,
-		&escalated, &supDue, &extDays, &extNote, &rated, &resolved, &satisfaction, &ratingComment)
+		&escalated, &supDue, &extDays, &extNote, &extKind, &rated, &resolved, &satisfaction, &ratingComment)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +167,7 @@ func scanAppeal(s scanner) (*Appeal, error) {
 	a.AcceptedAt, a.ExtendedDueAt, a.AssignedAt = unixPtr(accepted), unixPtr(extDue), unixPtr(assigned)
 	a.FeedbackAt, a.ClosedAt, a.escalatedAt, a.SupervisionDueAt = unixPtr(reported), unixPtr(closed), unixPtr(escalated), unixPtr(supDue)
 	if extDays.Valid {
-		a.Extension = &ExtensionRequest{Days: int(extDays.Int64), Note: extNote}
+		a.Extension = &ExtensionRequest{Days: int(extDays.Int64), Note: extNote, DayKind: ExtensionKind(extKind)}
 	}
 	if rated.Valid {
 		a.Rating = &Rating{Resolved: resolved.Bool, Satisfaction: satisfaction.String, Comment: ratingComment,

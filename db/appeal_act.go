@@ -16,11 +16,13 @@ type ActionInput struct {
 	Tier         Tier   `json:"tier"`
 	Basis        string `json:"basis"`
 	Days         int    `json:"days"`
-	TargetID     *int64 `json:"target_id"`
-	Resolved     *bool  `json:"resolved"`
-	Satisfaction string `json:"satisfaction"`
-	Verdict      string `json:"verdict"`
-	DueAt        string `json:"due_at"`
+	// DayKind says whether an extension's days are working days or calendar days.
+	DayKind      ExtensionKind `json:"day_kind"`
+	TargetID     *int64        `json:"target_id"`
+	Resolved     *bool         `json:"resolved"`
+	Satisfaction string        `json:"satisfaction"`
+	Verdict      string        `json:"verdict"`
+	DueAt        string        `json:"due_at"`
 	// Public marks an auditor's comment on a report as a reply its reporter sees.
 	Public bool `json:"public"`
 }
@@ -144,6 +146,11 @@ func validateInput(t *Transition, in *ActionInput, now time.Time) (supervisionDu
 			if in.Days < 1 || in.Days > MaxExtensionDays {
 				v.Add("days", "延期天数须在 1 到 %d 之间", MaxExtensionDays)
 			}
+			if in.DayKind == "" {
+				in.DayKind = ExtendCalendarDays
+			} else if in.DayKind != ExtendCalendarDays && in.DayKind != ExtendWorkdays {
+				v.Add("day_kind", "延期天数的类型须为 workdays（工作日）或 calendar（自然日）")
+			}
 		case NeedResolved:
 			if in.Resolved == nil {
 				v.Add("resolved", "请回答问题是否已解决")
@@ -159,11 +166,9 @@ func validateInput(t *Transition, in *ActionInput, now time.Time) (supervisionDu
 				v.Add("note", "抽查不通过须写明原因")
 			}
 		case NeedDueAt:
-			d, perr := time.Parse(time.RFC3339, in.DueAt)
-			if perr != nil {
-				if d2, derr := time.ParseInLocation(DateLayout, in.DueAt, Zone); derr == nil {
-					d, perr = d2.Add(24*time.Hour-time.Second), nil
-				}
+			d, dateOnly, perr := ParseTime(in.DueAt)
+			if perr == nil && dateOnly {
+				d = d.Add(24*time.Hour - time.Second) // a date alone means to the end of that day
 			}
 			switch {
 			case perr != nil:

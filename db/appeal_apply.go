@@ -89,7 +89,11 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 			if err != nil {
 				return nil, err
 			}
-			set["tier"], set["response_due_at"], set["due_at"] = string(in.Tier), ap.CreatedAt.Add(d.response).Unix(), ap.CreatedAt.Add(d.resolution).Unix()
+			resp, res, err := t.due(d, ap.CreatedAt)
+			if err != nil {
+				return nil, err
+			}
+			set["tier"], set["response_due_at"], set["due_at"] = string(in.Tier), resp.Unix(), res.Unix()
 		}
 		if _, err := t.Exec("INSERT OR IGNORE INTO appeal_departments (appeal_id, department_id) VALUES (?, ?)", ap.ID, *in.DepartmentID); err != nil {
 			return nil, fmt.Errorf("db: assign: %w", err)
@@ -98,10 +102,10 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 	case ActReport:
 		set["reported_at"] = now
 		clearRating(set)
-		set["ext_requested_days"], set["ext_requested_note"] = nil, nil
+		set["ext_requested_days"], set["ext_requested_note"], set["ext_requested_kind"] = nil, nil, nil
 	case ActReturn:
 		set["return_count"] = ap.ReturnCount + 1
-		set["ext_requested_days"], set["ext_requested_note"] = nil, nil
+		set["ext_requested_days"], set["ext_requested_note"], set["ext_requested_kind"] = nil, nil, nil
 		data["basis"] = in.Basis
 	case ActClose:
 		set["closed_at"] = now
@@ -126,15 +130,17 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 	case ActEscalate:
 		set["tier"] = string(TierEscalated)
 	case ActRequestExtension:
-		set["ext_requested_days"], set["ext_requested_note"] = in.Days, in.Note
-		data["days"] = in.Days
+		set["ext_requested_days"], set["ext_requested_note"], set["ext_requested_kind"] = in.Days, in.Note, in.DayKind
+		data["days"], data["day_kind"] = in.Days, in.DayKind
 	case ActApproveExtension:
-		base := ap.EffectiveDue()
-		ext := base.Add(time.Duration(ap.Extension.Days) * 24 * time.Hour)
-		set["extended_due_at"], set["ext_requested_days"], set["ext_requested_note"] = ext.Unix(), nil, nil
-		data["days"], data["extended_due_at"] = ap.Extension.Days, ext.In(Zone).Format(time.RFC3339)
+		ext, err := t.extendedDue(ap)
+		if err != nil {
+			return nil, err
+		}
+		set["extended_due_at"], set["ext_requested_days"], set["ext_requested_note"], set["ext_requested_kind"] = ext.Unix(), nil, nil, nil
+		data["days"], data["day_kind"], data["extended_due_at"] = ap.Extension.Days, ap.Extension.DayKind, ext.In(Zone).Format(time.RFC3339)
 	case ActDenyExtension:
-		set["ext_requested_days"], set["ext_requested_note"] = nil, nil
+		set["ext_requested_days"], set["ext_requested_note"], set["ext_requested_kind"] = nil, nil, nil
 		data["days"] = ap.Extension.Days
 	case ActSupervise:
 		set["supervision_due_at"] = supDue.Unix()

@@ -137,6 +137,10 @@ func (t *Tx) fileAppeal(a Actor, in AppealInput) (*Appeal, error) {
 	if err != nil {
 		return nil, err
 	}
+	responseDue, due, err := t.due(d, t.Now)
+	if err != nil {
+		return nil, err
+	}
 	number, err := t.nextNumber()
 	if err != nil {
 		return nil, err
@@ -169,7 +173,7 @@ func (t *Tx) fileAppeal(a Actor, in AppealInput) (*Appeal, error) {
 		response_due_at, due_at, updated_at) VALUES (?,?,?,?,?,?,'discovered',?,?,?,?,?,?,?,?,?,?,?,?)`,
 		number, in.Title, in.Content, in.Category, string(in.Source), string(in.Tier), in.EnterpriseID, leader,
 		in.AboutDepartmentID, in.VisitID, hidden, contactName, contactPhone, createdBy, now.Unix(),
-		now.Add(d.response).Unix(), now.Add(d.resolution).Unix(), now.Unix())
+		responseDue.Unix(), due.Unix(), now.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("db: file appeal: %w", err)
 	}

@@ -217,14 +217,14 @@ func TestSetTierDeadline(t *testing.T) {
 		in   TierDeadline
 		code string
 	}{
-		{w.office, TierDeadline{TierFast, 7200, 2 * 86400}, EFORBIDDEN},
-		{w.auditor, TierDeadline{TierFast, 7200, 2 * 86400}, EFORBIDDEN},
-		{w.admin, TierDeadline{"slow", 7200, 2 * 86400}, EINVALID},
-		{w.admin, TierDeadline{TierFast, 10, 2 * 86400}, EINVALID},
-		{w.admin, TierDeadline{TierFast, 7200, 3600}, EINVALID},
-		{w.admin, TierDeadline{TierFast, 7200, 365 * 86400}, EINVALID},
-		{w.admin, TierDeadline{TierFast, -1, -1}, EINVALID},
-		{w.admin, TierDeadline{TierFast, 7200, 2 * 86400}, ""},
+		{w.office, TierDeadline{Tier: TierFast, ResponseSeconds: 7200, ResolutionSeconds: 2 * 86400}, EFORBIDDEN},
+		{w.auditor, TierDeadline{Tier: TierFast, ResponseSeconds: 7200, ResolutionSeconds: 2 * 86400}, EFORBIDDEN},
+		{w.admin, TierDeadline{Tier: "slow", ResponseSeconds: 7200, ResolutionSeconds: 2 * 86400}, EINVALID},
+		{w.admin, TierDeadline{Tier: TierFast, ResponseSeconds: 10, ResolutionSeconds: 2 * 86400}, EINVALID},
+		{w.admin, TierDeadline{Tier: TierFast, ResponseSeconds: 7200, ResolutionSeconds: 3600}, EINVALID},
+		{w.admin, TierDeadline{Tier: TierFast, ResponseSeconds: 7200, ResolutionSeconds: 365 * 86400}, EINVALID},
+		{w.admin, TierDeadline{Tier: TierFast, ResponseSeconds: -1, ResolutionSeconds: -1}, EINVALID},
+		{w.admin, TierDeadline{Tier: TierFast, ResponseSeconds: 7200, ResolutionSeconds: 2 * 86400}, ""},
 	} {
 		err := w.db.SetTierDeadline(ctx(), c.who, c.in)
 		if ErrorCode(err) != c.code && !(c.code == "" && err == nil) {
@@ -232,8 +232,8 @@ func TestSetTierDeadline(t *testing.T) {
 		}
 	}
 	list, err := w.db.TierDeadlines(ctx())
-	if err != nil || len(list) != 3 || list[1] != (TierDeadline{TierFast, 7200, 2 * 86400}) ||
-		list[0] != (TierDeadline{TierImmediate, 7200, 86400}) {
+	if err != nil || len(list) != 3 || list[1] != (TierDeadline{Tier: TierFast, Unit: UnitHours, ResponseSeconds: 7200, ResolutionSeconds: 2 * 86400}) ||
+		list[0] != (TierDeadline{Tier: TierImmediate, Unit: UnitHours, ResponseSeconds: 7200, ResolutionSeconds: 86400}) {
 		t.Errorf("deadlines now %+v %v", list, err)
 	}
 	fresh := w.file(t, w.office, nil)

@@ -220,7 +220,7 @@ func conductCategory(c string) bool {
 }
 
 // defaultDeadlines mirror the defaults of migration 002, for planning demo timing.
-var defaultDeadlines = map[Tier]tierDeadlines{
+var defaultDeadlines = map[Tier]struct{ response, resolution time.Duration }{
 	TierImmediate: {2 * time.Hour, 24 * time.Hour},
 	TierFast:      {24 * time.Hour, 5 * 24 * time.Hour},
 	TierEscalated: {24 * time.Hour, 15 * 24 * time.Hour},

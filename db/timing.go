@@ -4,83 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 )
-
-// tierDeadlines are a tier's response and resolution times, counted from filing.
-type tierDeadlines struct{ response, resolution time.Duration }
-
-// TierDeadline is a tier's configured deadlines, for the settings page and the API.
-type TierDeadline struct {
-	Tier              Tier `json:"tier"`
-	ResponseSeconds   int  `json:"response_seconds"`
-	ResolutionSeconds int  `json:"resolution_seconds"`
-}
-
-func (t *Tx) deadlines(tier Tier) (tierDeadlines, error) { return readDeadlines(t, tier) }
-
-func readDeadlines(q queryer, tier Tier) (tierDeadlines, error) {
-	var d tierDeadlines
-	for _, x := range []struct {
-		kind string
-		dst  *time.Duration
-	}{{"response", &d.response}, {"resolution", &d.resolution}} {
-		v, err := setting(q, "deadline."+string(tier)+"."+x.kind)
-		if err != nil {
-			return d, err
-		}
-		secs, err := strconv.Atoi(v)
-		if err != nil || secs <= 0 {
-			return d, fmt.Errorf("db: deadline setting %s.%s is %q", tier, x.kind, v)
-		}
-		*x.dst = time.Duration(secs) * time.Second
-	}
-	return d, nil
-}
-
-// TierDeadlines lists the configured deadlines of every tier.
-func (db *DB) TierDeadlines(ctx context.Context) ([]TierDeadline, error) {
-	var out []TierDeadline
-	for _, tier := range Tiers {
-		d, err := readDeadlines(db.r(ctx), tier)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, TierDeadline{tier, int(d.response.Seconds()), int(d.resolution.Seconds())})
-	}
-	return out, nil
-}
-
-// SetTierDeadline changes a tier's deadlines (admin). Appeals already filed keep theirs.
-func (db *DB) SetTierDeadline(ctx context.Context, a Actor, in TierDeadline) error {
-	if !a.Is(RoleAdmin) {
-		return forbidden()
-	}
-	var v Violations
-	if !contains(Tiers, in.Tier) {
-		v.Add("tier", "办理等级须为 immediate、fast 或 escalated")
-	}
-	if in.ResponseSeconds < 600 || in.ResponseSeconds > 30*86400 {
-		v.Add("response_seconds", "响应时限须在 10 分钟到 30 天之间")
-	}
-	if in.ResolutionSeconds < in.ResponseSeconds || in.ResolutionSeconds > 180*86400 {
-		v.Add("resolution_seconds", "办结时限须不短于响应时限，且不超过 180 天")
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	return db.Update(ctx, func(tx *Tx) error {
-		if err := tx.SetSetting("deadline."+string(in.Tier)+".response", strconv.Itoa(in.ResponseSeconds)); err != nil {
-			return err
-		}
-		if err := tx.SetSetting("deadline."+string(in.Tier)+".resolution", strconv.Itoa(in.ResolutionSeconds)); err != nil {
-			return err
-		}
-		return tx.Audit(a, "settings.deadline", "settings", 0, in)
-	})
-}
 
 // supervisionGrace is how long an escalated, overdue appeal has before the discipline
 // office is asked to supervise it.
