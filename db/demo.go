@@ -58,6 +58,11 @@ func (db *DB) BuildDemo(ctx context.Context, password string) ([]DemoAccount, er
 		if err != nil {
 			return err
 		}
+		for _, d := range ChinaCalendarDays() {
+			if _, _, err := tx.putDay(d); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(SystemActor, "demo.build", "city", 0, map[string]int{
 			"departments": len(city.Departments), "leaders": len(city.Leaders),
 			"enterprises": len(city.Enterprises), "liaisons": len(city.Liaisons)})
