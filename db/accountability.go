@@ -90,9 +90,9 @@ func (in *AccountabilityInput) validate(q queryer, now time.Time) ([]int64, erro
 	if n := utf8.RuneCountInString(in.Facts); n < 10 || n > 5000 {
 		v.Add("facts", "请写明问责事实（10 到 5000 个字符）")
 	}
-	if d, err := time.ParseInLocation(DateLayout, in.DecidedOn, Zone); err != nil {
-		v.Add("decided_on", "决定日期格式须为 YYYY-MM-DD")
-	} else if d.After(now) {
+	if !normDate(&in.DecidedOn) {
+		v.Add("decided_on", "决定日期"+DateHint)
+	} else if d, _, _ := ParseTime(in.DecidedOn); d.After(now) {
 		v.Add("decided_on", "决定日期不能晚于今天")
 	}
 	ids := append([]int64(nil), in.AppealIDs...)

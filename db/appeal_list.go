@@ -85,11 +85,12 @@ func (f *AppealFilter) whereIn(scope func(*where, Actor), a Actor, now time.Time
 		if d.val == "" {
 			continue
 		}
-		t, err := time.ParseInLocation(DateLayout, d.val, Zone)
+		t, _, err := ParseTime(d.val)
 		if err != nil {
-			v.Add(d.field, "日期格式须为 YYYY-MM-DD")
+			v.Add(d.field, "日期"+DateHint)
 			continue
 		}
+		t = calDayStart(t) // a time stands for its day in the city
 		w.add("a.created_at "+d.op+" ?", t.Add(d.shift).Unix())
 	}
 	if f.Overdue != nil {

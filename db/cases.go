@@ -240,11 +240,12 @@ func (db *DB) ListCases(ctx context.Context, a Actor, f CaseFilter) (*List[Typic
 		if d.val == "" {
 			continue
 		}
-		t, err := time.ParseInLocation(DateLayout, d.val, Zone)
+		t, _, err := ParseTime(d.val)
 		if err != nil {
-			v.Add(d.field, "日期格式须为 YYYY-MM-DD")
+			v.Add(d.field, "日期"+DateHint)
 			continue
 		}
+		t = calDayStart(t) // a time stands for its day in the city
 		w.add("c.published_at "+d.op+" ?", t.Add(d.shift).Unix())
 	}
 	if err := v.Err(); err != nil {

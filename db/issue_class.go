@@ -103,8 +103,8 @@ func (c *IssueClass) validate(v *Violations) {
 	if _, err := time.ParseInLocation("2006-01", c.Month, Zone); err != nil {
 		v.Add("month", "月份格式须为 YYYY-MM")
 	}
-	if _, err := time.ParseInLocation(DateLayout, c.DueDate, Zone); err != nil {
-		v.Add("due_date", "整治期限格式须为 YYYY-MM-DD")
+	if !normDate(&c.DueDate) {
+		v.Add("due_date", "整治期限"+DateHint)
 	}
 }
 

@@ -61,11 +61,6 @@ type LiaisonUpdate struct {
 	Note  *string `json:"note"`
 }
 
-func validDate(s string) bool {
-	_, err := time.ParseInLocation(DateLayout, s, Zone)
-	return err == nil
-}
-
 // Today is the calendar date of t in the server's zone.
 func Today(t time.Time) string { return t.In(Zone).Format(DateLayout) }
 
@@ -78,8 +73,8 @@ func (db *DB) CreateLiaison(ctx context.Context, a Actor, in LiaisonInput) (*Lia
 	var v Violations
 	if in.Since == "" {
 		in.Since = Today(db.Now())
-	} else if !validDate(in.Since) {
-		v.Add("since", "日期格式须为 YYYY-MM-DD")
+	} else if !normDate(&in.Since) {
+		v.Add("since", "开始日期"+DateHint)
 	}
 	if utf8.RuneCountInString(in.Note) > 200 {
 		v.Add("note", "备注最多 200 个字符")
@@ -207,8 +202,8 @@ func (db *DB) UpdateLiaison(ctx context.Context, a Actor, id int64, up LiaisonUp
 		switch {
 		case l.Until != nil:
 			v.Add("until", "该包保关系已于 %s 结束", *l.Until)
-		case !validDate(u):
-			v.Add("until", "日期格式须为 YYYY-MM-DD")
+		case !normDate(&u):
+			v.Add("until", "结束日期"+DateHint)
 		case u < l.Since:
 			v.Add("until", "结束日期不能早于开始日期 %s", l.Since)
 		}

@@ -115,8 +115,8 @@ func (in *VisitInput) validate(q queryer, a Actor, today string) ([]AppealInput,
 	switch {
 	case in.VisitedAt == "":
 		in.VisitedAt = today
-	case !validDate(in.VisitedAt):
-		v.Add("visited_at", "走访日期格式须为 YYYY-MM-DD")
+	case !normDate(&in.VisitedAt):
+		v.Add("visited_at", "走访日期"+DateHint)
 	case in.VisitedAt > today:
 		v.Add("visited_at", "走访日期不能晚于今天")
 	case in.VisitedAt < since:
@@ -281,8 +281,8 @@ func (f *VisitFilter) where(a Actor) (where, error) {
 		if d.val == "" {
 			continue
 		}
-		if !validDate(d.val) {
-			v.Add(d.field, "日期格式须为 YYYY-MM-DD")
+		if !normDate(&d.val) {
+			v.Add(d.field, "日期"+DateHint)
 			continue
 		}
 		w.add("v.visited_at "+d.op+" ?", d.val)

@@ -13,9 +13,11 @@ import (
 
 func appealFilter(c *fiber.Ctx) (db.AppealFilter, error) {
 	f := db.AppealFilter{Stage: db.Stage(c.Query("stage")), Tier: db.Tier(c.Query("tier")), Source: db.Source(c.Query("source")),
-		Category: c.Query("category"), From: c.Query("from"), To: c.Query("to"), Q: c.Query("q"), Sort: c.Query("sort"),
-		Number: c.Query("number")}
+		Category: c.Query("category"), Q: c.Query("q"), Sort: c.Query("sort"), Number: c.Query("number")}
 	var err error
+	if f.From, f.To, err = queryPeriod(c); err != nil {
+		return f, err
+	}
 	if f.Open, err = queryBool(c, "open"); err != nil {
 		return f, err
 	}

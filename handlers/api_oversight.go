@@ -197,8 +197,12 @@ func (s *Server) apiListCases(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	f := db.CaseFilter{Page: page}
+	if f.From, f.To, err = queryPeriod(c); err != nil {
+		return err
+	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListCases(c.UserContext(), a, db.CaseFilter{From: c.Query("from"), To: c.Query("to"), Page: page})
+	out, err := s.db.ListCases(c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}

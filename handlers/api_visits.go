@@ -7,8 +7,11 @@ import (
 )
 
 func visitFilter(c *fiber.Ctx) (db.VisitFilter, error) {
-	f := db.VisitFilter{Mode: db.VisitMode(c.Query("mode")), From: c.Query("from"), To: c.Query("to"), Q: c.Query("q")}
+	f := db.VisitFilter{Mode: db.VisitMode(c.Query("mode")), Q: c.Query("q")}
 	var err error
+	if f.From, f.To, err = queryPeriod(c); err != nil {
+		return f, err
+	}
 	if f.Page, err = queryPage(c); err != nil {
 		return f, err
 	}

@@ -127,3 +127,30 @@ func queryPage(c *fiber.Ctx) (db.Page, error) {
 	}
 	return p, nil
 }
+
+// queryDate reads an optional date from the query string: YYYY-MM-DD or an RFC 3339 time,
+// which stands for its day in the city. A "+" of an offset sent unencoded arrives as a
+// space, so it is put back before parsing.
+func queryDate(c *fiber.Ctx, name string) (string, error) {
+	raw := strings.TrimSpace(c.Query(name))
+	if raw == "" {
+		return "", nil
+	}
+	if len(raw) > len(db.DateLayout) {
+		raw = strings.Replace(raw, " ", "+", 1)
+	}
+	d, err := db.ParseDate(raw)
+	if err != nil {
+		return "", fieldError(db.EINVALID, name, name+" "+db.DateHint)
+	}
+	return d, nil
+}
+
+// queryPeriod reads the from and to dates of a filter.
+func queryPeriod(c *fiber.Ctx) (from, to string, err error) {
+	if from, err = queryDate(c, "from"); err != nil {
+		return "", "", err
+	}
+	to, err = queryDate(c, "to")
+	return from, to, err
+}
