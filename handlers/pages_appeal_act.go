@@ -39,7 +39,7 @@ func (s *Server) appealRef(ctx context.Context, a db.Actor, raw string) (*int64,
 func (s *Server) actionInput(c *fiber.Ctx, a db.Actor, ap *db.Appeal) (db.ActionInput, error) {
 	in := db.ActionInput{Action: db.Action(c.FormValue("action")), Note: c.FormValue("note"), Basis: c.FormValue("basis"),
 		Tier: db.Tier(c.FormValue("tier")), Satisfaction: c.FormValue("satisfaction"), Verdict: c.FormValue("verdict"),
-		DueAt: c.FormValue("due_at"), DepartmentID: formID(c, "department_id")}
+		DueAt: c.FormValue("due_at"), DepartmentID: formID(c, "department_id"), DayKind: db.ExtensionKind(c.FormValue("day_kind"))}
 	ver, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	if err != nil {
 		return in, fieldError(db.EBADREQUEST, "version", "表单缺少诉求版本，请刷新页面后重试。")

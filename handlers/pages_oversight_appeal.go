@@ -107,6 +107,7 @@ func actionInput(c *fiber.Ctx) (db.ActionInput, error) {
 			*x.dst = &v
 		}
 	}
+	in.DayKind = db.ExtensionKind(c.FormValue("day_kind"))
 	if raw := c.FormValue("days"); raw != "" {
 		if in.Days, err = strconv.Atoi(raw); err != nil {
 			return in, fieldError(db.EINVALID, "days", "天数须为整数")

@@ -27,7 +27,7 @@ func (s *Server) settingsData(c *fiber.Ctx) (fiber.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fiber.Map{"Deadlines": list, "Report": rs}, nil
+	return fiber.Map{"Deadlines": list, "Report": rs, "Units": db.DeadlineUnits}, nil
 }
 
 // hoursField reads a number of hours (decimals allowed) as whole seconds.
@@ -39,11 +39,29 @@ func hoursField(c *fiber.Ctx, name string) (int, error) {
 	return int(h * 3600), nil
 }
 
+// daysField reads a whole number of working days.
+func daysField(c *fiber.Ctx, name string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(c.FormValue(name)))
+	if err != nil || n <= 0 {
+		return 0, fieldError(db.EINVALID, name, "请填写大于 0 的整数天数")
+	}
+	return n, nil
+}
+
+// settingsDeadlineSubmit saves a tier's deadlines. The two amounts are read in the chosen
+// unit: hours for hours and working hours, whole days for working days.
 func (s *Server) settingsDeadlineSubmit(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	in := db.TierDeadline{Tier: db.Tier(c.FormValue("tier"))}
+	in := db.TierDeadline{Tier: db.Tier(c.FormValue("tier")), Unit: db.DeadlineUnit(c.FormValue("unit"))}
+	if in.Unit == "" {
+		in.Unit = db.UnitHours
+	}
 	var err error
-	if in.ResponseSeconds, err = hoursField(c, "response_hours"); err == nil {
+	if in.Unit == db.UnitWorkdays {
+		if in.ResponseDays, err = daysField(c, "response_hours"); err == nil {
+			in.ResolutionDays, err = daysField(c, "resolution_hours")
+		}
+	} else if in.ResponseSeconds, err = hoursField(c, "response_hours"); err == nil {
 		in.ResolutionSeconds, err = hoursField(c, "resolution_hours")
 	}
 	if err == nil {
@@ -56,6 +74,6 @@ func (s *Server) settingsDeadlineSubmit(c *fiber.Ctx) error {
 		}
 		return s.formFailed(c, "settings", "系统设置", data, err)
 	}
-	flash(c, "已保存“"+in.Tier.Label()+"”的办理时限；此后提交的诉求按新时限计算。")
+	flash(c, "已保存“"+in.Tier.Label()+"”的办理时限（"+in.Unit.Label()+"）；此后提交的诉求按新时限计算。")
 	return c.Redirect("/admin/settings", fiber.StatusSeeOther)
 }

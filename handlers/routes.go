@@ -72,7 +72,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/audit/events", oversight, false, "审计事件", s.apiAuditEvents},
 		{"GET", "/audit/verify", oversight, false, "校验审计链", s.apiAuditVerify},
 		{"GET", "/openapi.json", nil, true, "本 API 的 OpenAPI 描述", s.apiOpenAPI},
-	}, append(append(s.ledgerRoutes(), s.figureRoutes()...), s.oversightRoutes()...)...)
+	}, append(append(append(s.ledgerRoutes(), s.figureRoutes()...), s.oversightRoutes()...), s.calendarRoutes()...)...)
 }
 
 func (s *Server) mount() {
