@@ -26,7 +26,7 @@ func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
 			typ := "integer"
-			if m[1] == "receipt" {
+			if m[1] == "receipt" || m[1] == "date" {
 				typ = "string"
 			}
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": typ}})
@@ -82,6 +82,7 @@ var uploadRoutes = map[string]bool{
 	"/appeals/:id/attachments":          false,
 	"/import/enterprises":               false,
 	"/import/liaisons":                  false,
+	"/calendar/import":                  false,
 	"/public/reports":                   true,
 	"/public/reports/:receipt/messages": true,
 }
