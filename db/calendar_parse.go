@@ -37,7 +37,7 @@ func ParseTime(s string) (t time.Time, dateOnly bool, err error) {
 }
 
 // DateHint says what a date or time field takes, for the messages that refuse one.
-const DateHint = "须为 YYYY-MM-DD 日期或 RFC 3339 时间（如 2026-11-29T10:00:00+08:00）"
+const DateHint = "格式须为 YYYY-MM-DD 日期或 RFC 3339 时间（如 2026-11-29T10:00:00+08:00）"
 
 // normDate brings a date field to its stored form, YYYY-MM-DD, in place; false (and the
 // field left as it was) when it is neither a date nor a time.

@@ -347,7 +347,7 @@ func TestAPICategoriesAndDeadlines(t *testing.T) {
 		}
 	}
 	r = a.do("GET", "/api/v1/settings/deadlines", a.login("department"), nil)
-	if got := fmt.Sprint(r.items()[1]); got != "map[resolution_seconds:172800 response_seconds:7200 tier:fast]" {
+	if got := fmt.Sprint(r.items()[1]); got != "map[resolution_days:0 resolution_seconds:172800 response_days:0 response_seconds:7200 tier:fast unit:hours]" {
 		t.Errorf("fast deadlines now %s", got)
 	}
 	ap := a.loopFile("enterprise", nil)

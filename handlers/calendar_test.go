@@ -209,3 +209,17 @@ func (r *resp) wantPage(t *testing.T, status int, texts ...string) {
 		}
 	}
 }
+
+// calendarRoleCases are the calendar's rows of the route-role table: everyone reads it,
+// only the admin gets past the role check to write it.
+func calendarRoleCases() []roleCase {
+	badYear := map[string]any{"days": []map[string]any{{"date": "not a date", "kind": "holiday"}}}
+	return []roleCase{
+		{"GET", "/api/v1/calendar", nil, everyone, false, []int{200}, nil},
+		{"PUT", "/api/v1/calendar/2026", badYear, adminOnly, false, []int{422}, nil},
+		{"PUT", "/api/v1/calendar/days/2026-12-31", map[string]any{}, adminOnly, false, []int{422}, nil},
+		{"DELETE", "/api/v1/calendar/days/2099-12-31", nil, adminOnly, false, []int{404}, nil},
+		// Not a multipart upload: refused as a bad request once the role is admitted.
+		{"POST", "/api/v1/calendar/import", nil, adminOnly, false, []int{400}, nil},
+	}
+}

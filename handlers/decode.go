@@ -141,7 +141,7 @@ func queryDate(c *fiber.Ctx, name string) (string, error) {
 	}
 	d, err := db.ParseDate(raw)
 	if err != nil {
-		return "", fieldError(db.EINVALID, name, name+" "+db.DateHint)
+		return "", fieldError(db.EINVALID, name, "参数 "+name+" "+db.DateHint)
 	}
 	return d, nil
 }

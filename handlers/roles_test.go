@@ -130,7 +130,7 @@ func TestRouteRoles(t *testing.T) {
 	x.liaison = num(pairs.items()[0]["id"])
 	cases := withOversightCases(roleCases(x), x)
 	// The ledger's rows go before the last row, which signs everyone out.
-	cases = slices.Insert(cases, len(cases)-1, ledgerRoleCases(x)...)
+	cases = slices.Insert(cases, len(cases)-1, append(ledgerRoleCases(x), calendarRoleCases()...)...)
 
 	covered := map[string]bool{}
 	for _, c := range cases {

@@ -50,7 +50,7 @@ func TestAPITakesRFC3339(t *testing.T) {
 		t.Fatal("no active pairs")
 	}
 	r := a.do("PATCH", fmt.Sprintf("/api/v1/liaisons/%d", num(pairs[0]["id"])), admin, map[string]any{"until": "soon"})
-	if r.Status != 422 || r.fields()[0] != "until" || !strings.Contains(string(r.Body), "结束日期须为") {
+	if r.Status != 422 || r.fields()[0] != "until" || !strings.Contains(string(r.Body), "结束日期格式须为") {
 		t.Errorf("until garbage: %s", r)
 	}
 	until := time.Now().In(db.Zone)
