@@ -53,7 +53,7 @@ usage:
   qinqing import [--db FILE] enterprises|liaisons FILE.xlsx|FILE.csv
   qinqing user add [--db FILE] --username U --password P --role ROLE [--name N]
                    [--department-id N | --leader-id N | --enterprise-id N]
-  qinqing demo [--db FILE] [--demo-password P]
+  qinqing demo [--db FILE] [--demo-password P] [--appeals N]
   qinqing version
 
 environment: QINQING_ADDR, QINQING_DB, QINQING_KEY, QINQING_TRUSTED_PROXIES and
