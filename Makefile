@@ -14,7 +14,7 @@ PLAYWRIGHT := e2e/node_modules/playwright-core/package.json
 
 .DEFAULT_GOAL := build
 MAKEFLAGS += --no-print-directory
-.PHONY: build run test vet unit e2e browser-deps clean
+.PHONY: build run test vet unit e2e browser-deps clean bench
 
 build:
 	$(GO) build -tags $(TAGS) -o $(BIN) .
@@ -57,3 +57,11 @@ $(PLAYWRIGHT): e2e/package-lock.json
 
 clean:
 	rm -rf $(BIN) e2e/output e2e/test-results
+
+# Not part of `make test`: builds a city of 2k appeals and one of BENCH_LARGE (1M) into
+# BENCH_DIR (.bench, reused), measures both with cmd/qqload and prints the ratios, then
+# runs the db benchmarks.
+bench: build
+	$(GO) build -o qqload ./cmd/qqload
+	BIN=./$(BIN) LOAD=./qqload sh scripts/bench.sh
+	$(GO) test -run '^$$' -bench . -benchtime 1x -tags $(TAGS) ./db

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"qinqing/db"
 )
@@ -190,9 +191,14 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, path := newFlags("demo")
 	password := fs.String("demo-password", db.DemoPassword, "password of the demo accounts")
 	key := fs.String("key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
+	appeals := fs.Int("appeals", db.DemoAppeals, "how many appeals the city gets; beyond the played ones, copies of them")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *appeals < 1 {
+		return fmt.Errorf("demo: --appeals must be at least 1")
+	}
+	start := time.Now()
 	d, err := db.Open(*path)
 	if err != nil {
 		return err
@@ -207,7 +213,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n, err := d.BuildDemoAppeals(ctx, db.DemoAppeals)
+	n, err := d.BuildDemoAppeals(ctx, min(*appeals, db.DemoAppeals))
 	if err != nil {
 		return err
 	}
@@ -219,7 +225,14 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo city built in %s with %d appeals and %d visits; accounts (password %s):\n", *path, n, visits, *password)
+	copied := 0
+	if *appeals > db.DemoAppeals {
+		if copied, err = d.ScaleDemoAppeals(ctx, *appeals); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "demo city built in %s in %.0f s: %d appeals played, %d copied, %d visits; accounts (password %s):\n",
+		*path, time.Since(start).Seconds(), n, copied, visits, *password)
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-10s %s\n", a.Username, a.Name)
 	}

@@ -53,7 +53,7 @@ usage:
   qinqing import [--db FILE] enterprises|liaisons FILE.xlsx|FILE.csv
   qinqing user add [--db FILE] --username U --password P --role ROLE [--name N]
                    [--department-id N | --leader-id N | --enterprise-id N]
-  qinqing demo [--db FILE] [--demo-password P]
+  qinqing demo [--db FILE] [--demo-password P] [--appeals N]
   qinqing version
 
 environment: QINQING_ADDR, QINQING_DB, QINQING_KEY, QINQING_TRUSTED_PROXIES and
@@ -110,6 +110,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.DemoPassword, "demo-password", db.DemoPassword, "password of the demo accounts")
 	fs.DurationVar(&m.Drain, "drain", defaultDrain, "how long shutdown waits for requests in flight")
 	fs.StringVar(&m.TrustedProxies, "trusted-proxy", os.Getenv("QINQING_TRUSTED_PROXIES"), "reverse proxies (CIDR[,CIDR]) whose X-Forwarded-For is believed")
+	fs.IntVar(&m.MemoryMB, "memory", envInt("QINQING_MEMORY_MB", defaultMemoryMB), "memory budget in MB: SQLite's caches and the Go heap share it (0: unbounded)")
 	fs.StringVar(&m.MetricsToken, "metrics-token", os.Getenv("QINQING_METRICS_TOKEN"), "Bearer token that opens /metrics beyond this machine")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -137,6 +138,8 @@ type Main struct {
 	Logger *slog.Logger
 	// TrustedProxies ("CIDR[,CIDR]") and MetricsToken: see the serve flags.
 	TrustedProxies, MetricsToken string
+	// MemoryMB is the process's memory budget; see applyMemoryBudget.
+	MemoryMB int
 
 	DB       *db.DB
 	Keys     *db.Keys
@@ -160,6 +163,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = d
+	if err := applyMemoryBudget(ctx, d, m.MemoryMB); err != nil {
+		d.Close()
+		return err
+	}
 	if m.Keys, err = openKeys(ctx, d, keyPath(m.KeyPath, m.DBPath), m.Logger); err != nil {
 		d.Close()
 		return err

@@ -155,6 +155,9 @@ func OpenWith(path string, o Options) (*DB, error) {
 	} else {
 		err = migrate(w)
 	}
+	if err == nil && !o.ReadOnly {
+		err = indexLeftovers(w)
+	}
 	if err != nil {
 		w.Close()
 		return nil, err

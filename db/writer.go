@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"time"
 )
 
@@ -100,6 +101,11 @@ func (db *DB) runBatch(batch []*writeReq) {
 		if broken != nil {
 			break
 		}
+	}
+	if broken == nil && slices.Contains(results, nil) {
+		// Indexing the queued appeals belongs to the requests that saved them: if it
+		// fails, none of the batch may stand without its search entries.
+		broken = indexQueued(tx)
 	}
 	if broken != nil {
 		// A savepoint could not be undone: SQLite may already have rolled the whole
