@@ -1,6 +1,8 @@
 package db
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -28,6 +30,8 @@ const (
 	TodoPressed    = "pressed"    // an urge (催办) or instruction (批示) not yet answered
 	TodoUnrated    = "unrated"    // reported, waiting on the enterprise's rating
 	TodoAll        = "all"
+	// TodoIntake is the office's intake queue (发现 and 核查); a home tile, not a badge.
+	TodoIntake = "intake"
 )
 
 var todoKinds = map[string]TodoKind{
@@ -41,6 +45,7 @@ var todoKinds = map[string]TodoKind{
 	TodoPressed:    {TodoPressed, "催办/批示", "warn"},
 	TodoUnrated:    {TodoUnrated, "待评价", "info"},
 	TodoAll:        {TodoAll, "待办", "info"},
+	TodoIntake:     {TodoIntake, "待受理与核查", "info"},
 }
 
 // roleTodos are each role's kinds, in the order its home shows them.
@@ -87,6 +92,8 @@ func todoSQL(kind string, now time.Time) (string, []any) {
 		return "(" + heldSQL + " AND a.supervision_due_at IS NOT NULL)", nil
 	case TodoPressed:
 		return "(" + heldSQL + " AND " + pressedSQL + ")", nil
+	case TodoIntake:
+		return "a.stage IN ('discovered', 'verifying')", nil
 	case TodoUnrated:
 		return "(a.stage = 'feedback' AND a.rated_at IS NULL)", nil
 	}
@@ -121,4 +128,18 @@ func (f *DrillFilter) todo(w *where, v *Violations, a Actor, now time.Time) {
 	if a.Role == RoleDepartment {
 		w.add("a.department_id = ? AND a.stage = 'rectifying'", a.DepartmentID)
 	}
+}
+
+// CountAppeals is the number of appeals the actor may list that f selects: the total the
+// list page shows for the same filter, without fetching a row.
+func (db *DB) CountAppeals(ctx context.Context, a Actor, f AppealFilter) (int, error) {
+	w, err := f.where(a, db.Now().Truncate(time.Second))
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := db.r(ctx).QueryRow("SELECT COUNT(*) FROM "+appealFrom+w.sql(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: count appeals: %w", err)
+	}
+	return n, nil
 }
