@@ -14,6 +14,7 @@ import (
 type todoTile struct {
 	Kind, Label, Tone, Href string
 	Count                   int
+	Active                  bool // the page is a 待办 list
 }
 
 // todoHref is the list of one kind of 待办, most pressing first.
@@ -27,7 +28,7 @@ func (s *Server) todoTiles(ctx context.Context, a db.Actor) ([]todoTile, error) 
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, todoTile{k.Kind, k.Label, k.Tone, todoHref(k.Kind), n})
+		out = append(out, todoTile{Kind: k.Kind, Label: k.Label, Tone: k.Tone, Href: todoHref(k.Kind), Count: n})
 	}
 	return out, nil
 }
@@ -44,7 +45,8 @@ func (s *Server) todoBadge(c *fiber.Ctx) *todoTile {
 		slog.Warn("todo badge", "err", err)
 		return nil
 	}
-	return &todoTile{Kind: db.TodoAll, Label: "待办", Href: todoHref(db.TodoAll), Count: n}
+	return &todoTile{Kind: db.TodoAll, Label: "待办", Href: todoHref(db.TodoAll), Count: n,
+		Active: c.Path() == "/appeals" && c.Query("todo") != ""}
 }
 
 // tabsFor are the phone's bottom tabs: the role's few main destinations (the 待办 tab,

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,14 +20,26 @@ import (
 // startTodoServer serves the demo city with appeals on a database whose clock stands
 // still, so that a count and the list it opens are taken at the same instant.
 func startTodoServer(t *testing.T) string {
+	base, _ := startClockServer(t, &stillClock{at: time.Now().Truncate(time.Second).UnixNano()}, 400)
+	return base
+}
+
+// stillClock is a database clock that moves only when told to; atomic, because the
+// server's goroutines read it.
+type stillClock struct{ at int64 }
+
+func (c *stillClock) now() time.Time          { return time.Unix(0, atomic.LoadInt64(&c.at)).In(db.Zone) }
+func (c *stillClock) advance(d time.Duration) { atomic.AddInt64(&c.at, int64(d)) }
+
+// startClockServer serves the demo city, with n demo appeals, on the given clock.
+func startClockServer(t *testing.T, clock *stillClock, n int) (string, *db.DB) {
 	t.Helper()
 	d, err := db.Open(filepath.Join(t.TempDir(), "todo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	now := time.Now().Truncate(time.Second)
-	d.Now = func() time.Time { return now }
+	d.Now = clock.now
 	ctx := context.Background()
 	if _, err := d.BuildDemo(ctx, ""); err != nil {
 		t.Fatal(err)
@@ -37,8 +50,10 @@ func startTodoServer(t *testing.T) string {
 		t.Fatal(err)
 	}
 	// After New, which loads the vault's key that confidential demo appeals need.
-	if _, err := d.BuildDemoAppeals(ctx, 400); err != nil {
-		t.Fatal(err)
+	if n > 0 {
+		if _, err := d.BuildDemoAppeals(ctx, n); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -54,7 +69,7 @@ func startTodoServer(t *testing.T) string {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), d
 }
 
 var (

@@ -183,6 +183,7 @@ func templateFuncs() template.FuncMap {
 			return ""
 		},
 		"roleLabel": func(r db.Role) string { return r.Label() },
+		"todoLabel": db.TodoLabel,
 		// satisfaction names a rating's answer; every page passes the answer itself.
 		"satisfaction": db.SatisfactionLabel,
 		"tierLabel":    func(t db.Tier) string { return t.Label() },
