@@ -44,7 +44,7 @@ var todoKinds = map[string]TodoKind{
 	TodoSupervised: {TodoSupervised, "督办", "bad"},
 	TodoPressed:    {TodoPressed, "催办/批示", "warn"},
 	TodoUnrated:    {TodoUnrated, "待评价", "info"},
-	TodoAll:        {TodoAll, "待办", "info"},
+	TodoAll:        {TodoAll, "全部待办", "info"},
 	TodoIntake:     {TodoIntake, "待受理与核查", "info"},
 }
 

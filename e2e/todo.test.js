@@ -70,6 +70,10 @@ describe('todo', () => {
         await shot(page, `todo-home-${role}-1440`);
         await page.goto(`${server.url}/appeals?sort=due&todo=all`);
         await shot(page, `todo-list-${role}-1440`);
+        // The first row is the most overdue: its clock card is red.
+        await Promise.all([page.waitForURL(/\/appeals\/\d+$/), page.locator('.appeal-link').first().click()]);
+        assert.equal(await page.locator('.clock [data-clock]').first().getAttribute('data-clock'), 'bad');
+        await shot(page, `todo-appeal-${role}-1440`);
         assertNoErrors(errors);
       }, DESKTOP));
   }
