@@ -99,6 +99,8 @@ type Appeal struct {
 	SupervisionDueAt  *time.Time        `json:"supervision_due_at"`
 	Extension         *ExtensionRequest `json:"extension_request"`
 	Overdue           bool              `json:"overdue"`
+	OverdueState      OverdueState      `json:"overdue_state"`
+	Countdown         *Countdown        `json:"countdown"`
 	Rating            *Rating           `json:"rating"`
 	AllowedActions    []Action          `json:"allowed_actions"`
 
@@ -114,16 +116,6 @@ func (a *Appeal) EffectiveDue() time.Time {
 		return *a.ExtendedDueAt
 	}
 	return a.DueAt
-}
-
-// IsOverdue reports whether an appeal still with the government is past its response or
-// resolution deadline at now. Once the work is reported (反馈) it waits on the enterprise's
-// rating, which is nobody's delay to escalate; the on-time figures still count to closure.
-func (a *Appeal) IsOverdue(now time.Time) bool {
-	if a.Stage == StageClosed || a.Stage == StageFeedback {
-		return false
-	}
-	return now.After(a.EffectiveDue()) || a.AcceptedAt == nil && now.After(a.ResponseDueAt)
 }
 
 const appealColumns = `a.id, a.number, a.title, a.content, a.category, a.source, a.tier, a.stage, a.version,
@@ -227,7 +219,9 @@ func findAppeal(q queryer, a Actor, id int64) (*Appeal, error) {
 
 // present fills the computed fields for the actor and hides what they may not see.
 func (ap *Appeal) present(a Actor, now time.Time) {
-	ap.Overdue = ap.IsOverdue(now)
+	ap.OverdueState = ap.OverdueAt(now)
+	ap.Overdue = ap.OverdueState != OverdueNone
+	ap.Countdown = ap.CountdownAt(now)
 	ap.AllowedActions = allowedActions(ap, a, now)
 	if !a.Is(RoleAdmin, RoleOffice, RoleAuditor) {
 		ap.AboutDepartmentID = nil

@@ -94,12 +94,13 @@ func (f *AppealFilter) whereIn(scope func(*where, Actor), a Actor, now time.Time
 		w.add("a.created_at "+d.op+" ?", t.Add(d.shift).Unix())
 	}
 	if f.Overdue != nil {
-		cond := `(a.stage NOT IN ('feedback', 'closed') AND (COALESCE(a.extended_due_at, a.due_at) < ? OR (a.accepted_at IS NULL AND a.response_due_at < ?)))`
+		cond, args := overdueSQL(OverdueNone, now)
 		if !*f.Overdue {
 			cond = "NOT " + cond
 		}
-		w.add(cond, now.Unix(), now.Unix())
+		w.add(cond, args...)
 	}
+	f.DrillFilter.todo(&w, &v, a, now)
 	searchAppeals(&w, &v, f.Q)
 	f.DrillFilter.apply(&w, &v)
 	return w, v.Err()

@@ -134,6 +134,7 @@ func TestEscalateOverdue(t *testing.T) {
 	w := newWorld(t)
 	fast := w.at(t, StageRectifying)
 	filedEscalated := w.file(t, w.office, func(in *AppealInput) { in.Tier = TierEscalated })
+	filedEscalated = w.act(t, w.office, filedEscalated, ActionInput{Action: ActAccept})
 	done := w.at(t, StageClosed)
 	run := func(when string, want int) {
 		t.Helper()
@@ -389,4 +390,26 @@ func TestMergedStaysMerged(t *testing.T) {
 	missing := int64(1 << 40)
 	_, err = w.db.Act(ctx(), w.office, late.ID, ActionInput{Action: ActMerge, Version: late.Version, TargetID: &missing})
 	wantCode(t, err, EINVALID)
+}
+
+// TestEscalateUnaccepted: 受理超时 is overdue under the one rule, so the job raises an
+// appeal nobody accepted in time, and shows the deadline the escalated tier now works to.
+func TestEscalateUnaccepted(t *testing.T) {
+	w := newWorld(t)
+	imm := w.file(t, w.office, func(in *AppealInput) { in.Tier = TierImmediate })
+	w.advance(2*time.Hour + time.Second)
+	if ap, _ := w.db.FindAppeal(ctx(), w.auditor, imm.ID); ap.OverdueState != OverdueResponse {
+		t.Fatalf("state %q, want 受理超时", ap.OverdueState)
+	}
+	if n, err := w.db.EscalateOverdue(ctx()); err != nil || n != 1 {
+		t.Fatalf("steps %d (%v), want 1", n, err)
+	}
+	ap, err := w.db.FindAppeal(ctx(), w.auditor, imm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := ap.EscalationDue()
+	if ap.Tier != TierEscalated || due == nil || !due.Equal(w.db.Now().Truncate(time.Second).Add(supervisionGrace)) {
+		t.Errorf("after escalation: tier %s, escalation due %v", ap.Tier, due)
+	}
 }

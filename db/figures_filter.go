@@ -25,6 +25,8 @@ type DrillFilter struct {
 	OnTime       string
 	District     string
 	IssueClassID int64
+	// Todo is one kind of 我的待办 (todo.go), or all of the caller's role's kinds.
+	Todo string
 }
 
 var drillRated = map[string]string{
@@ -138,6 +140,7 @@ func (f AppealFilter) Query() url.Values {
 	set("on_time", f.OnTime)
 	set("district", f.District)
 	id("issue_class_id", f.IssueClassID)
+	set("todo", f.Todo)
 	return q
 }
 

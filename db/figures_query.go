@@ -95,12 +95,6 @@ func (fq figureQuery) and(clause string, args ...any) where {
 	return w
 }
 
-// overdueCond is the list's overdue=true condition, at the time of asking: an appeal
-// still with the government past a deadline (feedback waits on the enterprise's rating).
-// stage != 'closed' is spelt out so that the partial index appeals_fig_open applies.
-const overdueCond = `a.stage != 'closed' AND a.stage != 'feedback' AND
-	(COALESCE(a.extended_due_at, a.due_at) < ? OR (a.accepted_at IS NULL AND a.response_due_at < ?))`
-
 // groups counts the appeals of each (key, flags) group and adds them up per key.
 // Without handling, the handling times are not summed, which rankings do not need.
 func (fq figureQuery) groups(q queryer, keyCol, index string, w where, handling bool) (map[string]*Figures, error) {
@@ -138,7 +132,8 @@ func (fq figureQuery) groups(q queryer, keyCol, index string, w where, handling 
 // of them under "".
 func (fq figureQuery) overdue(q queryer, keyCol string, base where) (map[string]int, error) {
 	w := where{clauses: append([]string(nil), base.clauses...), args: append([]any(nil), base.args...)}
-	w.add(overdueCond, fq.now.Unix(), fq.now.Unix())
+	cond, args := overdueSQL(OverdueNone, fq.now)
+	w.add(cond, args...)
 	query := "SELECT '', COUNT(*)" + fq.from("appeals_fig_open") + w.sql()
 	if keyCol != "" {
 		query = "SELECT " + keyCol + ", COUNT(*)" + fq.from("appeals_fig_open") + w.sql() + " GROUP BY " + keyCol

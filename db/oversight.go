@@ -137,10 +137,12 @@ func flaggedList(q queryer, w where, p Page, count string, fill func(*Flagged, i
 		})
 }
 
-// overdueList lists open appeals past their due time, the longest overdue first.
+// overdueList lists the overdue appeals (the one rule, db/overdue.go), the longest
+// overdue first; MinDays asks for those overdue by at least that many days, that is
+// those that were already overdue that long ago.
 func overdueList(q queryer, w where, f WatchFilter, now time.Time) (*List[Flagged], error) {
-	cut := now.Add(-time.Duration(f.MinDays) * 24 * time.Hour).Unix()
-	w.add(`a.stage != 'closed' AND (COALESCE(a.extended_due_at, a.due_at) < ? OR (a.accepted_at IS NULL AND a.response_due_at < ?))`, cut, cut)
+	cond, args := overdueSQL(OverdueNone, now.Add(-time.Duration(f.MinDays)*24*time.Hour))
+	w.add(cond, args...)
 	list, err := listByDue(q, w, f.Page)
 	if err != nil {
 		return nil, err
@@ -148,13 +150,12 @@ func overdueList(q queryer, w where, f WatchFilter, now time.Time) (*List[Flagge
 	out := &List[Flagged]{Items: []Flagged{}, NextCursor: list.NextCursor, Total: list.Total}
 	for i := range list.Items {
 		ap := &list.Items[i]
-		late := now.Sub(ap.EffectiveDue())
-		what := "办结"
-		if ap.AcceptedAt == nil && now.Sub(ap.ResponseDueAt) > late {
+		late, what := now.Sub(ap.EffectiveDue()), "办结"
+		if ap.OverdueAt(now) == OverdueResponse {
 			late, what = now.Sub(ap.ResponseDueAt), "受理"
 		}
 		out.Items = append(out.Items, Flagged{Appeal: ap, OverdueHours: float64(int(late.Hours()*10)) / 10,
-			Detail: "超过" + what + "期限 " + HumanDuration(late)})
+			Detail: ap.OverdueAt(now).Label() + "：超过" + what + "期限 " + HumanDuration(late)})
 	}
 	return out, nil
 }

@@ -12,7 +12,8 @@ import (
 // office is asked to supervise it.
 const supervisionGrace = 24 * time.Hour
 
-// EscalateOverdue takes the automatic steps for each open appeal past its due time: a
+// EscalateOverdue takes the automatic steps for each overdue appeal (either state of the
+// one rule in overdue.go, so an appeal nobody accepted in time is escalated too): a
 // lower tier becomes 提级办; an 提级办 appeal still overdue a day after its first
 // escalation (or at once if it was filed as 提级办) goes under the discipline office's
 // supervision. Each step is recorded on the appeal, so it happens once however often this
@@ -56,8 +57,9 @@ func (db *DB) EscalateOverdue(ctx context.Context) (int, error) {
 }
 
 func (db *DB) overdueCandidates(ctx context.Context) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM appeals WHERE stage NOT IN ('feedback', 'closed')
-		AND escalation_level < 2 AND COALESCE(extended_due_at, due_at) < ? ORDER BY id`, db.Now().Unix())
+	cond, args := overdueSQL(OverdueNone, db.Now())
+	rows, err := db.read.QueryContext(ctx, "SELECT a.id FROM appeals a WHERE "+cond+
+		" AND a.escalation_level < 2 ORDER BY a.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: overdue: %w", err)
 	}
@@ -84,8 +86,7 @@ func (t *Tx) escalate(id int64) (int, error) {
 	}
 	steps := 0
 	for steps < 2 {
-		open := ap.Stage != StageFeedback && ap.Stage != StageClosed
-		if !open || ap.EscalationLevel >= 2 || !t.Now.After(ap.EffectiveDue()) {
+		if ap.EscalationLevel >= 2 || !ap.IsOverdue(t.Now) {
 			break
 		}
 		next, err := t.escalateStep(ap)

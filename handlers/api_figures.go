@@ -20,6 +20,7 @@ func drillFilter(c *fiber.Ctx, d *db.DrillFilter) error {
 		}
 	}
 	d.Responded, d.Rated, d.OnTime, d.District = c.Query("responded"), c.Query("rated"), c.Query("on_time"), c.Query("district")
+	d.Todo = c.Query("todo")
 	d.IssueClassID, err = queryID(c, "issue_class_id")
 	return err
 }

@@ -208,6 +208,7 @@ func (s *Server) appealData(ctx context.Context, a db.Actor, id int64) (*appealV
 	v := &appealView{Appeal: ap, Steps: stageSteps(ap.Stage), Clock: clockOf(ap, s.db.Now()), Actions: actionViews(ap),
 		Depts: depts.Items, Tiers: db.Tiers, Tomorrow: db.Today(s.db.Now().Add(24 * time.Hour)), MaxFile: db.MaxAttachmentSize >> 20,
 		MaxBody: maxUploadBody >> 20}
+	v.Clock.answeredByRejection(events)
 	for _, e := range events {
 		ev := eventView{AppealEvent: e, RoleLabel: e.ActorRole.Label()}
 		if e.StageBefore != e.StageAfter {

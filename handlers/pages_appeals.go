@@ -172,18 +172,6 @@ type stageStep struct {
 	State string // done, current or ahead
 }
 
-// clockView is 不停表: time since filing and time to the due time, never paused.
-type clockView struct {
-	Elapsed   string
-	LeftLabel string // 距办理期限还剩, 已超期 or 受理已超时
-	Left      string
-	Overdue   bool
-	Closed    bool
-	OnTime    bool // closed by the due time that counts
-	Original  time.Time
-	Extended  *time.Time
-}
-
 func stageSteps(cur db.Stage) []stageStep {
 	var out []stageStep
 	state := "done"
@@ -197,27 +185,6 @@ func stageSteps(cur db.Stage) []stageStep {
 		}
 	}
 	return out
-}
-
-func clockOf(ap *db.Appeal, now time.Time) clockView {
-	v := clockView{Original: ap.DueAt, Extended: ap.ExtendedDueAt, Closed: ap.Stage == db.StageClosed, Overdue: ap.Overdue}
-	due := ap.EffectiveDue()
-	end := now
-	if v.Closed && ap.ClosedAt != nil {
-		end = *ap.ClosedAt
-		v.OnTime = !end.After(due)
-	}
-	v.Elapsed = humanSpan(end.Sub(ap.CreatedAt))
-	switch {
-	case v.Closed:
-	case now.After(due):
-		v.LeftLabel, v.Left = "已超期", humanSpan(now.Sub(due))
-	case ap.AcceptedAt == nil && now.After(ap.ResponseDueAt):
-		v.LeftLabel, v.Left = "受理已超时", humanSpan(now.Sub(ap.ResponseDueAt))
-	default:
-		v.LeftLabel, v.Left = "距办理期限还剩", humanSpan(due.Sub(now))
-	}
-	return v
 }
 
 // humanSpan says a duration the way people say it: 3 天 4 小时, 5 小时 20 分钟, 12 分钟.

@@ -31,6 +31,11 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
 	data := fiber.Map{"Role": string(a.Role), "Now": s.db.Now()}
+	tiles, err := s.todoTiles(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	data["Todo"] = tiles
 	switch a.Role {
 	case db.RoleAdmin, db.RoleOffice:
 		counts, err := s.db.CityCounts(ctx)
@@ -98,10 +103,6 @@ func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) err
 	if len(queue) > homeQueueSize {
 		queue = queue[:homeQueueSize]
 	}
-	overdue, err := s.countAppeals(ctx, a, db.AppealFilter{Overdue: onlyOverdue()})
-	if err != nil {
-		return err
-	}
 	yes := true
 	ext, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Extension: &yes, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
 	if err != nil {
@@ -111,7 +112,7 @@ func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) err
 	if err != nil {
 		return err
 	}
-	data["Queue"], data["QueueTotal"], data["Overdue"], data["Extensions"], data["Feedback"] = queue, total, overdue, ext.Items, feedback
+	data["Queue"], data["QueueTotal"], data["IntakeHref"], data["Extensions"], data["Feedback"] = queue, total, todoHref(db.TodoIntake), ext, feedback
 	return nil
 }
 
@@ -125,11 +126,7 @@ func (s *Server) departmentHome(ctx context.Context, a db.Actor, data fiber.Map)
 	if err != nil {
 		return err
 	}
-	overdue, err := s.countAppeals(ctx, a, db.AppealFilter{Overdue: onlyOverdue()})
-	if err != nil {
-		return err
-	}
-	data["Rectifying"], data["Feedback"], data["Overdue"] = rect, feedback, overdue
+	data["Rectifying"], data["Feedback"] = rect, feedback
 	return nil
 }
 

@@ -23,6 +23,8 @@ type pageData struct {
 	CSRF   string
 	Path   string
 	Nav    []navItem
+	Tabs   []navItem // the phone's bottom bar (pages_home_todo.go)
+	Todo   *todoTile // the nav's 待办 badge, for roles that have one
 	Flash  string
 	Error  string
 	Fields map[string]string // field errors of a failed form
@@ -100,6 +102,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *pageData {
 	p := &pageData{Title: title, User: userOf(c), CSRF: csrfToken(c), Path: c.Path(), Data: data, Flash: takeFlash(c)}
 	if p.User != nil {
 		p.Nav = navFor(p.User.Role)
+		p.Tabs, p.Todo = tabsFor(p.User.Role, p.Path), s.todoBadge(c)
 		// The longest matching entry wins, so /appeals/new lights 反映问题, not 诉求 too.
 		best := -1
 		for i, n := range p.Nav {
@@ -180,6 +183,7 @@ func templateFuncs() template.FuncMap {
 			return ""
 		},
 		"roleLabel": func(r db.Role) string { return r.Label() },
+		"todoLabel": db.TodoLabel,
 		// satisfaction names a rating's answer; every page passes the answer itself.
 		"satisfaction": db.SatisfactionLabel,
 		"tierLabel":    func(t db.Tier) string { return t.Label() },
