@@ -53,7 +53,6 @@ func keysOf(m map[string]any) []string {
 	return out
 }
 
-
 func TestUserConcurrentEditsKeepEarlierChange(t *testing.T) {
 	d := mustOpen(t)
 	u, err := d.CreateUser(ctx(), SystemActor, UserInput{Username: "clerk", Password: "Old-pass-2026!", DisplayName: "办事员", Role: RoleOffice})
@@ -62,7 +61,10 @@ func TestUserConcurrentEditsKeepEarlierChange(t *testing.T) {
 	}
 	// A password reset, then a rename made from a page opened before it.
 	err1, err2 := raceEdits(t, d,
-		func() error { _, err := d.UpdateUser(ctx(), adminA, u.ID, UserUpdate{Password: ptr("New-pass-2026!")}); return err },
+		func() error {
+			_, err := d.UpdateUser(ctx(), adminA, u.ID, UserUpdate{Password: ptr("New-pass-2026!")})
+			return err
+		},
 		func() error {
 			_, err := d.UpdateUser(ctx(), adminB, u.ID, UserUpdate{DisplayName: ptr("办事员小王"), Role: ptr(RoleOffice)})
 			return err
@@ -84,7 +86,10 @@ func TestUserConcurrentEditsKeepEarlierChange(t *testing.T) {
 	// Disabling, then an edit from a page that still showed the account enabled.
 	err1, err2 = raceEdits(t, d,
 		func() error { _, err := d.UpdateUser(ctx(), adminA, u.ID, UserUpdate{Disabled: ptr(true)}); return err },
-		func() error { _, err := d.UpdateUser(ctx(), adminB, u.ID, UserUpdate{DisplayName: ptr("王办事员")}); return err })
+		func() error {
+			_, err := d.UpdateUser(ctx(), adminB, u.ID, UserUpdate{DisplayName: ptr("王办事员")})
+			return err
+		})
 	if err1 != nil || err2 != nil {
 		t.Fatalf("edits: %v, %v", err1, err2)
 	}
@@ -116,7 +121,10 @@ func TestDepartmentConcurrentEditsKeepEarlierChange(t *testing.T) {
 			_, err := d.UpdateDepartment(ctx(), adminA, dep.ID, DepartmentUpdate{Name: ptr("市交通运输局"), Version: &v})
 			return err
 		},
-		func() error { _, err := d.UpdateDepartment(ctx(), adminB, dep.ID, DepartmentUpdate{Kind: ptr("垂直管理")}); return err })
+		func() error {
+			_, err := d.UpdateDepartment(ctx(), adminB, dep.ID, DepartmentUpdate{Kind: ptr("垂直管理")})
+			return err
+		})
 	if err1 != nil || err2 != nil {
 		t.Fatalf("edits: %v, %v", err1, err2)
 	}
@@ -152,8 +160,14 @@ func TestLeaderConcurrentEditsKeepEarlierChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	err1, err2 := raceEdits(t, d,
-		func() error { _, err := d.UpdateLeader(ctx(), adminA, l.ID, LeaderUpdate{Phone: ptr("13800138000")}); return err },
-		func() error { _, err := d.UpdateLeader(ctx(), adminB, l.ID, LeaderUpdate{Title: ptr("常务副市长")}); return err })
+		func() error {
+			_, err := d.UpdateLeader(ctx(), adminA, l.ID, LeaderUpdate{Phone: ptr("13800138000")})
+			return err
+		},
+		func() error {
+			_, err := d.UpdateLeader(ctx(), adminB, l.ID, LeaderUpdate{Title: ptr("常务副市长")})
+			return err
+		})
 	if err1 != nil || err2 != nil {
 		t.Fatalf("edits: %v, %v", err1, err2)
 	}
@@ -217,8 +231,14 @@ func TestLiaisonConcurrentEditsKeepEarlierChange(t *testing.T) {
 	}
 	// Ending the pair, then a note edited on a page opened while it was active.
 	err1, err2 := raceEdits(t, d,
-		func() error { _, err := d.UpdateLiaison(ctx(), adminA, p.ID, LiaisonUpdate{Until: ptr("2026-10-31")}); return err },
-		func() error { _, err := d.UpdateLiaison(ctx(), adminB, p.ID, LiaisonUpdate{Note: ptr("每月走访一次")}); return err })
+		func() error {
+			_, err := d.UpdateLiaison(ctx(), adminA, p.ID, LiaisonUpdate{Until: ptr("2026-10-31")})
+			return err
+		},
+		func() error {
+			_, err := d.UpdateLiaison(ctx(), adminB, p.ID, LiaisonUpdate{Note: ptr("每月走访一次")})
+			return err
+		})
 	if err1 != nil || err2 != nil {
 		t.Fatalf("edits: %v, %v", err1, err2)
 	}
