@@ -42,7 +42,7 @@ func checkVersion(what string, want *int64, have int64) error {
 	if want == nil || *want == have {
 		return nil
 	}
-	return &Error{Code: ECONFLICT, Message: what + "已被他人修改，请刷新后查看最新内容再提交。",
+	return &Error{Code: ECONFLICT, Message: what + "已被他人修改，本次修改未保存，请刷新后重试。",
 		Fields: []FieldError{{"version", fmt.Sprintf("当前版本为 %d，您提交的是 %d", have, *want)}}}
 }
 
