@@ -148,6 +148,8 @@ type Main struct {
 	served   chan error
 	stop     chan struct{}
 	jobs     sync.WaitGroup
+	// checkpointErr is the last failure of the daily checkpoint, logged once.
+	checkpointErr string
 }
 
 // Run opens the database, builds the demo city if asked, and starts serving.
@@ -278,6 +280,7 @@ func (m *Main) escalate() {
 		} else if n > 0 {
 			m.Logger.Info("escalation", slog.Int("steps", n))
 		}
+		m.dailyCheckpoint()
 		select {
 		case <-t.C:
 		case <-m.stop:

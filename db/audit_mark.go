@@ -74,44 +74,63 @@ func (db *DB) saveMark(ctx context.Context, m auditMark, forwardOnly bool) error
 // mark are not re-hashed here; the full VerifyAudit and the signed checkpoints cover
 // them. An intact run moves the mark forward; a broken one leaves it where it was, so
 // the break is reported again on the next run.
+//
+// Within a View it reads that View's snapshot, so that the head it reports is the head
+// of the same state as everything else read there.
 func (db *DB) VerifyAuditSince(ctx context.Context) (VerifyResult, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
+	var res VerifyResult
+	var last auditMark
+	err := db.View(ctx, func(ctx context.Context) error {
+		var err error
+		res, last, err = readVerifySince(db.r(ctx))
+		return err
+	})
+	if err != nil || !res.OK {
+		return res, err
+	}
+	if err := db.saveMark(ctx, last, true); err != nil {
 		return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
 	}
-	defer tx.Rollback()
-	q := txReader{ctx, tx}
+	return res, nil
+}
+
+// readVerifySince is VerifyAuditSince's reading part, on one snapshot; last is how far an
+// intact run got.
+func readVerifySince(q queryer) (VerifyResult, auditMark, error) {
+	fail := func(err error) (VerifyResult, auditMark, error) {
+		return VerifyResult{}, auditMark{}, fmt.Errorf("db: verify audit: %w", err)
+	}
 	mark, err := readMark(q)
 	if err != nil {
-		return VerifyResult{}, err
+		return VerifyResult{}, auditMark{}, err
 	}
 	res := VerifyResult{OK: true, Head: mark.Hash, VerifiedFrom: mark.ID, Incremental: true}
 	if err := q.QueryRow("SELECT COUNT(*) FROM audit_events").Scan(&res.Events); err != nil {
-		return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
+		return fail(err)
 	}
 	if mark.ID > 0 {
 		var h string
 		err := q.QueryRow("SELECT hash FROM audit_events WHERE id = ?", mark.ID).Scan(&h)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
+			return fail(err)
 		}
 		if h != mark.Hash {
 			// The marked event was changed or removed since it was verified.
 			id := mark.ID
 			res.OK, res.FirstBadID = false, &id
-			return res, nil
+			return res, mark, nil
 		}
 	}
 	rows, err := q.Query("SELECT "+auditColumns+" FROM audit_events WHERE id > ? ORDER BY id LIMIT ?", mark.ID, auditVerifyBatch)
 	if err != nil {
-		return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
+		return fail(err)
 	}
 	defer rows.Close()
 	last := mark
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
-			return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
+			return fail(err)
 		}
 		res.Hashed++
 		if e.ID != last.ID+1 || !checkEvent(e, last.Hash) {
@@ -122,18 +141,14 @@ func (db *DB) VerifyAuditSince(ctx context.Context) (VerifyResult, error) {
 		last = auditMark{e.ID, e.Hash}
 	}
 	if err := rows.Err(); err != nil {
-		return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
+		return fail(err)
 	}
 	rows.Close()
 	res.VerifiedTo, res.Head = last.ID, last.Hash
 	if res.OK {
 		if err := q.QueryRow("SELECT COUNT(*) FROM audit_events WHERE id > ?", last.ID).Scan(&res.Pending); err != nil {
-			return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
-		}
-		tx.Rollback()
-		if err := db.saveMark(ctx, last, true); err != nil {
-			return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
+			return fail(err)
 		}
 	}
-	return res, nil
+	return res, last, nil
 }

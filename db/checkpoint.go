@@ -55,13 +55,7 @@ func (db *DB) SignCheckpoint(ctx context.Context, k *Keys) (*Checkpoint, error) 
 	// Under the writer, so that the tree is caught up and nothing is appended meanwhile.
 	err := db.Update(ctx, func(tx *Tx) error {
 		var err error
-		if size, err = eventCount(tx); err != nil {
-			return err
-		}
-		if err := tx.catchUpTree(size); err != nil {
-			return err
-		}
-		root, err = tlog.TreeHash(size, treeHashes{tx})
+		size, root, err = tx.treeHead()
 		at = tx.Now
 		return err
 	})
@@ -73,6 +67,19 @@ func (db *DB) SignCheckpoint(ctx context.Context, k *Keys) (*Checkpoint, error) 
 		return nil, fmt.Errorf("db: sign checkpoint: %w", err)
 	}
 	return &Checkpoint{Size: size, Root: root.String(), Time: at.In(Zone), Note: string(signed)}, nil
+}
+
+// treeHead is the log's size and Merkle root, the tree first caught up with the events.
+func (t *Tx) treeHead() (int64, tlog.Hash, error) {
+	size, err := eventCount(t)
+	if err != nil {
+		return 0, tlog.Hash{}, err
+	}
+	if err := t.catchUpTree(size); err != nil {
+		return 0, tlog.Hash{}, err
+	}
+	root, err := tlog.TreeHash(size, treeHashes{t})
+	return size, root, err
 }
 
 // CheckpointCheck is the outcome of proving that the log extends a checkpoint.

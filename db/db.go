@@ -257,8 +257,13 @@ func (r reader) QueryRow(q string, args ...any) *sql.Row {
 	return r.db.QueryRowContext(r.ctx, q, args...)
 }
 
-// r returns a queryer on the read pool.
-func (db *DB) r(ctx context.Context) queryer { return reader{ctx, db.read} }
+// r returns a queryer on the read pool, or on the snapshot of the View that ctx runs in.
+func (db *DB) r(ctx context.Context) queryer {
+	if tx := db.snapshotOf(ctx); tx != nil {
+		return txReader{ctx, tx}
+	}
+	return reader{ctx, db.read}
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {

@@ -15,17 +15,18 @@ type Department struct {
 	ID        int64     `json:"id"`
 	Name      string    `json:"name"`
 	Kind      string    `json:"kind"`
+	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
 func (d *Department) key() int64 { return d.ID }
 
-const departmentColumns = "id, name, kind, created_at"
+const departmentColumns = "id, name, kind, version, created_at"
 
 func scanDepartment(s scanner) (*Department, error) {
 	var d Department
 	var created int64
-	if err := s.Scan(&d.ID, &d.Name, &d.Kind, &created); err != nil {
+	if err := s.Scan(&d.ID, &d.Name, &d.Kind, &d.Version, &created); err != nil {
 		return nil, err
 	}
 	d.CreatedAt = time.Unix(created, 0).In(Zone)
@@ -38,10 +39,12 @@ type DepartmentInput struct {
 	Kind string `json:"kind"`
 }
 
-// DepartmentUpdate changes a department; nil fields stay.
+// DepartmentUpdate changes a department; nil fields stay. Version, when given, must be
+// the version the change was made against.
 type DepartmentUpdate struct {
-	Name *string `json:"name"`
-	Kind *string `json:"kind"`
+	Name    *string `json:"name"`
+	Kind    *string `json:"kind"`
+	Version *int64  `json:"version"`
 }
 
 func validateDepartment(v *Violations, d *Department) {
@@ -86,6 +89,7 @@ func (db *DB) CreateDepartment(ctx context.Context, a Actor, in DepartmentInput)
 			return fmt.Errorf("db: create department: %w", err)
 		}
 		d.ID, _ = res.LastInsertId()
+		d.Version = 1
 		d.CreatedAt = tx.Now.In(Zone)
 		return tx.Audit(a, "department.create", "department", d.ID, in)
 	})
@@ -97,7 +101,11 @@ func (db *DB) CreateDepartment(ctx context.Context, a Actor, in DepartmentInput)
 
 // FindDepartment returns one department; every signed-in role may read departments.
 func (db *DB) FindDepartment(ctx context.Context, id int64) (*Department, error) {
-	d, err := scanDepartment(db.r(ctx).QueryRow("SELECT "+departmentColumns+" FROM departments WHERE id = ?", id))
+	return findDepartment(db.r(ctx), id)
+}
+
+func findDepartment(q queryer, id int64) (*Department, error) {
+	d, err := scanDepartment(q.QueryRow("SELECT "+departmentColumns+" FROM departments WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("责任单位")
 	}
@@ -107,39 +115,55 @@ func (db *DB) FindDepartment(ctx context.Context, id int64) (*Department, error)
 	return d, nil
 }
 
-// UpdateDepartment renames or reclassifies a department (admin).
+// UpdateDepartment renames or reclassifies a department (admin). The row is read and
+// written in one write transaction, and only the fields that change are written.
 func (db *DB) UpdateDepartment(ctx context.Context, a Actor, id int64, up DepartmentUpdate) (*Department, error) {
 	if !a.Is(RoleAdmin) {
 		return nil, forbidden()
 	}
-	d, err := db.FindDepartment(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if up.Name != nil {
-		d.Name = *up.Name
-	}
-	if up.Kind != nil {
-		d.Kind = *up.Kind
-	}
-	var v Violations
-	validateDepartment(&v, d)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	err = db.Update(ctx, func(tx *Tx) error {
-		if err := duplicateName(tx, "departments", d.Name, id); err != nil {
+	var out *Department
+	err := db.Update(ctx, func(tx *Tx) error {
+		cur, err := findDepartment(tx, id)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec("UPDATE departments SET name = ?, kind = ? WHERE id = ?", d.Name, d.Kind, id); err != nil {
-			return fmt.Errorf("db: update department %d: %w", id, err)
+		if err := checkVersion("责任单位", up.Version, cur.Version); err != nil {
+			return err
 		}
-		return tx.Audit(a, "department.update", "department", id, up)
+		d := *cur
+		if up.Name != nil {
+			d.Name = *up.Name
+		}
+		if up.Kind != nil {
+			d.Kind = *up.Kind
+		}
+		var v Violations
+		validateDepartment(&v, &d)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		var c changes
+		c.add("name", d.Name != cur.Name, d.Name, d.Name)
+		c.add("kind", d.Kind != cur.Kind, d.Kind, d.Kind)
+		if out = cur; c.empty() {
+			return nil
+		}
+		if d.Name != cur.Name {
+			if err := duplicateName(tx, "departments", d.Name, id); err != nil {
+				return err
+			}
+		}
+		if err := tx.saveChanges("departments", id, cur.Version, &c, false); err != nil {
+			return err
+		}
+		d.Version++
+		out = &d
+		return tx.Audit(a, "department.update", "department", id, c.audit)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	return out, nil
 }
 
 // DepartmentFilter selects departments.

@@ -24,6 +24,7 @@ type Enterprise struct {
 	ContactPhone string    `json:"contact_phone"`
 	LeaderID     *int64    `json:"leader_id"`
 	LeaderName   *string   `json:"leader_name"`
+	Version      int64     `json:"version"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }
@@ -32,7 +33,7 @@ func (e *Enterprise) key() int64 { return e.ID }
 
 const enterpriseColumns = `e.id, e.name, e.credit_code, e.district, e.industry, e.scale, e.address,
 	e.contact_name, e.contact_phone, l.leader_id, (SELECT name FROM leaders WHERE id = l.leader_id),
-	e.created_at, e.updated_at`
+	e.version, e.created_at, e.updated_at`
 
 const enterpriseFrom = `enterprises e LEFT JOIN liaisons l ON l.enterprise_id = e.id AND l.until IS NULL`
 
@@ -40,7 +41,7 @@ func scanEnterprise(s scanner) (*Enterprise, error) {
 	var e Enterprise
 	var created, updated int64
 	if err := s.Scan(&e.ID, &e.Name, &e.CreditCode, &e.District, &e.Industry, &e.Scale, &e.Address,
-		&e.ContactName, &e.ContactPhone, &e.LeaderID, &e.LeaderName, &created, &updated); err != nil {
+		&e.ContactName, &e.ContactPhone, &e.LeaderID, &e.LeaderName, &e.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	e.CreatedAt = time.Unix(created, 0).In(Zone)
@@ -58,18 +59,6 @@ type EnterpriseInput struct {
 	Address      string `json:"address"`
 	ContactName  string `json:"contact_name"`
 	ContactPhone string `json:"contact_phone"`
-}
-
-// EnterpriseUpdate changes an enterprise; nil fields stay.
-type EnterpriseUpdate struct {
-	Name         *string `json:"name"`
-	CreditCode   *string `json:"credit_code"`
-	District     *string `json:"district"`
-	Industry     *string `json:"industry"`
-	Scale        *string `json:"scale"`
-	Address      *string `json:"address"`
-	ContactName  *string `json:"contact_name"`
-	ContactPhone *string `json:"contact_phone"`
 }
 
 var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,8})$`)
@@ -174,10 +163,14 @@ func enterpriseScope(w *where, a Actor, col string) {
 
 // FindEnterprise returns an enterprise the actor may see; others are "not found".
 func (db *DB) FindEnterprise(ctx context.Context, a Actor, id int64) (*Enterprise, error) {
+	return findEnterprise(db.r(ctx), a, id)
+}
+
+func findEnterprise(q queryer, a Actor, id int64) (*Enterprise, error) {
 	var w where
 	w.add("e.id = ?", id)
 	enterpriseScope(&w, a, "e.id")
-	e, err := scanEnterprise(db.r(ctx).QueryRow("SELECT "+enterpriseColumns+" FROM "+enterpriseFrom+w.sql(), w.args...))
+	e, err := scanEnterprise(q.QueryRow("SELECT "+enterpriseColumns+" FROM "+enterpriseFrom+w.sql(), w.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("企业")
 	}
@@ -185,48 +178,6 @@ func (db *DB) FindEnterprise(ctx context.Context, a Actor, id int64) (*Enterpris
 		return nil, fmt.Errorf("db: find enterprise %d: %w", id, err)
 	}
 	return e, nil
-}
-
-// UpdateEnterprise edits an enterprise (admin).
-func (db *DB) UpdateEnterprise(ctx context.Context, a Actor, id int64, up EnterpriseUpdate) (*Enterprise, error) {
-	if !a.Is(RoleAdmin) {
-		return nil, forbidden()
-	}
-	e, err := db.FindEnterprise(ctx, a, id)
-	if err != nil {
-		return nil, err
-	}
-	in := EnterpriseInput{e.Name, e.CreditCode, e.District, e.Industry, e.Scale, e.Address, e.ContactName, e.ContactPhone}
-	for _, f := range []struct {
-		dst *string
-		src *string
-	}{{&in.Name, up.Name}, {&in.CreditCode, up.CreditCode}, {&in.District, up.District}, {&in.Industry, up.Industry},
-		{&in.Scale, up.Scale}, {&in.Address, up.Address}, {&in.ContactName, up.ContactName}, {&in.ContactPhone, up.ContactPhone}} {
-		if f.src != nil {
-			*f.dst = *f.src
-		}
-	}
-	var v Violations
-	in.validate(&v)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	err = db.Update(ctx, func(tx *Tx) error {
-		if err := duplicateCreditCode(tx, in.CreditCode, id); err != nil {
-			return err
-		}
-		_, err := tx.Exec(`UPDATE enterprises SET name = ?, credit_code = ?, district = ?, industry = ?, scale = ?,
-			address = ?, contact_name = ?, contact_phone = ?, updated_at = ? WHERE id = ?`,
-			in.Name, in.CreditCode, in.District, in.Industry, in.Scale, in.Address, in.ContactName, in.ContactPhone, tx.Now.Unix(), id)
-		if err != nil {
-			return fmt.Errorf("db: update enterprise %d: %w", id, err)
-		}
-		return tx.Audit(a, "enterprise.update", "enterprise", id, up)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return db.FindEnterprise(ctx, a, id)
 }
 
 // EnterpriseFilter selects enterprises.

@@ -183,7 +183,7 @@ func (t *Tx) upsertEnterprise(a Actor, in EnterpriseInput, at map[string]int, re
 	}
 	res.Updated++
 	if _, err := t.Exec(`UPDATE enterprises SET name = ?, district = ?, industry = ?, scale = ?, address = ?,
-		contact_name = ?, contact_phone = ?, updated_at = ? WHERE id = ?`, in.Name, in.District, in.Industry, in.Scale,
+		contact_name = ?, contact_phone = ?, updated_at = ?, version = version + 1 WHERE id = ?`, in.Name, in.District, in.Industry, in.Scale,
 		in.Address, in.ContactName, in.ContactPhone, t.Now.Unix(), id); err != nil {
 		return fmt.Errorf("db: import enterprise %d: %w", id, err)
 	}

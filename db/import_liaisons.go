@@ -202,7 +202,7 @@ func (t *Tx) importPair(a Actor, row *liaisonRow, res *ImportResult) error {
 			return nil
 		default:
 			res.Updated++
-			if _, err := t.Exec("UPDATE liaisons SET until = ? WHERE id = ?", row.until, id); err != nil {
+			if _, err := t.Exec("UPDATE liaisons SET until = ?, version = version + 1 WHERE id = ?", row.until, id); err != nil {
 				return fmt.Errorf("db: import pair %d: %w", id, err)
 			}
 			return t.Audit(a, "liaison.end", "liaison", id, map[string]any{"until": row.until, "import": true})

@@ -17,18 +17,19 @@ type Leader struct {
 	Title       string    `json:"title"`
 	Phone       string    `json:"phone"`
 	Enterprises int       `json:"enterprises"`
+	Version     int64     `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
 }
 
 func (l *Leader) key() int64 { return l.ID }
 
 const leaderColumns = `id, name, title, phone,
-	(SELECT COUNT(*) FROM liaisons WHERE leader_id = leaders.id AND until IS NULL), created_at`
+	(SELECT COUNT(*) FROM liaisons WHERE leader_id = leaders.id AND until IS NULL), version, created_at`
 
 func scanLeader(s scanner) (*Leader, error) {
 	var l Leader
 	var created int64
-	if err := s.Scan(&l.ID, &l.Name, &l.Title, &l.Phone, &l.Enterprises, &created); err != nil {
+	if err := s.Scan(&l.ID, &l.Name, &l.Title, &l.Phone, &l.Enterprises, &l.Version, &created); err != nil {
 		return nil, err
 	}
 	l.CreatedAt = time.Unix(created, 0).In(Zone)
@@ -42,11 +43,13 @@ type LeaderInput struct {
 	Phone string `json:"phone"`
 }
 
-// LeaderUpdate changes a leader; nil fields stay.
+// LeaderUpdate changes a leader; nil fields stay. Version, when given, must be the
+// version the change was made against.
 type LeaderUpdate struct {
-	Name  *string `json:"name"`
-	Title *string `json:"title"`
-	Phone *string `json:"phone"`
+	Name    *string `json:"name"`
+	Title   *string `json:"title"`
+	Phone   *string `json:"phone"`
+	Version *int64  `json:"version"`
 }
 
 func validateLeader(v *Violations, l *Leader) {
@@ -76,7 +79,7 @@ func (db *DB) CreateLeader(ctx context.Context, a Actor, in LeaderInput) (*Leade
 	err := db.Update(ctx, func(tx *Tx) error {
 		var err error
 		l.ID, err = tx.insertLeader(a, LeaderInput{Name: l.Name, Title: l.Title, Phone: l.Phone})
-		l.CreatedAt = tx.Now.In(Zone)
+		l.CreatedAt, l.Version = tx.Now.In(Zone), 1
 		return err
 	})
 	if err != nil {
@@ -98,7 +101,11 @@ func (t *Tx) insertLeader(a Actor, in LeaderInput) (int64, error) {
 
 // FindLeader returns one leader; leaders' names and titles are public within the system.
 func (db *DB) FindLeader(ctx context.Context, id int64) (*Leader, error) {
-	l, err := scanLeader(db.r(ctx).QueryRow("SELECT "+leaderColumns+" FROM leaders WHERE id = ?", id))
+	return findLeader(db.r(ctx), id)
+}
+
+func findLeader(q queryer, id int64) (*Leader, error) {
+	l, err := scanLeader(q.QueryRow("SELECT "+leaderColumns+" FROM leaders WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("包保领导")
 	}
@@ -108,39 +115,50 @@ func (db *DB) FindLeader(ctx context.Context, id int64) (*Leader, error) {
 	return l, nil
 }
 
-// UpdateLeader edits a leader (admin).
+// UpdateLeader edits a leader (admin). The row is read and written in one write
+// transaction, and only the fields that change are written.
 func (db *DB) UpdateLeader(ctx context.Context, a Actor, id int64, up LeaderUpdate) (*Leader, error) {
 	if !a.Is(RoleAdmin) {
 		return nil, forbidden()
 	}
-	l, err := db.FindLeader(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if up.Name != nil {
-		l.Name = *up.Name
-	}
-	if up.Title != nil {
-		l.Title = *up.Title
-	}
-	if up.Phone != nil {
-		l.Phone = *up.Phone
-	}
-	var v Violations
-	validateLeader(&v, l)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	err = db.Update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec("UPDATE leaders SET name = ?, title = ?, phone = ? WHERE id = ?", l.Name, l.Title, l.Phone, id); err != nil {
-			return fmt.Errorf("db: update leader %d: %w", id, err)
+	var out *Leader
+	err := db.Update(ctx, func(tx *Tx) error {
+		cur, err := findLeader(tx, id)
+		if err != nil {
+			return err
 		}
-		return tx.Audit(a, "leader.update", "leader", id, up)
+		if err := checkVersion("包保领导", up.Version, cur.Version); err != nil {
+			return err
+		}
+		l := *cur
+		for _, f := range []struct{ dst, src *string }{{&l.Name, up.Name}, {&l.Title, up.Title}, {&l.Phone, up.Phone}} {
+			if f.src != nil {
+				*f.dst = *f.src
+			}
+		}
+		var v Violations
+		validateLeader(&v, &l)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		var c changes
+		c.add("name", l.Name != cur.Name, l.Name, l.Name)
+		c.add("title", l.Title != cur.Title, l.Title, l.Title)
+		c.add("phone", l.Phone != cur.Phone, l.Phone, l.Phone)
+		if out = cur; c.empty() {
+			return nil
+		}
+		if err := tx.saveChanges("leaders", id, cur.Version, &c, false); err != nil {
+			return err
+		}
+		l.Version++
+		out = &l
+		return tx.Audit(a, "leader.update", "leader", id, c.audit)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return l, nil
+	return out, nil
 }
 
 // LeaderFilter selects leaders.

@@ -25,12 +25,13 @@ type Liaison struct {
 	Until          *string   `json:"until"`
 	Active         bool      `json:"active"`
 	Note           string    `json:"note"`
+	Version        int64     `json:"version"`
 	CreatedAt      time.Time `json:"created_at"`
 }
 
 func (l *Liaison) key() int64 { return l.ID }
 
-const liaisonColumns = `p.id, p.leader_id, ld.name, ld.title, p.enterprise_id, e.name, p.since, p.until, p.note, p.created_at`
+const liaisonColumns = `p.id, p.leader_id, ld.name, ld.title, p.enterprise_id, e.name, p.since, p.until, p.note, p.version, p.created_at`
 
 const liaisonFrom = `liaisons p JOIN leaders ld ON ld.id = p.leader_id JOIN enterprises e ON e.id = p.enterprise_id`
 
@@ -38,7 +39,7 @@ func scanLiaison(s scanner) (*Liaison, error) {
 	var l Liaison
 	var created int64
 	if err := s.Scan(&l.ID, &l.LeaderID, &l.LeaderName, &l.LeaderTitle, &l.EnterpriseID, &l.EnterpriseName,
-		&l.Since, &l.Until, &l.Note, &created); err != nil {
+		&l.Since, &l.Until, &l.Note, &l.Version, &created); err != nil {
 		return nil, err
 	}
 	l.Active = l.Until == nil
@@ -55,10 +56,12 @@ type LiaisonInput struct {
 	Note         string `json:"note"`
 }
 
-// LiaisonUpdate ends a pair or edits its note.
+// LiaisonUpdate ends a pair or edits its note. Version, when given, must be the version
+// the change was made against.
 type LiaisonUpdate struct {
-	Until *string `json:"until"`
-	Note  *string `json:"note"`
+	Until   *string `json:"until"`
+	Note    *string `json:"note"`
+	Version *int64  `json:"version"`
 }
 
 // Today is the calendar date of t in the server's zone.
@@ -132,7 +135,7 @@ func (t *Tx) insertLiaison(a Actor, in LiaisonInput) (int64, error) {
 		return 0, &Error{Code: EINVALID, Message: "新的包保关系不能早于当前关系的开始日期 " + curSince + "。",
 			Fields: []FieldError{{"since", "不能早于 " + curSince}}}
 	default:
-		if _, err := t.Exec("UPDATE liaisons SET until = ? WHERE id = ?", in.Since, curID); err != nil {
+		if _, err := t.Exec("UPDATE liaisons SET until = ?, version = version + 1 WHERE id = ?", in.Since, curID); err != nil {
 			return 0, fmt.Errorf("db: end liaison %d: %w", curID, err)
 		}
 		if err := t.Audit(a, "liaison.end", "liaison", curID, map[string]any{"until": in.Since, "replaced": true}); err != nil {
@@ -149,7 +152,11 @@ func (t *Tx) insertLiaison(a Actor, in LiaisonInput) (int64, error) {
 }
 
 func (db *DB) findLiaison(ctx context.Context, id int64) (*Liaison, error) {
-	l, err := scanLiaison(db.r(ctx).QueryRow("SELECT "+liaisonColumns+" FROM "+liaisonFrom+" WHERE p.id = ?", id))
+	return findLiaison(db.r(ctx), id)
+}
+
+func findLiaison(q queryer, id int64) (*Liaison, error) {
+	l, err := scanLiaison(q.QueryRow("SELECT "+liaisonColumns+" FROM "+liaisonFrom+" WHERE p.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("包保关系")
 	}
@@ -187,51 +194,65 @@ func (db *DB) FindLiaison(ctx context.Context, a Actor, id int64) (*Liaison, err
 }
 
 // UpdateLiaison ends a pair or edits its note (admin). An ended pair cannot be reopened:
-// a new pair is made instead, so the history stays true.
+// a new pair is made instead, so the history stays true. The pair is read and written in
+// one write transaction, and only the fields that change are written, so a note edited
+// from a page opened before the pair ended never clears its end date.
 func (db *DB) UpdateLiaison(ctx context.Context, a Actor, id int64, up LiaisonUpdate) (*Liaison, error) {
 	if !a.Is(RoleAdmin) {
 		return nil, forbidden()
 	}
-	l, err := db.findLiaison(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	var v Violations
-	if up.Until != nil {
-		u := strings.TrimSpace(*up.Until)
-		switch {
-		case l.Until != nil:
-			v.Add("until", "该包保关系已于 %s 结束", *l.Until)
-		case !normDate(&u):
-			v.Add("until", "结束日期"+DateHint)
-		case u < l.Since:
-			v.Add("until", "结束日期不能早于开始日期 %s", l.Since)
+	var out *Liaison
+	err := db.Update(ctx, func(tx *Tx) error {
+		cur, err := findLiaison(tx, id)
+		if err != nil {
+			return err
 		}
-		l.Until = &u
-	}
-	if up.Note != nil {
-		l.Note = strings.TrimSpace(*up.Note)
-		if utf8.RuneCountInString(l.Note) > 200 {
-			v.Add("note", "备注最多 200 个字符")
+		if err := checkVersion("包保关系", up.Version, cur.Version); err != nil {
+			return err
 		}
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	err = db.Update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec("UPDATE liaisons SET until = ?, note = ? WHERE id = ?", l.Until, l.Note, id); err != nil {
-			return fmt.Errorf("db: update liaison %d: %w", id, err)
+		var v Violations
+		var c changes
+		if up.Until != nil {
+			u := strings.TrimSpace(*up.Until)
+			switch {
+			case cur.Until != nil:
+				v.Add("until", "该包保关系已于 %s 结束", *cur.Until)
+			case !normDate(&u):
+				v.Add("until", "结束日期"+DateHint)
+			case u < cur.Since:
+				v.Add("until", "结束日期不能早于开始日期 %s", cur.Since)
+			}
+			c.add("until", true, u, u)
+		}
+		if up.Note != nil {
+			note := strings.TrimSpace(*up.Note)
+			if utf8.RuneCountInString(note) > 200 {
+				v.Add("note", "备注最多 200 个字符")
+			}
+			c.add("note", note != cur.Note, note, note)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if out = cur; c.empty() {
+			return nil
+		}
+		if err := tx.saveChanges("liaisons", id, cur.Version, &c, false); err != nil {
+			return err
+		}
+		if out, err = findLiaison(tx, id); err != nil {
+			return err
 		}
 		action := "liaison.update"
 		if up.Until != nil {
 			action = "liaison.end"
 		}
-		return tx.Audit(a, action, "liaison", id, up)
+		return tx.Audit(a, action, "liaison", id, c.audit)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.findLiaison(ctx, id)
+	return out, nil
 }
 
 // LiaisonFilter selects pairs.

@@ -68,12 +68,24 @@ func LastCompleteMonth(now time.Time) string {
 const WorstOverdue = 10
 
 // BuildMonthlyReport assembles the report of a YYYY-MM month over what the actor may see.
+// Everything in it is read in one snapshot, so the audit head it pins is the head of
+// exactly the data its figures count: an appeal filed while the report is made is either
+// in both or in neither.
 func (db *DB) BuildMonthlyReport(ctx context.Context, a Actor, month string) (*MonthlyReport, error) {
 	p, err := MonthPeriod(month)
 	if err != nil {
 		return nil, err
 	}
-	// The head is read first: everything below was written no later than it.
+	var r *MonthlyReport
+	err = db.View(ctx, func(ctx context.Context) error {
+		var err error
+		r, err = db.buildMonthlyReport(ctx, a, month, p)
+		return err
+	})
+	return r, err
+}
+
+func (db *DB) buildMonthlyReport(ctx context.Context, a Actor, month string, p Period) (*MonthlyReport, error) {
 	v, err := db.VerifyAuditSince(ctx)
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ type User struct {
 	LeaderID     *int64    `json:"leader_id"`
 	EnterpriseID *int64    `json:"enterprise_id"`
 	Disabled     bool      `json:"disabled"`
+	Version      int64     `json:"version"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 	TokenVersion int64     `json:"-"`
@@ -30,14 +31,14 @@ type User struct {
 func (u *User) key() int64 { return u.ID }
 
 const userColumns = `id, username, display_name, role, department_id, leader_id, enterprise_id,
-	disabled, created_at, updated_at, token_version, password_hash`
+	disabled, version, created_at, updated_at, token_version, password_hash`
 
 func scanUser(s scanner) (*User, error) {
 	var u User
 	var role string
 	var created, updated int64
 	if err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &u.DepartmentID, &u.LeaderID,
-		&u.EnterpriseID, &u.Disabled, &created, &updated, &u.TokenVersion, &u.PasswordHash); err != nil {
+		&u.EnterpriseID, &u.Disabled, &u.Version, &created, &updated, &u.TokenVersion, &u.PasswordHash); err != nil {
 		return nil, err
 	}
 	u.Role = Role(role)

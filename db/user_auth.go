@@ -8,7 +8,8 @@ import (
 	"unicode/utf8"
 )
 
-// UserUpdate changes an account; nil fields stay as they are.
+// UserUpdate changes an account; nil fields stay as they are. Version, when given, must
+// be the version the change was made against.
 type UserUpdate struct {
 	DisplayName  *string `json:"display_name"`
 	Role         *Role   `json:"role"`
@@ -17,99 +18,132 @@ type UserUpdate struct {
 	EnterpriseID *int64  `json:"enterprise_id"`
 	Disabled     *bool   `json:"disabled"`
 	Password     *string `json:"password"`
+	Version      *int64  `json:"version"`
 }
 
 // UpdateUser lets an admin edit an account. A new role, a reset password or disabling the
-// account revokes its tokens.
+// account revokes its tokens. The account is read and written in one write transaction
+// and only what changes is written, so that a rename never undoes a password reset or
+// re-enables an account that another admin has just disabled.
 func (db *DB) UpdateUser(ctx context.Context, a Actor, id int64, up UserUpdate) (*User, error) {
 	if !a.Is(RoleAdmin) {
 		return nil, forbidden()
 	}
-	u, err := db.UserByID(ctx, id)
+	var hash string
+	if up.Password != nil {
+		// The username never changes, so the policy may be judged, and the slow hash
+		// made, before the writer is entered.
+		u, err := db.UserByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if msg := CheckPasswordPolicy(*up.Password, u.Username); msg != "" {
+			var v Violations
+			v.Add("password", "%s", msg)
+			return nil, v.Err()
+		}
+		if hash, err = HashPassword(*up.Password); err != nil {
+			return nil, err
+		}
+	}
+	var out *User
+	err := db.Update(ctx, func(tx *Tx) error {
+		cur, err := findUser(tx, "id = ?", id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion("用户", up.Version, cur.Version); err != nil {
+			return err
+		}
+		c, err := userChanges(tx, a, cur, up, hash)
+		if err != nil {
+			return err
+		}
+		if out = cur; c.empty() {
+			return nil
+		}
+		if err := tx.saveChanges("users", id, cur.Version, c, true); err != nil {
+			return err
+		}
+		if out, err = findUser(tx, "id = ?", id); err != nil {
+			return err
+		}
+		return tx.Audit(a, "user.update", "user", id, c.audit)
+	})
 	if err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// userChanges works out, against the account as it is now, what up really changes.
+func userChanges(q queryer, a Actor, cur *User, up UserUpdate, hash string) (*changes, error) {
+	u := *cur
 	var v Violations
-	changed := map[string]any{}
 	revoke := false
 	if up.DisplayName != nil {
-		name := strings.TrimSpace(*up.DisplayName)
-		if name == "" || utf8.RuneCountInString(name) > 50 {
+		u.DisplayName = strings.TrimSpace(*up.DisplayName)
+		if u.DisplayName == "" || utf8.RuneCountInString(u.DisplayName) > 50 {
 			v.Add("display_name", "姓名须为 1 到 50 个字符")
 		}
-		u.DisplayName = name
-		changed["display_name"] = name
 	}
-	if up.Role != nil && *up.Role != u.Role {
+	if up.Role != nil && *up.Role != cur.Role {
 		if !up.Role.Valid() {
 			v.Add("role", "角色无效")
 		}
-		if id == a.UserID {
+		if cur.ID == a.UserID {
 			v.Add("role", "不能修改自己的角色")
 		}
 		// A new role takes a new scope: ids not given again are cleared.
 		u.Role, u.DepartmentID, u.LeaderID, u.EnterpriseID = *up.Role, nil, nil, nil
-		changed["role"] = *up.Role
 		revoke = true
 	}
 	if up.DepartmentID != nil {
 		u.DepartmentID = up.DepartmentID
-		changed["department_id"] = *up.DepartmentID
 	}
 	if up.LeaderID != nil {
 		u.LeaderID = up.LeaderID
-		changed["leader_id"] = *up.LeaderID
 	}
 	if up.EnterpriseID != nil {
 		u.EnterpriseID = up.EnterpriseID
-		changed["enterprise_id"] = *up.EnterpriseID
 	}
-	if up.Disabled != nil && *up.Disabled != u.Disabled {
-		if id == a.UserID && *up.Disabled {
+	if up.Disabled != nil && *up.Disabled != cur.Disabled {
+		if cur.ID == a.UserID && *up.Disabled {
 			v.Add("disabled", "不能停用自己的账号")
 		}
 		u.Disabled = *up.Disabled
-		changed["disabled"] = *up.Disabled
-		revoke = revoke || *up.Disabled
+		revoke = revoke || u.Disabled
 	}
-	hash := u.PasswordHash
-	if up.Password != nil {
-		if msg := CheckPasswordPolicy(*up.Password, u.Username); msg != "" {
-			v.Add("password", "%s", msg)
-		}
-		changed["password"] = "reset"
-		revoke = true
-	}
-	if err := checkScope(db.r(ctx), &v, u.Role, u.DepartmentID, u.LeaderID, u.EnterpriseID); err != nil {
+	if err := checkScope(q, &v, u.Role, u.DepartmentID, u.LeaderID, u.EnterpriseID); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	c := &changes{}
+	c.add("display_name", u.DisplayName != cur.DisplayName, u.DisplayName, u.DisplayName)
+	c.add("role", u.Role != cur.Role, string(u.Role), u.Role)
+	for _, f := range []struct {
+		col       string
+		now, then *int64
+	}{{"department_id", u.DepartmentID, cur.DepartmentID}, {"leader_id", u.LeaderID, cur.LeaderID},
+		{"enterprise_id", u.EnterpriseID, cur.EnterpriseID}} {
+		c.add(f.col, !sameID(f.now, f.then), f.now, f.now)
+	}
+	c.add("disabled", u.Disabled != cur.Disabled, u.Disabled, u.Disabled)
 	if up.Password != nil {
-		if hash, err = HashPassword(*up.Password); err != nil {
-			return nil, err
-		}
+		c.add("password_hash", true, hash, nil)
+		delete(c.audit, "password_hash")
+		c.audit["password"] = "reset"
+		revoke = true
 	}
-	err = db.Update(ctx, func(tx *Tx) error {
-		bump := 0
-		if revoke {
-			bump = 1
-		}
-		_, err := tx.Exec(`UPDATE users SET display_name = ?, role = ?, department_id = ?, leader_id = ?,
-			enterprise_id = ?, disabled = ?, password_hash = ?, token_version = token_version + ?, updated_at = ?
-			WHERE id = ?`, u.DisplayName, string(u.Role), u.DepartmentID, u.LeaderID, u.EnterpriseID,
-			u.Disabled, hash, bump, tx.Now.Unix(), id)
-		if err != nil {
-			return fmt.Errorf("db: update user %d: %w", id, err)
-		}
-		return tx.Audit(a, "user.update", "user", id, changed)
-	})
-	if err != nil {
-		return nil, err
+	if revoke {
+		c.also("token_version = token_version + 1")
 	}
-	return db.UserByID(ctx, id)
+	return c, nil
 }
+
+func sameID(x, y *int64) bool { return x == nil && y == nil || x != nil && y != nil && *x == *y }
 
 var errBadLogin = Errorf(EUNAUTHORIZED, "用户名或密码错误。")
 
@@ -191,8 +225,8 @@ func (db *DB) ChangePassword(ctx context.Context, a Actor, current, next string)
 		return err
 	}
 	return db.Update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`UPDATE users SET password_hash = ?, token_version = token_version + 1, updated_at = ?
-			WHERE id = ?`, hash, tx.Now.Unix(), a.UserID); err != nil {
+		if _, err := tx.Exec(`UPDATE users SET password_hash = ?, token_version = token_version + 1, updated_at = ?,
+			version = version + 1 WHERE id = ?`, hash, tx.Now.Unix(), a.UserID); err != nil {
 			return fmt.Errorf("db: change password: %w", err)
 		}
 		return tx.Audit(a, "auth.password", "user", a.UserID, nil)

@@ -27,6 +27,7 @@ func (s *Server) apiGetDepartment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, d.Version)
 	return c.JSON(d)
 }
 
@@ -48,11 +49,15 @@ func (s *Server) apiUpdateDepartment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
+	if up.Version, err = editVersion(c, up.Version); err != nil {
+		return err
+	}
 	a, _ := actorOf(c)
 	d, err := s.db.UpdateDepartment(c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, d.Version)
 	return c.JSON(d)
 }
 
@@ -77,6 +82,7 @@ func (s *Server) apiGetLeader(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, l.Version)
 	return c.JSON(l)
 }
 
@@ -98,10 +104,14 @@ func (s *Server) apiUpdateLeader(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
+	if up.Version, err = editVersion(c, up.Version); err != nil {
+		return err
+	}
 	a, _ := actorOf(c)
 	l, err := s.db.UpdateLeader(c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, l.Version)
 	return c.JSON(l)
 }

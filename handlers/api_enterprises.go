@@ -42,6 +42,7 @@ func (s *Server) apiGetEnterprise(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, d.Version)
 	return c.JSON(d)
 }
 
@@ -63,11 +64,15 @@ func (s *Server) apiUpdateEnterprise(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
+	if up.Version, err = editVersion(c, up.Version); err != nil {
+		return err
+	}
 	a, _ := actorOf(c)
 	e, err := s.db.UpdateEnterprise(c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, e.Version)
 	return c.JSON(e)
 }
 
@@ -113,6 +118,7 @@ func (s *Server) apiGetLiaison(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, l.Version)
 	return c.JSON(l)
 }
 
@@ -134,10 +140,14 @@ func (s *Server) apiUpdateLiaison(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
+	if up.Version, err = editVersion(c, up.Version); err != nil {
+		return err
+	}
 	a, _ := actorOf(c)
 	l, err := s.db.UpdateLiaison(c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, l.Version)
 	return c.JSON(l)
 }

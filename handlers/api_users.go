@@ -33,6 +33,7 @@ func (s *Server) apiGetUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, u.Version)
 	return c.JSON(u)
 }
 
@@ -54,10 +55,14 @@ func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
+	if up.Version, err = editVersion(c, up.Version); err != nil {
+		return err
+	}
 	a, _ := actorOf(c)
 	u, err := s.db.UpdateUser(c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}
+	setVersionTag(c, u.Version)
 	return c.JSON(u)
 }

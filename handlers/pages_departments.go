@@ -47,13 +47,13 @@ func (s *Server) departmentUpdate(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	name, kind := c.FormValue("name"), c.FormValue("kind")
-	d, err := s.db.UpdateDepartment(c.UserContext(), a, id, db.DepartmentUpdate{Name: &name, Kind: &kind})
+	up := db.DepartmentUpdate{Name: &name, Kind: &kind}
+	var d *db.Department
+	if up.Version, err = formVersion(c); err == nil {
+		d, err = s.db.UpdateDepartment(c.UserContext(), a, id, up)
+	}
 	if err != nil {
-		data, derr := s.departmentsData(c)
-		if derr != nil {
-			return derr
-		}
-		return s.formFailed(c, "departments", "责任单位", data, err)
+		return s.failEdit(c, "departments", "责任单位", func() (fiber.Map, error) { return s.departmentsData(c) }, err)
 	}
 	flash(c, "已保存“"+d.Name+"”。")
 	return c.Redirect("/admin/departments", fiber.StatusSeeOther)

@@ -75,11 +75,22 @@ func (s *Server) enterpriseUpdate(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	v := func(name string) *string { x := c.FormValue(name); return &x }
-	e, err := s.db.UpdateEnterprise(c.UserContext(), a, old.ID, db.EnterpriseUpdate{Name: v("name"),
+	up := db.EnterpriseUpdate{Name: v("name"),
 		CreditCode: v("credit_code"), District: v("district"), Industry: v("industry"), Scale: v("scale"),
-		Address: v("address"), ContactName: v("contact_name"), ContactPhone: v("contact_phone")})
+		Address: v("address"), ContactName: v("contact_name"), ContactPhone: v("contact_phone")}
+	var e *db.Enterprise
+	if up.Version, err = formVersion(c); err == nil {
+		e, err = s.db.UpdateEnterprise(c.UserContext(), a, old.ID, up)
+	}
 	if err != nil {
-		return s.failForm(c, "enterprise_form", "编辑企业", func() (fiber.Map, error) { return s.enterpriseFormData(c, old) }, err)
+		return s.failEdit(c, "enterprise_form", "编辑企业", func() (fiber.Map, error) {
+			// The form is shown again over the enterprise as it is now.
+			now, ferr := s.findEnterpriseInPath(c)
+			if ferr != nil {
+				return nil, ferr
+			}
+			return s.enterpriseFormData(c, now)
+		}, err)
 	}
 	flash(c, "已保存企业“"+e.Name+"”。")
 	return c.Redirect("/enterprises/"+strconv.FormatInt(e.ID, 10), fiber.StatusSeeOther)

@@ -64,9 +64,13 @@ func (s *Server) leaderUpdate(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	name, title, phone := c.FormValue("name"), c.FormValue("title"), c.FormValue("phone")
-	l, err := s.db.UpdateLeader(c.UserContext(), a, id, db.LeaderUpdate{Name: &name, Title: &title, Phone: &phone})
+	up := db.LeaderUpdate{Name: &name, Title: &title, Phone: &phone}
+	var l *db.Leader
+	if up.Version, err = formVersion(c); err == nil {
+		l, err = s.db.UpdateLeader(c.UserContext(), a, id, up)
+	}
 	if err != nil {
-		return s.failForm(c, "leader_form", "编辑包保领导", func() (fiber.Map, error) { return s.leaderData(c) }, err)
+		return s.failEdit(c, "leader_form", "编辑包保领导", func() (fiber.Map, error) { return s.leaderData(c) }, err)
 	}
 	flash(c, "已保存包保领导“"+l.Name+"”。")
 	return c.Redirect("/admin/leaders", fiber.StatusSeeOther)

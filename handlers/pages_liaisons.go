@@ -111,9 +111,13 @@ func (s *Server) liaisonEnd(c *fiber.Ctx) error {
 	if until == "" {
 		until = db.Today(s.db.Now())
 	}
-	l, err := s.db.UpdateLiaison(c.UserContext(), a, id, db.LiaisonUpdate{Until: &until})
+	up := db.LiaisonUpdate{Until: &until}
+	var l *db.Liaison
+	if up.Version, err = formVersion(c); err == nil {
+		l, err = s.db.UpdateLiaison(c.UserContext(), a, id, up)
+	}
 	if err != nil {
-		return s.failForm(c, "liaisons", "包保关系", func() (fiber.Map, error) { return s.liaisonsData(c) }, err)
+		return s.failEdit(c, "liaisons", "包保关系", func() (fiber.Map, error) { return s.liaisonsData(c) }, err)
 	}
 	flash(c, "已结束"+l.LeaderName+"对“"+l.EnterpriseName+"”的包保关系（"+l.Since+" 至 "+until+"）。")
 	return redirectLocal(c, liaisonsBack(string(c.Request().URI().QueryString())), "/admin/liaisons")

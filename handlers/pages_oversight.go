@@ -38,6 +38,7 @@ func (s *Server) mountOversightPages(web *pageRouter) {
 	web.post("/oversight/verify", auditor, s.oversightVerifyAll)
 	web.get("/oversight/checkpoint", auditor, s.oversightCheckpoint)
 	web.post("/oversight/checkpoint", auditor, s.oversightCheckpointVerify)
+	web.post("/oversight/checkpoint/auto", auditor, s.oversightCheckpointAuto)
 	web.get("/cases", s.signedIn(), s.casesPage)
 }
 
@@ -196,16 +197,7 @@ func (s *Server) oversightReveals(c *fiber.Ctx) error {
 }
 
 func (s *Server) oversightCheckpoint(c *fiber.Ctx) error {
-	data, err := s.workspace(c, "/oversight/checkpoint", fiber.Map{"Key": s.keys.VerifierKey})
-	if err != nil {
-		return err
-	}
-	v, err := s.db.VerifyAuditSince(c.UserContext())
-	if err != nil {
-		return err
-	}
-	data["Chain"] = v
-	return s.render(c, "oversight_checkpoint", "审计检查点", data)
+	return s.checkpointPage(c, nil, "", nil)
 }
 
 func (s *Server) oversightCheckpointVerify(c *fiber.Ctx) error {
@@ -214,17 +206,5 @@ func (s *Server) oversightCheckpointVerify(c *fiber.Ctx) error {
 	if err == nil {
 		res, err = s.db.VerifyCheckpoint(c.UserContext(), s.keys, raw)
 	}
-	data, derr := s.workspace(c, "/oversight/checkpoint", fiber.Map{"Key": s.keys.VerifierKey, "Result": res})
-	if derr != nil {
-		return derr
-	}
-	v, verr := s.db.VerifyAuditSince(c.UserContext())
-	if verr != nil {
-		return verr
-	}
-	data["Chain"] = v
-	if err != nil {
-		return s.formFailed(c, "oversight_checkpoint", "审计检查点", data, err)
-	}
-	return s.render(c, "oversight_checkpoint", "审计检查点", data)
+	return s.checkpointPage(c, res, "", err)
 }

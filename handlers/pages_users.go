@@ -149,12 +149,15 @@ func (s *Server) updateUser(c *fiber.Ctx, up db.UserUpdate, scoped bool) (*db.Us
 		up.DepartmentID, up.LeaderID, up.EnterpriseID, err = s.scopeFromForm(c, *up.Role)
 	}
 	if err == nil {
+		up.Version, err = formVersion(c)
+	}
+	if err == nil {
 		var u *db.User
 		if u, err = s.db.UpdateUser(c.UserContext(), a, id, up); err == nil {
 			return u, nil
 		}
 	}
-	return nil, s.failForm(c, "user", "用户", func() (fiber.Map, error) { return s.userData(c) }, err)
+	return nil, s.failEdit(c, "user", "用户", func() (fiber.Map, error) { return s.userData(c) }, err)
 }
 
 func (s *Server) userUpdate(c *fiber.Ctx) error {

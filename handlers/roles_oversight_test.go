@@ -28,6 +28,10 @@ func withOversightCases(cases []roleCase, x roleIDs) []roleCase {
 		{"GET", "/api/v1/audit/checkpoint", nil, oversight, false, []int{200}, nil},
 		{"POST", "/api/v1/audit/checkpoint/verify", "", oversight, false, []int{400}, nil},
 		{"GET", "/api/v1/audit/key", nil, nil, true, []int{200}, nil},
+		{"GET", "/api/v1/audit/checkpoints", nil, auditorOnly, false, []int{200}, nil},
+		// No daily checkpoint is made by a test server that runs no clock job.
+		{"GET", "/api/v1/audit/checkpoints/latest", nil, auditorOnly, false, []int{200, 404}, nil},
+		{"POST", "/api/v1/audit/checkpoints/latest/verify", nil, auditorOnly, false, []int{200, 404}, nil},
 	}
 	for _, kind := range []string{"overdue", "reopened", "unsatisfied", "returned", "extensions", "suspicious", "supervisions"} {
 		rows = append(rows, roleCase{"GET", "/api/v1/oversight/" + kind, nil, auditorOnly, false, []int{200}, nil})

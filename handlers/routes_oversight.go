@@ -32,6 +32,9 @@ func (s *Server) oversightRoutes() []route {
 
 		{"GET", "/audit/checkpoint", oversight, false, "下载签名的审计检查点（事件数与默克尔树根）", s.apiCheckpoint},
 		{"POST", "/audit/checkpoint/verify", oversight, false, "校验当前审计日志是否延续某个检查点", s.apiVerifyCheckpoint},
+		{"GET", "/audit/checkpoints", auditorOnly, false, "系统每日自动签发的审计检查点", s.apiAutoCheckpoints},
+		{"GET", "/audit/checkpoints/:day", auditorOnly, false, "下载某日（YYYY-MM-DD 或 latest）的自动检查点", s.apiAutoCheckpoint},
+		{"POST", "/audit/checkpoints/:day/verify", auditorOnly, false, "校验当前审计日志是否延续某日的自动检查点", s.apiVerifyAutoCheckpoint},
 		{"GET", "/audit/key", nil, true, "检查点签名公钥", s.apiAuditKey},
 	}
 	for _, k := range db.WatchKinds {

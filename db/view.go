@@ -1,0 +1,45 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// viewKey carries the read transaction View opened, so that every read of this database
+// made under its context, by whatever function, sees the same snapshot.
+type viewKey struct{}
+
+type view struct {
+	db *DB
+	tx *sql.Tx
+}
+
+// snapshotOf is the read transaction of the View ctx runs in, or nil.
+func (db *DB) snapshotOf(ctx context.Context) *sql.Tx {
+	if v, ok := ctx.Value(viewKey{}).(*view); ok && v.db == db {
+		return v.tx
+	}
+	return nil
+}
+
+// View runs fn in one read snapshot: every read of db that fn makes with the context it
+// is given sees the database as it was when View began, whatever is committed meanwhile.
+// A View inside another one shares the outer snapshot. fn must not read from several
+// goroutines at once, since the snapshot is one connection.
+func (db *DB) View(ctx context.Context, fn func(ctx context.Context) error) error {
+	if db.snapshotOf(ctx) != nil {
+		return fn(ctx)
+	}
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("db: view: %w", err)
+	}
+	defer tx.Rollback()
+	// SQLite fixes a read transaction's snapshot at its first read, not at BEGIN.
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil {
+		return fmt.Errorf("db: view: %w", err)
+	}
+	return fn(context.WithValue(ctx, viewKey{}, &view{db, tx}))
+}
