@@ -48,7 +48,7 @@ type appealListView struct {
 	NextURL    string
 	ClearURL   string
 	ExportURL  string // the same filters as an .xlsx of every row
-	Query      string // the list's own query, for the bulk form to come back to
+	BulkURL    string // where the bulk form posts: with the list's query, to come back to it
 	Filtered   bool
 	MoreOpen   bool // the less common filters are in use, so their box starts open
 	Stages     []db.Stage
@@ -125,7 +125,7 @@ func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 		}
 	}
 	v.describeFilters(q)
-	v.Query = q.Encode()
+	v.BulkURL = pathWithQuery("/appeals/bulk", without(q, paramPage))
 	v.ClearURL = "/appeals"
 	v.ExportURL = pathWithQuery("/api/v1/export/appeals.xlsx", without(q, paramSort, paramLimit))
 	v.Filtered = len(v.Chips) > 0

@@ -113,6 +113,15 @@ func TestPagesBulk(t *testing.T) {
 	}
 	p := office.get("/appeals?q=" + url.QueryEscape("批量受理测试"))
 	p.want(t, "list with bulk bar", 200, `data-bulk-form`, `data-select-all`, fmt.Sprintf(`name="id" value="%d"`, ids[0]))
+	// The bulk form comes back to the same list: its action carries the search.
+	action := regexp.MustCompile(`<form id="bulk"[^>]* action="([^"]+)"`).FindStringSubmatch(p.Body)
+	if action == nil {
+		t.Fatal("no bulk form")
+	}
+	bulkURL, _ := url.Parse(html.UnescapeString(action[1]))
+	if bulkURL.Path != "/appeals/bulk" || bulkURL.Query().Get("q") != "批量受理测试" {
+		t.Fatalf("bulk form posts to %s", action[1])
+	}
 	ea := actorFor(t, d, "enterprise")
 	stale, _ := d.FindAppeal(ctx, ea, ids[3])
 	if _, err := d.Act(ctx, ea, stale.ID, db.ActionInput{Action: db.ActComment, Version: stale.Version, Note: "补充"}); err != nil {
@@ -127,7 +136,7 @@ func TestPagesBulk(t *testing.T) {
 		}
 		form = append(form, "id", strconv.FormatInt(id, 10), "v"+strconv.FormatInt(id, 10), strconv.FormatInt(v, 10))
 	}
-	p = office.post("/appeals/bulk?q="+url.QueryEscape("批量受理测试"), form...)
+	p = office.post(bulkURL.String(), form...)
 	p.want(t, "bulk accept", 200, "批量受理：成功 <b data-ok>3</b> 件，失败 <b data-failed>1</b> 件", stale.Number+"</span>\n        失败：诉求已被他人更新")
 	for _, id := range ids[:3] {
 		if ap, _ := d.FindAppeal(ctx, ea, id); ap.Stage != db.StageVerifying {

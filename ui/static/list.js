@@ -48,8 +48,6 @@
     }
   });
 
-  // The select-all box belongs to the form only to sit beside it; it sends nothing.
-  if (all) all.removeAttribute('name');
   update();
   showFields();
 })();
