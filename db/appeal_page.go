@@ -90,7 +90,11 @@ func (db *DB) ListAppeals(ctx context.Context, a Actor, f AppealFilter) (*List[A
 	var out *List[Appeal]
 	err = db.view(ctx, func(q queryer) error {
 		var err error
-		if f.PageNo == 0 && (f.Sort == "" || f.Sort == "new" || f.Sort == "old") {
+		if f.Cursor != "" {
+			// A cursor goes on from where its page ended, whatever page number came first.
+			f.PageNo = 0
+		}
+		if f.PageNo == 0 && !offsetCursor(f.Cursor) && (f.Sort == "" || f.Sort == "new" || f.Sort == "old") {
 			out, err = runList(q, listQuery{From: appealFrom, Cols: appealColumns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, scanAppeal)
 		} else {
 			out, err = listByOffset(q, w, appealOrders[f.Sort], f.Page, f.PageNo)
@@ -127,6 +131,13 @@ func hiddenReports(q queryer, a Actor, f AppealFilter, now time.Time) (int, erro
 		return 0, fmt.Errorf("db: count hidden reports: %w", err)
 	}
 	return n, nil
+}
+
+// offsetCursor reports whether a cursor is a position ("o" and the offset) rather than a
+// key: the pages that began by number go on by position.
+func offsetCursor(c string) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	return err == nil && strings.HasPrefix(string(raw), "o")
 }
 
 // listByDue pages by due time, overdue first (the oversight's watch lists).

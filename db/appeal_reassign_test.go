@@ -155,3 +155,33 @@ func TestListTotalUnderWrites(t *testing.T) {
 		t.Fatalf("filed %d, checked %d", filed.Load(), checks.Load())
 	}
 }
+
+// TestPageThenCursor: a list that starts at a page number goes on by its cursor to the
+// end (an export that walks every page from there must end).
+func TestPageThenCursor(t *testing.T) {
+	w := newWorld(t)
+	for i := 0; i < 12; i++ {
+		w.file(t, w.ent, nil)
+	}
+	f := AppealFilter{EnterpriseID: w.ent.EnterpriseID, PageNo: 2, Page: Page{Limit: 5}}
+	first, err := w.db.ListAppeals(ctx(), w.ent, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen, pages := len(first.Items), 1
+	for next := first.NextCursor; next != ""; pages++ {
+		if pages > first.Total {
+			t.Fatal("the cursor never ends")
+		}
+		f.Cursor = next
+		l, err := w.db.ListAppeals(ctx(), w.ent, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen += len(l.Items)
+		next = l.NextCursor
+	}
+	if seen != first.Total-5 {
+		t.Errorf("from page 2 on: %d rows of %d", seen, first.Total)
+	}
+}
