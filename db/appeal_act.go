@@ -75,6 +75,10 @@ func precondition(ap *Appeal, a Actor, act Action, now time.Time) string {
 		if ap.CloseReason == "merged" {
 			return "合并件不需抽查"
 		}
+	case ActReassign:
+		if ap.DepartmentID == nil {
+			return "诉求尚无责任单位，请先交办"
+		}
 	case ActReopen:
 		if ap.MergedInto != nil || ap.CloseReason == "merged" {
 			return "合并件随原诉求办理，不能单独重新办理；请重新办理它并入的诉求"
@@ -95,7 +99,7 @@ func precondition(ap *Appeal, a Actor, act Action, now time.Time) string {
 // the office, or the discipline office for reports about officials.
 func isIntake(act Action) bool {
 	switch act {
-	case ActAccept, ActMerge, ActReject, ActAssign, ActDismiss, ActClose, ActApproveExtension, ActDenyExtension:
+	case ActAccept, ActMerge, ActReject, ActAssign, ActReassign, ActDismiss, ActClose, ActApproveExtension, ActDenyExtension:
 		return true
 	}
 	return false
@@ -189,7 +193,7 @@ func noteLabel(a Action) string {
 	switch a {
 	case ActReport:
 		return "整改情况"
-	case ActReject, ActDismiss, ActDenyExtension, ActReopen, ActReturn:
+	case ActReject, ActDismiss, ActDenyExtension, ActReopen, ActReturn, ActReassign:
 		return "理由"
 	case ActInstruct:
 		return "批示内容"

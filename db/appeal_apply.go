@@ -99,6 +99,10 @@ func (t *Tx) act(a Actor, id int64, in ActionInput) (*Appeal, error) {
 			return nil, fmt.Errorf("db: assign: %w", err)
 		}
 		data["department_id"], data["tier"] = *in.DepartmentID, in.Tier
+	case ActReassign:
+		if err := t.reassign(ap, in, set, data); err != nil {
+			return nil, err
+		}
 	case ActReport:
 		set["reported_at"] = now
 		clearRating(set)

@@ -2,10 +2,8 @@ package db
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -27,9 +25,13 @@ type AppealFilter struct {
 	Number       string // the appeal number, e.g. SQ2026-000123
 	Q            string
 	// Sort "due" lists by due time, overdue first (a department's queue); "old" oldest
-	// first (an intake queue); default newest first.
+	// first (an intake queue); "dept" by department; default newest first.
 	Sort string
 	Page
+	// PageNo, from 1, pages by position instead of by cursor: the numbered pages of the UI.
+	PageNo int
+	// IDs narrows the list to chosen appeals, "12,40,41" (an export of a selection).
+	IDs string
 	// DrillFilter adds the filters that the figures' links use (figures_filter.go).
 	DrillFilter
 }
@@ -52,10 +54,11 @@ func (f *AppealFilter) whereIn(scope func(*where, Actor), a Actor, now time.Time
 	if f.Source != "" && !contains(Sources, f.Source) {
 		v.Add("source", "来源无效")
 	}
-	if f.Sort != "" && f.Sort != "due" && f.Sort != "new" && f.Sort != "old" {
-		v.Add("sort", "排序须为 due、old 或 new")
+	if _, ok := appealOrders[f.Sort]; !ok {
+		v.Add("sort", "排序须为 due、old、new 或 dept")
 	}
 	w.eq("a.number", strings.ToUpper(strings.TrimSpace(f.Number)))
+	f.whereIDs(&w, &v)
 	if f.Open != nil {
 		if *f.Open {
 			w.add("a.stage != 'closed'")
@@ -104,95 +107,6 @@ func (f *AppealFilter) whereIn(scope func(*where, Actor), a Actor, now time.Time
 	searchAppeals(&w, &v, f.Q)
 	f.DrillFilter.apply(&w, &v)
 	return w, v.Err()
-}
-
-// ListAppeals lists the appeals the actor may see.
-func (db *DB) ListAppeals(ctx context.Context, a Actor, f AppealFilter) (*List[Appeal], error) {
-	now := db.Now().Truncate(time.Second)
-	w, err := f.where(a, now)
-	if err != nil {
-		return nil, err
-	}
-	q := db.r(ctx)
-	var out *List[Appeal]
-	switch f.Sort {
-	case "due":
-		out, err = listByDue(q, w, f.Page)
-	default:
-		out, err = runList(q, listQuery{From: appealFrom, Cols: appealColumns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, scanAppeal)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if out.HiddenReports, err = hiddenReports(q, a, f, now); err != nil {
-		return nil, err
-	}
-	for i := range out.Items {
-		out.Items[i].present(a, now)
-	}
-	return out, nil
-}
-
-// hiddenReports counts the reports that match the filter and that the city's figures
-// count for the actor but its lists never show (the office and admins): a drill-down
-// from a figure then says how many it cannot list, rather than silently listing fewer.
-func hiddenReports(q queryer, a Actor, f AppealFilter, now time.Time) (int, error) {
-	if !a.Is(RoleAdmin, RoleOffice) {
-		return 0, nil
-	}
-	w, err := f.whereIn(appealCountScope, a, now)
-	if err != nil {
-		return 0, err
-	}
-	w.add("a.source = 'report'")
-	var n int
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+appealFrom+w.sql(), w.args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("db: count hidden reports: %w", err)
-	}
-	return n, nil
-}
-
-// listByDue pages by position, because the order is not by id.
-func listByDue(q queryer, w where, p Page) (*List[Appeal], error) {
-	limit := p.Limit
-	if limit == 0 {
-		limit = DefaultLimit
-	}
-	if limit < 1 || limit > MaxLimit {
-		return nil, Errorf(EINVALID, "limit 须在 1 到 %d 之间。", MaxLimit)
-	}
-	offset := 0
-	if p.Cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-		if err == nil && strings.HasPrefix(string(raw), "o") {
-			offset, err = strconv.Atoi(string(raw[1:]))
-		}
-		if err != nil || offset <= 0 {
-			return nil, &Error{Code: EBADREQUEST, Message: "分页游标无效。", Fields: []FieldError{{"cursor", "无效的游标"}}}
-		}
-	}
-	out := &List[Appeal]{Items: []Appeal{}}
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+appealFrom+w.sql(), w.args...).Scan(&out.Total); err != nil {
-		return nil, fmt.Errorf("db: count appeals: %w", err)
-	}
-	rows, err := q.Query("SELECT "+appealColumns+" FROM "+appealFrom+w.sql()+
-		" ORDER BY a.stage = 'closed', COALESCE(a.extended_due_at, a.due_at), a.id LIMIT ? OFFSET ?", append(w.args, limit+1, offset)...)
-	if err != nil {
-		return nil, fmt.Errorf("db: list appeals: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		ap, err := scanAppeal(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, *ap)
-	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(offset+limit)))
-	}
-	return out, rows.Err()
 }
 
 // AppealEvent is one step on an appeal's timeline.

@@ -1,6 +1,8 @@
 package db
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,19 +11,58 @@ import (
 // maxSearchTerm bounds one word of an appeal search, in characters.
 const maxSearchTerm = 100
 
-// searchAppeals adds a user's search text: every word must occur in the title or the
-// content. Words of three or more characters go through the trigram index, shorter ones
-// through LIKE.
+// searchAppeals adds a user's search text: every word must match the appeal somewhere a
+// clerk would look for it — its number, its title or content, its enterprise's name or
+// credit code, or its category. Each alternative stays on an index: numbers by the unique
+// number column, text through the trigram index (LIKE under three characters), and the
+// enterprise and category as uncorrelated IN lists, which SQLite resolves to a set once per
+// query before probing appeals by enterprise_id and category.
 func searchAppeals(w *where, v *Violations, q string) {
 	for _, term := range strings.Fields(cleanSearch(q)) {
 		if utf8.RuneCountInString(term) > maxSearchTerm {
 			v.Add("q", "搜索词过长")
 			return
 		}
+		var alt where
+		numberMatch(&alt, term)
 		if utf8.RuneCountInString(term) >= 3 {
-			w.add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", ftsPhrase(term))
+			alt.add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", ftsPhrase(term))
 		} else {
-			w.like(term, "a.title", "a.content")
+			alt.like(term, "a.title", "a.content")
+		}
+		pat := "%" + escapeLike(term) + "%"
+		alt.add(`a.enterprise_id IN (SELECT id FROM enterprises WHERE name LIKE ? ESCAPE '\' OR credit_code LIKE ? ESCAPE '\')`, pat, pat)
+		alt.add(`a.category IN (SELECT name FROM categories WHERE name LIKE ? ESCAPE '\')`, pat)
+		w.add("("+strings.Join(alt.clauses, " OR ")+")", alt.args...)
+	}
+}
+
+var (
+	// numberPrefix is the start of an appeal number as typed: SQ, SQ2026, SQ2026-0018 …
+	numberPrefix = regexp.MustCompile(`^SQ\d{0,4}(-\d{0,9})?$`)
+	// yearSequence is a number without its letters: 2026-001845 or 2026-1845.
+	yearSequence = regexp.MustCompile(`^(\d{4})-(\d{1,9})$`)
+	// sequenceOnly is the part clerks say aloud: 001845 or 1845, in whatever year.
+	sequenceOnly = regexp.MustCompile(`^\d{1,9}$`)
+)
+
+// numberMatch adds the number conditions a word may mean, if any. A prefix is a range
+// on the unique number column; a bare sequence becomes the exact number in each year
+// that has appeals (appeal_numbers holds one row per year), so neither scans appeals.
+func numberMatch(w *where, term string) {
+	t := strings.ToUpper(term)
+	switch {
+	case numberPrefix.MatchString(t):
+		// Numbers are ASCII digits, so "~" sorts after every continuation of the prefix.
+		w.add("a.number BETWEEN ? AND ?", t, t+"~")
+	case yearSequence.MatchString(t):
+		m := yearSequence.FindStringSubmatch(t)
+		seq, _ := strconv.Atoi(m[2])
+		w.add("a.number = printf('SQ%s-%06d', ?, ?)", m[1], seq)
+	case sequenceOnly.MatchString(t):
+		seq, _ := strconv.Atoi(t)
+		if seq > 0 {
+			w.add("a.number IN (SELECT printf('SQ%d-%06d', year, ?) FROM appeal_numbers)", seq)
 		}
 	}
 }

@@ -33,6 +33,7 @@ const (
 	ActMerge            Action = "merge"
 	ActReject           Action = "reject"
 	ActAssign           Action = "assign"
+	ActReassign         Action = "reassign"
 	ActDismiss          Action = "dismiss"
 	ActReport           Action = "report"
 	ActReturn           Action = "return"
@@ -92,6 +93,9 @@ var Workflow = []Transition{
 	{ActMerge, []Stage{StageDiscovered}, intake, StageClosed, []string{NeedTarget}, "合并重复件"},
 	{ActReject, []Stage{StageDiscovered}, intake, StageFeedback, []string{NeedNote}, "不予受理"},
 	{ActAssign, []Stage{StageVerifying}, intake, StageRectifying, []string{NeedDepartment}, "交办"},
+	// 改派: the office moves work a department holds to another one, without waiting for a
+	// return; only the office, which answers for where work goes, and always with a reason.
+	{ActReassign, []Stage{StageRectifying}, []Role{RoleOffice}, "", []string{NeedDepartment, NeedNote}, "改派"},
 	{ActDismiss, []Stage{StageVerifying}, intake, StageFeedback, []string{NeedNote}, "核查不属实/办结说明"},
 	{ActReport, []Stage{StageRectifying}, []Role{RoleDepartment, RoleAuditor}, StageFeedback, []string{NeedNote}, "报告整改结果"},
 	{ActReturn, []Stage{StageRectifying}, []Role{RoleDepartment}, StageVerifying, []string{NeedNote, NeedBasis}, "退回"},

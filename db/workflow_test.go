@@ -14,16 +14,18 @@ import (
 // puts "under the auditor's own handling". The actions that keep the stage are not
 // drawn; their stages are the ones in which they make sense.
 var contractLoop = map[Action]struct{ from, roles string }{
-	"accept":  {"D", "office auditor"},
-	"merge":   {"D", "office auditor"},
-	"reject":  {"D", "office auditor"},
-	"assign":  {"V", "office auditor"},
-	"dismiss": {"V", "office auditor"},
-	"report":  {"R", "department auditor"},
-	"return":  {"R", "department"},
-	"close":   {"F", "office auditor"},
-	"rate":    {"F", "enterprise public"},
-	"reopen":  {"C", "auditor"},
+	"accept": {"D", "office auditor"},
+	"merge":  {"D", "office auditor"},
+	"reject": {"D", "office auditor"},
+	"assign": {"V", "office auditor"},
+	// Reassignment moves work between departments without a return; the office alone.
+	"reassign": {"R", "office"},
+	"dismiss":  {"V", "office auditor"},
+	"report":   {"R", "department auditor"},
+	"return":   {"R", "department"},
+	"close":    {"F", "office auditor"},
+	"rate":     {"F", "enterprise public"},
+	"reopen":   {"C", "auditor"},
 
 	// Anyone taking part adds information at any time; admins keep the registers only.
 	// The public follows up its own report with the receipt code (§2), files included.
@@ -46,7 +48,7 @@ var contractLoop = map[Action]struct{ from, roles string }{
 // contractNeeds are the fields §3 and §7 require of an action, at the least.
 var contractNeeds = map[Action]string{
 	"report": "note", "return": "note basis", "dismiss": "note", "reject": "note", "reopen": "note",
-	"deny_extension": "note", "assign": "department_id", "request_extension": "days", "merge": "target_id",
+	"deny_extension": "note", "assign": "department_id", "reassign": "department_id note", "request_extension": "days", "merge": "target_id",
 	"rate": "resolved satisfaction", "audit": "verdict", "supervise": "due_at",
 }
 

@@ -4,6 +4,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,10 +14,15 @@ import (
 
 func appealFilter(c *fiber.Ctx) (db.AppealFilter, error) {
 	f := db.AppealFilter{Stage: db.Stage(c.Query("stage")), Tier: db.Tier(c.Query("tier")), Source: db.Source(c.Query("source")),
-		Category: c.Query("category"), Q: c.Query("q"), Sort: c.Query("sort"), Number: c.Query("number")}
+		Category: c.Query("category"), Q: c.Query("q"), Sort: c.Query("sort"), Number: c.Query("number"), IDs: c.Query("ids")}
 	var err error
 	if f.From, f.To, err = queryPeriod(c); err != nil {
 		return f, err
+	}
+	if raw := c.Query("page"); raw != "" {
+		if f.PageNo, err = strconv.Atoi(raw); err != nil || f.PageNo < 1 {
+			return f, fieldError(db.EBADREQUEST, "page", "page 须为正整数")
+		}
 	}
 	if f.Open, err = queryBool(c, "open"); err != nil {
 		return f, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,25 +18,37 @@ func (s *Server) mountAppealPages(web *pageRouter) {
 	web.get("/appeals", s.signedIn(), s.appealsPage)
 	web.get("/appeals/new", filers, s.appealNewPage)
 	web.post("/appeals", filers, s.appealCreate)
+	web.post("/appeals/bulk", s.signedIn(db.RoleOffice, db.RoleAuditor), s.appealsBulk)
 	web.get("/appeals/:id", s.signedIn(), s.appealPage)
 	web.post("/appeals/:id/actions", s.signedIn(), s.appealAct)
 	// The same scope rules as the API: a file outside the caller's appeals is "not found".
 	web.get("/attachments/:id", s.signedIn(), s.apiDownload)
 }
 
-// uiPageSize is how many appeals a list page shows; people read, programs page.
+// uiPageSize is how many appeals a list page shows by default; people read, programs page.
 const uiPageSize = 20
+
+// uiPageSizes are the page sizes the list offers.
+var uiPageSizes = []int{20, 50, 100}
 
 // appealListView is what the list page shows besides the rows.
 type appealListView struct {
 	Filter     db.AppealFilter
 	Overdue    string // "", "true" or "false", as in the query
-	Sort       string // the effective order: "due" or "new"
+	Sort       string // the effective order: new, old, due or dept
+	Limit      int
+	PageSizes  []int
 	List       *db.List[db.Appeal]
+	Chips      []filterChip  // every active filter, each removable alone
+	Hidden     []hiddenField // the active filters the form has no field for
+	Pages      []pageLink
+	PageNo     int
+	LastPage   int
+	PrevURL    string
 	NextURL    string
-	FirstURL   string // back to the first page, when not on it
 	ClearURL   string
 	ExportURL  string // the same filters as an .xlsx of every row
+	BulkURL    string // where the bulk form posts: with the list's query, to come back to it
 	Filtered   bool
 	MoreOpen   bool // the less common filters are in use, so their box starts open
 	Stages     []db.Stage
@@ -48,43 +59,10 @@ type appealListView struct {
 	Enterprise *db.Enterprise // the enterprise the list is narrowed to, if any
 	CanFile    bool
 	ShowDept   bool
-	Now        time.Time
-}
-
-// appealQuery is the query string of a list page: every filter, so that the pager and
-// the links keep them.
-func appealQuery(f db.AppealFilter, overdue, sort string) url.Values {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	id := func(k string, v int64) {
-		if v != 0 {
-			set(k, strconv.FormatInt(v, 10))
-		}
-	}
-	set("q", f.Q)
-	set("stage", string(f.Stage))
-	set("tier", string(f.Tier))
-	set("source", string(f.Source))
-	set("category", f.Category)
-	set("overdue", overdue)
-	id("department_id", f.DepartmentID)
-	id("enterprise_id", f.EnterpriseID)
-	id("leader_id", f.LeaderID)
-	set("from", f.From)
-	set("to", f.To)
-	set("sort", sort)
-	if f.Limit != 0 && f.Limit != uiPageSize {
-		set("limit", strconv.Itoa(f.Limit))
-	}
-	// The figures' drill-down filters (open, rated, on_time …) stay too.
-	for k, v := range (db.AppealFilter{DrillFilter: f.DrillFilter}).Query() {
-		q[k] = v
-	}
-	return q
+	// CanBulk shows the checkboxes and the bulk form (the office and the discipline office).
+	CanBulk bool
+	Bulk    *db.BulkResult // the outcome of the bulk action just taken
+	Now     time.Time
 }
 
 func pathWithQuery(path string, q url.Values) string {
@@ -95,10 +73,21 @@ func pathWithQuery(path string, q url.Values) string {
 }
 
 func (s *Server) appealsPage(c *fiber.Ctx) error {
+	v, err := s.appealList(c)
+	if err != nil {
+		return s.formFailed(c, "appeals", "诉求", v, err)
+	}
+	return s.render(c, "appeals", "诉求", v)
+}
+
+// appealList reads the list the request's query asks for. A filter typed wrong comes
+// back as the error with the view still filled, so the page shows it with its message.
+func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
+	raw, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	q := listQueryOf(raw)
 	f, ferr := appealFilter(c)
-	sortParam := c.Query("sort")
 	if f.Sort == "" && a.Role == db.RoleDepartment {
 		// A department works its queue by due time, the overdue ones first.
 		f.Sort = "due"
@@ -106,10 +95,14 @@ func (s *Server) appealsPage(c *fiber.Ctx) error {
 	if f.Limit == 0 {
 		f.Limit = uiPageSize
 	}
-	v := &appealListView{Filter: f, Overdue: c.Query("overdue"), Sort: f.Sort, Now: s.db.Now(),
-		List:   &db.List[db.Appeal]{Items: []db.Appeal{}},
+	if f.PageNo == 0 {
+		f.PageNo = 1
+	}
+	v := &appealListView{Filter: f, Overdue: c.Query("overdue"), Sort: f.Sort, Limit: f.Limit, PageSizes: uiPageSizes,
+		Now: s.db.Now(), List: &db.List[db.Appeal]{Items: []db.Appeal{}},
 		Stages: db.Stages, Tiers: db.Tiers, Sources: db.Sources,
 		CanFile: a.Is(db.RoleEnterprise, db.RoleOffice, db.RoleLeader, db.RoleAuditor),
+		CanBulk: a.Is(db.RoleOffice, db.RoleAuditor),
 		// Enterprises and departments see too few departments' work for the filter to help.
 		ShowDept: !a.Is(db.RoleEnterprise, db.RoleDepartment)}
 	if v.Sort == "" {
@@ -117,44 +110,36 @@ func (s *Server) appealsPage(c *fiber.Ctx) error {
 	}
 	var err error
 	if v.Categories, err = s.db.Categories(ctx); err != nil {
-		return err
+		return v, err
 	}
 	if v.ShowDept {
 		depts, err := s.db.ListDepartments(ctx, db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
-			return err
+			return v, err
 		}
 		v.Depts = depts.Items
 	}
 	if f.EnterpriseID != 0 {
 		if v.Enterprise, err = s.db.FindEnterprise(ctx, a, f.EnterpriseID); err != nil {
-			return err
+			return v, err
 		}
 	}
-	q := appealQuery(f, v.Overdue, sortParam)
+	v.describeFilters(q)
+	v.BulkURL = pathWithQuery("/appeals/bulk", without(q, paramPage))
 	v.ClearURL = "/appeals"
-	v.ExportURL = pathWithQuery("/api/v1/export/appeals.xlsx", appealQuery(f, v.Overdue, ""))
-	v.Filtered = len(q) > 0 && !(len(q) == 1 && q.Has("sort"))
+	v.ExportURL = pathWithQuery("/api/v1/export/appeals.xlsx", without(q, paramSort, paramLimit))
+	v.Filtered = len(v.Chips) > 0
 	v.MoreOpen = f.Source != "" || f.Category != "" || f.DepartmentID != 0 || f.From != "" || f.To != ""
-	if f.Cursor != "" {
-		v.FirstURL = pathWithQuery("/appeals", q)
-	}
-	if ferr == nil {
-		var list *db.List[db.Appeal]
-		list, ferr = s.db.ListAppeals(ctx, a, f)
-		if ferr == nil {
-			v.List = list
-		}
-	}
 	if ferr != nil {
-		// A filter the user typed wrong shows the page with its message, not an error page.
-		return s.formFailed(c, "appeals", "诉求", v, ferr)
+		return v, ferr
 	}
-	if v.List.NextCursor != "" {
-		q.Set("cursor", v.List.NextCursor)
-		v.NextURL = pathWithQuery("/appeals", q)
+	list, err := s.db.ListAppeals(ctx, a, f)
+	if err != nil {
+		return v, err
 	}
-	return s.render(c, "appeals", "诉求", v)
+	v.List = list
+	v.paginate(q, f.PageNo, f.Limit, list.Total)
+	return v, nil
 }
 
 // countAppeals is the number of appeals a filter selects, for the home pages' tiles.

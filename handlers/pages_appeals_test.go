@@ -148,12 +148,12 @@ func TestPagesAppealListFilters(t *testing.T) {
 	// The pager keeps the filters.
 	p := office.get("/appeals?stage=closed&limit=5")
 	p.want(t, "filtered list", 200, `data-page="appeals"`, `value="closed" selected`)
-	next := regexp.MustCompile(`href="(/appeals\?cursor=[^"]*&amp;limit=5&amp;stage=closed)" rel="next"`).FindStringSubmatch(p.Body)
+	next := regexp.MustCompile(`href="(/appeals\?limit=5&amp;page=2&amp;stage=closed)" rel="next"`).FindStringSubmatch(p.Body)
 	if next == nil {
 		t.Fatal("the next-page link drops the filters")
 	}
 	p = office.get(strings.ReplaceAll(next[1], "&amp;", "&"))
-	p.want(t, "second page", 200, "← 第一页", `value="closed" selected`)
+	p.want(t, "second page", 200, `rel="prev">上一页`, `aria-current="page">2<`, `value="closed" selected`)
 	if strings.Contains(p.Body, `class="tag stage stage-rectifying"`) {
 		t.Error("the second page lost the stage filter")
 	}

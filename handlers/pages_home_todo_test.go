@@ -102,7 +102,7 @@ func startClockServer(t *testing.T, clock *stillClock, n int) (string, *db.DB) {
 var (
 	homeTile  = regexp.MustCompile(`<a class="tile[^"]*" href="([^"]+)" data-(?:todo|tile)="([a-z]+)"><b>(\d+)</b>`)
 	navBadge  = regexp.MustCompile(`<a href="([^"]+)" class="nav-todo" data-todo-badge>待办<span class="[^"]*" data-count="(\d+)"`)
-	listTotal = regexp.MustCompile(`共 (\d+) 条`)
+	todoListTotal = regexp.MustCompile(`共 (\d+) 条`)
 )
 
 // TestHomeTilesMatchTheirLists: on every role's home, each 待办 tile (and the office's
@@ -112,7 +112,7 @@ func TestHomeTilesMatchTheirLists(t *testing.T) {
 	totalOf := func(b *pageClient, href string) int {
 		t.Helper()
 		p := b.get(html.UnescapeString(href))
-		m := listTotal.FindStringSubmatch(p.Body)
+		m := todoListTotal.FindStringSubmatch(p.Body)
 		if p.Status != 200 || m == nil {
 			t.Fatalf("%s: %d, no total", href, p.Status)
 		}

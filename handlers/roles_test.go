@@ -81,6 +81,7 @@ func roleCases(x roleIDs) []roleCase {
 		{"POST", "/api/v1/appeals", empty, filers, false, []int{400, 422}, nil},
 		{"GET", "/api/v1/appeals/1", nil, everyone, false, []int{200, 404}, nil},
 		{"POST", "/api/v1/appeals/1/actions", empty, everyone, false, []int{400, 404, 409, 422}, nil},
+		{"POST", "/api/v1/appeals/bulk", empty, []string{"office", "auditor"}, false, []int{422}, nil},
 		{"GET", "/api/v1/appeals/1/events", nil, everyone, false, []int{200, 404}, nil},
 		{"POST", "/api/v1/appeals/1/attachments", empty, everyone, false, []int{400, 404, 413, 415, 422}, nil},
 		{"GET", "/api/v1/attachments/999999", nil, everyone, false, []int{404}, nil},

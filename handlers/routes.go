@@ -61,6 +61,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/appeals", anyRole, false, "诉求列表（筛选、全文搜索）", s.apiListAppeals},
 		{"POST", "/appeals", filers, false, "提交或登记诉求", s.apiCreateAppeal},
 		{"GET", "/appeals/:id", anyRole, false, "查看诉求及当前可做的操作", s.apiGetAppeal},
+		{"POST", "/appeals/bulk", []db.Role{db.RoleOffice, db.RoleAuditor}, false, "批量办理诉求（受理、交办、催办、改派），逐件返回结果", s.apiBulkAppeals},
 		{"POST", "/appeals/:id/actions", anyRole, false, "对诉求执行操作（受理、交办、报告、评价……）", s.apiAppealAction},
 		{"GET", "/appeals/:id/events", anyRole, false, "诉求办理时间线", s.apiAppealEvents},
 		{"POST", "/appeals/:id/attachments", anyRole, false, "上传附件（multipart，字段 file）", s.apiAttach},

@@ -1,0 +1,192 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// appealOrders are the orders a list may take, by the Sort value. Each ends in the id, so
+// that a position is stable between pages.
+var appealOrders = map[string]string{
+	"":    "a.id DESC",
+	"new": "a.id DESC",
+	"old": "a.id",
+	// A department's queue: open before closed, the earliest due (the overdue) first.
+	"due": "a.stage = 'closed', COALESCE(a.extended_due_at, a.due_at), a.id",
+	// By department name; appeals no department holds yet come last.
+	"dept": "a.department_id IS NULL, d.name, a.id DESC",
+}
+
+// maxPageNo bounds a page number, so that offset arithmetic never overflows.
+const maxPageNo = 1_000_000
+
+// maxListIDs bounds a selection of appeals named by id.
+const maxListIDs = MaxLimit
+
+// whereIDs narrows to the chosen ids. They are kept as text ("12,40,41") so that a filter
+// stays a comparable value, as the figures compare filters.
+func (f *AppealFilter) whereIDs(w *where, v *Violations) {
+	if strings.TrimSpace(f.IDs) == "" {
+		return
+	}
+	parts := strings.Split(f.IDs, ",")
+	if len(parts) > maxListIDs {
+		v.Add("ids", "一次最多选择 %d 件", maxListIDs)
+		return
+	}
+	args := make([]any, 0, len(parts))
+	for _, p := range parts {
+		id, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
+		if err != nil || id <= 0 {
+			v.Add("ids", "ids 须为以逗号分隔的诉求编号（id）")
+			return
+		}
+		args = append(args, id)
+	}
+	w.add("a.id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(args)), ",")+")", args...)
+}
+
+// readTx reads inside one read transaction: every query sees the same database state.
+type readTx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (s readTx) Query(q string, args ...any) (*sql.Rows, error) {
+	return s.tx.QueryContext(s.ctx, q, args...)
+}
+func (s readTx) QueryRow(q string, args ...any) *sql.Row {
+	return s.tx.QueryRowContext(s.ctx, q, args...)
+}
+
+// view runs fn in one read snapshot. A list's total and its page must come from the same
+// state of the database, or a writer between the two makes the total disagree with the
+// rows shown (a last page that ends before the total, or more rows than the total).
+func (db *DB) view(ctx context.Context, fn func(queryer) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("db: begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(readTx{ctx, tx})
+}
+
+// ListAppeals lists the appeals the actor may see; the page, its total and the hidden
+// reports' count are read in one snapshot.
+func (db *DB) ListAppeals(ctx context.Context, a Actor, f AppealFilter) (*List[Appeal], error) {
+	now := db.Now().Truncate(time.Second)
+	w, err := f.where(a, now)
+	if err != nil {
+		return nil, err
+	}
+	if f.PageNo < 0 || f.PageNo > maxPageNo {
+		return nil, &Error{Code: EINVALID, Message: "页码无效。", Fields: []FieldError{{"page", "页码无效"}}}
+	}
+	var out *List[Appeal]
+	err = db.view(ctx, func(q queryer) error {
+		var err error
+		if f.Cursor != "" {
+			// A cursor goes on from where its page ended, whatever page number came first.
+			f.PageNo = 0
+		}
+		if f.PageNo == 0 && !offsetCursor(f.Cursor) && (f.Sort == "" || f.Sort == "new" || f.Sort == "old") {
+			out, err = runList(q, listQuery{From: appealFrom, Cols: appealColumns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, scanAppeal)
+		} else {
+			out, err = listByOffset(q, w, appealOrders[f.Sort], f.Page, f.PageNo)
+		}
+		if err != nil {
+			return err
+		}
+		out.HiddenReports, err = hiddenReports(q, a, f, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out.Items {
+		out.Items[i].present(a, now)
+	}
+	return out, nil
+}
+
+// hiddenReports counts the reports that match the filter and that the city's figures
+// count for the actor but its lists never show (the office and admins): a drill-down
+// from a figure then says how many it cannot list, rather than silently listing fewer.
+func hiddenReports(q queryer, a Actor, f AppealFilter, now time.Time) (int, error) {
+	if !a.Is(RoleAdmin, RoleOffice) {
+		return 0, nil
+	}
+	w, err := f.whereIn(appealCountScope, a, now)
+	if err != nil {
+		return 0, err
+	}
+	w.add("a.source = 'report'")
+	var n int
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+appealFrom+w.sql(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: count hidden reports: %w", err)
+	}
+	return n, nil
+}
+
+// offsetCursor reports whether a cursor is a position ("o" and the offset) rather than a
+// key: the pages that began by number go on by position.
+func offsetCursor(c string) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	return err == nil && strings.HasPrefix(string(raw), "o")
+}
+
+// listByDue pages by due time, overdue first (the oversight's watch lists).
+func listByDue(q queryer, w where, p Page) (*List[Appeal], error) {
+	return listByOffset(q, w, appealOrders["due"], p, 0)
+}
+
+// listByOffset pages by position, for orders that are not by id and for numbered pages.
+// The cursor, when given instead of a page number, is "o" and the offset.
+func listByOffset(q queryer, w where, order string, p Page, pageNo int) (*List[Appeal], error) {
+	limit := p.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	if limit < 1 || limit > MaxLimit {
+		return nil, Errorf(EINVALID, "limit 须在 1 到 %d 之间。", MaxLimit)
+	}
+	offset := 0
+	if pageNo > 0 {
+		offset = (pageNo - 1) * limit
+	} else if p.Cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+		if err == nil && strings.HasPrefix(string(raw), "o") {
+			offset, err = strconv.Atoi(string(raw[1:]))
+		}
+		if err != nil || offset <= 0 {
+			return nil, &Error{Code: EBADREQUEST, Message: "分页游标无效。", Fields: []FieldError{{"cursor", "无效的游标"}}}
+		}
+	}
+	out := &List[Appeal]{Items: []Appeal{}}
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+appealFrom+w.sql(), w.args...).Scan(&out.Total); err != nil {
+		return nil, fmt.Errorf("db: count appeals: %w", err)
+	}
+	rows, err := q.Query("SELECT "+appealColumns+" FROM "+appealFrom+w.sql()+" ORDER BY "+order+" LIMIT ? OFFSET ?",
+		append(w.args, limit+1, offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("db: list appeals: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		ap, err := scanAppeal(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *ap)
+	}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(offset+limit)))
+	}
+	return out, rows.Err()
+}
