@@ -271,6 +271,7 @@ func (m *Main) escalate() {
 		} else if n > 0 {
 			m.Logger.Info("escalation", slog.Int("steps", n))
 		}
+		m.ratingTimers()
 		select {
 		case <-t.C:
 		case <-m.stop:
