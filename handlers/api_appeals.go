@@ -65,13 +65,25 @@ func (s *Server) apiGetAppeal(c *fiber.Ctx) error {
 	return c.JSON(ap)
 }
 
+// appealCreateBody is a new appeal; the office may name, instead of enterprise_id, a
+// new enterprise to register with it (a 12345 call from a firm not in the register).
+type appealCreateBody struct {
+	db.AppealInput
+	Enterprise *db.EnterpriseInput `json:"enterprise"`
+}
+
 func (s *Server) apiCreateAppeal(c *fiber.Ctx) error {
-	var in db.AppealInput
+	var in appealCreateBody
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateAppeal(c.UserContext(), a, in) })
+	if in.Enterprise != nil {
+		return s.created(c, true, func() (any, error) {
+			return s.db.CreateAppealWithEnterprise(c.UserContext(), a, in.AppealInput, *in.Enterprise)
+		})
+	}
+	return s.created(c, true, func() (any, error) { return s.db.CreateAppeal(c.UserContext(), a, in.AppealInput) })
 }
 
 func (s *Server) apiAppealAction(c *fiber.Ctx) error {
