@@ -176,7 +176,7 @@ func appealFiled(c *fiber.Ctx, ap *db.Appeal, extra string) error {
 func (s *Server) appealCreateWithEnterprise(c *fiber.Ctx, a db.Actor, in db.AppealInput, fail func(error) error) error {
 	ent := db.EnterpriseInput{Name: c.FormValue(db.NewEnterpriseField + "name"),
 		CreditCode: c.FormValue(db.NewEnterpriseField + "credit_code"),
-		District: c.FormValue(db.NewEnterpriseField + "district"), Industry: c.FormValue(db.NewEnterpriseField + "industry")}
+		District:   c.FormValue(db.NewEnterpriseField + "district"), Industry: c.FormValue(db.NewEnterpriseField + "industry")}
 	ups, err := readUploads(c)
 	if err != nil {
 		return fail(err)
