@@ -112,11 +112,14 @@ func (s *Server) appealAct(c *fiber.Ctx) error {
 		return s.formFailed(c, "appeal", v.Appeal.Number+" "+v.Appeal.Title, v, err)
 	}
 	msg := "已完成“" + db.ActionLabel(in.Action) + "”，诉求现处于“" + ap.Stage.Label() + "”环节。"
+	where := "/appeals/" + strconv.FormatInt(id, 10)
 	if in.Action == db.ActRate && in.Satisfaction == "unsatisfied" {
 		msg = "已评价为不满意，诉求退回重办。"
+		// The page then says where the work goes and by when.
+		where += "?rated=unsatisfied"
 	}
 	flash(c, msg)
-	return c.Redirect("/appeals/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+	return c.Redirect(where, fiber.StatusSeeOther)
 }
 
 func containsAction(list []db.Action, a db.Action) bool {
