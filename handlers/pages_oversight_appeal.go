@@ -159,6 +159,9 @@ func (s *Server) oversightAct(c *fiber.Ctx) error {
 		_, err = s.db.Act(c.UserContext(), a, id, in)
 	}
 	if err != nil {
+		if back := c.FormValue("back"); in.Action == db.ActAudit && strings.HasPrefix(back, "/oversight/sample") {
+			return s.sampleVerdictFailed(c, back, id, err)
+		}
 		return s.appealFailed(c, id, err, fiber.Map{"Failed": string(in.Action)})
 	}
 	flash(c, "已完成“"+db.ActionLabel(in.Action)+"”。")

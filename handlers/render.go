@@ -27,6 +27,8 @@ type pageData struct {
 	Error  string
 	Fields map[string]string // field errors of a failed form
 	Form   map[string]string // the values a failed form is shown again with
+	// PageURL is the page's own address when the answer is a POST's (a failed form).
+	PageURL string
 	Data   any
 }
 
@@ -139,6 +141,7 @@ func (s *Server) formFailed(c *fiber.Ctx, name, title string, data any, err erro
 		return err
 	}
 	p := s.page(c, title, data)
+	p.PageURL = pageURLOf(c)
 	p.Error = e.Message
 	p.Fields = map[string]string{}
 	for _, f := range e.Fields {
