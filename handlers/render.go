@@ -29,7 +29,7 @@ type pageData struct {
 	Form   map[string]string // the values a failed form is shown again with
 	// PageURL is the page's own address when the answer is a POST's (a failed form).
 	PageURL string
-	Data   any
+	Data    any
 }
 
 type navItem struct {
