@@ -27,9 +27,10 @@ type pageData struct {
 	Error  string
 	Fields map[string]string // field errors of a failed form
 	Form   map[string]string // the values a failed form is shown again with
+	Data   any
+
 	// PageURL is the page's own address when the answer is a POST's (a failed form).
 	PageURL string
-	Data    any
 }
 
 type navItem struct {
