@@ -103,4 +103,25 @@ describe('rating on a phone', () => {
       assertNoErrors(errors);
     }, PHONE);
   });
+
+  test('a form that failed shows its page address, and a refresh does not post again', { timeout: 120_000 }, async () => {
+    await withPage(browser, 'refresh', async (page) => {
+      await login(page, server.url, 'enterprise');
+      await page.goto(server.url + '/appeals/new');
+      // The browser's own checks would stop the form; the server's are the ones tried here.
+      await page.evaluate(() => { document.querySelector('form.appeal-form').noValidate = true; });
+      await page.fill('input[name=title]', '短');
+      await page.fill('textarea[name=content]', '这段内容已经写了很多字，刷新后不应再次提交。');
+      await Promise.all([page.waitForEvent('load'), page.click('form.appeal-form button[type=submit]')]);
+      await page.locator('.alert-error').waitFor({ state: 'visible' });
+      assert.equal(new URL(page.url()).pathname, '/appeals/new');
+      assert.equal(await page.inputValue('textarea[name=content]'), '这段内容已经写了很多字，刷新后不应再次提交。');
+      await shot(page, 'rating-4-form-error');
+      const methods = [];
+      page.on('request', (req) => { if (req.isNavigationRequest()) methods.push(req.method()); });
+      await page.reload();
+      assert.deepEqual(methods, ['GET'], 'the refresh posted the form again');
+      assert.equal(await page.locator('.alert-error').count(), 0);
+    }, PHONE);
+  });
 });
