@@ -86,16 +86,29 @@ func (s *Server) apiCreateAppeal(c *fiber.Ctx) error {
 	return s.created(c, true, func() (any, error) { return s.db.CreateAppeal(c.UserContext(), a, in.AppealInput) })
 }
 
+// actionBody is an action; a merge names the original appeal by its SQ number in
+// target (target_id, the internal id, is still accepted).
+type actionBody struct {
+	db.ActionInput
+	Target string `json:"target"`
+}
+
 func (s *Server) apiAppealAction(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	var in db.ActionInput
-	if err := decodeJSON(c, &in); err != nil {
+	var body actionBody
+	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
+	in := body.ActionInput
+	if body.Target != "" {
+		if in.TargetID, err = s.appealRef(c.UserContext(), a, body.Target); err != nil {
+			return err
+		}
+	}
 	ap, err := s.db.Act(c.UserContext(), a, id, in)
 	if err != nil {
 		return err
