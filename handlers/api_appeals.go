@@ -126,6 +126,9 @@ func (s *Server) apiAppealEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if events, err = s.withReveals(c.UserContext(), a, id, events); err != nil {
+		return err
+	}
 	return c.JSON(fiber.Map{"items": events})
 }
 

@@ -216,6 +216,9 @@ func (s *Server) appealData(ctx context.Context, a db.Actor, id int64) (*appealV
 	if err != nil {
 		return nil, err
 	}
+	if events, err = s.withReveals(ctx, a, id, events); err != nil {
+		return nil, err
+	}
 	depts, err := s.db.ListDepartments(ctx, db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err

@@ -59,6 +59,9 @@ func (s *Server) oversightAppealData(c *fiber.Ctx, id int64) (fiber.Map, error) 
 	if err != nil {
 		return nil, err
 	}
+	if events, err = s.withReveals(ctx, a, id, events); err != nil {
+		return nil, err
+	}
 	records, err := s.db.ListAccountability(ctx, a, db.AccountabilityFilter{AppealID: id, Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
