@@ -2,6 +2,7 @@ package db
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -103,5 +104,44 @@ func TestIntakeRefusals(t *testing.T) {
 				t.Errorf("refused intake wrote: enterprises/appeals/audit %v → %v", before, after)
 			}
 		})
+	}
+}
+
+// TestIntakeConcurrentSameCode: calls registering the same new firm at once make one
+// enterprise and one appeal; the others are refused as duplicates.
+func TestIntakeConcurrentSameCode(t *testing.T) {
+	w := newWorld(t)
+	const n = 8
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := w.db.CreateAppealWithEnterprise(ctx(), w.office, intakeAppeal(), intakeEnterprise(newFirmCode))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	ok, dup := 0, 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case ErrorCode(err) == ECONFLICT:
+			dup++
+		default:
+			t.Errorf("unexpected: %v", err)
+		}
+	}
+	if ok != 1 || dup != n-1 {
+		t.Errorf("%d filed, %d refused as duplicates; want 1 and %d", ok, dup, n-1)
+	}
+	if got := countOf(t, w.db, "SELECT COUNT(*) FROM enterprises WHERE credit_code = ?", newFirmCode); got != 1 {
+		t.Errorf("%d enterprises with the code", got)
+	}
+	if got := countOf(t, w.db, "SELECT COUNT(*) FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id WHERE e.credit_code = ?", newFirmCode); got != 1 {
+		t.Errorf("%d appeals about the new firm", got)
 	}
 }
