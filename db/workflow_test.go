@@ -141,7 +141,7 @@ func expectedNext(act Action, from Stage, answer string, hadDepartment bool) Sta
 		return StageFeedback
 	case "return":
 		return StageVerifying
-	case "close", "merge":
+	case "close", "merge", "close_unrated":
 		return StageClosed
 	case "reopen":
 		return back

@@ -64,19 +64,15 @@ func TestSampleFailWithoutNote(t *testing.T) {
 // answered with their page's address, for the browser to show instead of the POST's.
 func TestFailedFormsNameTheirPage(t *testing.T) {
 	a := startAPI(t)
-	if _, err := a.db.BuildDemoAppeals(context.Background(), 120); err != nil {
-		t.Fatal(err)
-	}
 	office := a.login("office")
 	r := a.postForm("/appeals", office, map[string]string{"title": "短", "category": "审批服务"}, nil)
 	if r.Status != 422 || !strings.Contains(string(r.Body), `data-page-url="/appeals/new"`) {
 		t.Errorf("intake form: %d, page address missing", r.Status)
 	}
-	list := a.do("GET", "/api/v1/appeals?stage=discovered&limit=1", office, nil).items()
-	if len(list) == 0 {
-		t.Fatal("no appeal to accept")
-	}
-	id := int64(list[0]["id"].(float64))
+	filed := a.do("POST", "/api/v1/appeals", a.login("enterprise"), map[string]any{"title": "申请办理施工许可",
+		"content": "我公司新建厂房需要办理施工许可，材料已齐全，请尽快受理。", "category": "审批服务"})
+	mustStatus(a, filed, 201, "file")
+	id := filed.id("id")
 	r = a.page("POST", fmt.Sprintf("/appeals/%d/actions", id), office, url.Values{"action": {"reject"}, "version": {"1"}, "note": {""}})
 	if r.Status < 400 || !strings.Contains(string(r.Body), fmt.Sprintf(`data-page-url="/appeals/%d"`, id)) {
 		t.Errorf("action form: %d, page address missing", r.Status)
