@@ -281,6 +281,7 @@ func (m *Main) escalate() {
 			m.Logger.Info("escalation", slog.Int("steps", n))
 		}
 		m.dailyCheckpoint()
+		m.ratingTimers()
 		select {
 		case <-t.C:
 		case <-m.stop:

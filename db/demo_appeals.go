@@ -77,6 +77,13 @@ func (db *DB) BuildDemoAppeals(ctx context.Context, n int) (int, error) {
 				continue
 			}
 			id := ids[s.appeal]
+			if s.in.Action == ActRemindRating || s.in.Action == ActCloseUnrated {
+				// The minute clock's own step; it does nothing if a rating came first.
+				if _, err := tx.ratingStep(id); err != nil {
+					return fmt.Errorf("db: demo appeal %d %s: %w", s.appeal, s.in.Action, err)
+				}
+				continue
+			}
 			if s.in.Action == ActMerge {
 				var target int64
 				err := tx.QueryRow(`SELECT COALESCE(MAX(o.id), 0) FROM appeals o JOIN appeals a ON a.id = ?

@@ -13,13 +13,28 @@ func planDemoAppeal(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep 
 	// Only recent work stalls: a city does not leave appeals untouched for a year.
 	recent := now.Sub(steps[0].at) < 60*24*time.Hour
 	if recent && len(steps) > 1 && r.Float64() < 0.25 {
-		steps = steps[:1+r.IntN(len(steps)-1)]
+		cut := 1 + r.IntN(len(steps)-1)
+		kept := steps[:cut:cut]
+		// People stall; the clock does not: its rating steps still come (and do nothing
+		// when the appeal is not waiting for a rating).
+		for _, s := range steps[cut:] {
+			if s.actor.Role == RoleSystem {
+				kept = append(kept, s)
+			}
+		}
+		steps = kept
 	}
 	return steps
 }
 
 func planDemoLife(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep {
 	t0 := now.Add(-time.Duration(r.Float64() * 365 * 24 * float64(time.Hour)))
+	// One appeal in forty was filed in the last days and its rating has not come yet, so
+	// that the city always has feedback waiting, some of it reminded.
+	waiting := i%40 == 7
+	if waiting {
+		t0 = now.Add(-hours(96 + r.Float64()*72))
+	}
 	firm := pick(r, c.enterprises)
 	roll := r.Float64()
 	source := SourcePortal
@@ -70,7 +85,7 @@ func planDemoLife(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep {
 	if source != SourceReport && r.IntN(20) == 0 {
 		in.Confidential = true
 	}
-	p := &demoPlan{r: r, c: c, i: i, at: t0, intake: intake, firm: firm}
+	p := &demoPlan{r: r, c: c, i: i, at: t0, intake: intake, firm: firm, waiting: waiting}
 	p.add(0, filer, ActionInput{Action: "file"})
 	p.steps[0].file = in
 	d := defaultDeadlines[tier]
@@ -143,6 +158,15 @@ func planDemoLife(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep {
 	if r.Float64() < 0.1 {
 		p.rate(false, "unsatisfied", "问题没有实际解决，要求重新办理")
 		p.report(p.at.Add(hours(24+r.Float64()*72)), dept, topic, firm)
+		// A third of the redone work still does not satisfy: a hard case that goes back
+		// again and stays with the department under the discipline office's supervision.
+		// These carry the 不满意 that keeps a believable city's 满意率 near 96–97%.
+		if r.Float64() < 0.33 {
+			p.rate(false, "unsatisfied", pick(r, demoHardCase))
+			p.add(hours(20+r.Float64()*30), c.auditor, ActionInput{Action: ActSupervise, Note: pick(r, demoReplies.Supervise),
+				DueAt: p.at.Add(15 * 24 * time.Hour).Format(time.RFC3339)})
+			return p.steps
+		}
 	}
 	if r.Float64() < 0.1 {
 		p.closeWithoutRating()
@@ -176,6 +200,8 @@ type demoPlan struct {
 	intake Actor
 	firm   demoFirm
 	steps  []demoStep
+	// waiting holds the first rating back past now.
+	waiting bool
 }
 
 func (p *demoPlan) add(after time.Duration, a Actor, in ActionInput) {
@@ -205,15 +231,33 @@ func (p *demoPlan) report(at time.Time, dept string, topic demoTopic, firm demoF
 	p.addAt(at, p.c.departments[dept], ActionInput{Action: ActReport, Note: demoText(p.r, topic.Report, firm.name)})
 }
 
+// rate gives the enterprise's rating, most within the day; a quarter come after days,
+// the later ones after the system's reminder.
 func (p *demoPlan) rate(resolved bool, satisfaction, comment string) {
 	ent := Actor{Name: p.firm.name, Role: RoleEnterprise, EnterpriseID: p.firm.id}
-	p.add(hours(1+p.r.Float64()*20), ent, ActionInput{Action: ActRate, Resolved: &resolved, Satisfaction: satisfaction, Note: comment})
+	fed, delay := p.at, hours(1+p.r.Float64()*20)
+	switch {
+	case p.waiting:
+		delay, p.waiting = unratedAfter-hours(2), false
+	case p.r.Float64() < 0.25:
+		delay = hours(24 + p.r.Float64()*130)
+	}
+	if delay > ratingReminderAfter {
+		p.addAt(fed.Add(ratingReminderAfter+hours(p.r.Float64()/2)), SystemActor, ActionInput{Action: ActRemindRating})
+	}
+	p.addAt(fed.Add(delay), ent, ActionInput{Action: ActRate, Resolved: &resolved, Satisfaction: satisfaction, Note: comment})
 }
 
-// closeWithoutRating closes as 未评价 once the seven days without a rating have passed.
+// closeWithoutRating lets the feedback wait unrated: the system reminds after three days
+// and closes as 未评价 after seven, as the minute clock does (db/timing_rating.go).
 func (p *demoPlan) closeWithoutRating() {
-	p.add(unratedAfter+hours(1+p.r.Float64()*48), p.intake, ActionInput{Action: ActClose})
+	fed := p.at
+	p.addAt(fed.Add(ratingReminderAfter+hours(p.r.Float64())), SystemActor, ActionInput{Action: ActRemindRating})
+	p.addAt(fed.Add(unratedAfter+hours(p.r.Float64())), SystemActor, ActionInput{Action: ActCloseUnrated})
 }
+
+// demoHardCase is what an enterprise says when the redone work still falls short.
+var demoHardCase = []string{"重新办理后问题仍未解决，要求继续整改", "答复与实际情况不符，问题依旧存在", "整改只做了一部分，仍影响正常生产"}
 
 func conductCategory(c string) bool {
 	return c == "服务意识不强" || c == "办事拖沓" || c == "推拖绕" || c == "吃拿卡要"

@@ -101,6 +101,9 @@ var Workflow = []Transition{
 	{ActReturn, []Stage{StageRectifying}, []Role{RoleDepartment}, StageVerifying, []string{NeedNote, NeedBasis}, "退回"},
 	{ActClose, []Stage{StageFeedback}, intake, StageClosed, nil, "办结"},
 	{ActRate, []Stage{StageFeedback}, []Role{RoleEnterprise, RolePublic}, "", []string{NeedResolved, NeedRating}, "评价"},
+	// The minute clock's steps when a rating does not come (db/timing_rating.go).
+	{ActRemindRating, []Stage{StageFeedback}, []Role{RoleSystem}, "", nil, "提醒评价"},
+	{ActCloseUnrated, []Stage{StageFeedback}, []Role{RoleSystem}, StageClosed, nil, "超期未评价，系统办结"},
 	{ActReopen, []Stage{StageClosed}, []Role{RoleAuditor}, StageRectifying, []string{NeedNote}, "重新办理"},
 	{ActComment, every, partiesAndPublic, "", []string{NeedNote}, "留言/补充"},
 	{ActUrge, []Stage{StageDiscovered, StageVerifying, StageRectifying}, []Role{RoleLeader, RoleOffice, RoleAuditor}, "", nil, "催办"},

@@ -26,6 +26,9 @@ var contractLoop = map[Action]struct{ from, roles string }{
 	"close":    {"F", "office auditor"},
 	"rate":     {"F", "enterprise public"},
 	"reopen":   {"C", "auditor"},
+	// The clock reminds the rater after 3 days in 反馈 and closes as 未评价 after 7.
+	"remind_rating": {"F", "system"},
+	"close_unrated": {"F", "system"},
 
 	// Anyone taking part adds information at any time; admins keep the registers only.
 	// The public follows up its own report with the receipt code (§2), files included.
@@ -140,7 +143,7 @@ func expectedNext(act Action, from Stage, answer string, hadDepartment bool) Sta
 		return StageFeedback
 	case "return":
 		return StageVerifying
-	case "close", "merge":
+	case "close", "merge", "close_unrated":
 		return StageClosed
 	case "reopen":
 		return back

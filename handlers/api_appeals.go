@@ -73,13 +73,32 @@ func (s *Server) apiGetAppeal(c *fiber.Ctx) error {
 	return c.JSON(ap)
 }
 
+// appealCreateBody is a new appeal; the office may name, instead of enterprise_id, a
+// new enterprise to register with it (a 12345 call from a firm not in the register).
+type appealCreateBody struct {
+	db.AppealInput
+	Enterprise *db.EnterpriseInput `json:"enterprise"`
+}
+
 func (s *Server) apiCreateAppeal(c *fiber.Ctx) error {
-	var in db.AppealInput
+	var in appealCreateBody
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateAppeal(c.UserContext(), a, in) })
+	if in.Enterprise != nil {
+		return s.created(c, true, func() (any, error) {
+			return s.db.CreateAppealWithEnterprise(c.UserContext(), a, in.AppealInput, *in.Enterprise)
+		})
+	}
+	return s.created(c, true, func() (any, error) { return s.db.CreateAppeal(c.UserContext(), a, in.AppealInput) })
+}
+
+// actionBody is an action; a merge names the original appeal by its SQ number in
+// target (target_id, the internal id, is still accepted).
+type actionBody struct {
+	db.ActionInput
+	Target string `json:"target"`
 }
 
 func (s *Server) apiAppealAction(c *fiber.Ctx) error {
@@ -87,11 +106,17 @@ func (s *Server) apiAppealAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in db.ActionInput
-	if err := decodeJSON(c, &in); err != nil {
+	var body actionBody
+	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
+	in := body.ActionInput
+	if body.Target != "" {
+		if in.TargetID, err = s.appealRef(c.UserContext(), a, body.Target); err != nil {
+			return err
+		}
+	}
 	ap, err := s.db.Act(c.UserContext(), a, id, in)
 	if err != nil {
 		return err
@@ -107,6 +132,9 @@ func (s *Server) apiAppealEvents(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	events, err := s.db.AppealEvents(c.UserContext(), a, id)
 	if err != nil {
+		return err
+	}
+	if events, err = s.withReveals(c.UserContext(), a, id, events); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": events})

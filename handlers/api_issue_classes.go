@@ -9,8 +9,26 @@ import (
 // issueClassOut is a class with the figures of its appeals and the list filter behind them.
 type issueClassOut struct {
 	*db.IssueClass
-	Figures *db.Figures       `json:"figures"`
-	Drill   map[string]string `json:"drill"`
+	// AppealNumbers are the SQ numbers of appeal_ids, in the same order: people name
+	// appeals by number.
+	AppealNumbers []string          `json:"appeal_numbers"`
+	Figures       *db.Figures       `json:"figures"`
+	Drill         map[string]string `json:"drill"`
+}
+
+// issueClassBody is a new class; its appeals are named by SQ number in appeal_numbers
+// (appeal_ids, the internal ids, are still accepted).
+type issueClassBody struct {
+	db.IssueClassInput
+	AppealNumbers []string `json:"appeal_numbers"`
+}
+
+// issueClassPatch is a change to a class; add_appeal_numbers and remove_appeal_numbers
+// name appeals by SQ number beside add_appeals and remove_appeals (ids).
+type issueClassPatch struct {
+	db.IssueClassUpdate
+	AddNumbers    []string `json:"add_appeal_numbers"`
+	RemoveNumbers []string `json:"remove_appeal_numbers"`
 }
 
 func (s *Server) issueClassWithFigures(c *fiber.Ctx, id int64) (*issueClassOut, error) {
@@ -25,7 +43,21 @@ func (s *Server) issueClassWithFigures(c *fiber.Ctx, id int64) (*issueClassOut, 
 	if err != nil {
 		return nil, err
 	}
-	return &issueClassOut{IssueClass: ic, Figures: fig, Drill: f.Drill()}, nil
+	numbers := []string{}
+	if len(ic.AppealIDs) > 0 {
+		list, err := s.db.ListAppeals(c.UserContext(), a, db.AppealFilter{DrillFilter: db.DrillFilter{IssueClassID: id}, Page: db.Page{Limit: db.MaxLimit}})
+		if err != nil {
+			return nil, err
+		}
+		byID := map[int64]string{}
+		for _, ap := range list.Items {
+			byID[ap.ID] = ap.Number
+		}
+		for _, id := range ic.AppealIDs {
+			numbers = append(numbers, byID[id])
+		}
+	}
+	return &issueClassOut{IssueClass: ic, AppealNumbers: numbers, Figures: fig, Drill: f.Drill()}, nil
 }
 
 func (s *Server) apiListIssueClasses(c *fiber.Ctx) error {
@@ -59,11 +91,17 @@ func (s *Server) apiGetIssueClass(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCreateIssueClass(c *fiber.Ctx) error {
-	var in db.IssueClassInput
-	if err := decodeJSON(c, &in); err != nil {
+	var body issueClassBody
+	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
+	in := body.IssueClassInput
+	more, err := s.appealRefs(c.UserContext(), a, body.AppealNumbers, "appeal_numbers")
+	if err != nil {
+		return err
+	}
+	in.AppealIDs = append(in.AppealIDs, more...)
 	return s.created(c, true, func() (any, error) {
 		ic, err := s.db.CreateIssueClass(c.UserContext(), a, in)
 		if err != nil {
@@ -78,11 +116,21 @@ func (s *Server) apiUpdateIssueClass(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var up db.IssueClassUpdate
-	if err := decodeJSON(c, &up); err != nil {
+	var body issueClassPatch
+	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
+	up := body.IssueClassUpdate
+	add, err := s.appealRefs(c.UserContext(), a, body.AddNumbers, "add_appeal_numbers")
+	if err != nil {
+		return err
+	}
+	remove, err := s.appealRefs(c.UserContext(), a, body.RemoveNumbers, "remove_appeal_numbers")
+	if err != nil {
+		return err
+	}
+	up.AddAppeals, up.RemoveAppeals = append(up.AddAppeals, add...), append(up.RemoveAppeals, remove...)
 	if _, err := s.db.UpdateIssueClass(c.UserContext(), a, id, up); err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ func (s *Server) mountAdminPages(web *pageRouter) {
 	web.post("/admin/enterprises", admin, s.enterpriseCreate)
 	web.get("/admin/enterprises/:id", admin, s.enterpriseEditPage)
 	web.post("/admin/enterprises/:id", admin, s.enterpriseUpdate)
+	web.post("/admin/enterprises/:id/confirm", admin, s.enterpriseConfirm)
 
 	// The office keeps an eye on the pairs; only admins change them, and the db says so (403).
 	staffView := s.signedIn(db.RoleAdmin, db.RoleOffice)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,6 +16,13 @@ var appealNumber = regexp.MustCompile(`^SQ\d{4}-\d{6}$`)
 
 // appealRef finds the appeal a merge names by its number or its id.
 func (s *Server) appealRef(ctx context.Context, a db.Actor, raw string) (*int64, error) {
+	return s.appealByRef(ctx, a, raw, "target_id", "请填写原诉求的编号（如 SQ2026-000123）")
+}
+
+// appealByRef finds an appeal by its SQ number, as people name appeals, or by its id, as
+// API clients did before numbers were accepted. An appeal outside the actor's scope is
+// not found.
+func (s *Server) appealByRef(ctx context.Context, a db.Actor, raw, field, hint string) (*int64, error) {
 	raw = strings.ToUpper(strings.TrimSpace(raw))
 	if raw == "" {
 		return nil, nil
@@ -23,7 +31,7 @@ func (s *Server) appealRef(ctx context.Context, a db.Actor, raw string) (*int64,
 		return &id, nil
 	}
 	if !appealNumber.MatchString(raw) {
-		return nil, invalidField("target_id", "请填写原诉求的编号（如 SQ2026-000123）")
+		return nil, invalidField(field, hint)
 	}
 	list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Number: raw, Page: db.Page{Limit: 1}})
 	if err != nil {
@@ -32,7 +40,27 @@ func (s *Server) appealRef(ctx context.Context, a db.Actor, raw string) (*int64,
 	if len(list.Items) == 1 {
 		return &list.Items[0].ID, nil
 	}
-	return nil, invalidField("target_id", "没有找到编号为 "+raw+" 的诉求")
+	return nil, invalidField(field, "没有找到编号为 "+raw+" 的诉求")
+}
+
+// appealRefs resolves a list of numbers (or ids).
+func (s *Server) appealRefs(ctx context.Context, a db.Actor, raws []string, field string) ([]int64, error) {
+	var out []int64
+	for _, raw := range raws {
+		id, err := s.appealByRef(ctx, a, raw, field, "诉求编号格式为 SQ 年份-六位序号，如 SQ2026-000123")
+		if err != nil {
+			return nil, err
+		}
+		if id != nil {
+			out = append(out, *id)
+		}
+	}
+	return out, nil
+}
+
+// splitRefs splits what people type into a list box: commas (either width), spaces, lines.
+func splitRefs(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == '、' || unicode.IsSpace(r) })
 }
 
 // actionInput reads an action form.
@@ -112,11 +140,14 @@ func (s *Server) appealAct(c *fiber.Ctx) error {
 		return s.formFailed(c, "appeal", v.Appeal.Number+" "+v.Appeal.Title, v, err)
 	}
 	msg := "已完成“" + db.ActionLabel(in.Action) + "”，诉求现处于“" + ap.Stage.Label() + "”环节。"
+	where := "/appeals/" + strconv.FormatInt(id, 10)
 	if in.Action == db.ActRate && in.Satisfaction == "unsatisfied" {
 		msg = "已评价为不满意，诉求退回重办。"
+		// The page then says where the work goes and by when.
+		where += "?rated=unsatisfied"
 	}
 	flash(c, msg)
-	return c.Redirect("/appeals/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+	return c.Redirect(where, fiber.StatusSeeOther)
 }
 
 func containsAction(list []db.Action, a db.Action) bool {

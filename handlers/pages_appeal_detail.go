@@ -27,6 +27,27 @@ type appealView struct {
 	Tomorrow   string // the earliest supervision deadline
 	MaxFile    int    // MB, each file
 	MaxBody    int    // MB, the whole form
+	Redo       *redoView
+}
+
+// redoView tells an enterprise that has just rated 不满意 what happens next.
+type redoView struct {
+	Where   string    // who does the work again
+	Due     time.Time // the deadline that still counts: the clock never restarts
+	Overdue bool
+}
+
+// redoNext is what follows an unsatisfied rating: the work goes back to the department
+// (or to the office's verification when none had it), still against the original due time.
+func redoNext(ap *db.Appeal, now time.Time) *redoView {
+	if ap.Stage != db.StageRectifying && ap.Stage != db.StageVerifying {
+		return nil
+	}
+	r := &redoView{Where: "专班重新核查", Due: ap.EffectiveDue(), Overdue: now.After(ap.EffectiveDue())}
+	if ap.Stage == db.StageRectifying && ap.DepartmentName != "" {
+		r.Where = ap.DepartmentName + "重新整改"
+	}
+	return r
 }
 
 type eventView struct {
@@ -178,6 +199,10 @@ func eventDetails(e db.AppealEvent, data map[string]any, deptName func(int64) st
 		details = append(details, "办理等级："+db.Tier(str("tier_before")).Label()+" → 提级办")
 	case "auto_supervise":
 		details = append(details, "督办期限："+when("supervision_due_at"))
+	case db.ActRemindRating:
+		details = append(details, "反馈时间："+when("feedback_at")+"，请在 "+when("due")+" 前评价")
+	case db.ActCloseUnrated:
+		details = append(details, "反馈时间："+when("feedback_at")+" · 结果：未评价（不计入满意）")
 	}
 	return details, redo
 }
@@ -189,6 +214,9 @@ func (s *Server) appealData(ctx context.Context, a db.Actor, id int64) (*appealV
 	}
 	events, err := s.db.AppealEvents(ctx, a, id)
 	if err != nil {
+		return nil, err
+	}
+	if events, err = s.withReveals(ctx, a, id, events); err != nil {
 		return nil, err
 	}
 	depts, err := s.db.ListDepartments(ctx, db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
@@ -250,6 +278,9 @@ func (s *Server) appealPage(c *fiber.Ctx) error {
 	v, err := s.appealData(c.UserContext(), a, id)
 	if err != nil {
 		return err
+	}
+	if c.Query("rated") == "unsatisfied" && a.Is(db.RoleEnterprise) {
+		v.Redo = redoNext(v.Appeal, s.db.Now())
 	}
 	return s.render(c, "appeal", v.Appeal.Number+" "+v.Appeal.Title, v)
 }

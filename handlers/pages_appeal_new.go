@@ -28,6 +28,9 @@ type appealNewView struct {
 	Matches     []db.Enterprise
 	MatchTotal  int
 	PickedID    string
+	NewFirm     bool     // the office registers the enterprise on this form
+	Districts   []string // suggestions for a new enterprise
+	Industries  []string
 	MaxFileSize int
 	MaxBody     int
 }
@@ -62,6 +65,15 @@ func (s *Server) appealNewData(c *fiber.Ctx) (*appealNewView, error) {
 		}
 		v.Mine = list.Items
 	default:
+		v.NewFirm = c.FormValue("new_enterprise") != ""
+		if a.Role == db.RoleOffice {
+			if v.Districts, err = s.db.Districts(ctx); err != nil {
+				return nil, err
+			}
+			if v.Industries, err = s.db.Industries(ctx); err != nil {
+				return nil, err
+			}
+		}
 		if v.EntQ != "" {
 			list, err := s.db.ListEnterprises(ctx, a, db.EnterpriseFilter{Q: v.EntQ, Page: db.Page{Limit: enterprisePickLimit}})
 			if err != nil {
@@ -132,6 +144,9 @@ func (s *Server) appealCreate(c *fiber.Ctx) error {
 		}
 		return s.formFailed(c, "appeal_new", appealNewTitle(v.Role), v, err)
 	}
+	if a.Role == db.RoleOffice && c.FormValue("new_enterprise") != "" {
+		return s.appealCreateWithEnterprise(c, a, in, fail)
+	}
 	if a.Role != db.RoleEnterprise {
 		id, err := s.formEnterprise(c, a)
 		if err != nil {
@@ -148,7 +163,27 @@ func (s *Server) appealCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return fail(err)
 	}
-	where := "/appeals/" + strconv.FormatInt(ap.ID, 10)
-	flash(c, "诉求已提交，编号 "+ap.Number+"。办理进展会记录在下方时间线中。")
-	return c.Redirect(where, fiber.StatusSeeOther)
+	return appealFiled(c, ap, "")
+}
+
+func appealFiled(c *fiber.Ctx, ap *db.Appeal, extra string) error {
+	flash(c, "诉求已提交，编号 "+ap.Number+"。"+extra+"办理进展会记录在下方时间线中。")
+	return c.Redirect("/appeals/"+strconv.FormatInt(ap.ID, 10), fiber.StatusSeeOther)
+}
+
+// appealCreateWithEnterprise files a 12345 call from a firm not in the register: the
+// office types the enterprise in, and both are written together.
+func (s *Server) appealCreateWithEnterprise(c *fiber.Ctx, a db.Actor, in db.AppealInput, fail func(error) error) error {
+	ent := db.EnterpriseInput{Name: c.FormValue(db.NewEnterpriseField + "name"),
+		CreditCode: c.FormValue(db.NewEnterpriseField + "credit_code"),
+		District:   c.FormValue(db.NewEnterpriseField + "district"), Industry: c.FormValue(db.NewEnterpriseField + "industry")}
+	ups, err := readUploads(c)
+	if err != nil {
+		return fail(err)
+	}
+	ap, err := s.db.CreateAppealWithEnterprise(c.UserContext(), a, in, ent, ups...)
+	if err != nil {
+		return fail(err)
+	}
+	return appealFiled(c, ap, "新企业“"+ap.EnterpriseName+"”已登记，待管理员审核。")
 }

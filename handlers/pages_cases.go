@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -28,12 +29,39 @@ func (s *Server) oversightSample(c *fiber.Ctx) error {
 	return s.render(c, "oversight_sample", "抽查", data)
 }
 
+// sampleVerdictFailed shows the sample page again when a verdict on one of its rows was
+// refused (不通过 without a note): the message, and what was typed, on that row.
+func (s *Server) sampleVerdictFailed(c *fiber.Ctx, back string, id int64, err error) error {
+	switch db.ErrorCode(err) {
+	case db.EINVALID, db.ECONFLICT, db.EBADREQUEST:
+	default:
+		return err
+	}
+	month := db.LastMonth(s.db.Now())
+	if u, perr := url.Parse(back); perr == nil && sampleMonth.MatchString(u.Query().Get("month")) {
+		month = u.Query().Get("month")
+	}
+	data, derr := s.sampleData(c, month)
+	if derr != nil {
+		return derr
+	}
+	data["FailedID"] = id
+	c.Locals(pageURLKey, "/oversight/sample?month="+month)
+	return s.formFailed(c, "oversight_sample", "抽查", data, err)
+}
+
+var sampleMonth = regexp.MustCompile(`^\d{4}-\d{2}$`)
+
 func (s *Server) oversightDrawSample(c *fiber.Ctx) error {
 	month := c.FormValue("month")
 	size, _ := strconv.Atoi(c.FormValue("size"))
 	a, _ := actorOf(c)
 	if _, err := s.db.DrawSample(c.UserContext(), a, month, size); err != nil {
-		data, derr := s.sampleData(c, db.LastMonth(s.db.Now()))
+		shown := db.LastMonth(s.db.Now())
+		if sampleMonth.MatchString(month) {
+			shown = month // the page the form was on
+		}
+		data, derr := s.sampleData(c, shown)
 		if derr != nil {
 			return derr
 		}

@@ -25,8 +25,12 @@ func (s *Server) enterprisesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "enterprises", "企业", fiber.Map{"List": list, "Filter": f,
-		"Districts": districts, "Industries": industries})
+	data := fiber.Map{"List": list, "Filter": f, "Districts": districts, "Industries": industries,
+		"Review": c.Query("review") != ""}
+	if err := s.reviewData(c, a, data); err != nil {
+		return err
+	}
+	return s.render(c, "enterprises", "企业", data)
 }
 
 func (s *Server) enterprisePage(c *fiber.Ctx) error {
@@ -42,6 +46,11 @@ func (s *Server) enterprisePage(c *fiber.Ctx) error {
 	}
 	data := fiber.Map{"Dossier": d, "Enterprise": d.Enterprise, "Today": db.Today(s.db.Now()),
 		"CanVisit": d.VisitStatus != nil && a.Is(db.RoleLeader) && d.VisitStatus.LeaderID == a.LeaderID}
+	if a.Is(db.RoleAdmin, db.RoleOffice) {
+		if data["NeedsReview"], err = s.db.EnterpriseNeedsReview(ctx, id); err != nil {
+			return err
+		}
+	}
 	if a.Is(db.RoleAdmin) {
 		// The admin reassigns the pair from here; the pairs page keeps the history.
 		leaders, err := s.db.ListLeaders(ctx, db.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})

@@ -66,6 +66,9 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 			return nil, err
 		}
 		data["Appeals"] = list
+		if data["RatingDue"], err = s.db.AwaitingRating(ctx, a); err != nil {
+			return nil, err
+		}
 		if err := s.directLineHome(ctx, a, e, data); err != nil {
 			return nil, err
 		}

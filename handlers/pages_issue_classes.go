@@ -60,7 +60,12 @@ func (s *Server) issueClassCreate(c *fiber.Ctx) error {
 	dept, _ := strconv.ParseInt(c.FormValue("department_id"), 10, 64)
 	in := db.IssueClassInput{Title: c.FormValue("title"), Cause: c.FormValue("cause"), Category: c.FormValue("category"),
 		DepartmentID: dept, Month: c.FormValue("month"), DueDate: c.FormValue("due_date"), AppealIDs: formIDs(c, "appeal_ids")}
-	ic, err := s.db.CreateIssueClass(c.UserContext(), a, in)
+	more, err := s.appealRefs(c.UserContext(), a, splitRefs(c.FormValue("appeal_numbers")), "appeal_numbers")
+	in.AppealIDs = append(in.AppealIDs, more...)
+	var ic *db.IssueClass
+	if err == nil {
+		ic, err = s.db.CreateIssueClass(c.UserContext(), a, in)
+	}
 	if err != nil {
 		if e, ok := db.AsError(err); ok && e.Code != db.EINTERNAL {
 			flash(c, e.Message)
@@ -106,6 +111,12 @@ func (s *Server) issueClassUpdate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	up := db.IssueClassUpdate{Version: version, AddAppeals: formIDs(c, "add"), RemoveAppeals: formIDs(c, "remove")}
+	typed, err := s.appealRefs(c.UserContext(), a, splitRefs(c.FormValue("add_numbers")), "add_numbers")
+	if err != nil {
+		flash(c, db.ErrorMessage(err))
+		return c.Redirect("/issue-classes/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+	}
+	up.AddAppeals = append(up.AddAppeals, typed...)
 	msg := "已更新。"
 	switch c.FormValue("op") {
 	case "close":

@@ -59,6 +59,9 @@ func (s *Server) oversightAppealData(c *fiber.Ctx, id int64) (fiber.Map, error) 
 	if err != nil {
 		return nil, err
 	}
+	if events, err = s.withReveals(ctx, a, id, events); err != nil {
+		return nil, err
+	}
 	records, err := s.db.ListAccountability(ctx, a, db.AccountabilityFilter{AppealID: id, Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
@@ -160,6 +163,9 @@ func (s *Server) oversightAct(c *fiber.Ctx) error {
 		_, err = s.db.Act(c.UserContext(), a, id, in)
 	}
 	if err != nil {
+		if back := c.FormValue("back"); in.Action == db.ActAudit && strings.HasPrefix(back, "/oversight/sample") {
+			return s.sampleVerdictFailed(c, back, id, err)
+		}
 		return s.appealFailed(c, id, err, fiber.Map{"Failed": string(in.Action)})
 	}
 	flash(c, "已完成“"+db.ActionLabel(in.Action)+"”。")

@@ -43,6 +43,7 @@ func (s *Server) multipartFailed(c *fiber.Ctx, name, title string, data any, err
 		return err
 	}
 	p := s.page(c, title, data)
+	p.PageURL = pageURLOf(c)
 	p.Error, p.Fields, p.Form = e.Message, map[string]string{}, map[string]string{}
 	for _, f := range e.Fields {
 		p.Fields[f.Field] = f.Message

@@ -30,6 +30,9 @@ type pageData struct {
 	Fields map[string]string // field errors of a failed form
 	Form   map[string]string // the values a failed form is shown again with
 	Data   any
+
+	// PageURL is the page's own address when the answer is a POST's (a failed form).
+	PageURL string
 }
 
 type navItem struct {
@@ -142,6 +145,7 @@ func (s *Server) formFailed(c *fiber.Ctx, name, title string, data any, err erro
 		return err
 	}
 	p := s.page(c, title, data)
+	p.PageURL = pageURLOf(c)
 	p.Error = e.Message
 	p.Fields = map[string]string{}
 	for _, f := range e.Fields {

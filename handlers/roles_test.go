@@ -70,6 +70,8 @@ func roleCases(x roleIDs) []roleCase {
 		{"POST", "/api/v1/enterprises", empty, adminOnly, false, []int{422}, nil},
 		{"GET", p("/api/v1/enterprises/%d", x.enterprise), nil, everyone, false, []int{200}, deptMaybe},
 		{"PATCH", p("/api/v1/enterprises/%d", x.enterprise), empty, adminOnly, false, []int{200}, nil},
+		{"GET", "/api/v1/enterprises/review", nil, []string{"admin", "office"}, false, []int{200}, nil},
+		{"POST", p("/api/v1/enterprises/%d/review", x.enterprise), nil, adminOnly, false, []int{409}, nil},
 
 		{"GET", "/api/v1/liaisons", nil, everyone, false, []int{200}, nil},
 		{"POST", "/api/v1/liaisons", empty, adminOnly, false, []int{422}, nil},

@@ -50,6 +50,8 @@ func (s *Server) apiRoutes() []route {
 
 		{"GET", "/enterprises", anyRole, false, "企业列表（按角色范围）", s.apiListEnterprises},
 		{"POST", "/enterprises", adminOnly, false, "新建企业", s.apiCreateEnterprise},
+		{"GET", "/enterprises/review", []db.Role{db.RoleAdmin, db.RoleOffice}, false, "待审核企业（热线登记时新建）", s.apiEnterprisesToReview},
+		{"POST", "/enterprises/:id/review", adminOnly, false, "确认待审核企业", s.apiConfirmEnterprise},
 		{"GET", "/enterprises/:id", anyRole, false, "企业档案（一企一档）", s.apiGetEnterprise},
 		{"PATCH", "/enterprises/:id", adminOnly, false, "修改企业", s.apiUpdateEnterprise},
 

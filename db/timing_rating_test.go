@@ -1,0 +1,87 @@
+package db
+
+import (
+	"testing"
+	"time"
+)
+
+// TestRatingTimers: a reminder after 3 days in 反馈, recorded once; the system closes as
+// 未评价 after 7; a rated appeal is left alone; running again changes nothing.
+func TestRatingTimers(t *testing.T) {
+	w := newWorld(t)
+	// The demo city has its own waiting appeals; step them first, so the counts below
+	// are about this test's appeals alone.
+	w.advance(30 * day)
+	if _, err := w.db.RatingTimers(ctx()); err != nil {
+		t.Fatal(err)
+	}
+	waiting := w.at(t, StageFeedback)
+	rated := w.at(t, StageFeedback)
+	rated = w.act(t, w.ent, rated, ActionInput{Action: ActRate, Resolved: ptr(true), Satisfaction: "satisfied"})
+	run := func(want int) {
+		t.Helper()
+		n, err := w.db.RatingTimers(ctx())
+		if err != nil || n != want {
+			t.Fatalf("rating timers: %d steps, %v; want %d", n, err, want)
+		}
+	}
+	events := func(id int64, act Action) int {
+		return countOf(t, w.db, "SELECT COUNT(*) FROM appeal_events WHERE appeal_id = ? AND action = ?", id, string(act))
+	}
+
+	w.advance(3*day - time.Minute)
+	run(0)
+	w.advance(time.Minute)
+	run(1)
+	run(0)
+	w.advance(2 * day)
+	run(0)
+	if got := events(waiting.ID, ActRemindRating); got != 1 {
+		t.Errorf("reminders: %d, want 1", got)
+	}
+	if got := countOf(t, w.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'appeal.remind_rating' AND object_id = ?", waiting.ID); got != 1 {
+		t.Errorf("reminder audit rows: %d, want 1", got)
+	}
+	due, err := w.db.AwaitingRating(ctx(), w.ent)
+	if err != nil || len(due) != 1 || due[0].ID != waiting.ID || !due[0].Reminded {
+		t.Fatalf("awaiting rating: %+v %v", due, err)
+	}
+
+	before := w.snap(t, rated.ID)
+	w.advance(2*day - time.Minute)
+	run(0)
+	w.advance(time.Minute)
+	run(1)
+	run(0)
+	ap, err := w.db.FindAppeal(ctx(), w.office, waiting.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ap.Stage != StageClosed || ap.CloseReason != "unrated" || ap.ClosedAt == nil || ap.Rating != nil {
+		t.Errorf("after 7 days: stage %s, reason %q, closed %v, rating %v", ap.Stage, ap.CloseReason, ap.ClosedAt, ap.Rating)
+	}
+	if got := events(waiting.ID, ActCloseUnrated); got != 1 {
+		t.Errorf("system closures: %d, want 1", got)
+	}
+	if got := countOf(t, w.db, "SELECT COUNT(*) FROM appeal_events WHERE appeal_id = ? AND action = 'close_unrated' AND actor_role = 'system'", waiting.ID); got != 1 {
+		t.Error("the closure is not the system's")
+	}
+	after, err := w.db.FindAppeal(ctx(), SystemActor, rated.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Stage != StageFeedback || after.Version != before.ap.Version || events(rated.ID, ActRemindRating) != 0 {
+		t.Errorf("a rated appeal was touched: stage %s, version %d→%d", after.Stage, before.ap.Version, after.Version)
+	}
+	if due, _ := w.db.AwaitingRating(ctx(), w.ent); len(due) != 0 {
+		t.Errorf("still awaiting rating: %+v", due)
+	}
+	// 未评价 is not a rating: the figures do not count it as satisfied.
+	f, err := w.db.Overview(ctx(), w.office, AppealFilter{From: worldStart.AddDate(0, 0, 30).Format("2006-01-02")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Rated != 1 || f.Satisfactory != 1 || f.Closed != 1 {
+		t.Errorf("figures over the two appeals: rated %d, satisfactory %d, closed %d; want 1, 1, 1", f.Rated, f.Satisfactory, f.Closed)
+	}
+}
