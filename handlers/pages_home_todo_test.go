@@ -100,8 +100,8 @@ func startClockServer(t *testing.T, clock *stillClock, n int) (string, *db.DB) {
 }
 
 var (
-	homeTile  = regexp.MustCompile(`<a class="tile[^"]*" href="([^"]+)" data-(?:todo|tile)="([a-z]+)"><b>(\d+)</b>`)
-	navBadge  = regexp.MustCompile(`<a href="([^"]+)" class="nav-todo" data-todo-badge>待办<span class="[^"]*" data-count="(\d+)"`)
+	homeTile      = regexp.MustCompile(`<a class="tile[^"]*" href="([^"]+)" data-(?:todo|tile)="([a-z]+)"><b>(\d+)</b>`)
+	navBadge      = regexp.MustCompile(`<a href="([^"]+)" class="nav-todo" data-todo-badge>待办<span class="[^"]*" data-count="(\d+)"`)
 	todoListTotal = regexp.MustCompile(`共 (\d+) 条`)
 )
 
