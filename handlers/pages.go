@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/url"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -12,21 +13,21 @@ import (
 // checks the CSRF token.
 func (s *Server) mountPages() {
 	web := &pageRouter{s: s}
-	web.get("/login", s.loginPage)
-	web.post("/login", s.loginSubmit)
-	web.post("/logout", s.signedIn(), s.logoutSubmit)
-	web.get("/", s.signedIn(), s.homePage)
-	web.get("/me/password", s.signedIn(), s.passwordPage)
-	web.post("/me/password", s.signedIn(), s.passwordSubmit)
+	web.get("/login", public, s.loginPage)
+	web.post("/login", public, s.loginSubmit)
+	web.post("/logout", signedIn(), s.logoutSubmit)
+	web.get("/", signedIn(), s.homePage)
+	web.get("/me/password", signedIn(), s.passwordPage)
+	web.post("/me/password", signedIn(), s.passwordSubmit)
 
-	web.get("/enterprises", s.signedIn(), s.enterprisesPage)
-	web.get("/enterprises/:id", s.signedIn(), s.enterprisePage)
+	web.get("/enterprises", signedIn(), s.enterprisesPage)
+	web.get("/enterprises/:id", signedIn(), s.enterprisePage)
 
-	web.get("/admin/departments", s.signedIn(db.RoleAdmin), s.departmentsPage)
-	web.post("/admin/departments", s.signedIn(db.RoleAdmin), s.departmentCreate)
-	web.post("/admin/departments/:id", s.signedIn(db.RoleAdmin), s.departmentUpdate)
-	web.get("/admin/settings", s.signedIn(db.RoleAdmin), s.settingsPage)
-	web.post("/admin/settings/deadlines", s.signedIn(db.RoleAdmin), s.settingsDeadlineSubmit)
+	web.get("/admin/departments", signedIn(db.RoleAdmin), s.departmentsPage)
+	web.post("/admin/departments", signedIn(db.RoleAdmin), s.departmentCreate)
+	web.post("/admin/departments/:id", signedIn(db.RoleAdmin), s.departmentUpdate)
+	web.get("/admin/settings", signedIn(db.RoleAdmin), s.settingsPage)
+	web.post("/admin/settings/deadlines", signedIn(db.RoleAdmin), s.settingsDeadlineSubmit)
 	s.mountAdminPages(web)
 	s.mountAppealPages(web)
 	s.mountLedgerPages(web)
@@ -35,15 +36,48 @@ func (s *Server) mountPages() {
 	s.mountCalendarPages(web)
 }
 
-// pageRouter registers UI routes behind the session and the CSRF check.
-type pageRouter struct{ s *Server }
-
-func (r *pageRouter) get(path string, h ...fiber.Handler) {
-	r.s.app.Get(path, append([]fiber.Handler{r.s.authenticate}, h...)...)
+// access says who may open a page: anyone (public), or signed-in users of the listed
+// roles (every role when none is listed).
+type access struct {
+	public bool
+	roles  []db.Role
 }
 
-func (r *pageRouter) post(path string, h ...fiber.Handler) {
-	r.s.app.Post(path, append([]fiber.Handler{r.s.authenticate, r.s.csrfForms}, h...)...)
+var public = access{public: true}
+
+// signedIn admits signed-in users of the given roles, or of every role when none is given.
+func signedIn(roles ...db.Role) access { return access{roles: roles} }
+
+// PageRoute is one UI route with who may open it. The server keeps the whole table, so
+// that tests can try every page with every role it does not admit.
+type PageRoute struct {
+	Method, Path string
+	Public       bool
+	Roles        []db.Role
+}
+
+// PageRoutes is the table of UI routes, in the order they were registered.
+func (s *Server) PageRoutes() []PageRoute { return slices.Clone(s.pageRoutes) }
+
+// pageRouter registers UI routes behind the session and the CSRF check, and records them.
+type pageRouter struct{ s *Server }
+
+func (r *pageRouter) get(path string, who access, h fiber.Handler) {
+	r.add(fiber.MethodGet, path, who, r.s.authenticate, h)
+}
+
+func (r *pageRouter) post(path string, who access, h fiber.Handler) {
+	r.add(fiber.MethodPost, path, who, r.s.authenticate, r.s.csrfForms, h)
+}
+
+func (r *pageRouter) add(method, path string, who access, chain ...fiber.Handler) {
+	if !who.public {
+		// The role check goes just before the page's own handler.
+		last := len(chain) - 1
+		chain = append(chain[:last:last], r.s.requireSignedIn(who.roles...), chain[last])
+	}
+	r.s.app.Add(method, path, chain...)
+	r.s.pageRoutes = append(r.s.pageRoutes, PageRoute{Method: method, Path: path, Public: who.public, Roles: who.roles})
 }
 
 // csrfForms refuses any form post whose token does not match the visitor's cookie.
@@ -56,8 +90,9 @@ func (s *Server) csrfForms(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// signedIn sends visitors without a session to the login page, and refuses roles not listed.
-func (s *Server) signedIn(roles ...db.Role) fiber.Handler {
+// requireSignedIn sends visitors without a session to the login page, and refuses roles
+// not listed with a 404, so that a page's existence is not told to whoever may not open it.
+func (s *Server) requireSignedIn(roles ...db.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a, ok := actorOf(c)
 		if !ok {

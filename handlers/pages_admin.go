@@ -12,7 +12,7 @@ import (
 
 // mountAdminPages adds the management pages: accounts, leaders, enterprises and pairs.
 func (s *Server) mountAdminPages(web *pageRouter) {
-	admin := s.signedIn(db.RoleAdmin)
+	admin := signedIn(db.RoleAdmin)
 	web.get("/admin/users", admin, s.usersPage)
 	web.post("/admin/users", admin, s.userCreate)
 	web.get("/admin/users/:id", admin, s.userPage)
@@ -32,7 +32,7 @@ func (s *Server) mountAdminPages(web *pageRouter) {
 	web.post("/admin/enterprises/:id/confirm", admin, s.enterpriseConfirm)
 
 	// The office keeps an eye on the pairs; only admins change them, and the db says so (403).
-	staffView := s.signedIn(db.RoleAdmin, db.RoleOffice)
+	staffView := signedIn(db.RoleAdmin, db.RoleOffice)
 	web.get("/admin/liaisons", staffView, s.liaisonsPage)
 	web.post("/admin/liaisons", staffView, s.liaisonCreate)
 	web.post("/admin/liaisons/:id/end", staffView, s.liaisonEnd)

@@ -14,15 +14,15 @@ import (
 // mountAppealPages adds the appeal pages: the list, the filing form, the detail with its
 // action forms, and attachment downloads.
 func (s *Server) mountAppealPages(web *pageRouter) {
-	filers := s.signedIn(db.RoleEnterprise, db.RoleOffice, db.RoleLeader, db.RoleAuditor)
-	web.get("/appeals", s.signedIn(), s.appealsPage)
+	filers := signedIn(db.RoleEnterprise, db.RoleOffice, db.RoleLeader, db.RoleAuditor)
+	web.get("/appeals", signedIn(), s.appealsPage)
 	web.get("/appeals/new", filers, s.appealNewPage)
 	web.post("/appeals", filers, s.appealCreate)
-	web.post("/appeals/bulk", s.signedIn(db.RoleOffice, db.RoleAuditor), s.appealsBulk)
-	web.get("/appeals/:id", s.signedIn(), s.appealPage)
-	web.post("/appeals/:id/actions", s.signedIn(), s.appealAct)
+	web.post("/appeals/bulk", signedIn(db.RoleOffice, db.RoleAuditor), s.appealsBulk)
+	web.get("/appeals/:id", signedIn(), s.appealPage)
+	web.post("/appeals/:id/actions", signedIn(), s.appealAct)
 	// The same scope rules as the API: a file outside the caller's appeals is "not found".
-	web.get("/attachments/:id", s.signedIn(), s.apiDownload)
+	web.get("/attachments/:id", signedIn(), s.apiDownload)
 }
 
 // uiPageSize is how many appeals a list page shows by default; people read, programs page.

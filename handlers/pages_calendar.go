@@ -14,10 +14,10 @@ import (
 
 // mountCalendarPages adds the admin's working calendar.
 func (s *Server) mountCalendarPages(web *pageRouter) {
-	web.get("/admin/calendar", s.signedIn(db.RoleAdmin), s.calendarPage)
-	web.post("/admin/calendar/days", s.signedIn(db.RoleAdmin), s.calendarDaySubmit)
-	web.post("/admin/calendar/days/:date/delete", s.signedIn(db.RoleAdmin), s.calendarDayRemove)
-	web.post("/admin/calendar/import", s.signedIn(db.RoleAdmin), s.calendarImportSubmit)
+	web.get("/admin/calendar", signedIn(db.RoleAdmin), s.calendarPage)
+	web.post("/admin/calendar/days", signedIn(db.RoleAdmin), s.calendarDaySubmit)
+	web.post("/admin/calendar/days/:date/delete", signedIn(db.RoleAdmin), s.calendarDayRemove)
+	web.post("/admin/calendar/import", signedIn(db.RoleAdmin), s.calendarImportSubmit)
 }
 
 var weekdayLabels = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}

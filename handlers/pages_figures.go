@@ -11,16 +11,16 @@ import (
 
 // mountFigurePages adds the dashboard, the monthly report and the issue classes.
 func (s *Server) mountFigurePages(web *pageRouter) {
-	web.get("/stats", s.signedIn(), s.statsPage)
-	web.post("/stats/weights", s.signedIn(db.RoleAdmin), s.weightsSubmit)
-	web.post("/admin/settings/report", s.signedIn(db.RoleAdmin), s.reportSettingsSubmit)
-	web.get("/reports/monthly", s.signedIn(reportReaders...), s.monthlyReportPage)
-	web.get("/reports/monthly.pdf", s.signedIn(reportReaders...), s.monthlyReportPDF)
-	web.get("/reports/monthly.xlsx", s.signedIn(reportReaders...), s.monthlyReportXLSX)
-	web.get("/issue-classes", s.signedIn(classRoles...), s.issueClassesPage)
-	web.post("/issue-classes", s.signedIn(officeStaff...), s.issueClassCreate)
-	web.get("/issue-classes/:id", s.signedIn(classRoles...), s.issueClassPage)
-	web.post("/issue-classes/:id", s.signedIn(officeStaff...), s.issueClassUpdate)
+	web.get("/stats", signedIn(), s.statsPage)
+	web.post("/stats/weights", signedIn(db.RoleAdmin), s.weightsSubmit)
+	web.post("/admin/settings/report", signedIn(db.RoleAdmin), s.reportSettingsSubmit)
+	web.get("/reports/monthly", signedIn(reportReaders...), s.monthlyReportPage)
+	web.get("/reports/monthly.pdf", signedIn(reportReaders...), s.monthlyReportPDF)
+	web.get("/reports/monthly.xlsx", signedIn(reportReaders...), s.monthlyReportXLSX)
+	web.get("/issue-classes", signedIn(classRoles...), s.issueClassesPage)
+	web.post("/issue-classes", signedIn(officeStaff...), s.issueClassCreate)
+	web.get("/issue-classes/:id", signedIn(classRoles...), s.issueClassPage)
+	web.post("/issue-classes/:id", signedIn(officeStaff...), s.issueClassUpdate)
 }
 
 // chartRow is one bar or point of a chart, with the list it opens.

@@ -12,14 +12,14 @@ import (
 // mountOversightPages adds the public report pages, the auditors' workspace and the
 // typical cases page.
 func (s *Server) mountOversightPages(web *pageRouter) {
-	web.get("/report", s.reportPage)
-	web.post("/report", s.reportSubmit)
-	web.get("/track", s.trackPage)
-	web.post("/track", s.trackSubmit)
-	web.post("/track/message", s.trackMessage)
-	web.post("/track/rating", s.trackRating)
+	web.get("/report", public, s.reportPage)
+	web.post("/report", public, s.reportSubmit)
+	web.get("/track", public, s.trackPage)
+	web.post("/track", public, s.trackSubmit)
+	web.post("/track/message", public, s.trackMessage)
+	web.post("/track/rating", public, s.trackRating)
 
-	auditor := s.signedIn(db.RoleAuditor)
+	auditor := signedIn(db.RoleAuditor)
 	web.get("/oversight", auditor, s.oversightPage)
 	web.get("/oversight/reports", auditor, s.oversightReports)
 	web.get("/oversight/watch/:kind", auditor, s.oversightWatch)
@@ -39,7 +39,7 @@ func (s *Server) mountOversightPages(web *pageRouter) {
 	web.get("/oversight/checkpoint", auditor, s.oversightCheckpoint)
 	web.post("/oversight/checkpoint", auditor, s.oversightCheckpointVerify)
 	web.post("/oversight/checkpoint/auto", auditor, s.oversightCheckpointAuto)
-	web.get("/cases", s.signedIn(), s.casesPage)
+	web.get("/cases", signedIn(), s.casesPage)
 }
 
 // oversightTab is one tab of the workspace, with its count.

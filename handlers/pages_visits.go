@@ -12,22 +12,22 @@ import (
 // mountLedgerPages adds the liaison ledger's pages: the visit form and visits, leaders'
 // ledgers and coverage, the direct line, and the ledger import.
 func (s *Server) mountLedgerPages(web *pageRouter) {
-	leader := s.signedIn(db.RoleLeader)
+	leader := signedIn(db.RoleLeader)
 	web.get("/visits/new", leader, s.visitNewPage)
 	web.post("/visits", leader, s.visitCreate)
-	web.get("/visits", s.signedIn(), s.visitsPage)
-	web.get("/visits/:id", s.signedIn(), s.visitPage)
+	web.get("/visits", signedIn(), s.visitsPage)
+	web.get("/visits/:id", signedIn(), s.visitPage)
 
-	web.get("/leaders", s.signedIn(overseers...), s.coveragePage)
-	web.get("/leaders/:id", s.signedIn(ledgerReaders...), s.ledgerPage)
-	web.post("/admin/visit-cadence", s.signedIn(db.RoleAdmin), s.cadenceSubmit)
+	web.get("/leaders", signedIn(overseers...), s.coveragePage)
+	web.get("/leaders/:id", signedIn(ledgerReaders...), s.ledgerPage)
+	web.post("/admin/visit-cadence", signedIn(db.RoleAdmin), s.cadenceSubmit)
 
-	web.post("/messages", s.signedIn(db.RoleEnterprise), s.messageSend)
+	web.post("/messages", signedIn(db.RoleEnterprise), s.messageSend)
 	web.post("/messages/:id/appeal", leader, s.messageAppeal)
 	web.post("/messages/:id/read", leader, s.messageRead)
 
-	web.get("/admin/import", s.signedIn(db.RoleAdmin), s.importPage)
-	web.post("/admin/import/:kind", s.signedIn(db.RoleAdmin), s.importSubmit)
+	web.get("/admin/import", signedIn(db.RoleAdmin), s.importPage)
+	web.post("/admin/import/:kind", signedIn(db.RoleAdmin), s.importSubmit)
 }
 
 // visitFormData is what the visit form shows: the leader's pairs to choose from, and

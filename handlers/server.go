@@ -39,20 +39,21 @@ type Options struct {
 
 // Server is the HTTP face of qinqing.
 type Server struct {
-	db       *db.DB
-	secret   []byte
-	log      *slog.Logger
-	version  string
-	ttl      time.Duration
-	now      func() time.Time
-	app      *fiber.App
-	pages    *ui.Pages
-	throttle *throttle
-	metrics  *metrics
-	routes   []route
-	keys     *db.Keys
-	proxies  []netip.Prefix
-	mtoken   string
+	db         *db.DB
+	secret     []byte
+	log        *slog.Logger
+	version    string
+	ttl        time.Duration
+	now        func() time.Time
+	app        *fiber.App
+	pages      *ui.Pages
+	throttle   *throttle
+	metrics    *metrics
+	routes     []route
+	pageRoutes []PageRoute
+	keys       *db.Keys
+	proxies    []netip.Prefix
+	mtoken     string
 }
 
 // New builds the server and its route table.
