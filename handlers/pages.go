@@ -32,6 +32,7 @@ func (s *Server) mountPages() {
 	s.mountLedgerPages(web)
 	s.mountFigurePages(web)
 	s.mountOversightPages(web)
+	s.mountPrintPages(web)
 }
 
 // pageRouter registers UI routes behind the session and the CSRF check.
