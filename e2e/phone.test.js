@@ -151,6 +151,19 @@ describe('phone', () => {
         await noSidewaysScroll(page, `appeal at ${size}`);
         if (size === '390') assert.deepEqual(await smallTargets(page, 'main'), [], 'appeal page: controls under 44 px');
         await shot(page, `phone-appeal-${size}`);
+
+        // Its 办理单: a form with no navigation, and as it prints.
+        await page.goto(`${server.url}/appeals/${id}/print`);
+        await page.locator('article.sheet h1', { hasText: '涉企诉求办理单' }).waitFor({ state: 'visible' });
+        assert.equal(await page.locator('nav').count(), 0, 'the 办理单 carries the navigation');
+        await noSidewaysScroll(page, `办理单 at ${size}`);
+        await shot(page, `phone-print-${size}`);
+        if (size === '1440') {
+          await page.emulateMedia({ media: 'print' });
+          assert.equal(await page.locator('.print-tools').isVisible(), false, 'the print button prints');
+          await shot(page, 'phone-print-paper');
+          await page.emulateMedia({ media: 'screen' });
+        }
         assertNoErrors(errors);
       }, opts));
 
