@@ -101,6 +101,17 @@ describe('phone', () => {
       assert.deepEqual(await smallTargets(page, 'main'), [], 'visit form: controls under 44 px');
       await shot(page, 'phone-visit-form-390');
 
+      // A field the server refuses: its own page shows the error, and the draft stays.
+      await page.fill('textarea[name=summary]', '短');
+      await Promise.all([
+        page.waitForURL(/\/visits$/),
+        page.click('form[data-draft] button[type=submit]'),
+      ]);
+      await page.locator('.alert-error', { hasText: '走访情况' }).first().waitFor({ state: 'visible' });
+      // The server drops the blank first row and keeps what was typed.
+      assert.equal(await page.locator('input[name=problem_title]').last().inputValue(), '二期厂房用电报装慢');
+      await page.fill('textarea[name=summary]', '了解企业二期扩产进展，企业反映用电容量不足。');
+
       // The connection drops as the leader submits: they are told, and the draft stays.
       const drop = (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue());
       await page.route('**/visits', drop);
@@ -130,7 +141,10 @@ describe('phone', () => {
       await form.waitFor({ state: 'visible' });
       assert.equal(await page.locator('[data-draft-note]').isVisible(), false, 'a submitted draft came back');
       assert.equal(await page.inputValue('textarea[name=summary]'), '');
-      assertNoErrors(errors, { allow: [(e) => /internetdisconnected|ERR_INTERNET_DISCONNECTED|Failed to fetch/i.test(e.text)] });
+      assertNoErrors(errors, { allow: [
+        (e) => /internetdisconnected|ERR_INTERNET_DISCONNECTED|Failed to fetch/i.test(e.text),
+        (e) => /status of 422/.test(e.text) && /\/visits$/.test(e.url),
+      ] });
     }, PHONE));
 
   for (const [size, opts] of SIZES) {

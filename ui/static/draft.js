@@ -65,10 +65,23 @@
     try { draft = JSON.parse(raw); } catch (e) { clear(); return false; }
     var fields = draft && draft.fields;
     if (!fields) return false;
-    // Repeated rows (problems) are added until there are as many as the draft had.
-    var add = form.querySelector('[data-add-problem]');
-    var rows = (fields.problem_title || []).length;
-    for (var guard = 0; add && form.querySelectorAll('[name="problem_title"]').length < rows && guard < 50; guard++) add.click();
+    // A page opened for one enterprise (from its dossier) does not take another's draft;
+    // that draft stays stored for when its own form is opened.
+    var picked = form.querySelector('select[name="enterprise_id"]');
+    var drafted = (fields.enterprise_id || [''])[0];
+    if (picked && picked.value && drafted && picked.value !== drafted) return false;
+    // Repeated rows (problems) are added from their template until there are as many as
+    // the draft had, without the focus that a click on "add" would move.
+    var tpl = document.getElementById('problem-template');
+    var list = document.getElementById('problems');
+    var rows = Math.min((fields.problem_title || []).length, 50);
+    while (tpl && list && list.querySelectorAll('[name="problem_title"]').length < rows) {
+      list.appendChild(tpl.content.cloneNode(true));
+    }
+    if (list) {
+      var numbers = list.querySelectorAll('[data-problem-number]');
+      for (var k = 0; k < numbers.length; k++) numbers[k].textContent = String(k + 1);
+    }
     var seen = {};
     var els = form.elements;
     for (var i = 0; i < els.length; i++) {
