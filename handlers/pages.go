@@ -29,10 +29,10 @@ func (s *Server) mountPages() {
 	web.post("/admin/settings/deadlines", s.signedIn(db.RoleAdmin), s.settingsDeadlineSubmit)
 	s.mountAdminPages(web)
 	s.mountAppealPages(web)
+	s.mountPrintPages(web)
 	s.mountLedgerPages(web)
 	s.mountFigurePages(web)
 	s.mountOversightPages(web)
-	s.mountPrintPages(web)
 }
 
 // pageRouter registers UI routes behind the session and the CSRF check.
