@@ -42,25 +42,29 @@ type Visit struct {
 	Participants   string    `json:"participants"`
 	Summary        string    `json:"summary"`
 	// Problems counts the appeals filed from the visit.
-	Problems  int       `json:"problems"`
-	CreatedBy *int64    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
+	Problems int `json:"problems"`
+	// Photos taken on the visit, in upload order.
+	Photos    []VisitPhoto `json:"photos"`
+	CreatedBy *int64       `json:"created_by"`
+	CreatedAt time.Time    `json:"created_at"`
 }
 
 func (v *Visit) key() int64 { return v.ID }
 
 const visitColumns = `v.id, v.enterprise_id, e.name, v.leader_id, ld.name, v.visited_at, v.mode, v.participants,
-	v.summary, (SELECT COUNT(*) FROM appeals WHERE visit_id = v.id), v.created_by, v.created_at`
+	v.summary, (SELECT COUNT(*) FROM appeals WHERE visit_id = v.id), v.created_by, v.created_at, ` + visitPhotoIDs
 
 const visitFrom = `visits v JOIN enterprises e ON e.id = v.enterprise_id JOIN leaders ld ON ld.id = v.leader_id`
 
 func scanVisit(s scanner) (*Visit, error) {
 	var v Visit
 	var created int64
+	var photos sql.NullString
 	if err := s.Scan(&v.ID, &v.EnterpriseID, &v.EnterpriseName, &v.LeaderID, &v.LeaderName, &v.VisitedAt, &v.Mode,
-		&v.Participants, &v.Summary, &v.Problems, &v.CreatedBy, &created); err != nil {
+		&v.Participants, &v.Summary, &v.Problems, &v.CreatedBy, &created, &photos); err != nil {
 		return nil, err
 	}
+	v.Photos = parsePhotoIDs(v.ID, photos)
 	v.ModeLabel = v.Mode.Label()
 	v.CreatedAt = time.Unix(created, 0).In(Zone)
 	return &v, nil
@@ -157,8 +161,9 @@ func (in *VisitInput) validate(q queryer, a Actor, today string) ([]AppealInput,
 
 // CreateVisit logs a leader's visit to one of their own enterprises. Every problem found
 // becomes an appeal (source visit, linked to the visit and the leader) in the same
-// transaction as the visit and its audit rows: all of it is written, or none.
-func (db *DB) CreateVisit(ctx context.Context, a Actor, in VisitInput) (*LoggedVisit, error) {
+// transaction as the visit and its audit rows: all of it is written, or none. Photos,
+// JPEG or PNG, are stored with it, under the same all-or-nothing rule.
+func (db *DB) CreateVisit(ctx context.Context, a Actor, in VisitInput, photos ...Upload) (*LoggedVisit, error) {
 	if !a.Is(RoleLeader) {
 		return nil, forbidden()
 	}
@@ -170,6 +175,10 @@ func (db *DB) CreateVisit(ctx context.Context, a Actor, in VisitInput) (*LoggedV
 	if err != nil {
 		return nil, err
 	}
+	files, err := db.storePhotos(photos)
+	if err != nil {
+		return nil, err
+	}
 	out := &LoggedVisit{Appeals: []Appeal{}}
 	err = db.Update(ctx, func(tx *Tx) error {
 		// The pair may have ended since it was read; check again inside the write.
@@ -178,6 +187,9 @@ func (db *DB) CreateVisit(ctx context.Context, a Actor, in VisitInput) (*LoggedV
 		}
 		id, err := tx.insertVisit(a, in)
 		if err != nil {
+			return err
+		}
+		if err := tx.insertPhotos(a, id, files); err != nil {
 			return err
 		}
 		for _, p := range problems {
@@ -192,6 +204,7 @@ func (db *DB) CreateVisit(ctx context.Context, a Actor, in VisitInput) (*LoggedV
 		return err
 	})
 	if err != nil {
+		removeStored(files)
 		return nil, err
 	}
 	now := db.Now()
@@ -255,6 +268,9 @@ func (db *DB) FindVisit(ctx context.Context, a Actor, id int64) (*VisitDetail, e
 	}
 	appeals, err := db.allAppeals(ctx, a, AppealFilter{VisitID: id})
 	if err != nil {
+		return nil, err
+	}
+	if v.Photos, err = listPhotos(db.r(ctx), id); err != nil {
 		return nil, err
 	}
 	return &VisitDetail{Visit: *v, Appeals: appeals}, nil

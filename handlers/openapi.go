@@ -80,6 +80,7 @@ func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
 // uploadRoutes take files as multipart/form-data (field file); true where JSON is also accepted.
 var uploadRoutes = map[string]bool{
 	"/appeals/:id/attachments":          false,
+	"/visits/:id/photos":                false,
 	"/import/enterprises":               false,
 	"/import/liaisons":                  false,
 	"/calendar/import":                  false,

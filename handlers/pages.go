@@ -30,6 +30,7 @@ func (s *Server) mountPages() {
 	web.post("/admin/settings/deadlines", signedIn(db.RoleAdmin), s.settingsDeadlineSubmit)
 	s.mountAdminPages(web)
 	s.mountAppealPages(web)
+	s.mountPrintPages(web)
 	s.mountLedgerPages(web)
 	s.mountFigurePages(web)
 	s.mountOversightPages(web)

@@ -17,6 +17,7 @@ func (s *Server) mountLedgerPages(web *pageRouter) {
 	web.post("/visits", leader, s.visitCreate)
 	web.get("/visits", signedIn(), s.visitsPage)
 	web.get("/visits/:id", signedIn(), s.visitPage)
+	web.post("/visits/:id/photos", leader, s.visitPhotosSubmit)
 
 	web.get("/leaders", signedIn(overseers...), s.coveragePage)
 	web.get("/leaders/:id", signedIn(ledgerReaders...), s.ledgerPage)
@@ -83,11 +84,10 @@ func visitInput(c *fiber.Ctx) db.VisitInput {
 	if id := formID(c, "enterprise_id"); id != nil {
 		in.EnterpriseID = *id
 	}
-	args := c.Request().PostArgs()
-	titles, contents, cats := args.PeekMulti("problem_title"), args.PeekMulti("problem_content"), args.PeekMulti("problem_category")
-	at := func(list [][]byte, i int) string {
+	titles, contents, cats := formValues(c, "problem_title"), formValues(c, "problem_content"), formValues(c, "problem_category")
+	at := func(list []string, i int) string {
 		if i < len(list) {
-			return strings.TrimSpace(string(list[i]))
+			return strings.TrimSpace(list[i])
 		}
 		return ""
 	}
@@ -100,10 +100,33 @@ func visitInput(c *fiber.Ctx) db.VisitInput {
 	return in
 }
 
+// formValues returns a repeated form field, from a multipart form (the visit form once
+// it carries photos) or a urlencoded one.
+func formValues(c *fiber.Ctx, name string) []string {
+	if vs, ok := multipartValues(c, name); ok {
+		return vs
+	}
+	var out []string
+	for _, v := range c.Request().PostArgs().PeekMulti(name) {
+		out = append(out, string(v))
+	}
+	return out
+}
+
+// draftSubmitHeader marks a visit form sent by draft.js with fetch: it is answered with
+// 204 and the next page's address rather than a redirect, so that the script learns the
+// visit was saved (and only then forgets the draft) without following the redirect and
+// using up the flash message.
+const draftSubmitHeader = "X-Draft-Submit"
+
 func (s *Server) visitCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	in := visitInput(c)
-	out, err := s.db.CreateVisit(c.UserContext(), a, in)
+	photos, err := readPhotos(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.db.CreateVisit(c.UserContext(), a, in, photos...)
 	if err != nil {
 		return s.failForm(c, "visit_form", "登记走访", func() (fiber.Map, error) { return s.visitFormData(c, in) }, err)
 	}
@@ -115,8 +138,41 @@ func (s *Server) visitCreate(c *fiber.Ctx) error {
 		}
 		msg += "发现的 " + strconv.Itoa(len(out.Appeals)) + " 个问题已转专班受理：" + strings.Join(numbers, "、") + "。"
 	}
+	if len(out.Visit.Photos) > 0 {
+		msg += "照片 " + strconv.Itoa(len(out.Visit.Photos)) + " 张已保存。"
+	}
 	flash(c, msg)
-	return c.Redirect("/visits/"+strconv.FormatInt(out.Visit.ID, 10), fiber.StatusSeeOther)
+	next := "/visits/" + strconv.FormatInt(out.Visit.ID, 10)
+	if c.Get(draftSubmitHeader) != "" {
+		c.Set("X-Location", next)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// visitPhotosSubmit adds photos to a visit already logged, from the visit's page.
+func (s *Server) visitPhotosSubmit(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ups, err := readPhotos(c)
+	if err != nil {
+		return err
+	}
+	a, _ := actorOf(c)
+	back := "/visits/" + strconv.FormatInt(id, 10)
+	photos, err := s.db.AddVisitPhotos(c.UserContext(), a, id, ups)
+	switch {
+	case err == nil:
+		flash(c, "照片已保存，本次走访共 "+strconv.Itoa(len(photos))+" 张。")
+	case db.ErrorCode(err) == db.EINVALID:
+		// The page shows it back where the photos are; nothing was stored.
+		flash(c, "照片未保存："+db.ErrorMessage(err))
+	default:
+		return err
+	}
+	return c.Redirect(back+"#photos", fiber.StatusSeeOther)
 }
 
 func (s *Server) visitsPage(c *fiber.Ctx) error {
@@ -142,5 +198,6 @@ func (s *Server) visitPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "visit", "走访记录", fiber.Map{"Visit": v})
+	mine := a.Is(db.RoleLeader) && v.LeaderID == a.LeaderID
+	return s.render(c, "visit", "走访记录", fiber.Map{"Visit": v, "CanAddPhotos": mine && len(v.Photos) < db.MaxVisitPhotos})
 }

@@ -14,6 +14,8 @@ func ledgerRoleCases(x roleIDs) []roleCase {
 		{"GET", "/api/v1/visits", nil, everyone, false, []int{200}, nil},
 		{"POST", "/api/v1/visits", empty, leaderOnly, false, []int{422}, nil},
 		{"GET", "/api/v1/visits/999999", nil, everyone, false, []int{404}, nil},
+		{"POST", "/api/v1/visits/999999/photos", empty, leaderOnly, false, []int{404}, nil},
+		{"GET", "/api/v1/visits/999999/photos/1", nil, everyone, false, []int{404}, nil},
 		{"GET", fmt.Sprintf("/api/v1/leaders/%d/ledger", x.leader), nil, append(overseers, "leader"), false, []int{200}, nil},
 		{"GET", "/api/v1/ledger/coverage", nil, overseers, false, []int{200}, nil},
 		{"GET", "/api/v1/settings/visit-cadence", nil, everyone, false, []int{200}, nil},

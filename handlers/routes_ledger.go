@@ -17,6 +17,8 @@ func (s *Server) ledgerRoutes() []route {
 		{"GET", "/visits", anyRole, false, "走访记录列表（按角色范围）", s.apiListVisits},
 		{"POST", "/visits", leaderOnly, false, "登记走访；发现的问题各成一件诉求", s.apiCreateVisit},
 		{"GET", "/visits/:id", anyRole, false, "查看走访记录及其诉求", s.apiGetVisit},
+		{"POST", "/visits/:id/photos", leaderOnly, false, "为本人的走访上传照片（multipart，字段 file：JPG 或 PNG）", s.apiAddVisitPhotos},
+		{"GET", "/visits/:id/photos/:photo", anyRole, false, "查看走访照片（与走访记录同一范围）", s.apiVisitPhoto},
 		{"GET", "/leaders/:id/ledger", ledgerReaders, false, "包保台账：包保企业、走访次数、发现问题及进展", s.apiLeaderLedger},
 		{"GET", "/ledger/coverage", overseers, false, "各包保领导走访覆盖情况", s.apiCoverage},
 		{"GET", "/settings/visit-cadence", anyRole, false, "走访周期（天）", s.apiVisitCadence},

@@ -2,6 +2,8 @@
 package ui
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -56,16 +58,23 @@ func (p *Pages) Render(w io.Writer, name string, data any) error {
 // Has reports whether a page exists.
 func (p *Pages) Has(name string) bool { _, ok := p.set[name]; return ok }
 
-// asset is one static file with its content hash.
-type asset struct {
-	body        []byte
-	contentType string
-	hash        string
+// Asset is one static file: its content, its gzip form when that is worth sending, and
+// the content hash that versions its URL.
+type Asset struct {
+	Body        []byte
+	Gzip        []byte
+	ContentType string
+	Hash        string
 }
 
-var assets = func() map[string]asset {
-	m := map[string]asset{}
-	fs.WalkDir(files, "static", func(p string, d fs.DirEntry, err error) error {
+// compressible are the types worth gzipping; images and fonts are compressed already.
+var compressible = []string{"text/", "application/javascript", "application/json", "image/svg+xml"}
+
+// assets are read and compressed once, when the program starts, so that no request pays
+// for compressing the megabyte of ECharts.
+var assets = func() map[string]Asset {
+	m := map[string]Asset{}
+	err := fs.WalkDir(files, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -78,11 +87,33 @@ var assets = func() map[string]asset {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		m[strings.TrimPrefix(p, "static/")] = asset{body: b, contentType: ct, hash: hex.EncodeToString(sum[:])[:12]}
+		a := Asset{Body: b, ContentType: ct, Hash: hex.EncodeToString(sum[:])[:12]}
+		for _, prefix := range compressible {
+			if strings.HasPrefix(ct, prefix) {
+				a.Gzip = gzipped(b)
+				break
+			}
+		}
+		m[strings.TrimPrefix(p, "static/")] = a
 		return nil
 	})
+	if err != nil {
+		panic("ui: static files: " + err.Error())
+	}
 	return m
 }()
+
+// gzipped compresses b at the best level, or returns nil when that saves nothing.
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	if buf.Len() >= len(b) {
+		return nil
+	}
+	return buf.Bytes()
+}
 
 // StaticURL returns the content-hashed URL of a static file, so that browsers may cache
 // it for ever and still see every new version.
@@ -91,11 +122,11 @@ func StaticURL(name string) string {
 	if !ok {
 		panic("ui: no static file " + name)
 	}
-	return "/static/" + name + "?v=" + a.hash
+	return "/static/" + name + "?v=" + a.Hash
 }
 
-// Static returns a static file's content and type.
-func Static(name string) (body []byte, contentType string, ok bool) {
+// Static returns a static file by its name under static/.
+func Static(name string) (Asset, bool) {
 	a, ok := assets[name]
-	return a.body, a.contentType, ok
+	return a, ok
 }

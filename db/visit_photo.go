@@ -1,0 +1,182 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxVisitPhotos bounds the photos one visit may carry, so that a visit record stays a
+// record and not an album.
+const MaxVisitPhotos = 9
+
+// VisitPhoto is a photo taken on a visit. In lists only ID and URL are filled.
+type VisitPhoto struct {
+	ID          int64      `json:"id"`
+	URL         string     `json:"url"`
+	Name        string     `json:"name,omitempty"`
+	ContentType string     `json:"content_type,omitempty"`
+	Size        int64      `json:"size,omitempty"`
+	SHA256      string     `json:"sha256,omitempty"`
+	CreatedAt   *time.Time `json:"created_at,omitempty"`
+	visitID     int64
+	storedName  string
+}
+
+// photoURL is where a photo is served, under its visit, whose access rules it shares.
+func photoURL(visitID, photoID int64) string {
+	return "/api/v1/visits/" + strconv.FormatInt(visitID, 10) + "/photos/" + strconv.FormatInt(photoID, 10)
+}
+
+// visitPhotoIDs is a visit column: the ids of its photos in upload order, comma separated.
+const visitPhotoIDs = `(SELECT group_concat(id) FROM (SELECT id FROM visit_photos WHERE visit_id = v.id ORDER BY id))`
+
+// parsePhotoIDs turns visitPhotoIDs into photo references.
+func parsePhotoIDs(visitID int64, list sql.NullString) []VisitPhoto {
+	out := []VisitPhoto{}
+	for _, s := range strings.Split(list.String, ",") {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+			out = append(out, VisitPhoto{ID: id, URL: photoURL(visitID, id)})
+		}
+	}
+	return out
+}
+
+// checkPhotos refuses anything but JPEG and PNG, read from the content, before any file
+// is written.
+func checkPhotos(ups []Upload) error {
+	for _, up := range ups {
+		if len(up.Data) == 0 || len(up.Data) > MaxAttachmentSize {
+			continue // storeUploads names these faults
+		}
+		if ct, _, ok := sniff(up.Data); !ok || (ct != "image/jpeg" && ct != "image/png") {
+			name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(up.Name, `\`, "/")))
+			return fieldError("photos", "文件“"+name+"”不是照片，只能上传 JPG 或 PNG")
+		}
+	}
+	return nil
+}
+
+// storePhotos checks and writes photos to disk ahead of the transaction that records
+// them; the caller removes them if that transaction fails.
+func (db *DB) storePhotos(ups []Upload) ([]storedFile, error) {
+	if len(ups) > MaxVisitPhotos {
+		return nil, fieldError("photos", fmt.Sprintf("一次走访最多上传 %d 张照片", MaxVisitPhotos))
+	}
+	if err := checkPhotos(ups); err != nil {
+		return nil, err
+	}
+	return db.storeUploads(ups)
+}
+
+// insertPhotos records stored photos on a visit, within the visit's cap.
+func (t *Tx) insertPhotos(a Actor, visitID int64, files []storedFile) error {
+	if len(files) == 0 {
+		return nil
+	}
+	var have int
+	if err := t.QueryRow("SELECT COUNT(*) FROM visit_photos WHERE visit_id = ?", visitID).Scan(&have); err != nil {
+		return fmt.Errorf("db: visit %d photos: %w", visitID, err)
+	}
+	if have+len(files) > MaxVisitPhotos {
+		return fieldError("photos", fmt.Sprintf("一次走访最多 %d 张照片，已有 %d 张", MaxVisitPhotos, have))
+	}
+	sums := make([]string, 0, len(files))
+	for _, f := range files {
+		_, err := t.Exec(`INSERT INTO visit_photos (visit_id, name, content_type, size, sha256, stored_name, uploaded_by,
+			created_at) VALUES (?,?,?,?,?,?,?,?)`, visitID, f.Name, f.ContentType, f.Size, f.SHA256, f.storedName,
+			nullID(a.UserID), t.Now.Unix())
+		if err != nil {
+			return fmt.Errorf("db: visit photo: %w", err)
+		}
+		sums = append(sums, f.SHA256)
+	}
+	return t.Audit(a, "visit.photos", "visit", visitID, map[string]any{"photos": len(files), "sha256": sums})
+}
+
+// AddVisitPhotos adds photos to a visit the actor logged. A visit the actor may not see
+// is "not found"; one they may see but did not log is not theirs to add to.
+func (db *DB) AddVisitPhotos(ctx context.Context, a Actor, visitID int64, ups []Upload) ([]VisitPhoto, error) {
+	if !a.Is(RoleLeader) {
+		return nil, forbidden()
+	}
+	v, err := findVisit(db.r(ctx), a, visitID)
+	if err != nil {
+		return nil, err
+	}
+	if v.LeaderID != a.LeaderID {
+		return nil, Errorf(EFORBIDDEN, "只能为本人登记的走访上传照片。")
+	}
+	if len(ups) == 0 {
+		return nil, fieldError("photos", "请选择要上传的照片")
+	}
+	files, err := db.storePhotos(ups)
+	if err != nil {
+		return nil, err
+	}
+	var out []VisitPhoto
+	err = db.Update(ctx, func(tx *Tx) error {
+		if err := tx.insertPhotos(a, visitID, files); err != nil {
+			return err
+		}
+		out, err = listPhotos(tx, visitID)
+		return err
+	})
+	if err != nil {
+		removeStored(files)
+		return nil, err
+	}
+	return out, nil
+}
+
+const photoColumns = "id, visit_id, name, content_type, size, sha256, stored_name, created_at"
+
+func scanPhoto(s scanner) (*VisitPhoto, error) {
+	var p VisitPhoto
+	var created int64
+	if err := s.Scan(&p.ID, &p.visitID, &p.Name, &p.ContentType, &p.Size, &p.SHA256, &p.storedName, &created); err != nil {
+		return nil, err
+	}
+	at := time.Unix(created, 0).In(Zone)
+	p.CreatedAt, p.URL = &at, photoURL(p.visitID, p.ID)
+	return &p, nil
+}
+
+func listPhotos(q queryer, visitID int64) ([]VisitPhoto, error) {
+	rows, err := q.Query("SELECT "+photoColumns+" FROM visit_photos WHERE visit_id = ? ORDER BY id", visitID)
+	if err != nil {
+		return nil, fmt.Errorf("db: visit %d photos: %w", visitID, err)
+	}
+	defer rows.Close()
+	out := []VisitPhoto{}
+	for rows.Next() {
+		p, err := scanPhoto(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: visit %d photos: %w", visitID, err)
+		}
+		out = append(out, *p)
+	}
+	return out, rows.Err()
+}
+
+// OpenVisitPhoto returns a photo of a visit the actor may see, and its file path. A
+// photo of another visit, or of a visit out of the actor's scope, is "not found".
+func (db *DB) OpenVisitPhoto(ctx context.Context, a Actor, visitID, photoID int64) (*VisitPhoto, string, error) {
+	q := db.r(ctx)
+	if _, err := findVisit(q, a, visitID); err != nil {
+		return nil, "", notFound("照片")
+	}
+	p, err := scanPhoto(q.QueryRow("SELECT "+photoColumns+" FROM visit_photos WHERE id = ? AND visit_id = ?", photoID, visitID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", notFound("照片")
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("db: visit photo %d: %w", photoID, err)
+	}
+	return p, filepath.Join(db.FilesDir(), p.storedName), nil
+}
