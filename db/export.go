@@ -260,7 +260,8 @@ func (db *DB) ExportVisits(ctx context.Context, a Actor, f VisitFilter, out io.W
 // ExportAppeals writes every appeal the actor may see that matches f, with its full text,
 // newest first whatever the list's sort.
 func (db *DB) ExportAppeals(ctx context.Context, a Actor, f AppealFilter, out io.Writer) (int, error) {
-	f.Sort = ""
+	// An export is every matching row, whatever page of the list it was asked from.
+	f.Sort, f.PageNo = "", 0
 	return exportList(out, "诉求工单", appealColumnsX, func(p Page) (*List[Appeal], error) {
 		f.Page = p
 		return db.ListAppeals(ctx, a, f)

@@ -220,6 +220,10 @@ func TestAppealsExport(t *testing.T) {
 	if n := a.do("GET", "/api/v1/appeals?source=visit&limit=1", office, nil).total(); len(s.Rows) != n || n == 0 {
 		t.Errorf("filtered export %d rows, list %d", len(s.Rows), n)
 	}
+	// Asked from the list's second page, the export still holds every matching row.
+	if paged, _ := a.export(t, "/api/v1/export/appeals.xlsx?source=visit&page=2&limit=20", office); len(paged.Rows) != len(s.Rows) {
+		t.Errorf("export from page 2 holds %d rows, want all %d", len(paged.Rows), len(s.Rows))
+	}
 }
 
 // checkFormulaFree opens the workbook as Excel would and checks that the appeal's text

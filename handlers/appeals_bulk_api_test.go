@@ -101,6 +101,13 @@ func TestAPIReassign(t *testing.T) {
 	if au.Status != 200 || len(au.items()) != 1 {
 		t.Errorf("audit of the reassignment: %s", au)
 	}
+	// The timeline says from where to where, in words.
+	from := a.do("GET", fmt.Sprintf("/api/v1/departments/%d", ap.id("department_id")), a.login("office"), nil).JSON["name"]
+	to := a.do("GET", fmt.Sprintf("/api/v1/departments/%d", other), a.login("office"), nil).JSON["name"]
+	page := a.page("GET", fmt.Sprintf("/appeals/%d", ap.id("id")), a.login("office"), nil)
+	if want := fmt.Sprintf("改派自 %v 至 %v", from, to); !strings.Contains(string(page.Body), want) {
+		t.Errorf("the appeal page does not say %q", want)
+	}
 }
 
 // TestAPIAppealPagesAndOrders walks numbered pages in each order: the pages do not

@@ -167,6 +167,15 @@ func eventDetails(e db.AppealEvent, data map[string]any, deptName func(int64) st
 		if t := db.Tier(str("tier")); t != "" {
 			details = append(details, "办理等级："+t.Label())
 		}
+	case db.ActReassign:
+		from := ""
+		if id := num("from_department_id"); id != 0 {
+			from = "自 " + deptName(id) + " "
+		}
+		details = append(details, "改派"+from+"至 "+deptName(num("department_id")))
+		if t := db.Tier(str("tier")); t != "" {
+			details = append(details, "办理等级："+t.Label())
+		}
 	case db.ActReturn:
 		details = append(details, "退回依据："+str("basis"))
 	case db.ActRate:
