@@ -126,6 +126,9 @@ const appealColumns = `a.id, a.number, a.title, a.content, a.category, a.source,
 	a.escalated_at, a.supervision_due_at, a.ext_requested_days, COALESCE(a.ext_requested_note, ''), COALESCE(a.ext_requested_kind, 'calendar'),
 	a.rated_at, a.resolved, a.satisfaction, COALESCE(a.rating_comment, '')`
 
+// appealCountFrom is appealFrom without its joins, for counting (see countFrom).
+const appealCountFrom = "appeals a"
+
 const appealFrom = `appeals a LEFT JOIN enterprises e ON e.id = a.enterprise_id
 	LEFT JOIN leaders l ON l.id = a.leader_id LEFT JOIN departments d ON d.id = a.department_id`
 

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -51,31 +50,6 @@ func (f *AppealFilter) whereIDs(w *where, v *Violations) {
 	w.add("a.id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(args)), ",")+")", args...)
 }
 
-// readTx reads inside one read transaction: every query sees the same database state.
-type readTx struct {
-	ctx context.Context
-	tx  *sql.Tx
-}
-
-func (s readTx) Query(q string, args ...any) (*sql.Rows, error) {
-	return s.tx.QueryContext(s.ctx, q, args...)
-}
-func (s readTx) QueryRow(q string, args ...any) *sql.Row {
-	return s.tx.QueryRowContext(s.ctx, q, args...)
-}
-
-// view runs fn in one read snapshot. A list's total and its page must come from the same
-// state of the database, or a writer between the two makes the total disagree with the
-// rows shown (a last page that ends before the total, or more rows than the total).
-func (db *DB) view(ctx context.Context, fn func(queryer) error) error {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("db: begin read: %w", err)
-	}
-	defer tx.Rollback()
-	return fn(readTx{ctx, tx})
-}
-
 // ListAppeals lists the appeals the actor may see; the page, its total and the hidden
 // reports' count are read in one snapshot.
 func (db *DB) ListAppeals(ctx context.Context, a Actor, f AppealFilter) (*List[Appeal], error) {
@@ -88,14 +62,17 @@ func (db *DB) ListAppeals(ctx context.Context, a Actor, f AppealFilter) (*List[A
 		return nil, &Error{Code: EINVALID, Message: "页码无效。", Fields: []FieldError{{"page", "页码无效"}}}
 	}
 	var out *List[Appeal]
-	err = db.view(ctx, func(q queryer) error {
+	// The page, its total and the hidden reports' count come from one snapshot, or a
+	// writer between them makes the total disagree with the rows shown.
+	err = db.View(ctx, func(ctx context.Context) error {
+		q := db.r(ctx)
 		var err error
 		if f.Cursor != "" {
 			// A cursor goes on from where its page ended, whatever page number came first.
 			f.PageNo = 0
 		}
 		if f.PageNo == 0 && !offsetCursor(f.Cursor) && (f.Sort == "" || f.Sort == "new" || f.Sort == "old") {
-			out, err = runList(q, listQuery{From: appealFrom, Cols: appealColumns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, scanAppeal)
+			out, err = runList(q, listQuery{From: appealFrom, CountFrom: appealCountFrom, Cols: appealColumns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, scanAppeal)
 		} else {
 			out, err = listByOffset(q, w, appealOrders[f.Sort], f.Page, f.PageNo)
 		}
@@ -127,7 +104,7 @@ func hiddenReports(q queryer, a Actor, f AppealFilter, now time.Time) (int, erro
 	}
 	w.add("a.source = 'report'")
 	var n int
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+appealFrom+w.sql(), w.args...).Scan(&n); err != nil {
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+countFrom(appealFrom, appealCountFrom, w)+w.sql(), w.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: count hidden reports: %w", err)
 	}
 	return n, nil
@@ -168,7 +145,7 @@ func listByOffset(q queryer, w where, order string, p Page, pageNo int) (*List[A
 		}
 	}
 	out := &List[Appeal]{Items: []Appeal{}}
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+appealFrom+w.sql(), w.args...).Scan(&out.Total); err != nil {
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+countFrom(appealFrom, appealCountFrom, w)+w.sql(), w.args...).Scan(&out.Total); err != nil {
 		return nil, fmt.Errorf("db: count appeals: %w", err)
 	}
 	rows, err := q.Query("SELECT "+appealColumns+" FROM "+appealFrom+w.sql()+" ORDER BY "+order+" LIMIT ? OFFSET ?",

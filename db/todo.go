@@ -138,7 +138,7 @@ func (db *DB) CountAppeals(ctx context.Context, a Actor, f AppealFilter) (int, e
 		return 0, err
 	}
 	var n int
-	if err := db.r(ctx).QueryRow("SELECT COUNT(*) FROM "+appealFrom+w.sql(), w.args...).Scan(&n); err != nil {
+	if err := db.r(ctx).QueryRow("SELECT COUNT(*) FROM "+countFrom(appealFrom, appealCountFrom, w)+w.sql(), w.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: count appeals: %w", err)
 	}
 	return n, nil
