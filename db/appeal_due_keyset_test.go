@@ -255,3 +255,55 @@ func TestDueOrderUsesIndex(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDuePages reads pages of the due order from the demo city grown to 100,000
+// appeals: deep in the list by key and by number, a department's first page, and the
+// escalation job's candidates.
+func BenchmarkDuePages(b *testing.B) {
+	d := mustOpen(b)
+	fixedClock(d, worldStart)
+	if _, err := d.BuildDemo(ctx(), ""); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.BuildDemoAppeals(ctx(), 300); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.ScaleDemoAppeals(ctx(), 100_000); err != nil {
+		b.Fatal(err)
+	}
+	office := Actor{UserID: 2, Name: "办公室", Role: RoleOffice}
+	var dept int64
+	if err := d.read.QueryRow("SELECT department_id FROM appeal_departments GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1").Scan(&dept); err != nil {
+		b.Fatal(err)
+	}
+	var deep dueKey
+	if err := d.read.QueryRow(`SELECT a.stage = 'closed', COALESCE(a.extended_due_at, a.due_at), a.id FROM appeals a
+		WHERE a.source != 'report' ORDER BY 1, 2, 3 LIMIT 1 OFFSET 50000`).Scan(&deep.closed, &deep.due, &deep.id); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		a    Actor
+		f    AppealFilter
+	}{
+		{"office/cursor-at-50000", office, AppealFilter{Sort: "due", Page: Page{Cursor: deep.cursor()}}},
+		{"office/page-1000", office, AppealFilter{Sort: "due", PageNo: 1000}},
+		{"office/first", office, AppealFilter{Sort: "due"}},
+		{"department/first", Actor{Role: RoleDepartment, DepartmentID: dept, Name: "单位"}, AppealFilter{Sort: "due"}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := d.ListAppeals(ctx(), c.a, c.f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("escalation-candidates", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := d.overdueCandidates(ctx()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
