@@ -16,6 +16,7 @@ var appealOrders = map[string]string{
 	"new": "a.id DESC",
 	"old": "a.id",
 	// A department's queue: open before closed, the earliest due (the overdue) first.
+	// The due order is paged by key (appeal_due_keyset.go) and served by an index.
 	"due": "a.stage = 'closed', COALESCE(a.extended_due_at, a.due_at), a.id",
 	// By department name; appeals no department holds yet come last.
 	"dept": "a.department_id IS NULL, d.name, a.id DESC",
@@ -71,9 +72,12 @@ func (db *DB) ListAppeals(ctx context.Context, a Actor, f AppealFilter) (*List[A
 			// A cursor goes on from where its page ended, whatever page number came first.
 			f.PageNo = 0
 		}
-		if f.PageNo == 0 && !offsetCursor(f.Cursor) && (f.Sort == "" || f.Sort == "new" || f.Sort == "old") {
+		switch {
+		case f.Sort == "due":
+			out, err = listByDue(q, w, f.Page, f.PageNo, f.dueSegments())
+		case f.PageNo == 0 && !offsetCursor(f.Cursor) && (f.Sort == "" || f.Sort == "new" || f.Sort == "old"):
 			out, err = runList(q, listQuery{From: appealFrom, CountFrom: appealCountFrom, Cols: appealColumns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, scanAppeal)
-		} else {
+		default:
 			out, err = listByOffset(q, w, appealOrders[f.Sort], f.Page, f.PageNo)
 		}
 		if err != nil {
@@ -117,32 +121,12 @@ func offsetCursor(c string) bool {
 	return err == nil && strings.HasPrefix(string(raw), "o")
 }
 
-// listByDue pages by due time, overdue first (the oversight's watch lists).
-func listByDue(q queryer, w where, p Page) (*List[Appeal], error) {
-	return listByOffset(q, w, appealOrders["due"], p, 0)
-}
-
 // listByOffset pages by position, for orders that are not by id and for numbered pages.
 // The cursor, when given instead of a page number, is "o" and the offset.
 func listByOffset(q queryer, w where, order string, p Page, pageNo int) (*List[Appeal], error) {
-	limit := p.Limit
-	if limit == 0 {
-		limit = DefaultLimit
-	}
-	if limit < 1 || limit > MaxLimit {
-		return nil, Errorf(EINVALID, "limit 须在 1 到 %d 之间。", MaxLimit)
-	}
-	offset := 0
-	if pageNo > 0 {
-		offset = (pageNo - 1) * limit
-	} else if p.Cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-		if err == nil && strings.HasPrefix(string(raw), "o") {
-			offset, err = strconv.Atoi(string(raw[1:]))
-		}
-		if err != nil || offset <= 0 {
-			return nil, &Error{Code: EBADREQUEST, Message: "分页游标无效。", Fields: []FieldError{{"cursor", "无效的游标"}}}
-		}
+	limit, offset, err := pageBounds(p, pageNo)
+	if err != nil {
+		return nil, err
 	}
 	out := &List[Appeal]{Items: []Appeal{}}
 	if err := q.QueryRow("SELECT COUNT(*) FROM "+countFrom(appealFrom, appealCountFrom, w)+w.sql(), w.args...).Scan(&out.Total); err != nil {
@@ -166,4 +150,29 @@ func listByOffset(q queryer, w where, order string, p Page, pageNo int) (*List[A
 		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(offset+limit)))
 	}
 	return out, rows.Err()
+}
+
+// pageBounds is a positional page's size and offset, from its number or from an offset
+// cursor ("o" and the offset); a cursor of another kind is refused.
+func pageBounds(p Page, pageNo int) (limit, offset int, err error) {
+	limit = p.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	if limit < 1 || limit > MaxLimit {
+		return 0, 0, Errorf(EINVALID, "limit 须在 1 到 %d 之间。", MaxLimit)
+	}
+	if pageNo > 0 {
+		return limit, (pageNo - 1) * limit, nil
+	}
+	if p.Cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+		if err == nil && strings.HasPrefix(string(raw), "o") {
+			offset, err = strconv.Atoi(string(raw[1:]))
+		}
+		if err != nil || offset <= 0 {
+			return 0, 0, errBadCursor
+		}
+	}
+	return limit, offset, nil
 }

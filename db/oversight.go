@@ -143,7 +143,7 @@ func flaggedList(q queryer, w where, p Page, count string, fill func(*Flagged, i
 func overdueList(q queryer, w where, f WatchFilter, now time.Time) (*List[Flagged], error) {
 	cond, args := overdueSQL(OverdueNone, now.Add(-time.Duration(f.MinDays)*24*time.Hour))
 	w.add(cond, args...)
-	list, err := listByDue(q, w, f.Page)
+	list, err := listByDue(q, w, f.Page, 0, []int{0}) // overdue appeals are open
 	if err != nil {
 		return nil, err
 	}

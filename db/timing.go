@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -56,26 +57,37 @@ func (db *DB) EscalateOverdue(ctx context.Context) (int, error) {
 	return n, errors.Join(errs...)
 }
 
+// overdueCandidates are the overdue appeals not yet under supervision, by id. It reads the
+// pool, never the writer, and asks once per overdue state: each state's condition is a
+// range on its own index of held appeals (appeals_held_due, appeals_held_response), where
+// the two states' one condition would be a scan of every held appeal. The states are
+// disjoint and together are overdue (overdue.go), so the union is the one rule's set; one
+// snapshot serves both.
 func (db *DB) overdueCandidates(ctx context.Context) ([]int64, error) {
-	cond, args := overdueSQL(OverdueNone, db.Now())
-	rows, err := db.read.QueryContext(ctx, "SELECT a.id FROM appeals a WHERE "+cond+
-		" AND a.escalation_level < 2 ORDER BY a.id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("db: overdue: %w", err)
-	}
-	defer rows.Close()
+	now := db.Now()
 	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("db: overdue: %w", err)
+	err := db.View(ctx, func(ctx context.Context) error {
+		for _, st := range []OverdueState{OverdueResolution, OverdueResponse} {
+			query, args := overdueCandidateSQL(st, now)
+			got, err := queryIDs(db.r(ctx), query, args...)
+			if err != nil {
+				return fmt.Errorf("db: overdue: %w", err)
+			}
+			ids = append(ids, got...)
 		}
-		ids = append(ids, id)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("db: overdue: %w", err)
-	}
-	return ids, nil
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// overdueCandidateSQL is the candidates' query for one overdue state.
+func overdueCandidateSQL(st OverdueState, now time.Time) (string, []any) {
+	cond, args := overdueSQL(st, now)
+	return "SELECT a.id FROM appeals a WHERE " + cond + " AND a.escalation_level < 2", args
 }
 
 // escalate re-reads one candidate inside the write and takes the steps it is due.
