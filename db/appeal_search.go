@@ -14,9 +14,9 @@ const maxSearchTerm = 100
 // searchAppeals adds a user's search text: every word must match the appeal somewhere a
 // clerk would look for it — its number, its title or content, its enterprise's name or
 // credit code, or its category. Each alternative stays on an index: numbers by the unique
-// number column, text through the trigram index (LIKE under three characters), and the
-// enterprise and category as uncorrelated IN lists, which SQLite resolves to a set once per
-// query before probing appeals by enterprise_id and category.
+// number column, text through the trigram index or, for two characters, the pair index
+// (LIKE for one), and the enterprise and category as uncorrelated IN lists, which SQLite
+// resolves to a set once per query before probing appeals by enterprise_id and category.
 func searchAppeals(w *where, v *Violations, q string) {
 	for _, term := range strings.Fields(cleanSearch(q)) {
 		if utf8.RuneCountInString(term) > maxSearchTerm {
@@ -25,9 +25,15 @@ func searchAppeals(w *where, v *Violations, q string) {
 		}
 		var alt where
 		numberMatch(&alt, term)
-		if utf8.RuneCountInString(term) >= 3 {
+		switch n := utf8.RuneCountInString(term); {
+		case n >= 3:
 			alt.add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", ftsPhrase(term))
-		} else {
+		case n == 2 && pairTerm(term):
+			alt.add("a.id IN (SELECT rowid FROM appeals_bigrams WHERE appeals_bigrams MATCH ?)", ftsPhrase(term))
+		default:
+			// One character would be a prefix query over every pair it starts, and
+			// the commonest match most appeals anyway; a pair with punctuation is
+			// not a word of the pair index. Both are rare enough to scan for.
 			alt.like(term, "a.title", "a.content")
 		}
 		pat := "%" + escapeLike(term) + "%"
@@ -84,4 +90,14 @@ func cleanSearch(q string) string {
 // literally and never read as operators.
 func ftsPhrase(term string) string {
 	return `"` + strings.ReplaceAll(term, `"`, `""`) + `"`
+}
+
+// pairTerm reports whether a two-character word is one word of the pair index.
+func pairTerm(term string) bool {
+	for _, r := range term {
+		if !pairRune(r) {
+			return false
+		}
+	}
+	return true
 }
