@@ -22,7 +22,7 @@ func TestBatchAbortsWhenARollbackFails(t *testing.T) {
 	fns := []func(*Tx) error{
 		insert("before"),
 		func(tx *Tx) error {
-			tx.tx.Exec("ROLLBACK") // the whole transaction is gone
+			tx.Exec("ROLLBACK") // the whole transaction is gone
 			return errors.New("i/o error")
 		},
 		insert("after"),
