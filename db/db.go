@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -227,11 +228,29 @@ func (t *Tx) stmt(query string) (*sql.Stmt, error) { return t.stmts.get(query) }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	if returnsRows(query) {
+		// The driver's Exec steps such a statement once and leaves it unfinished; kept
+		// prepared, it would hold a read snapshot on the writer's connection past COMMIT,
+		// and the next BEGIN would fail once another connection wrote. Unprepared, the
+		// driver finalizes it at once.
+		return t.conn.ExecContext(context.Background(), query, args...)
+	}
 	st, err := t.stmt(query)
 	if err != nil {
 		return nil, err
 	}
 	return st.Exec(args...)
+}
+
+// returnsRows tells, by its text, whether a statement may answer rows.
+func returnsRows(query string) bool {
+	q := strings.ToUpper(strings.TrimSpace(query))
+	for _, p := range []string{"SELECT", "PRAGMA", "WITH", "VALUES", "EXPLAIN"} {
+		if strings.HasPrefix(q, p) {
+			return true
+		}
+	}
+	return strings.Contains(q, "RETURNING")
 }
 
 // Query runs a query in the transaction.

@@ -135,3 +135,31 @@ func TestStatementCacheIsBounded(t *testing.T) {
 		t.Errorf("%d statements kept, bound %d", kept, maxStmts)
 	}
 }
+
+// TestWriterHoldsNoSnapshot: a statement that answers rows but is run for its effect
+// (Exec) must not stay half-read on the writer's connection after the commit. It would
+// hold the writer in an old snapshot, and once another connection (a checkpoint, a
+// maintenance write) changed the database, every later BEGIN would fail as busy.
+func TestWriterHoldsNoSnapshot(t *testing.T) {
+	d := mustOpen(t)
+	if _, err := d.write.Exec("CREATE TABLE probe (v INTEGER); INSERT INTO probe VALUES (1), (2), (3)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"SELECT v FROM probe", "INSERT INTO probe VALUES (10), (11) RETURNING v"} {
+		if err := d.Update(ctx(), func(tx *Tx) error {
+			_, err := tx.Exec(q)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.write.Exec("INSERT INTO probe VALUES (4)"); err != nil {
+			t.Fatalf("write beside the writer after %q: %v", q, err)
+		}
+		if err := d.Update(ctx(), func(tx *Tx) error {
+			_, err := tx.Exec("INSERT INTO probe VALUES (5)")
+			return err
+		}); err != nil {
+			t.Fatalf("the writer after %q: %v", q, err)
+		}
+	}
+}
