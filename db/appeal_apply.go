@@ -1,7 +1,9 @@
 package db
 
 import (
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -221,17 +223,18 @@ func (t *Tx) saveAction(a Actor, ap *Appeal, act Action, before, after Stage, no
 		args = append(args, set[k])
 	}
 	args = append(args, ap.ID, ap.Version)
-	res, err := t.Exec("UPDATE appeals SET "+cols+" WHERE id = ? AND version = ?", args...)
+	out, err := scanAppeal(t.QueryRow("UPDATE appeals SET "+cols+" WHERE id = ? AND version = ? RETURNING "+appealRowColumns, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ECONFLICT, "诉求已被他人更新，请刷新后重试。")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("db: act on appeal %d: %w", ap.ID, err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return nil, Errorf(ECONFLICT, "诉求已被他人更新，请刷新后重试。")
 	}
 	if err := t.appealEvent(maskFiler(a, ap), ap.ID, act, before, after, note, data); err != nil {
 		return nil, err
 	}
-	return findAppeal(t, SystemActor, ap.ID)
+	// The event and its audit row leave the appeals row as updated.
+	return t.withNames(out, ap)
 }
 
 // appealEvent records one step of an appeal on its timeline and in the audit chain.

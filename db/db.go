@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,7 +35,9 @@ var ErrClosed = errors.New("db: closed")
 const maxBatch = 256
 
 // DB is the application's database: one writer connection fed by a group-commit loop,
-// and a separate pool of read-only connections.
+// and a separate pool of read-only connections. The writer keeps its connection for good,
+// so that its prepared statements outlive a transaction; the write pool's other
+// connection serves maintenance (checkpoints) and tests.
 type DB struct {
 	Path string
 	// Now is the clock; tests replace it before the first call.
@@ -43,11 +46,16 @@ type DB struct {
 	PublicUploads UploadCaps
 
 	write *sql.DB
+	// wconn is the writer's own connection out of write; only the writer goroutine uses it.
+	wconn *sql.Conn
+	stmts stmtCache
 	read  *sql.DB
 	reqs  chan *writeReq
 	quit  chan struct{}
 	wg    sync.WaitGroup
 	once  sync.Once
+	// closeOnce gives the writer's connection back once.
+	closeOnce sync.Once
 	// gate lets Close wait out the requests being queued, so that none is queued after
 	// the writer has drained the queue and stopped.
 	gate   sync.RWMutex
@@ -67,8 +75,8 @@ type DB struct {
 // Tx is one request's share of a write transaction. Now is fixed when the request starts,
 // so everything it writes carries one time.
 type Tx struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	conn  *sql.Conn
+	stmts *stmtCache
 	Now   time.Time
 	// Ctx is the request's context, for work between statements to check. Statements
 	// are not tied to it: SQLite answers an interrupted write by rolling back the whole
@@ -82,6 +90,8 @@ type Tx struct {
 type writeReq struct {
 	ctx context.Context
 	fn  func(*Tx) error
+	// raw, when set, runs on the writer's connection outside any transaction instead of fn.
+	raw func(*sql.Conn) error
 	res chan error
 }
 
@@ -137,8 +147,10 @@ func OpenWith(path string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	// One connection is the writer's for good; the other serves checkpoints and tests.
+	// SQLite's write lock, not the pool, keeps writes one at a time.
+	w.SetMaxOpenConns(2)
+	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	if err := w.Ping(); err != nil {
 		w.Close()
@@ -169,10 +181,18 @@ func OpenWith(path string, o Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
+	wc, err := w.Conn(context.Background())
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
 	db := &DB{
 		Path:  path,
 		Now:   time.Now,
 		write: w,
+		wconn: wc,
+		stmts: stmtCache{conn: wc, stmts: map[string]*sql.Stmt{}},
 		read:  r,
 		reqs:  make(chan *writeReq, maxBatch),
 		quit:  make(chan struct{}),
@@ -193,30 +213,44 @@ func (db *DB) Close() error {
 		close(db.quit)
 	})
 	db.wg.Wait()
+	// Wait returns at once for every caller after the first; the writer's connection
+	// goes back (and its statements are closed) only once.
+	db.closeOnce.Do(func() {
+		db.stmts.close()
+		db.wconn.Close()
+	})
 	err1 := db.read.Close()
 	err2 := db.write.Close()
 	return errors.Join(err1, err2)
 }
 
-func (t *Tx) stmt(query string) (*sql.Stmt, error) {
-	if st, ok := t.stmts[query]; ok {
-		return st, nil
-	}
-	st, err := t.tx.Prepare(query)
-	if err != nil {
-		return nil, err
-	}
-	t.stmts[query] = st
-	return st, nil
-}
+func (t *Tx) stmt(query string) (*sql.Stmt, error) { return t.stmts.get(query) }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	if returnsRows(query) {
+		// The driver's Exec steps such a statement once and leaves it unfinished; kept
+		// prepared, it would hold a read snapshot on the writer's connection past COMMIT,
+		// and the next BEGIN would fail once another connection wrote. Unprepared, the
+		// driver finalizes it at once.
+		return t.conn.ExecContext(context.Background(), query, args...)
+	}
 	st, err := t.stmt(query)
 	if err != nil {
 		return nil, err
 	}
 	return st.Exec(args...)
+}
+
+// returnsRows tells, by its text, whether a statement may answer rows.
+func returnsRows(query string) bool {
+	q := strings.ToUpper(strings.TrimSpace(query))
+	for _, p := range []string{"SELECT", "PRAGMA", "WITH", "VALUES", "EXPLAIN"} {
+		if strings.HasPrefix(q, p) {
+			return true
+		}
+	}
+	return strings.Contains(q, "RETURNING")
 }
 
 // Query runs a query in the transaction.
@@ -232,8 +266,9 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 	st, err := t.stmt(query)
 	if err != nil {
-		// Let the error surface from Scan, as database/sql does.
-		return t.tx.QueryRow(query, args...)
+		// Let the error surface from Scan, as database/sql does. It must run on the
+		// writer's connection: anywhere else it would wait on this very transaction's lock.
+		return t.conn.QueryRowContext(context.Background(), query, args...)
 	}
 	return st.QueryRow(args...)
 }

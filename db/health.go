@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -77,6 +78,10 @@ func (db *DB) SetMaxPageCount(ctx context.Context, pages int) error {
 	if pages <= 0 {
 		pages = 1073741823
 	}
-	_, err := db.write.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages))
-	return err
+	// The cap belongs to a connection: it must be the writer's, whatever else the write
+	// pool holds, so the writer sets it between two transactions.
+	return db.onConn(ctx, func(c *sql.Conn) error {
+		_, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages))
+		return err
+	})
 }

@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"slices"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // Update runs fn in a write transaction. Requests that arrive together share one
@@ -68,10 +70,64 @@ func (db *DB) writer() {
 	}
 }
 
+// onConn runs fn on the writer's connection between transactions, for settings that
+// belong to the connection, such as its page cap.
+func (db *DB) onConn(ctx context.Context, fn func(*sql.Conn) error) error {
+	r := &writeReq{ctx: ctx, raw: fn, res: make(chan error, 1)}
+	db.gate.RLock()
+	if db.closed {
+		db.gate.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case db.reqs <- r:
+		db.gate.RUnlock()
+	case <-ctx.Done():
+		db.gate.RUnlock()
+		return ctx.Err()
+	}
+	return <-r.res
+}
+
+// runBatch runs the requests in order, one transaction per run of ordinary requests; a
+// request for the bare connection runs between them.
 func (db *DB) runBatch(batch []*writeReq) {
+	defer db.stmts.trim()
+	for len(batch) > 0 {
+		i := slices.IndexFunc(batch, func(r *writeReq) bool { return r.raw != nil })
+		switch {
+		case i == 0:
+			r := batch[0]
+			err := r.ctx.Err()
+			if err == nil {
+				err = r.raw(db.wconn)
+			}
+			r.res <- err
+			batch = batch[1:]
+		case i < 0:
+			db.runTx(batch)
+			return
+		default:
+			db.runTx(batch[:i])
+			batch = batch[i:]
+		}
+	}
+}
+
+// exec runs a statement of the writer's own (BEGIN, COMMIT, savepoints) on its connection.
+func (db *DB) exec(query string) error {
+	st, err := db.stmts.get(query)
+	if err == nil {
+		_, err = st.Exec()
+	}
+	return err
+}
+
+func (db *DB) runTx(batch []*writeReq) {
 	results := make([]error, len(batch))
-	tx, err := db.write.BeginTx(context.Background(), nil)
-	if err != nil {
+	// The writer's connection is its own, so it runs the transaction itself: a *sql.Tx
+	// would take every statement prepared in it down with it at the end.
+	if err := db.exec("BEGIN IMMEDIATE"); err != nil {
 		err = fmt.Errorf("db: begin: %w", err)
 		results := make([]error, len(batch))
 		for i := range results {
@@ -83,20 +139,13 @@ func (db *DB) runBatch(batch []*writeReq) {
 		}
 		return
 	}
-	// Statements are prepared once per transaction and shared by its requests.
-	stmts := map[string]*sql.Stmt{}
-	defer func() {
-		for _, st := range stmts {
-			st.Close()
-		}
-	}()
 	var broken error
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		t := &Tx{tx: tx, stmts: stmts, Now: db.Now().Truncate(time.Second), Ctx: r.ctx, keys: db.keys.Load()}
+		t := &Tx{conn: db.wconn, stmts: &db.stmts, Now: db.Now().Truncate(time.Second), Ctx: r.ctx, keys: db.keys.Load()}
 		results[i], broken = runSavepoint(t, r.fn)
 		if broken != nil {
 			break
@@ -105,18 +154,21 @@ func (db *DB) runBatch(batch []*writeReq) {
 	if broken == nil && slices.Contains(results, nil) {
 		// Indexing the queued appeals belongs to the requests that saved them: if it
 		// fails, none of the batch may stand without its search entries.
-		broken = indexQueued(tx)
+		broken = indexQueued(&Tx{conn: db.wconn, stmts: &db.stmts})
 	}
 	if broken != nil {
 		// A savepoint could not be undone: SQLite may already have rolled the whole
 		// transaction back, and later statements would commit one by one outside it.
 		// Nothing of this batch may stand, and every caller must hear so.
-		tx.Rollback()
+		db.rollback()
 		slog.Error("db: write batch aborted", "err", broken, "requests", len(batch))
 		for i := range results {
 			results[i] = fmt.Errorf("db: write batch aborted: %w", broken)
 		}
-	} else if err := tx.Commit(); err != nil {
+	} else if err := db.exec("COMMIT"); err != nil {
+		// A COMMIT that fails (SQLITE_BUSY, a full disk) may leave the transaction open;
+		// the next BEGIN would fail on it, so end it here, as the driver's own Commit does.
+		db.rollback()
 		for i := range results {
 			if results[i] == nil {
 				results[i] = fmt.Errorf("db: commit: %w", err)
@@ -131,11 +183,30 @@ func (db *DB) runBatch(batch []*writeReq) {
 	}
 }
 
+// rollback ends the writer's transaction, if SQLite has not ended it already.
+func (db *DB) rollback() {
+	if err := db.exec("ROLLBACK"); err != nil && db.inTx() {
+		slog.Error("db: rollback", "err", err)
+	}
+}
+
+// inTx reports whether the writer's connection is inside a transaction.
+func (db *DB) inTx() bool {
+	in := true
+	db.wconn.Raw(func(c any) error {
+		if sc, ok := c.(*sqlite3.SQLiteConn); ok {
+			in = !sc.AutoCommit()
+		}
+		return nil
+	})
+	return in
+}
+
 // runSavepoint runs one request in its own savepoint. err is the request's own outcome;
 // broken reports that the savepoint could not be rolled back or released, which leaves
 // the transaction in a state no later request may build on.
 func runSavepoint(t *Tx, fn func(*Tx) error) (err, broken error) {
-	if _, err := t.tx.Exec("SAVEPOINT req"); err != nil {
+	if _, err := t.Exec("SAVEPOINT req"); err != nil {
 		return nil, fmt.Errorf("db: savepoint: %w", err)
 	}
 	defer func() {
@@ -144,14 +215,14 @@ func runSavepoint(t *Tx, fn func(*Tx) error) (err, broken error) {
 			err = fmt.Errorf("db: panic in write: %v", p)
 		}
 		if err != nil {
-			if _, rerr := t.tx.Exec("ROLLBACK TO req"); rerr != nil {
+			if _, rerr := t.Exec("ROLLBACK TO req"); rerr != nil {
 				// SQLite rolls the whole transaction back by itself on a full disk or
 				// a lock it cannot get; the cause comes first, so that callers learn it.
 				broken = fmt.Errorf("%w; rollback to savepoint: %w", err, rerr)
 				return
 			}
 		}
-		if _, rerr := t.tx.Exec("RELEASE req"); rerr != nil {
+		if _, rerr := t.Exec("RELEASE req"); rerr != nil {
 			broken = fmt.Errorf("release savepoint: %w", rerr)
 		}
 	}()

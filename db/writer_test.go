@@ -2,7 +2,10 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -22,7 +25,7 @@ func TestBatchAbortsWhenARollbackFails(t *testing.T) {
 	fns := []func(*Tx) error{
 		insert("before"),
 		func(tx *Tx) error {
-			tx.tx.Exec("ROLLBACK") // the whole transaction is gone
+			tx.Exec("ROLLBACK") // the whole transaction is gone
 			return errors.New("i/o error")
 		},
 		insert("after"),
@@ -71,5 +74,92 @@ func TestCancelledRead(t *testing.T) {
 	cancel()
 	if _, err := d.ListAppeals(c, Actor{Role: RoleAuditor}, AppealFilter{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("list under a cancelled context: %v", err)
+	}
+}
+
+// TestFailedCommitRollsBack: a COMMIT that SQLite refuses leaves the transaction open
+// (here a deferred foreign key, checked only at commit; a busy lock does the same). The
+// writer must end it: the caller hears of the failure, nothing of the batch stands, and
+// the next write begins a transaction of its own instead of failing for good.
+func TestFailedCommitRollsBack(t *testing.T) {
+	d := mustOpen(t)
+	if _, err := d.write.Exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
+		CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`); err != nil {
+		t.Fatal(err)
+	}
+	err := d.Update(ctx(), func(tx *Tx) error {
+		_, err := tx.Exec("INSERT INTO child (p) VALUES (42)")
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "commit") {
+		t.Fatalf("a commit that failed answered %v", err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := d.Update(ctx(), func(tx *Tx) error {
+			_, err := tx.Exec("INSERT INTO parent (id) VALUES (?)", i+1)
+			return err
+		}); err != nil {
+			t.Fatalf("write %d after the failed commit: %v", i, err)
+		}
+	}
+	var children, parents int
+	d.read.QueryRow("SELECT (SELECT COUNT(*) FROM child), (SELECT COUNT(*) FROM parent)").Scan(&children, &parents)
+	if children != 0 || parents != 2 {
+		t.Errorf("%d children, %d parents; want 0 and 2", children, parents)
+	}
+}
+
+// TestStatementCacheIsBounded: statements stay prepared across transactions, but texts
+// built per request must not pile up without end.
+func TestStatementCacheIsBounded(t *testing.T) {
+	d := mustOpen(t)
+	if err := d.Update(ctx(), func(tx *Tx) error {
+		for i := 0; i < maxStmts+50; i++ {
+			var n int
+			if err := tx.QueryRow(fmt.Sprintf("SELECT %d", i)).Scan(&n); err != nil || n != i {
+				return fmt.Errorf("select %d: %d, %v", i, n, err)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var kept int
+	if err := d.onConn(ctx(), func(*sql.Conn) error {
+		kept = len(d.stmts.stmts)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if kept > maxStmts || kept == 0 {
+		t.Errorf("%d statements kept, bound %d", kept, maxStmts)
+	}
+}
+
+// TestWriterHoldsNoSnapshot: a statement that answers rows but is run for its effect
+// (Exec) must not stay half-read on the writer's connection after the commit. It would
+// hold the writer in an old snapshot, and once another connection (a checkpoint, a
+// maintenance write) changed the database, every later BEGIN would fail as busy.
+func TestWriterHoldsNoSnapshot(t *testing.T) {
+	d := mustOpen(t)
+	if _, err := d.write.Exec("CREATE TABLE probe (v INTEGER); INSERT INTO probe VALUES (1), (2), (3)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"SELECT v FROM probe", "INSERT INTO probe VALUES (10), (11) RETURNING v"} {
+		if err := d.Update(ctx(), func(tx *Tx) error {
+			_, err := tx.Exec(q)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.write.Exec("INSERT INTO probe VALUES (4)"); err != nil {
+			t.Fatalf("write beside the writer after %q: %v", q, err)
+		}
+		if err := d.Update(ctx(), func(tx *Tx) error {
+			_, err := tx.Exec("INSERT INTO probe VALUES (5)")
+			return err
+		}); err != nil {
+			t.Fatalf("the writer after %q: %v", q, err)
+		}
 	}
 }

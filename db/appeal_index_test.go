@@ -1,0 +1,108 @@
+package db
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// appealIndexUser is a query of the application, built as the application builds it,
+// that needs one of the indexes on appeals.
+type appealIndexUser struct {
+	name  string
+	query string
+	args  []any
+}
+
+// appealListPage is the SQL of the first page of ListAppeals (runList) for the actor and
+// filter. (Its total may count over a figures index instead, which has the same leading
+// column and needs no order.)
+func appealListPage(t *testing.T, name string, a Actor, f AppealFilter) []appealIndexUser {
+	t.Helper()
+	w, err := f.where(a, time.Now())
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return []appealIndexUser{{name, "SELECT " + appealColumns + " FROM " + appealFrom + w.sql() + " ORDER BY a.id DESC LIMIT ?", append(w.args, 21)}}
+}
+
+// TestAppealIndexesHaveUsers: every index on appeals costs the writer on each create and
+// each step of an appeal, so each must be one that some query of the application reads.
+// Every index is listed from the schema, and each must have a named user whose query
+// plan reads it; an index without one is dropped by a migration, and a new index comes
+// with its user here. The figures indexes (appeals_fig_*) are proven by
+// TestFiguresUseIndexes, and the UNIQUE constraint's own index by the constraint.
+func TestAppealIndexesHaveUsers(t *testing.T) {
+	d := mustOpen(t)
+	office := Actor{Role: RoleOffice, Name: "专班"}
+	dept := Actor{Role: RoleDepartment, DepartmentID: 2, Name: "单位"}
+	id := int64(1)
+	cond, args := overdueSQL(OverdueNone, time.Now())
+	users := map[string][]appealIndexUser{
+		"appeals_stage_due": append(appealListPage(t, "list of one stage", office, AppealFilter{Stage: StageRectifying}),
+			appealIndexUser{"overdueCandidates", "SELECT a.id FROM appeals a WHERE " + cond + " AND a.escalation_level < 2 ORDER BY a.id", args}),
+		"appeals_enterprise": appealListPage(t, "an enterprise's own list", Actor{Role: RoleEnterprise, EnterpriseID: 1}, AppealFilter{}),
+		"appeals_leader":     appealListPage(t, "list of one leader's appeals", office, AppealFilter{LeaderID: id}),
+		"appeals_department": appealListPage(t, "a department's 待办", dept, AppealFilter{DrillFilter: DrillFilter{Todo: TodoAll}}),
+		"appeals_created":    appealListPage(t, "list of a date range", office, AppealFilter{From: "2026-05-01", To: "2026-05-31"}),
+		"appeals_category":   appealListPage(t, "list of one category", office, AppealFilter{Category: "要素保障-用电"}),
+		"appeals_visit": append(appealListPage(t, "list of one visit's appeals", office, AppealFilter{VisitID: id}),
+			appealIndexUser{"a visit's appeal count", "SELECT " + visitColumns + " FROM " + visitFrom + " WHERE v.id = ?", []any{id}}),
+	}
+	rows, err := d.read.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'appeals' ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var indexes []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(name, "appeals_fig_") && !strings.HasPrefix(name, "sqlite_autoindex_") {
+			indexes = append(indexes, name)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(indexes) == 0 {
+		t.Fatal("no index on appeals found")
+	}
+	for _, index := range indexes {
+		us, ok := users[index]
+		if !ok {
+			t.Errorf("index %s has no known user: name the query that needs it here, or drop it", index)
+			continue
+		}
+		delete(users, index)
+		for _, u := range us {
+			plan := explainPlan(t, d, u.query, u.args)
+			if !strings.Contains(plan+" ", "INDEX "+index+" ") {
+				t.Errorf("%s: %s does not read index %s:\n%s\n%s", index, u.name, index, u.query, plan)
+			}
+		}
+	}
+	for index := range users {
+		t.Errorf("users listed for %s, which is not an index on appeals", index)
+	}
+}
+
+func explainPlan(t *testing.T, d *DB, query string, args []any) string {
+	t.Helper()
+	rows, err := d.read.Query("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", query, err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, detail)
+	}
+	return strings.Join(lines, " | ")
+}
