@@ -37,10 +37,17 @@ func TestAppealIndexesHaveUsers(t *testing.T) {
 	office := Actor{Role: RoleOffice, Name: "专班"}
 	dept := Actor{Role: RoleDepartment, DepartmentID: 2, Name: "单位"}
 	id := int64(1)
-	cond, args := overdueSQL(OverdueNone, time.Now())
+	resolution, rArgs := overdueCandidateSQL(OverdueResolution, time.Now())
+	response, sArgs := overdueCandidateSQL(OverdueResponse, time.Now())
+	var open where
+	dueSQL, dueArgs := dueRunSQL(open, 0, nil, 21, 0)
+	yes := true
 	users := map[string][]appealIndexUser{
-		"appeals_stage_due": append(appealListPage(t, "list of one stage", office, AppealFilter{Stage: StageRectifying}),
-			appealIndexUser{"overdueCandidates", "SELECT a.id FROM appeals a WHERE " + cond + " AND a.escalation_level < 2 ORDER BY a.id", args}),
+		"appeals_stage_due":     appealListPage(t, "list of one stage", office, AppealFilter{Stage: StageRectifying}),
+		"appeals_held_due":      {{"escalation candidates past their resolution deadline", resolution, rArgs}},
+		"appeals_held_response": {{"escalation candidates not accepted in time", response, sArgs}},
+		"appeals_due_order":     {{"the office's list by due time (open run)", dueSQL, dueArgs}},
+		"appeals_ext_pending":   appealListPage(t, "the office's extension requests", office, AppealFilter{Extension: &yes}),
 		"appeals_enterprise": appealListPage(t, "an enterprise's own list", Actor{Role: RoleEnterprise, EnterpriseID: 1}, AppealFilter{}),
 		"appeals_leader":     appealListPage(t, "list of one leader's appeals", office, AppealFilter{LeaderID: id}),
 		"appeals_department": appealListPage(t, "a department's 待办", dept, AppealFilter{DrillFilter: DrillFilter{Todo: TodoAll}}),
