@@ -41,7 +41,7 @@ async function api(base, username) {
 }
 
 async function overdueCount(page) {
-  const text = await page.locator('.tiles .tile').nth(1).locator('b').textContent();
+  const text = await page.locator('[data-tile="visit-overdue"] b').textContent();
   return Number(text.trim());
 }
 

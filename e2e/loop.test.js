@@ -82,7 +82,7 @@ describe('closed loop', () => {
     };
 
     await step('loop-1-filed', firm, async () => {
-      await firm.locator('nav a[href="/appeals/new"]').click();
+      await firm.locator('nav.nav a[href="/appeals/new"]').click();
       await firm.locator('main[data-page="appeal-new"]').waitFor();
       await firm.fill('input[name=title]', title);
       await firm.selectOption('select[name=category]', '要素保障-用电');
