@@ -97,19 +97,5 @@ func TestAppealIndexesHaveUsers(t *testing.T) {
 
 func explainPlan(t *testing.T, d *DB, query string, args []any) string {
 	t.Helper()
-	rows, err := d.read.Query("EXPLAIN QUERY PLAN "+query, args...)
-	if err != nil {
-		t.Fatalf("explain %s: %v", query, err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, detail)
-	}
-	return strings.Join(lines, " | ")
+	return strings.Join(explain(t, d, query, args...), " | ")
 }

@@ -16,7 +16,12 @@ import (
 // transaction and one fsync; each runs inside its own savepoint, so an error rolls back
 // only that request's writes and reaches only its caller.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
-	r := &writeReq{ctx: ctx, fn: idempotent(ctx, fn), res: make(chan error, 1)}
+	return db.enqueue(&writeReq{ctx: ctx, fn: idempotent(ctx, fn), res: make(chan error, 1)})
+}
+
+// enqueue hands r to the writer and waits for its outcome. Once queued, the outcome is
+// awaited even if ctx ends: the caller must learn whether its write committed.
+func (db *DB) enqueue(r *writeReq) error {
 	db.gate.RLock()
 	if db.closed {
 		db.gate.RUnlock()
@@ -25,12 +30,10 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	select {
 	case db.reqs <- r:
 		db.gate.RUnlock()
-	case <-ctx.Done():
+	case <-r.ctx.Done():
 		db.gate.RUnlock()
-		return ctx.Err()
+		return r.ctx.Err()
 	}
-	// Once queued, the outcome is awaited even if ctx ends: the caller must learn
-	// whether its write committed.
 	return <-r.res
 }
 
@@ -73,20 +76,7 @@ func (db *DB) writer() {
 // onConn runs fn on the writer's connection between transactions, for settings that
 // belong to the connection, such as its page cap.
 func (db *DB) onConn(ctx context.Context, fn func(*sql.Conn) error) error {
-	r := &writeReq{ctx: ctx, raw: fn, res: make(chan error, 1)}
-	db.gate.RLock()
-	if db.closed {
-		db.gate.RUnlock()
-		return ErrClosed
-	}
-	select {
-	case db.reqs <- r:
-		db.gate.RUnlock()
-	case <-ctx.Done():
-		db.gate.RUnlock()
-		return ctx.Err()
-	}
-	return <-r.res
+	return db.enqueue(&writeReq{ctx: ctx, raw: fn, res: make(chan error, 1)})
 }
 
 // runBatch runs the requests in order, one transaction per run of ordinary requests; a

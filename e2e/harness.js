@@ -250,7 +250,26 @@ function tinyPng() {
   ]);
 }
 
+// apiAs signs in to the server at url and returns call(method, path, body), which sends
+// a JSON request under /api/v1 with that account's token and answers the decoded body,
+// throwing on any status of 300 or more.
+async function apiAs(url, username, password = DEMO_PASSWORD) {
+  const send = async (token, method, path, body) => {
+    const res = await fetch(url + '/api/v1' + path, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await res.json().catch(() => ({}));
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const { token } = await send(null, 'POST', '/auth/login', { username, password });
+  return (method, path, body) => send(token, method, path, body);
+}
+
 module.exports = {
+  apiAs,
   tinyPng,
   DEMO_PASSWORD,
   OUTPUT_DIR,

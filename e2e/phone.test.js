@@ -7,7 +7,7 @@
 
 const assert = require('node:assert/strict');
 const { after, before, describe, test } = require('node:test');
-const { DEMO_PASSWORD, assertNoErrors, launchBrowser, login, shot, startServer, tinyPng, withPage } = require('./harness');
+const { apiAs, assertNoErrors, launchBrowser, login, shot, startServer, tinyPng, withPage } = require('./harness');
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1440, height: 900 } };
@@ -230,27 +230,16 @@ describe('phone', () => {
 // office and the department to 反馈, so that a rating form is there whatever the demo
 // city's own appeals look like today.
 async function appealAwaitingRating(url) {
-  const call = async (token, method, path, body) => {
-    const res = await fetch(url + '/api/v1' + path, {
-      method,
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = await res.json().catch(() => ({}));
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  const token = async (username) => (await call(null, 'POST', '/auth/login', { username, password: DEMO_PASSWORD })).token;
-  const [firm, office, dept] = await Promise.all(['enterprise', 'office', 'department'].map(token));
-  const me = await call(dept, 'GET', '/me');
-  let ap = await call(firm, 'POST', '/appeals', {
+  const [firm, office, dept] = await Promise.all(['enterprise', 'office', 'department'].map((u) => apiAs(url, u)));
+  const me = await dept('GET', '/me');
+  let ap = await firm('POST', '/appeals', {
     title: '园区路灯损坏夜间通行不便',
     content: '园区主干道路灯损坏多日，夜间员工通行不便，请协调维修。',
     category: '其他',
   });
-  for (const [tok, body] of [[office, { action: 'accept' }], [office, { action: 'assign', department_id: me.department_id }],
+  for (const [as, body] of [[office, { action: 'accept' }], [office, { action: 'assign', department_id: me.department_id }],
     [dept, { action: 'report', note: '已联系供电所更换灯具。' }]]) {
-    ap = await call(tok, 'POST', `/appeals/${ap.id}/actions`, { ...body, version: ap.version });
+    ap = await as('POST', `/appeals/${ap.id}/actions`, { ...body, version: ap.version });
   }
   assert.equal(ap.stage, 'feedback');
   return ap.id;

@@ -7,7 +7,7 @@
 const assert = require('node:assert/strict');
 const { after, before, describe, test } = require('node:test');
 const {
-  DEMO_PASSWORD,
+  apiAs,
   assertNoErrors,
   launchBrowser,
   login,
@@ -18,21 +18,6 @@ const {
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-async function api(server, token, method, path, body) {
-  const res = await fetch(server.url + '/api/v1' + path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => ({}));
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function token(server, username) {
-  return (await api(server, null, 'POST', '/auth/login', { username, password: DEMO_PASSWORD })).token;
-}
-
 describe('rating on a phone', () => {
   let server;
   let browser;
@@ -42,15 +27,15 @@ describe('rating on a phone', () => {
   before(async () => {
     server = await startServer({ demo: true, name: 'rating-server' });
     browser = await launchBrowser();
-    const [firm, office, dept] = await Promise.all(['enterprise', 'office', 'department'].map((u) => token(server, u)));
-    const me = await api(server, dept, 'GET', '/me');
-    let ap = await api(server, firm, 'POST', '/appeals', {
+    const [firm, office, dept] = await Promise.all(['enterprise', 'office', 'department'].map((u) => apiAs(server.url, u)));
+    const me = await dept('GET', '/me');
+    let ap = await firm('POST', '/appeals', {
       title: '厂区道路破损影响货车通行',
       content: '厂区门前市政道路破损严重，大货车无法通行，已影响正常发货，请协调修复。',
       category: '物流',
     });
-    const step = async (tok, body) => {
-      ap = await api(server, tok, 'POST', `/appeals/${ap.id}/actions`, { ...body, version: ap.version });
+    const step = async (as, body) => {
+      ap = await as('POST', `/appeals/${ap.id}/actions`, { ...body, version: ap.version });
     };
     await step(office, { action: 'accept' });
     await step(office, { action: 'assign', department_id: me.department_id });
