@@ -73,19 +73,4 @@ func (a Actor) Is(roles ...Role) bool {
 	return false
 }
 
-// ActorOf returns the actor for a signed-in user.
-func ActorOf(u *User) Actor {
-	a := Actor{UserID: u.ID, Name: u.DisplayName, Role: u.Role}
-	if u.DepartmentID != nil {
-		a.DepartmentID = *u.DepartmentID
-	}
-	if u.LeaderID != nil {
-		a.LeaderID = *u.LeaderID
-	}
-	if u.EnterpriseID != nil {
-		a.EnterpriseID = *u.EnterpriseID
-	}
-	return a
-}
-
 func forbidden() error { return Errorf(EFORBIDDEN, "您的角色无权进行此操作。") }

@@ -209,10 +209,6 @@ func appealCountScope(w *where, a Actor) {
 	}
 }
 
-// departmentEnterprises are the enterprises whose appeals a department has handled.
-const departmentEnterprises = `SELECT ap.enterprise_id FROM appeals ap JOIN appeal_departments ad ON ad.appeal_id = ap.id
-	WHERE ad.department_id = ? AND ap.enterprise_id IS NOT NULL`
-
 func findAppeal(q queryer, a Actor, id int64) (*Appeal, error) {
 	var w where
 	w.add("a.id = ?", id)

@@ -174,10 +174,6 @@ func coalesceTime(p *time.Time, now int64) any {
 	return now
 }
 
-func fieldError(field, msg string) error {
-	return &Error{Code: EINVALID, Message: msg + "。", Fields: []FieldError{{field, msg}}}
-}
-
 func actionNames(list []Action) []string {
 	out := make([]string, len(list))
 	for i, a := range list {
@@ -256,4 +252,19 @@ func (t *Tx) appealEvent(a Actor, appealID int64, act Action, before, after Stag
 	t.lastEvent, _ = res.LastInsertId()
 	return t.Audit(a, "appeal."+string(act), "appeal", appealID, map[string]any{
 		"stage_before": before, "stage_after": after, "note": note, "data": data})
+}
+
+// checkPublicReply allows a public reply only from an auditor, as a comment on a report.
+func checkPublicReply(ap *Appeal, a Actor, in ActionInput) error {
+	switch {
+	case !in.Public:
+		return nil
+	case in.Action != ActComment:
+		return fieldError("public", "只有留言可以作为对举报人的公开答复")
+	case a.Role != RoleAuditor:
+		return Errorf(EFORBIDDEN, "只有纪检监督可以答复举报人。")
+	case ap.Source != SourceReport:
+		return fieldError("public", "只有举报件可以答复举报人")
+	}
+	return nil
 }

@@ -63,8 +63,8 @@ func TestConfidentialIdentity(t *testing.T) {
 		ap := w.file(t, c.who, func(in *AppealInput) {
 			in.Confidential, in.Source, in.ContactName, in.ContactPhone = c.confidential, c.source, c.name, c.phone
 		})
-		ap = w.act(t, ap.intake(w), ap, ActionInput{Action: ActAccept})
-		ap = w.act(t, ap.intake(w), ap, ActionInput{Action: ActComment, Note: "已核实情况"})
+		ap = w.act(t, intakeActor(ap, w), ap, ActionInput{Action: ActAccept})
+		ap = w.act(t, intakeActor(ap, w), ap, ActionInput{Action: ActComment, Note: "已核实情况"})
 		if !ap.Confidential {
 			t.Errorf("%s appeal not marked confidential", c.source)
 		}
@@ -97,7 +97,7 @@ func TestConfidentialIdentity(t *testing.T) {
 }
 
 // intake is who handles the appeal's intake: the discipline office takes reports.
-func (ap *Appeal) intake(w *world) Actor {
+func intakeActor(ap *Appeal, w *world) Actor {
 	if ap.Source == SourceReport {
 		return w.auditor
 	}

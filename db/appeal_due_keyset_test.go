@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func (k dueKey) compare(o dueKey) int {
+func compareDue(k, o dueKey) int {
 	return cmp.Or(cmp.Compare(k.closed, o.closed), cmp.Compare(k.due, o.due), cmp.Compare(k.id, o.id))
 }
 
@@ -32,7 +32,7 @@ func visibleByKey(t *testing.T, d *DB, a Actor) []dueKey {
 		}
 		f.Cursor = l.NextCursor
 	}
-	slices.SortFunc(keys, dueKey.compare)
+	slices.SortFunc(keys, compareDue)
 	return keys
 }
 
@@ -115,7 +115,7 @@ func TestDueCursorWalkWhileFiling(t *testing.T) {
 			close(stop)
 			wg.Wait()
 			for i := 1; i < len(got); i++ {
-				if got[i-1].compare(got[i]) >= 0 {
+				if compareDue(got[i-1], got[i]) >= 0 {
 					t.Fatalf("row %d %+v does not follow %+v", i, got[i], got[i-1])
 				}
 			}

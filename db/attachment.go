@@ -66,9 +66,6 @@ func sniff(data []byte) (contentType, ext string, ok bool) {
 	return "", "", false
 }
 
-// FilesDir is where attachments are kept, beside the database file.
-func (db *DB) FilesDir() string { return db.Path + ".files" }
-
 type storedFile struct {
 	Attachment
 	path string

@@ -16,6 +16,8 @@ var auditActionLabels = map[string]string{
 	"user.update":             "修改用户",
 	"department.create":       "新建责任单位",
 	"department.update":       "修改责任单位",
+	"enterprise.intake":       "热线登记新企业",
+	"enterprise.review":       "确认待审核企业",
 	"leader.create":           "新建包保领导",
 	"leader.update":           "修改包保领导",
 	"enterprise.create":       "新建企业",

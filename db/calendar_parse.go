@@ -49,3 +49,9 @@ func normDate(s *string) bool {
 	*s = d
 	return true
 }
+
+// DateLayout is the layout of calendar dates such as a pair's since and until.
+const DateLayout = "2006-01-02"
+
+// Today is the calendar date of t in the server's zone.
+func Today(t time.Time) string { return t.In(Zone).Format(DateLayout) }

@@ -169,19 +169,6 @@ func (db *DB) VerifyCheckpoint(ctx context.Context, k *Keys, signed []byte) (*Ch
 	return res, nil
 }
 
-// txReader is a queryer over a read transaction.
-type txReader struct {
-	ctx context.Context
-	tx  *sql.Tx
-}
-
-func (r txReader) Query(q string, args ...any) (*sql.Rows, error) {
-	return r.tx.QueryContext(r.ctx, q, args...)
-}
-func (r txReader) QueryRow(q string, args ...any) *sql.Row {
-	return r.tx.QueryRowContext(r.ctx, q, args...)
-}
-
 // recomputeTree hashes every event afresh into an in-memory tree, and names the first
 // event whose id breaks the sequence or whose chain hash does not match.
 func recomputeTree(q queryer) (memHashes, int64, *int64, error) {

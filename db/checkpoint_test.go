@@ -7,15 +7,6 @@ import (
 	"testing"
 )
 
-func mustKeys(tb testing.TB) *Keys {
-	tb.Helper()
-	k, err := CreateKeys(filepath.Join(tb.TempDir(), "test.key"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return k
-}
-
 // addEvents appends n audit events, one transaction each.
 func addEvents(tb testing.TB, d *DB, n int, what string) {
 	tb.Helper()
@@ -25,18 +16,6 @@ func addEvents(tb testing.TB, d *DB, n int, what string) {
 		})
 		if err != nil {
 			tb.Fatal(err)
-		}
-	}
-}
-
-// tamper runs SQL on the file behind the application's back, triggers dropped.
-func tamper(tb testing.TB, d *DB, stmts ...string) {
-	tb.Helper()
-	all := append([]string{"DROP TRIGGER IF EXISTS audit_events_no_update", "DROP TRIGGER IF EXISTS audit_events_no_delete",
-		"DROP TRIGGER IF EXISTS audit_tree_no_update", "DROP TRIGGER IF EXISTS audit_tree_no_delete"}, stmts...)
-	for _, s := range all {
-		if _, err := d.write.Exec(s); err != nil {
-			tb.Fatalf("%s: %v", s, err)
 		}
 	}
 }

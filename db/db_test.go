@@ -10,47 +10,6 @@ import (
 	"testing"
 )
 
-// holdWriter queues a request that blocks the writer until release is called, and
-// waitQueued waits until n more requests are queued behind it, so that a test knows
-// exactly which requests share the next transaction without relying on timing.
-func holdWriter(t *testing.T, db *DB) (release func(), waitQueued func(n int)) {
-	t.Helper()
-	running, gate := make(chan struct{}), make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		done <- db.Update(ctx(), func(*Tx) error {
-			close(running)
-			<-gate
-			return nil
-		})
-	}()
-	<-running
-	release = func() {
-		close(gate)
-		if err := <-done; err != nil {
-			t.Errorf("gate request: %v", err)
-		}
-	}
-	waitQueued = func(n int) {
-		if n > cap(db.reqs) {
-			t.Fatalf("cannot queue %d requests behind the gate; the queue holds %d", n, cap(db.reqs))
-		}
-		for len(db.reqs) < n {
-			runtime.Gosched()
-		}
-	}
-	return release, waitQueued
-}
-
-func count(t *testing.T, db *DB, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := db.read.QueryRow(query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestGroupCommit(t *testing.T) {
 	db := mustOpen(t)
 	const n = 200

@@ -226,3 +226,7 @@ func distinct(q queryer, query string) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// departmentEnterprises are the enterprises whose appeals a department has handled.
+const departmentEnterprises = `SELECT ap.enterprise_id FROM appeals ap JOIN appeal_departments ad ON ad.appeal_id = ap.id
+	WHERE ad.department_id = ? AND ap.enterprise_id IS NOT NULL`

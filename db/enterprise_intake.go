@@ -165,8 +165,3 @@ func (db *DB) ConfirmEnterprise(ctx context.Context, a Actor, id int64) (*Enterp
 	}
 	return db.FindEnterprise(ctx, a, id)
 }
-
-func init() {
-	auditActionLabels["enterprise.intake"] = "热线登记新企业"
-	auditActionLabels["enterprise.review"] = "确认待审核企业"
-}

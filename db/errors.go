@@ -147,3 +147,7 @@ func storageFailureIs(err error, kind *Error) bool {
 	e, _ := storageFailure(err)
 	return e == kind
 }
+
+func fieldError(field, msg string) error {
+	return &Error{Code: EINVALID, Message: msg + "。", Fields: []FieldError{{field, msg}}}
+}

@@ -58,13 +58,6 @@ func sameFigures(t *testing.T, name string, got *Figures, want Figures) {
 	}
 }
 
-func fp(p *float64) any {
-	if p == nil {
-		return "null"
-	}
-	return *p
-}
-
 func TestFiguresEqualRatesRecomputedFromRawAppeals(t *testing.T) {
 	d, list := figureFixture(t)
 	from, to := figuresNow.AddDate(0, -2, 0).Format(DateLayout), figuresNow.AddDate(0, 0, -3).Format(DateLayout)

@@ -81,3 +81,6 @@ func tightenModes(path string) error {
 	}
 	return nil
 }
+
+// FilesDir is where attachments are kept, beside the database file.
+func (db *DB) FilesDir() string { return db.Path + ".files" }

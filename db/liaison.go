@@ -10,9 +10,6 @@ import (
 	"unicode/utf8"
 )
 
-// DateLayout is the layout of calendar dates such as a pair's since and until.
-const DateLayout = "2006-01-02"
-
 // Liaison is one leader-enterprise pair (包保关系). Ended pairs keep their until date.
 type Liaison struct {
 	ID             int64     `json:"id"`
@@ -63,9 +60,6 @@ type LiaisonUpdate struct {
 	Note    *string `json:"note"`
 	Version *int64  `json:"version"`
 }
-
-// Today is the calendar date of t in the server's zone.
-func Today(t time.Time) string { return t.In(Zone).Format(DateLayout) }
 
 // CreateLiaison pairs a leader with an enterprise (admin).
 func (db *DB) CreateLiaison(ctx context.Context, a Actor, in LiaisonInput) (*Liaison, error) {

@@ -220,3 +220,29 @@ func countFrom(full, bare string, w where) string {
 	}
 	return bare
 }
+
+func exists(q queryer, table string, id int64) (bool, error) {
+	var n int
+	err := q.QueryRow("SELECT COUNT(*) FROM "+table+" WHERE id = ?", id).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("db: exists %s %d: %w", table, id, err)
+	}
+	return n > 0, nil
+}
+
+func queryIDs(q queryer, query string, args ...any) ([]int64, error) {
+	rows, err := q.Query(query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: ids: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

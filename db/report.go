@@ -179,18 +179,3 @@ func (db *DB) actByReceipt(ctx context.Context, k *Keys, code string, in ActionI
 	}
 	return reportView(db.r(ctx), id, db.Now())
 }
-
-// checkPublicReply allows a public reply only from an auditor, as a comment on a report.
-func checkPublicReply(ap *Appeal, a Actor, in ActionInput) error {
-	switch {
-	case !in.Public:
-		return nil
-	case in.Action != ActComment:
-		return fieldError("public", "只有留言可以作为对举报人的公开答复")
-	case a.Role != RoleAuditor:
-		return Errorf(EFORBIDDEN, "只有纪检监督可以答复举报人。")
-	case ap.Source != SourceReport:
-		return fieldError("public", "只有举报件可以答复举报人")
-	}
-	return nil
-}

@@ -114,23 +114,6 @@ func (t *Tx) drawSample(a Actor, month string, start, end time.Time, size int) (
 	return picked, t.Audit(a, "oversight.sample", "month", 0, map[string]any{"month": month, "population": len(ids), "appeal_ids": picked})
 }
 
-func queryIDs(q queryer, query string, args ...any) ([]int64, error) {
-	rows, err := q.Query(query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("db: ids: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
-}
-
 // Sample returns the month's sample with the verdicts given since it was drawn.
 func (db *DB) Sample(ctx context.Context, a Actor, month string) (*Sample, error) {
 	if !a.Is(RoleAuditor) {

@@ -6,29 +6,6 @@ import (
 	"time"
 )
 
-// explain is the query plan's lines.
-func explain(t *testing.T, d *DB, query string, args ...any) []string {
-	t.Helper()
-	rows, err := d.read.Query("EXPLAIN QUERY PLAN "+query, args...)
-	if err != nil {
-		t.Fatalf("explain %s: %v", query, err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return lines
-}
-
 // TestEscalationCandidatesUseIndexes: the escalation job looks for its candidates every
 // minute, so each overdue state's query must be a range on its index of held appeals,
 // never a scan of the appeals table or of every held appeal.

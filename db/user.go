@@ -114,15 +114,6 @@ func checkScope(q queryer, v *Violations, role Role, dept, leader, ent *int64) e
 	return nil
 }
 
-func exists(q queryer, table string, id int64) (bool, error) {
-	var n int
-	err := q.QueryRow("SELECT COUNT(*) FROM "+table+" WHERE id = ?", id).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("db: exists %s %d: %w", table, id, err)
-	}
-	return n > 0, nil
-}
-
 // CreateUser adds an account. Admins create accounts; the command line and the demo
 // builder act as the system.
 func (db *DB) CreateUser(ctx context.Context, a Actor, in UserInput) (*User, error) {
@@ -204,4 +195,19 @@ func (db *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (*List[User]
 		w.add("disabled = ?", *f.Disabled)
 	}
 	return listRows(db.r(ctx), "users", userColumns, w, f.Page, false, scanUser)
+}
+
+// ActorOf returns the actor for a signed-in user.
+func ActorOf(u *User) Actor {
+	a := Actor{UserID: u.ID, Name: u.DisplayName, Role: u.Role}
+	if u.DepartmentID != nil {
+		a.DepartmentID = *u.DepartmentID
+	}
+	if u.LeaderID != nil {
+		a.LeaderID = *u.LeaderID
+	}
+	if u.EnterpriseID != nil {
+		a.EnterpriseID = *u.EnterpriseID
+	}
+	return a
 }

@@ -43,3 +43,17 @@ func (db *DB) View(ctx context.Context, fn func(ctx context.Context) error) erro
 	}
 	return fn(context.WithValue(ctx, viewKey{}, &view{db, tx}))
 }
+
+// txReader is a queryer over a read transaction.
+type txReader struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (r txReader) Query(q string, args ...any) (*sql.Rows, error) {
+	return r.tx.QueryContext(r.ctx, q, args...)
+}
+
+func (r txReader) QueryRow(q string, args ...any) *sql.Row {
+	return r.tx.QueryRowContext(r.ctx, q, args...)
+}

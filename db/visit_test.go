@@ -5,37 +5,6 @@ import (
 	"testing"
 )
 
-// demoActor returns the actor of a demo account.
-func demoActor(t testing.TB, db *DB, username string) Actor {
-	t.Helper()
-	u, err := findUser(db.r(ctx()), "username = ?", username)
-	if err != nil {
-		t.Fatalf("demo account %s: %v", username, err)
-	}
-	return ActorOf(u)
-}
-
-// demoLedger opens a demo city and returns the demo leader with one enterprise they
-// hold and one they do not.
-func demoLedger(t testing.TB) (db *DB, leader Actor, own, other int64) {
-	t.Helper()
-	db = mustOpen(t)
-	if _, err := db.BuildDemo(ctx(), ""); err != nil {
-		t.Fatal(err)
-	}
-	leader = demoActor(t, db, "leader")
-	err := db.read.QueryRow(`SELECT enterprise_id FROM liaisons WHERE leader_id = ? AND until IS NULL
-		AND since < date('now', '-200 days') ORDER BY enterprise_id LIMIT 1`, leader.LeaderID).Scan(&own)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.read.QueryRow("SELECT enterprise_id FROM liaisons WHERE leader_id != ? AND until IS NULL LIMIT 1",
-		leader.LeaderID).Scan(&other); err != nil {
-		t.Fatal(err)
-	}
-	return db, leader, own, other
-}
-
 func problems(n int) []ProblemInput {
 	var out []ProblemInput
 	for i := 0; i < n; i++ {
