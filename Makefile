@@ -64,4 +64,4 @@ clean:
 bench: build
 	$(GO) build -o qqload ./cmd/qqload
 	BIN=./$(BIN) LOAD=./qqload sh scripts/bench.sh
-	$(GO) test -run '^$$' -bench . -benchtime 1x -tags $(TAGS) ./db
+	$(GO) test -run '^$$' -bench . -benchtime 1x -tags $(TAGS) ./db/...

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"qinqing/db/audit"
 )
 
 // dailyCheckpoint signs the day's audit checkpoint on the clock job's first tick of each
@@ -10,7 +11,7 @@ import (
 // restarts and any other instance add nothing. A refusal (the log no longer extends the
 // last checkpoint) is logged once, not on every tick.
 func (m *Main) dailyCheckpoint() {
-	c, made, err := m.DB.DailyCheckpoint(context.Background())
+	c, made, err := audit.DailyCheckpoint(m.DB, context.Background())
 	switch {
 	case err != nil:
 		if msg := err.Error(); msg != m.checkpointErr {

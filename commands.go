@@ -6,6 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"qinqing/db/audit"
+	"qinqing/db/demo"
+	"qinqing/db/oversight"
+	"qinqing/db/register"
+	"qinqing/db/sheet"
 	"strings"
 	"time"
 
@@ -92,7 +97,7 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 			if err != nil {
 				return err
 			}
-			cp, err := d.SignCheckpoint(ctx, keys)
+			cp, err := audit.SignCheckpoint(d, ctx, keys)
 			if err != nil {
 				return err
 			}
@@ -106,7 +111,7 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return verifyCheckpoint(ctx, d, keys, *checkpoint, stdout)
 	}
-	res, err := d.VerifyAudit(ctx)
+	res, err := audit.VerifyAudit(d, ctx)
 	if err != nil {
 		return err
 	}
@@ -124,7 +129,7 @@ func verifyCheckpoint(ctx context.Context, d *db.DB, keys *db.Keys, file string,
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	res, err := d.VerifyCheckpoint(ctx, keys, []byte(strings.ReplaceAll(string(raw), "\r\n", "\n")))
+	res, err := audit.VerifyCheckpoint(d, ctx, keys, []byte(strings.ReplaceAll(string(raw), "\r\n", "\n")))
 	if err != nil {
 		fmt.Fprintf(stdout, "REFUSED: %s\n", db.ErrorMessage(err))
 		return errors.New("checkpoint refused")
@@ -148,7 +153,7 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("usage: qinqing user add [--db FILE] --username U --password P --role ROLE")
 	}
 	fs, path := newFlags("user add")
-	var in db.UserInput
+	var in register.UserInput
 	var role string
 	var dept, leader, ent int64
 	fs.StringVar(&in.Username, "username", "", "user name")
@@ -176,7 +181,7 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	u, err := d.CreateUser(ctx, db.SystemActor, in)
+	u, err := register.CreateUser(d, ctx, db.SystemActor, in)
 	if err != nil {
 		if e, ok := db.AsError(err); ok && len(e.Fields) > 0 {
 			return fmt.Errorf("%s (%s: %s)", e.Message, e.Fields[0].Field, e.Fields[0].Message)
@@ -189,9 +194,9 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, path := newFlags("demo")
-	password := fs.String("demo-password", db.DemoPassword, "password of the demo accounts")
+	password := fs.String("demo-password", demo.DemoPassword, "password of the demo accounts")
 	key := fs.String("key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
-	appeals := fs.Int("appeals", db.DemoAppeals, "how many appeals the city gets; beyond the played ones, copies of them")
+	appeals := fs.Int("appeals", demo.DemoAppeals, "how many appeals the city gets; beyond the played ones, copies of them")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -209,25 +214,25 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	accounts, err := d.BuildDemo(ctx, *password)
+	accounts, err := demo.BuildDemo(d, ctx, *password)
 	if err != nil {
 		return err
 	}
-	n, err := d.BuildDemoAppeals(ctx, min(*appeals, db.DemoAppeals))
+	n, err := demo.BuildDemoAppeals(d, ctx, min(*appeals, demo.DemoAppeals))
 	if err != nil {
 		return err
 	}
-	visits, err := d.BuildDemoVisits(ctx)
+	visits, err := demo.BuildDemoVisits(d, ctx)
 	if err != nil {
 		return err
 	}
-	receipts, err := d.BuildDemoOversight(ctx, keys)
+	receipts, err := demo.BuildDemoOversight(d, ctx, keys)
 	if err != nil {
 		return err
 	}
 	copied := 0
-	if *appeals > db.DemoAppeals {
-		if copied, err = d.ScaleDemoAppeals(ctx, *appeals); err != nil {
+	if *appeals > demo.DemoAppeals {
+		if copied, err = demo.ScaleDemoAppeals(d, ctx, *appeals); err != nil {
 			return err
 		}
 	}
@@ -241,10 +246,10 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // printDemoReceipts shows the demo reports' receipt codes, for trying /track.
-func printDemoReceipts(w io.Writer, receipts []db.DemoReceipt) {
+func printDemoReceipts(w io.Writer, receipts []demo.DemoReceipt) {
 	fmt.Fprintln(w, "演示举报回执码（在 /track 查询，公众无需登录）：")
 	for _, r := range receipts {
-		fmt.Fprintf(w, "  %s  %s  %s\n", r.Number, db.FormatReceipt(r.Receipt), r.Stage.Label())
+		fmt.Fprintf(w, "  %s  %s  %s\n", r.Number, oversight.FormatReceipt(r.Receipt), r.Stage.Label())
 	}
 }
 
@@ -265,8 +270,8 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if info.Size() > db.MaxSheetFile {
-		return fmt.Errorf("%s: 文件超过 %d MB", file, db.MaxSheetFile>>20)
+	if info.Size() > sheet.MaxSheetFile {
+		return fmt.Errorf("%s: 文件超过 %d MB", file, sheet.MaxSheetFile>>20)
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -277,10 +282,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	sheet, err := db.ReadSheet(file, data)
+	sh, err := sheet.ReadSheet(file, data)
 	if err == nil {
-		var res *db.ImportResult
-		if res, err = d.Import(ctx, importActor, kind, sheet); err == nil {
+		var res *sheet.ImportResult
+		if res, err = sheet.Import(d, ctx, importActor, kind, sh); err == nil {
 			fmt.Fprintf(stdout, "已导入 %s：%d 行，新增 %d，更新 %d，未变 %d", file, res.Rows, res.Created, res.Updated, res.Unchanged)
 			if res.LeadersCreated > 0 {
 				fmt.Fprintf(stdout, "，新建包保领导 %d 位", res.LeadersCreated)

@@ -10,13 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"qinqing/db/register"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
-
-	"qinqing/db"
 )
 
 // crashServer is the real command in a child process, so that it can be killed with
@@ -103,7 +102,7 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	}
 	srv := startCrashServer(t, path)
 	status, ent, err := srv.call("POST", "/api/v1/enterprises", srv.login(t, "admin"),
-		map[string]string{"name": "崩溃测试有限公司", "credit_code": db.MakeCreditCode("211103", 4242), "district": "兴隆台区", "industry": "制造业"})
+		map[string]string{"name": "崩溃测试有限公司", "credit_code": register.MakeCreditCode("211103", 4242), "district": "兴隆台区", "industry": "制造业"})
 	if err != nil || status != 201 {
 		srv.kill()
 		t.Fatalf("enterprise: %d %v %v", status, ent, err)

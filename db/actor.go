@@ -73,4 +73,4 @@ func (a Actor) Is(roles ...Role) bool {
 	return false
 }
 
-func forbidden() error { return Errorf(EFORBIDDEN, "您的角色无权进行此操作。") }
+func Forbidden() error { return Errorf(EFORBIDDEN, "您的角色无权进行此操作。") }

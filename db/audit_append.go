@@ -30,7 +30,7 @@ type AuditEvent struct {
 
 // hashOf is the SHA-256 of the event's canonical content: a JSON array of every column
 // but hash, the payload as the exact stored text.
-func hashOf(e *AuditEvent) string {
+func HashOf(e *AuditEvent) string {
 	b, _ := json.Marshal([]any{e.ID, e.At.Unix(), e.ActorID, e.ActorName, e.ActorRole,
 		e.Action, e.ObjectType, e.ObjectID, string(e.Payload), e.PrevHash})
 	sum := sha256.Sum256(b)
@@ -61,7 +61,7 @@ func (t *Tx) Audit(a Actor, action, objectType string, objectID int64, payload a
 		return fmt.Errorf("db: audit head: %w", err)
 	}
 	e.ID = lastID + 1
-	e.Hash = hashOf(&e)
+	e.Hash = HashOf(&e)
 	_, err = t.Exec(`INSERT INTO audit_events (id, at, actor_id, actor_name, actor_role, action,
 		object_type, object_id, payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 		e.ID, e.At.Unix(), e.ActorID, e.ActorName, string(e.ActorRole), e.Action, e.ObjectType,
@@ -69,12 +69,12 @@ func (t *Tx) Audit(a Actor, action, objectType string, objectID int64, payload a
 	if err != nil {
 		return fmt.Errorf("db: audit insert: %w", err)
 	}
-	return t.appendTree(e.ID-1, leafData(&e))
+	return t.appendTree(e.ID-1, LeafData(&e))
 }
 
-const auditColumns = `id, at, actor_id, actor_name, actor_role, action, object_type, object_id, payload, prev_hash, hash`
+const AuditColumns = `id, at, actor_id, actor_name, actor_role, action, object_type, object_id, payload, prev_hash, hash`
 
-func scanAudit(s scanner) (*AuditEvent, error) {
+func ScanAudit(s Scanner) (*AuditEvent, error) {
 	var e AuditEvent
 	var at int64
 	var payload string

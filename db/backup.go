@@ -49,7 +49,7 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("db: backup: %w", err)
 	}
-	if err := syncDir(path); err != nil {
+	if err := SyncDir(path); err != nil {
 		return fmt.Errorf("db: backup: %w", err)
 	}
 	return nil
@@ -82,12 +82,12 @@ func (db *DB) vacuumInto(ctx context.Context, path string) error {
 
 // copyFiles copies the regular files of dir into a new folder dst, flushing each.
 func copyFiles(ctx context.Context, dir, dst string) error {
-	if err := os.Mkdir(dst, dirMode); err != nil {
+	if err := os.Mkdir(dst, DirMode); err != nil {
 		return err
 	}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return syncDir(dst)
+		return SyncDir(dst)
 	}
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func copyFiles(ctx context.Context, dir, dst string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFileSync(filepath.Join(dst, e.Name()), data); err != nil {
+		if err := WriteFileSync(filepath.Join(dst, e.Name()), data); err != nil {
 			return err
 		}
 	}
@@ -111,5 +111,5 @@ func copyFiles(ctx context.Context, dir, dst string) error {
 	if err != nil {
 		return err
 	}
-	return errors.Join(d.Sync(), d.Close(), syncDir(dst))
+	return errors.Join(d.Sync(), d.Close(), SyncDir(dst))
 }

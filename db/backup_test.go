@@ -1,10 +1,14 @@
-package db
+package db_test
 
 import (
 	"bytes"
 	"context"
 	"os"
 	"path/filepath"
+	"qinqing/db"
+	"qinqing/db/appeal"
+	"qinqing/db/dbtest"
+	"qinqing/db/oversight"
 	"testing"
 )
 
@@ -31,19 +35,19 @@ func (c cutAfterDB) Err() error {
 // with the original key file, opens the reporter's identity. A backup cut short leaves
 // nothing at its target.
 func TestBackupWithAttachments(t *testing.T) {
-	c := mustCity(t)
+	c := dbtest.MustCity(t)
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{3}, 300)...)
-	dept := c.deptID
-	f, err := c.db.FileReport(ctx(), c.keys, ReportInput{Category: "吃拿卡要", Title: "窗口人员索要好处费",
+	dept := c.DeptID
+	f, err := oversight.FileReport(c.DB, dbtest.Ctx(), c.Keys, oversight.ReportInput{Category: "吃拿卡要", Title: "窗口人员索要好处费",
 		Content: "办理许可证时窗口人员暗示需要另外“意思意思”才给加快办理。", AboutDepartmentID: &dept,
-		ContactName: "备份举报人", ContactPhone: "13512345678"}, []Upload{{Name: "证据.png", Data: png}})
+		ContactName: "备份举报人", ContactPhone: "13512345678"}, []appeal.Upload{{Name: "证据.png", Data: png}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 
 	cut := filepath.Join(dir, "cut.db")
-	if err := c.db.Backup(cutAfterDB{context.Background(), dir}, cut); err == nil {
+	if err := c.DB.Backup(cutAfterDB{context.Background(), dir}, cut); err == nil {
 		t.Fatal("the cut backup succeeded")
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
@@ -51,7 +55,7 @@ func TestBackupWithAttachments(t *testing.T) {
 	}
 
 	dest := filepath.Join(dir, "copy.db")
-	if err := c.db.Backup(ctx(), dest); err != nil {
+	if err := c.DB.Backup(dbtest.Ctx(), dest); err != nil {
 		t.Fatal(err)
 	}
 	copies, _ := filepath.Glob(dest + ".files/*.png")
@@ -61,27 +65,27 @@ func TestBackupWithAttachments(t *testing.T) {
 	if got, err := os.ReadFile(copies[0]); err != nil || !bytes.Equal(got, png) {
 		t.Errorf("the copied attachment differs: %v", err)
 	}
-	if err := c.db.Backup(ctx(), dest); err == nil {
+	if err := c.DB.Backup(dbtest.Ctx(), dest); err == nil {
 		t.Error("a backup over an existing one")
 	}
 	// A restore is the copy beside the key file it was made with.
-	copied, err := Open(dest)
+	copied, err := db.Open(dest)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer copied.Close()
-	if _, err := copied.OpenKeys(ctx(), c.db.Path+".key"); err != nil {
+	if _, err := copied.OpenKeys(dbtest.Ctx(), c.DB.Path+".key"); err != nil {
 		t.Fatal(err)
 	}
 	var id int64
-	if err := copied.read.QueryRow("SELECT id FROM appeals WHERE number = ?", f.Number).Scan(&id); err != nil {
+	if err := copied.Read.QueryRow("SELECT id FROM appeals WHERE number = ?", f.Number).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	who, err := copied.RevealIdentity(ctx(), c.auditor, id, "核查备份中的举报")
+	who, err := oversight.RevealIdentity(copied, dbtest.Ctx(), c.Auditor, id, "核查备份中的举报")
 	if err != nil || who.Name != "备份举报人" {
 		t.Errorf("reveal from the backup: %+v %v", who, err)
 	}
-	at, path, err := copied.OpenAttachment(ctx(), c.auditor, attachmentOf(t, copied, id))
+	at, path, err := appeal.OpenAttachment(copied, dbtest.Ctx(), c.Auditor, attachmentOf(t, copied, id))
 	if err != nil || at.Size != int64(len(png)) {
 		t.Fatalf("attachment in the backup: %v", err)
 	}
@@ -90,10 +94,10 @@ func TestBackupWithAttachments(t *testing.T) {
 	}
 }
 
-func attachmentOf(t *testing.T, d *DB, appealID int64) int64 {
+func attachmentOf(t *testing.T, d *db.DB, appealID int64) int64 {
 	t.Helper()
 	var id int64
-	if err := d.read.QueryRow("SELECT id FROM attachments WHERE appeal_id = ?", appealID).Scan(&id); err != nil {
+	if err := d.Read.QueryRow("SELECT id FROM attachments WHERE appeal_id = ?", appealID).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return id

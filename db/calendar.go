@@ -71,7 +71,7 @@ func (c *Calendar) IsWorkday(t time.Time) bool {
 }
 
 // calDayStart is the midnight that starts t's day in Zone.
-func calDayStart(t time.Time) time.Time {
+func CalDayStart(t time.Time) time.Time {
 	y, m, d := t.In(Zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, Zone)
 }
@@ -83,7 +83,7 @@ func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
 	if n <= 0 {
 		return t
 	}
-	day := calDayStart(t)
+	day := CalDayStart(t)
 	for n > 0 {
 		day = day.AddDate(0, 0, 1)
 		if c.IsWorkday(day) {
@@ -100,7 +100,7 @@ func (c *Calendar) AddWorkingHours(t time.Time, d time.Duration) time.Time {
 	if d <= 0 {
 		return t
 	}
-	for day := calDayStart(t); ; day = day.AddDate(0, 0, 1) {
+	for day := CalDayStart(t); ; day = day.AddDate(0, 0, 1) {
 		if !c.IsWorkday(day) {
 			continue
 		}

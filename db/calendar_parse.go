@@ -41,7 +41,7 @@ const DateHint = "格式须为 YYYY-MM-DD 日期或 RFC 3339 时间（如 2026-1
 
 // normDate brings a date field to its stored form, YYYY-MM-DD, in place; false (and the
 // field left as it was) when it is neither a date nor a time.
-func normDate(s *string) bool {
+func NormDate(s *string) bool {
 	d, err := ParseDate(*s)
 	if err != nil {
 		return false

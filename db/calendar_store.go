@@ -12,8 +12,8 @@ import (
 
 // Years the calendar may list: enough for any deadline the office sets.
 const (
-	minCalendarYear = 2000
-	maxCalendarYear = 2100
+	MinCalendarYear = 2000
+	MaxCalendarYear = 2100
 )
 
 // validate checks a day and brings it to its stored form.
@@ -23,8 +23,8 @@ func (d *CalendarDay) validate(v *Violations, prefix string) {
 	switch {
 	case err != nil:
 		v.Add(prefix+"date", "日期须为 YYYY-MM-DD")
-	case date[:4] < strconv.Itoa(minCalendarYear) || date[:4] >= strconv.Itoa(maxCalendarYear):
-		v.Add(prefix+"date", "日期须在 %d 年到 %d 年之间", minCalendarYear, maxCalendarYear-1)
+	case date[:4] < strconv.Itoa(MinCalendarYear) || date[:4] >= strconv.Itoa(MaxCalendarYear):
+		v.Add(prefix+"date", "日期须在 %d 年到 %d 年之间", MinCalendarYear, MaxCalendarYear-1)
 	default:
 		d.Date = date
 	}
@@ -36,7 +36,7 @@ func (d *CalendarDay) validate(v *Violations, prefix string) {
 	}
 }
 
-func scanDays(q queryer, query string, args ...any) ([]CalendarDay, error) {
+func scanDays(q Queryer, query string, args ...any) ([]CalendarDay, error) {
 	rows, err := q.Query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: calendar: %w", err)
@@ -57,7 +57,7 @@ func scanDays(q queryer, query string, args ...any) ([]CalendarDay, error) {
 }
 
 // calendar loads the whole working calendar (a few dozen rows a year).
-func (t *Tx) calendar() (*Calendar, error) {
+func (t *Tx) Calendar() (*Calendar, error) {
 	days, err := scanDays(t, "SELECT date, kind, name FROM calendar_days")
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func (t *Tx) calendar() (*Calendar, error) {
 
 // Calendar returns the working calendar, for computing deadlines outside a write.
 func (db *DB) Calendar(ctx context.Context) (*Calendar, error) {
-	days, err := scanDays(db.r(ctx), "SELECT date, kind, name FROM calendar_days")
+	days, err := scanDays(db.R(ctx), "SELECT date, kind, name FROM calendar_days")
 	if err != nil {
 		return nil, err
 	}
@@ -76,16 +76,16 @@ func (db *DB) Calendar(ctx context.Context) (*Calendar, error) {
 
 // CalendarYear lists a year's listed days in date order.
 func (db *DB) CalendarYear(ctx context.Context, year int) ([]CalendarDay, error) {
-	if year < minCalendarYear || year >= maxCalendarYear {
-		return nil, fieldError("year", fmt.Sprintf("年份须在 %d 到 %d 之间", minCalendarYear, maxCalendarYear-1))
+	if year < MinCalendarYear || year >= MaxCalendarYear {
+		return nil, InvalidField("year", fmt.Sprintf("年份须在 %d 到 %d 之间", MinCalendarYear, MaxCalendarYear-1))
 	}
-	return scanDays(db.r(ctx), "SELECT date, kind, name FROM calendar_days WHERE date LIKE ? ORDER BY date",
+	return scanDays(db.R(ctx), "SELECT date, kind, name FROM calendar_days WHERE date LIKE ? ORDER BY date",
 		strconv.Itoa(year)+"-%")
 }
 
 // CalendarYears lists the years that have listed days, newest first.
 func (db *DB) CalendarYears(ctx context.Context) ([]int, error) {
-	rows, err := db.r(ctx).Query("SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM calendar_days ORDER BY 1 DESC")
+	rows, err := db.R(ctx).Query("SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM calendar_days ORDER BY 1 DESC")
 	if err != nil {
 		return nil, fmt.Errorf("db: calendar years: %w", err)
 	}
@@ -102,7 +102,7 @@ func (db *DB) CalendarYears(ctx context.Context) ([]int, error) {
 }
 
 // putDay lists a day, or changes how it is listed; it reports whether anything changed.
-func (t *Tx) putDay(d CalendarDay) (created, changed bool, err error) {
+func (t *Tx) PutDay(d CalendarDay) (created, changed bool, err error) {
 	var kind DayKind
 	var name string
 	err = t.QueryRow("SELECT kind, name FROM calendar_days WHERE date = ?", d.Date).Scan(&kind, &name)
@@ -129,7 +129,7 @@ func (t *Tx) putDay(d CalendarDay) (created, changed bool, err error) {
 // already set keep their time; the calendar counts for deadlines set from now on.
 func (db *DB) SetCalendarDay(ctx context.Context, a Actor, d CalendarDay) (CalendarDay, error) {
 	if !a.Is(RoleAdmin) {
-		return d, forbidden()
+		return d, Forbidden()
 	}
 	var v Violations
 	d.validate(&v, "")
@@ -137,7 +137,7 @@ func (db *DB) SetCalendarDay(ctx context.Context, a Actor, d CalendarDay) (Calen
 		return d, err
 	}
 	return d, db.Update(ctx, func(tx *Tx) error {
-		if _, _, err := tx.putDay(d); err != nil {
+		if _, _, err := tx.PutDay(d); err != nil {
 			return err
 		}
 		return tx.Audit(a, "calendar.set", "calendar", 0, d)
@@ -147,11 +147,11 @@ func (db *DB) SetCalendarDay(ctx context.Context, a Actor, d CalendarDay) (Calen
 // RemoveCalendarDay takes a day off the list (admin), so it follows the weekday rule again.
 func (db *DB) RemoveCalendarDay(ctx context.Context, a Actor, date string) error {
 	if !a.Is(RoleAdmin) {
-		return forbidden()
+		return Forbidden()
 	}
 	d, err := ParseDate(date)
 	if err != nil {
-		return fieldError("date", "日期须为 YYYY-MM-DD")
+		return InvalidField("date", "日期须为 YYYY-MM-DD")
 	}
 	return db.Update(ctx, func(tx *Tx) error {
 		res, err := tx.Exec("DELETE FROM calendar_days WHERE date = ?", d)
@@ -168,11 +168,11 @@ func (db *DB) RemoveCalendarDay(ctx context.Context, a Actor, date string) error
 // SetCalendarYear replaces a year's listed days with days (admin): all of them or none.
 func (db *DB) SetCalendarYear(ctx context.Context, a Actor, year int, days []CalendarDay) ([]CalendarDay, error) {
 	if !a.Is(RoleAdmin) {
-		return nil, forbidden()
+		return nil, Forbidden()
 	}
 	var v Violations
-	if year < minCalendarYear || year >= maxCalendarYear {
-		v.Add("year", "年份须在 %d 到 %d 之间", minCalendarYear, maxCalendarYear-1)
+	if year < MinCalendarYear || year >= MaxCalendarYear {
+		v.Add("year", "年份须在 %d 到 %d 之间", MinCalendarYear, MaxCalendarYear-1)
 	}
 	seen := map[string]int{}
 	for i := range days {
@@ -195,7 +195,7 @@ func (db *DB) SetCalendarYear(ctx context.Context, a Actor, year int, days []Cal
 			return fmt.Errorf("db: calendar year %d: %w", year, err)
 		}
 		for _, d := range days {
-			if _, _, err := tx.putDay(d); err != nil {
+			if _, _, err := tx.PutDay(d); err != nil {
 				return err
 			}
 		}

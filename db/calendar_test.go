@@ -6,7 +6,7 @@ import (
 )
 
 // at reads a local time in the city's zone, for tables.
-func at(t *testing.T, s string) time.Time {
+func At(t *testing.T, s string) time.Time {
 	t.Helper()
 	v, err := time.ParseInLocation("2006-01-02 15:04", s, Zone)
 	if err != nil {
@@ -34,7 +34,7 @@ func TestCalendarIsWorkday(t *testing.T) {
 		{"2026-10-07 12:00", false}, // 国庆
 		{"2027-01-01 12:00", true},  // a year not listed follows the weekday rule (a Friday)
 	} {
-		if got := cal.IsWorkday(at(t, c.day)); got != c.want {
+		if got := cal.IsWorkday(At(t, c.day)); got != c.want {
 			t.Errorf("IsWorkday(%s) = %v, want %v", c.day, got, c.want)
 		}
 	}
@@ -62,8 +62,8 @@ func TestCalendarAddWorkingDays(t *testing.T) {
 		{"filed on a holiday", "2025-10-03 10:00", 2, "2025-10-10 23:59"},
 		{"no days", "2025-10-03 10:00", 0, "2025-10-03 10:00"},
 	} {
-		got := cal.AddWorkingDays(at(t, c.from), c.n)
-		want := at(t, c.want)
+		got := cal.AddWorkingDays(At(t, c.from), c.n)
+		want := At(t, c.want)
 		if c.n > 0 {
 			want = want.Add(59 * time.Second)
 		}
@@ -72,7 +72,7 @@ func TestCalendarAddWorkingDays(t *testing.T) {
 		}
 	}
 	// Without a calendar the weekday rule still holds.
-	if got := (&Calendar{}).AddWorkingDays(at(t, "2025-01-24 16:00"), 3); !got.Equal(at(t, "2025-01-29 23:59").Add(59 * time.Second)) {
+	if got := (&Calendar{}).AddWorkingDays(At(t, "2025-01-24 16:00"), 3); !got.Equal(At(t, "2025-01-29 23:59").Add(59 * time.Second)) {
 		t.Errorf("empty calendar: %s", got)
 	}
 }
@@ -93,8 +93,8 @@ func TestCalendarAddWorkingHours(t *testing.T) {
 		{"Friday afternoon over a plain weekend", "2026-11-27 15:00", 4, "2026-11-30 11:00"},
 		{"half an hour", "2026-11-26 16:45", 0.5, "2026-11-27 09:15"},
 	} {
-		got := cal.AddWorkingHours(at(t, c.from), time.Duration(c.hours*float64(time.Hour)))
-		if !got.Equal(at(t, c.want)) {
+		got := cal.AddWorkingHours(At(t, c.from), time.Duration(c.hours*float64(time.Hour)))
+		if !got.Equal(At(t, c.want)) {
 			t.Errorf("%s: %s + %vh = %s, want %s", c.name, c.from, c.hours, got.In(Zone).Format(time.DateTime), c.want)
 		}
 	}

@@ -45,12 +45,12 @@ type DB struct {
 	// PublicUploads bounds what reporters may send; zero fields take DefaultUploadCaps.
 	PublicUploads UploadCaps
 
-	write *sql.DB
+	Write *sql.DB
 	// wconn is the writer's own connection out of write; only the writer goroutine uses it.
 	wconn *sql.Conn
-	stmts stmtCache
-	read  *sql.DB
-	reqs  chan *writeReq
+	Stmts stmtCache
+	Read  *sql.DB
+	Reqs  chan *writeReq
 	quit  chan struct{}
 	wg    sync.WaitGroup
 	once  sync.Once
@@ -64,11 +64,11 @@ type DB struct {
 	batches atomic.Int64
 	writes  atomic.Int64
 	// keys seal and open the identity vault; set once by OpenKeys.
-	keys atomic.Pointer[Keys]
+	Keys atomic.Pointer[Keys]
 	// idem serves retries that carry one idempotency key one at a time.
 	idem keyLocks
 
-	readOnly bool
+	ReadOnly bool
 	health   writeHealth
 }
 
@@ -83,8 +83,8 @@ type Tx struct {
 	// transaction, which here carries other requests' writes too.
 	Ctx context.Context
 	// lastEvent is the id of the appeal event this request wrote last.
-	lastEvent int64
-	keys      *Keys
+	LastEvent int64
+	Keys      *Keys
 }
 
 type writeReq struct {
@@ -92,7 +92,7 @@ type writeReq struct {
 	fn  func(*Tx) error
 	// raw, when set, runs on the writer's connection outside any transaction instead of fn.
 	raw func(*sql.Conn) error
-	res chan error
+	Res chan error
 }
 
 func dsn(path string, readOnly bool) string {
@@ -168,7 +168,7 @@ func OpenWith(path string, o Options) (*DB, error) {
 		err = migrate(w)
 	}
 	if err == nil && !o.ReadOnly {
-		err = indexLeftovers(w)
+		err = IndexLeftovers(w)
 	}
 	if err != nil {
 		w.Close()
@@ -190,14 +190,14 @@ func OpenWith(path string, o Options) (*DB, error) {
 	db := &DB{
 		Path:  path,
 		Now:   time.Now,
-		write: w,
+		Write: w,
 		wconn: wc,
-		stmts: stmtCache{conn: wc, stmts: map[string]*sql.Stmt{}},
-		read:  r,
-		reqs:  make(chan *writeReq, maxBatch),
+		Stmts: stmtCache{conn: wc, Stmts: map[string]*sql.Stmt{}},
+		Read:  r,
+		Reqs:  make(chan *writeReq, maxBatch),
 		quit:  make(chan struct{}),
 
-		readOnly: o.ReadOnly,
+		ReadOnly: o.ReadOnly,
 	}
 	db.wg.Add(1)
 	go db.writer()
@@ -216,11 +216,11 @@ func (db *DB) Close() error {
 	// Wait returns at once for every caller after the first; the writer's connection
 	// goes back (and its statements are closed) only once.
 	db.closeOnce.Do(func() {
-		db.stmts.close()
+		db.Stmts.close()
 		db.wconn.Close()
 	})
-	err1 := db.read.Close()
-	err2 := db.write.Close()
+	err1 := db.Read.Close()
+	err2 := db.Write.Close()
 	return errors.Join(err1, err2)
 }
 
@@ -275,33 +275,33 @@ func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 
 // queryer is what reads need: the read pool or a write transaction, so that the same
 // finder serves both.
-type queryer interface {
+type Queryer interface {
 	Query(query string, args ...any) (*sql.Rows, error)
 	QueryRow(query string, args ...any) *sql.Row
 }
 
 type reader struct {
 	ctx context.Context
-	db  *sql.DB
+	DB  *sql.DB
 }
 
 func (r reader) Query(q string, args ...any) (*sql.Rows, error) {
-	return r.db.QueryContext(r.ctx, q, args...)
+	return r.DB.QueryContext(r.ctx, q, args...)
 }
 func (r reader) QueryRow(q string, args ...any) *sql.Row {
-	return r.db.QueryRowContext(r.ctx, q, args...)
+	return r.DB.QueryRowContext(r.ctx, q, args...)
 }
 
 // r returns a queryer on the read pool, or on the snapshot of the View that ctx runs in.
-func (db *DB) r(ctx context.Context) queryer {
+func (db *DB) R(ctx context.Context) Queryer {
 	if tx := db.snapshotOf(ctx); tx != nil {
-		return txReader{ctx, tx}
+		return TxReader{ctx, tx}
 	}
-	return reader{ctx, db.read}
+	return reader{ctx, db.Read}
 }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return db.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }

@@ -1,9 +1,14 @@
-package db
+package db_test
 
 import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"qinqing/db"
+	"qinqing/db/audit"
+	"qinqing/db/dbtest"
+	"qinqing/db/demo"
+	"qinqing/db/register"
 	"runtime"
 	"strings"
 	"sync"
@@ -11,17 +16,17 @@ import (
 )
 
 func TestGroupCommit(t *testing.T) {
-	db := mustOpen(t)
+	d := dbtest.MustOpen(t)
 	const n = 200
-	b0, w0 := db.WriteStats()
-	release, waitQueued := holdWriter(t, db)
+	b0, w0 := d.WriteStats()
+	release, waitQueued := dbtest.HoldWriter(t, d)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = db.CreateDepartment(ctx(), adminActor, DepartmentInput{Name: fmt.Sprintf("测试局%03d", i)})
+			_, errs[i] = register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("测试局%03d", i)})
 		}()
 	}
 	waitQueued(n)
@@ -32,32 +37,32 @@ func TestGroupCommit(t *testing.T) {
 			t.Errorf("request %d: %v", i, err)
 		}
 	}
-	b1, w1 := db.WriteStats()
+	b1, w1 := d.WriteStats()
 	if w1-w0 != n+1 || b1-b0 >= w1-w0 {
 		t.Errorf("%d requests in %d transactions; want them grouped", w1-w0, b1-b0)
 	}
 	t.Logf("%d requests committed in %d transactions", w1-w0, b1-b0)
-	if got := count(t, db, "SELECT COUNT(*) FROM departments"); got != n {
+	if got := dbtest.Count(t, d, "SELECT COUNT(*) FROM departments"); got != n {
 		t.Errorf("%d departments, want %d", got, n)
 	}
-	if res, err := db.VerifyAudit(ctx()); err != nil || !res.OK || res.Events != n {
+	if res, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !res.OK || res.Events != n {
 		t.Errorf("audit after group commit: %+v %v", res, err)
 	}
 }
 
 func TestSavepointIsolation(t *testing.T) {
-	db := mustOpen(t)
-	if _, err := db.CreateDepartment(ctx(), adminActor, DepartmentInput{Name: "市已有局"}); err != nil {
+	d := dbtest.MustOpen(t)
+	if _, err := register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: "市已有局"}); err != nil {
 		t.Fatal(err)
 	}
-	b0, _ := db.WriteStats()
-	errApp := Errorf(EINVALID, "不行。")
-	insert := func(name string, then func() error) func(*Tx) error {
-		return func(tx *Tx) error {
+	b0, _ := d.WriteStats()
+	errApp := db.Errorf(db.EINVALID, "不行。")
+	insert := func(name string, then func() error) func(*db.Tx) error {
+		return func(tx *db.Tx) error {
 			if _, err := tx.Exec("INSERT INTO departments (name, created_at) VALUES (?, 0)", name); err != nil {
 				return err
 			}
-			if err := tx.Audit(adminActor, "department.create", "department", 0, map[string]string{"name": name}); err != nil {
+			if err := tx.Audit(dbtest.AdminActor, "department.create", "department", 0, map[string]string{"name": name}); err != nil {
 				return err
 			}
 			return then()
@@ -66,7 +71,7 @@ func TestSavepointIsolation(t *testing.T) {
 	ok := func() error { return nil }
 	tests := []struct {
 		name    string
-		fn      func(*Tx) error
+		fn      func(*db.Tx) error
 		wantErr bool
 	}{
 		{"甲", insert("市甲局", ok), false},
@@ -76,14 +81,14 @@ func TestSavepointIsolation(t *testing.T) {
 		{"panics after writing", insert("市丁局", func() error { panic("boom") }), true},
 		{"戊", insert("市戊局", ok), false},
 	}
-	release, waitQueued := holdWriter(t, db)
+	release, waitQueued := dbtest.HoldWriter(t, d)
 	errs := make([]error, len(tests))
 	var wg sync.WaitGroup
 	for i, tt := range tests {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = db.Update(ctx(), tt.fn)
+			errs[i] = d.Update(dbtest.Ctx(), tt.fn)
 		}()
 	}
 	waitQueued(len(tests))
@@ -100,20 +105,20 @@ func TestSavepointIsolation(t *testing.T) {
 	if errs[4] == nil || !strings.Contains(errs[4].Error(), "panic") {
 		t.Errorf("the panicking request got %v", errs[4])
 	}
-	if b1, _ := db.WriteStats(); b1-b0 != 2 {
+	if b1, _ := d.WriteStats(); b1-b0 != 2 {
 		t.Errorf("%d transactions, want the gate and one shared batch", b1-b0)
 	}
 	for name, want := range map[string]int{"市甲局": 1, "市乙局": 0, "市丙局": 1, "市已有局": 1, "市丁局": 0, "市戊局": 1} {
-		if got := count(t, db, "SELECT COUNT(*) FROM departments WHERE name = ?", name); got != want {
+		if got := dbtest.Count(t, d, "SELECT COUNT(*) FROM departments WHERE name = ?", name); got != want {
 			t.Errorf("%s: %d rows, want %d", name, got, want)
 		}
 	}
 	// Rolled-back audit rows leave no gap and no broken link.
-	if res, err := db.VerifyAudit(ctx()); err != nil || !res.OK || res.Events != 4 {
+	if res, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !res.OK || res.Events != 4 {
 		t.Errorf("audit: %+v %v", res, err)
 	}
 	// The writer survived the panic.
-	if _, err := db.CreateDepartment(ctx(), adminActor, DepartmentInput{Name: "市己局"}); err != nil {
+	if _, err := register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: "市己局"}); err != nil {
 		t.Errorf("write after panic: %v", err)
 	}
 }
@@ -122,13 +127,13 @@ func TestSavepointIsolation(t *testing.T) {
 // queued after Close would wait for a writer that has stopped, for ever; the test sees
 // that state in the queue itself, so it needs no timeout.
 func TestUpdateAfterClose(t *testing.T) {
-	db := mustOpen(t)
-	if err := db.Close(); err != nil {
+	d := dbtest.MustOpen(t)
+	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
 	for range 50 {
 		res := make(chan error, 1)
-		go func() { res <- db.Update(ctx(), func(*Tx) error { return nil }) }()
+		go func() { res <- d.Update(dbtest.Ctx(), func(*db.Tx) error { return nil }) }()
 		var err error
 	wait:
 		for {
@@ -137,16 +142,16 @@ func TestUpdateAfterClose(t *testing.T) {
 				break wait
 			default:
 			}
-			if len(db.reqs) > 0 {
-				r := <-db.reqs
-				r.res <- ErrClosed // let the stuck caller go
+			if len(d.Reqs) > 0 {
+				r := <-d.Reqs
+				r.Res <- db.ErrClosed // let the stuck caller go
 				<-res
 				t.Fatal("Update after Close queued a request for the stopped writer and would block for ever " +
 					"(db.go: Update should check db.quit before queueing)")
 			}
 			runtime.Gosched()
 		}
-		if !errors.Is(err, ErrClosed) {
+		if !errors.Is(err, db.ErrClosed) {
 			t.Fatalf("Update after Close: %v, want ErrClosed", err)
 		}
 	}
@@ -154,11 +159,11 @@ func TestUpdateAfterClose(t *testing.T) {
 
 func TestPasswords(t *testing.T) {
 	const pw = "我们一起建设亲清政商关系"
-	h1, err := HashPassword(pw)
+	h1, err := register.HashPassword(pw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h2, _ := HashPassword(pw)
+	h2, _ := register.HashPassword(pw)
 	if h1 == h2 || !strings.HasPrefix(h1, "$argon2id$v=19$") {
 		t.Errorf("hashes %q and %q: want argon2id with fresh salts", h1, h2)
 	}
@@ -176,7 +181,7 @@ func TestPasswords(t *testing.T) {
 		{strings.Replace(h1, "m=19456", "m=0", 1), pw, false},
 		{h1[:len(h1)-4], pw, false},
 	} {
-		if got, _ := CheckPassword(tt.hash, tt.password); got != tt.want {
+		if got, _ := register.CheckPassword(tt.hash, tt.password); got != tt.want {
 			t.Errorf("CheckPassword(%.30q…, %q) = %v, want %v", tt.hash, tt.password, got, tt.want)
 		}
 	}
@@ -201,7 +206,7 @@ func TestPasswords(t *testing.T) {
 		{"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8", "", false},
 	}
 	for _, tt := range policy {
-		msg := CheckPasswordPolicy(tt.password, tt.username)
+		msg := register.CheckPasswordPolicy(tt.password, tt.username)
 		if (msg == "") != tt.ok {
 			t.Errorf("CheckPasswordPolicy(%.20q) = %q, want ok %v", tt.password, msg, tt.ok)
 		}
@@ -209,17 +214,17 @@ func TestPasswords(t *testing.T) {
 }
 
 // liaisonCity makes two leaders and one enterprise.
-func liaisonCity(t *testing.T, db *DB) (l1, l2, e int64) {
+func liaisonCity(t *testing.T, d *db.DB) (l1, l2, e int64) {
 	t.Helper()
 	var ids []int64
 	for _, name := range []string{"王建国", "李为民"} {
-		l, err := db.CreateLeader(ctx(), adminActor, LeaderInput{Name: name, Title: "副市长"})
+		l, err := register.CreateLeader(d, dbtest.Ctx(), dbtest.AdminActor, register.LeaderInput{Name: name, Title: "副市长"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, l.ID)
 	}
-	ent, err := db.CreateEnterprise(ctx(), adminActor, EnterpriseInput{Name: "盘锦测试有限公司", CreditCode: "914403001922038216"})
+	ent, err := register.CreateEnterprise(d, dbtest.Ctx(), dbtest.AdminActor, register.EnterpriseInput{Name: "盘锦测试有限公司", CreditCode: "914403001922038216"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,17 +232,17 @@ func liaisonCity(t *testing.T, db *DB) (l1, l2, e int64) {
 }
 
 func TestLiaisonHandOver(t *testing.T) {
-	db := mustOpen(t)
-	l1, l2, e := liaisonCity(t, db)
-	first, err := db.CreateLiaison(ctx(), adminActor, LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-01-01"})
+	d := dbtest.MustOpen(t)
+	l1, l2, e := liaisonCity(t, d)
+	first, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-01-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := db.CreateLiaison(ctx(), adminActor, LiaisonInput{LeaderID: l2, EnterpriseID: e, Since: "2025-06-01"})
+	second, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonInput{LeaderID: l2, EnterpriseID: e, Since: "2025-06-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := db.FindLiaison(ctx(), adminActor, first.ID)
+	old, err := register.FindLiaison(d, dbtest.Ctx(), dbtest.AdminActor, first.ID)
 	if err != nil || old.Until == nil || *old.Until != "2025-06-01" || old.Active {
 		t.Fatalf("old pair after hand-over: %+v %v", old, err)
 	}
@@ -247,49 +252,49 @@ func TestLiaisonHandOver(t *testing.T) {
 
 	tests := []struct {
 		name string
-		in   LiaisonInput
+		in   register.LiaisonInput
 		code string
 	}{
-		{"earlier than the current pair", LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-05-31"}, EINVALID},
-		{"same leader", LiaisonInput{LeaderID: l2, EnterpriseID: e, Since: "2025-07-01"}, ECONFLICT},
-		{"bad date", LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-13-01"}, EINVALID},
-		{"unknown leader", LiaisonInput{LeaderID: 999, EnterpriseID: e, Since: "2025-07-01"}, EINVALID},
-		{"unknown enterprise", LiaisonInput{LeaderID: l1, EnterpriseID: 999, Since: "2025-07-01"}, EINVALID},
+		{"earlier than the current pair", register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-05-31"}, db.EINVALID},
+		{"same leader", register.LiaisonInput{LeaderID: l2, EnterpriseID: e, Since: "2025-07-01"}, db.ECONFLICT},
+		{"bad date", register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-13-01"}, db.EINVALID},
+		{"unknown leader", register.LiaisonInput{LeaderID: 999, EnterpriseID: e, Since: "2025-07-01"}, db.EINVALID},
+		{"unknown enterprise", register.LiaisonInput{LeaderID: l1, EnterpriseID: 999, Since: "2025-07-01"}, db.EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := db.CreateLiaison(ctx(), adminActor, tt.in); ErrorCode(err) != tt.code {
+			if _, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, tt.in); db.ErrorCode(err) != tt.code {
 				t.Errorf("err = %v, want %s", err, tt.code)
 			}
 		})
 	}
-	if _, err := db.CreateLiaison(ctx(), Actor{UserID: 9, Role: RoleOffice}, LiaisonInput{LeaderID: l1, EnterpriseID: e}); ErrorCode(err) != EFORBIDDEN {
+	if _, err := register.CreateLiaison(d, dbtest.Ctx(), db.Actor{UserID: 9, Role: db.RoleOffice}, register.LiaisonInput{LeaderID: l1, EnterpriseID: e}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("office creates a pair: %v", err)
 	}
-	hist, err := db.ListLiaisons(ctx(), adminActor, LiaisonFilter{EnterpriseID: e})
+	hist, err := register.ListLiaisons(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonFilter{EnterpriseID: e})
 	if err != nil || hist.Total != 2 || hist.Items[0].ID != second.ID || hist.Items[1].ID != first.ID {
 		t.Errorf("history: %+v %v", hist, err)
 	}
-	if got := count(t, db, "SELECT COUNT(*) FROM liaisons WHERE enterprise_id = ? AND until IS NULL", e); got != 1 {
+	if got := dbtest.Count(t, d, "SELECT COUNT(*) FROM liaisons WHERE enterprise_id = ? AND until IS NULL", e); got != 1 {
 		t.Errorf("%d active pairs", got)
 	}
 
 	// Once the last pair has ended, a new one may not reach back into the history.
 	until := "2025-09-01"
-	if _, err := db.UpdateLiaison(ctx(), adminActor, second.ID, LiaisonUpdate{Until: &until}); err != nil {
+	if _, err := register.UpdateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, second.ID, register.LiaisonUpdate{Until: &until}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CreateLiaison(ctx(), adminActor, LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-03-01"}); ErrorCode(err) != EINVALID {
+	if _, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-03-01"}); db.ErrorCode(err) != db.EINVALID {
 		t.Errorf("new pair overlapping the ended ones: %v, want invalid", err)
 	}
-	if _, err := db.CreateLiaison(ctx(), adminActor, LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: until}); err != nil {
+	if _, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: until}); err != nil {
 		t.Errorf("new pair from the day the last ended: %v", err)
 	}
 }
 
 func TestBackupDuringWrites(t *testing.T) {
-	db := mustOpen(t)
-	if _, err := db.BuildDemo(ctx(), ""); err != nil {
+	d := dbtest.MustOpen(t)
+	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
 		t.Fatal(err)
 	}
 	stop := make(chan struct{})
@@ -303,28 +308,28 @@ func TestBackupDuringWrites(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := db.CreateDepartment(ctx(), adminActor, DepartmentInput{Name: fmt.Sprintf("备份期间%04d", i)}); err != nil {
+			if _, err := register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("备份期间%04d", i)}); err != nil {
 				t.Errorf("write during backup: %v", err)
 				return
 			}
 		}
 	}()
 	path := filepath.Join(t.TempDir(), "backup.db")
-	err := db.Backup(ctx(), path)
+	err := d.Backup(dbtest.Ctx(), path)
 	close(stop)
 	wg.Wait()
 	if err != nil {
 		t.Fatalf("backup: %v", err)
 	}
-	copied, err := Open(path)
+	copied, err := db.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer copied.Close()
-	if got := count(t, copied, "SELECT COUNT(*) FROM enterprises"); got != 680 {
+	if got := dbtest.Count(t, copied, "SELECT COUNT(*) FROM enterprises"); got != 680 {
 		t.Errorf("backup has %d enterprises, want 680", got)
 	}
-	if res, err := copied.VerifyAudit(ctx()); err != nil || !res.OK {
+	if res, err := audit.VerifyAudit(copied, dbtest.Ctx()); err != nil || !res.OK {
 		t.Errorf("backup's audit chain: %+v %v", res, err)
 	}
 }

@@ -75,22 +75,22 @@ func AsError(err error) (*Error, bool) {
 }
 
 // Violations collects field errors for one validation.
-type Violations struct{ fields []FieldError }
+type Violations struct{ Fields []FieldError }
 
 // Add records a bad field.
 func (v *Violations) Add(field, format string, args ...any) {
-	v.fields = append(v.fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	v.Fields = append(v.Fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
 // Err returns an EINVALID error listing the fields, or nil when there are none.
 func (v *Violations) Err() error {
-	if len(v.fields) == 0 {
+	if len(v.Fields) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: "提交的内容有误：" + v.fields[0].Message, Fields: v.fields}
+	return &Error{Code: EINVALID, Message: "提交的内容有误：" + v.Fields[0].Message, Fields: v.Fields}
 }
 
-func notFound(what string) error { return Errorf(ENOTFOUND, "%s不存在。", what) }
+func NotFound(what string) error { return Errorf(ENOTFOUND, "%s不存在。", what) }
 
 // Storage failures: the request was fine, but the database cannot take a write now. They
 // are the one kind of internal error a user is told about, because the remedy (wait, or
@@ -148,6 +148,6 @@ func storageFailureIs(err error, kind *Error) bool {
 	return e == kind
 }
 
-func fieldError(field, msg string) error {
+func InvalidField(field, msg string) error {
 	return &Error{Code: EINVALID, Message: msg + "。", Fields: []FieldError{{field, msg}}}
 }

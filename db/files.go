@@ -13,12 +13,12 @@ import (
 // confidential appeals and the attachments hold evidence.
 const (
 	fileMode = 0o600
-	dirMode  = 0o700
+	DirMode  = 0o700
 )
 
 // syncDir flushes the directory holding path, so that a file just created or renamed
 // there survives a crash.
-func syncDir(path string) error {
+func SyncDir(path string) error {
 	d, err := os.Open(filepath.Dir(path))
 	if err != nil {
 		return err
@@ -27,7 +27,7 @@ func syncDir(path string) error {
 }
 
 // writeFileSync writes a new file and flushes it to disk before returning.
-func writeFileSync(path string, data []byte) error {
+func WriteFileSync(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
 	if err != nil {
 		return err

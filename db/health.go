@@ -24,11 +24,11 @@ type writeHealth struct {
 // that takes the service out on a failed health check sends no more writes, so nothing
 // would ever clear the mark; once stale, the check says ok, traffic returns, and a write
 // that fails again marks it anew.
-const failureStale = 30 * time.Second
+const FailureStale = 30 * time.Second
 
 // noteBatch records the outcome of one write transaction: a storage failure of any of
 // its requests marks writes as failing; a commit that carried a request marks them well.
-func (db *DB) noteBatch(results []error, committed bool) {
+func (db *DB) NoteBatch(results []error, committed bool) {
 	reason := ""
 	ok := false
 	for _, err := range results {
@@ -58,7 +58,7 @@ func (db *DB) noteBatch(results []error, committed bool) {
 func (db *DB) WriteFailure() (reason string, since time.Time) {
 	db.health.mu.Lock()
 	defer db.health.mu.Unlock()
-	if db.health.reason != "" && db.Now().Sub(db.health.last) > failureStale {
+	if db.health.reason != "" && db.Now().Sub(db.health.last) > FailureStale {
 		return "", time.Time{}
 	}
 	return db.health.reason, db.health.since
@@ -66,10 +66,10 @@ func (db *DB) WriteFailure() (reason string, since time.Time) {
 
 // droppedLoginAudits counts sign-ins whose audit event could not be saved for want of
 // disk space: signing in must not need free space, but the loss must be visible.
-var droppedLoginAudits atomic.Int64
+var LoginAuditsDropped atomic.Int64
 
 // DroppedLoginAudits returns how many sign-in audit events were dropped on a full disk.
-func DroppedLoginAudits() int64 { return droppedLoginAudits.Load() }
+func DroppedLoginAudits() int64 { return LoginAuditsDropped.Load() }
 
 // SetMaxPageCount caps the database's size in pages on the writer's connection; SQLite
 // keeps the cap at least the current size. Tests use it to make the disk "full"; a cap
@@ -80,7 +80,7 @@ func (db *DB) SetMaxPageCount(ctx context.Context, pages int) error {
 	}
 	// The cap belongs to a connection: it must be the writer's, whatever else the write
 	// pool holds, so the writer sets it between two transactions.
-	return db.onConn(ctx, func(c *sql.Conn) error {
+	return db.OnConn(ctx, func(c *sql.Conn) error {
 		_, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages))
 		return err
 	})

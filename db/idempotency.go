@@ -93,7 +93,7 @@ func (db *DB) Idempotent(ctx context.Context, k IdemKey, status int, create func
 func (db *DB) findAnswer(ctx context.Context, k IdemKey) (*Answer, error) {
 	var hash, body []byte
 	var status int
-	err := db.read.QueryRowContext(ctx, `SELECT req_hash, status, body FROM idempotency_keys
+	err := db.Read.QueryRowContext(ctx, `SELECT req_hash, status, body FROM idempotency_keys
 		WHERE caller = ? AND key = ? AND created_at > ?`, k.Caller, k.Key, db.Now().Add(-IdemTTL).Unix()).
 		Scan(&hash, &status, &body)
 	switch {

@@ -45,7 +45,7 @@ func (db *DB) OpenKeys(ctx context.Context, path string) (*Keys, error) {
 	var sealed int
 	err = db.Update(ctx, func(tx *Tx) error {
 		// Read again under the writer: another process may have recorded one meanwhile.
-		got, err := setting(tx, fingerprintSetting)
+		got, err := Setting(tx, fingerprintSetting)
 		if err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func (db *DB) OpenKeys(ctx context.Context, path string) (*Keys, error) {
 		} else if got != k.Fingerprint {
 			return errKeyMismatch(path, got, k.Fingerprint)
 		}
-		tx.keys = k
+		tx.Keys = k
 		sealed, err = tx.sealPlainIdentities()
 		return err
 	})
@@ -66,11 +66,11 @@ func (db *DB) OpenKeys(ctx context.Context, path string) (*Keys, error) {
 	if sealed > 0 {
 		// Flush the sealed rows into the database file and empty the WAL, which still
 		// holds pages with the plaintext; the database's free space is zeroed already.
-		if _, err := db.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		if _, err := db.Write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 			return nil, fmt.Errorf("db: checkpoint after sealing the vault: %w", err)
 		}
 	}
-	db.keys.Store(k)
+	db.Keys.Store(k)
 	return k, nil
 }
 
@@ -78,7 +78,7 @@ func (db *DB) OpenKeys(ctx context.Context, path string) (*Keys, error) {
 // what only its old key opens: receipts or sealed identities.
 func (db *DB) needsOldKey(ctx context.Context) (bool, error) {
 	var n int
-	err := db.r(ctx).QueryRow(`SELECT (SELECT COUNT(*) FROM report_receipts)
+	err := db.R(ctx).QueryRow(`SELECT (SELECT COUNT(*) FROM report_receipts)
 		+ (SELECT COUNT(*) FROM appeal_identities WHERE sealed IS NOT NULL)`).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("db: key check: %w", err)

@@ -27,15 +27,15 @@ const KeyName = "qinqing-audit"
 // tokens and the identity vault. Someone who copies the database alone can then neither
 // forge a checkpoint, test receipts, mint a token nor read who filed a report.
 type Keys struct {
-	signer   note.Signer
-	verifier note.Verifier
+	Signer       note.Signer
+	NoteVerifier note.Verifier
 	// VerifierKey is the public key in note's text form, for anyone who checks a checkpoint.
 	VerifierKey string
 	// Fingerprint names the key without revealing it: the first 16 hex digits of the
 	// SHA-256 of the public key. The database keeps it to recognise its key file.
 	Fingerprint string
-	receipt     []byte
-	token       []byte
+	Receipt     []byte
+	Token       []byte
 	vault       cipher.AEAD
 }
 
@@ -60,7 +60,7 @@ func CreateKeys(path string) (*Keys, error) {
 	}
 	_, werr := f.WriteString(skey + "\n")
 	serr := f.Sync()
-	if err := errors.Join(werr, serr, f.Close(), syncDir(path)); err != nil {
+	if err := errors.Join(werr, serr, f.Close(), SyncDir(path)); err != nil {
 		os.Remove(path)
 		return nil, fmt.Errorf("db: write key file %s: %w", path, err)
 	}
@@ -98,8 +98,8 @@ func ParseKeys(skey string) (*Keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: vault key: %w", err)
 	}
-	return &Keys{signer: s, verifier: v, VerifierKey: vkey, Fingerprint: hex.EncodeToString(fp[:8]),
-		receipt: derive(seed[1:], "qinqing receipt lookup v1"), token: derive(seed[1:], "qinqing session token v1"),
+	return &Keys{Signer: s, NoteVerifier: v, VerifierKey: vkey, Fingerprint: hex.EncodeToString(fp[:8]),
+		Receipt: derive(seed[1:], "qinqing receipt lookup v1"), Token: derive(seed[1:], "qinqing session token v1"),
 		vault: vault}, nil
 }
 
@@ -111,10 +111,10 @@ func derive(seed []byte, label string) []byte {
 }
 
 // Verifier checks signatures made by these keys.
-func (k *Keys) Verifier() note.Verifier { return k.verifier }
+func (k *Keys) Verifier() note.Verifier { return k.NoteVerifier }
 
 // TokenKey is the key that signs session tokens when no secret is configured.
-func (k *Keys) TokenKey() []byte { return k.token }
+func (k *Keys) TokenKey() []byte { return k.Token }
 
 // keyFileMissing reports whether err means the key file does not exist.
 func keyFileMissing(err error) bool { return errors.Is(err, fs.ErrNotExist) }

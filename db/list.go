@@ -15,7 +15,7 @@ type Page struct {
 	Limit  int
 	Cursor string
 	// noTotal skips the count, for callers that walk every page and never show it.
-	noTotal bool
+	NoTotal bool
 }
 
 // DefaultLimit and MaxLimit bound list pages (contract §7).
@@ -61,70 +61,70 @@ func encodeCursor(id int64) string {
 }
 
 // where builds a conjunction of SQL conditions with their arguments.
-type where struct {
-	clauses []string
-	args    []any
+type Where struct {
+	Clauses []string
+	Args    []any
 }
 
-func (w *where) add(clause string, args ...any) {
-	w.clauses = append(w.clauses, clause)
-	w.args = append(w.args, args...)
+func (w *Where) Add(clause string, args ...any) {
+	w.Clauses = append(w.Clauses, clause)
+	w.Args = append(w.Args, args...)
 }
 
-func (w *where) eq(col, v string) {
+func (w *Where) Eq(col, v string) {
 	if v != "" {
-		w.add(col+" = ?", v)
+		w.Add(col+" = ?", v)
 	}
 }
 
-func (w *where) eqID(col string, id int64) {
+func (w *Where) EqID(col string, id int64) {
 	if id != 0 {
-		w.add(col+" = ?", id)
+		w.Add(col+" = ?", id)
 	}
 }
 
 // like matches a user's search text anywhere in any of the columns.
-func (w *where) like(text string, cols ...string) {
+func (w *Where) Like(text string, cols ...string) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return
 	}
-	pat := "%" + escapeLike(text) + "%"
+	pat := "%" + EscapeLike(text) + "%"
 	var ors []string
 	for _, c := range cols {
 		ors = append(ors, c+` LIKE ? ESCAPE '\'`)
-		w.args = append(w.args, pat)
+		w.Args = append(w.Args, pat)
 	}
-	w.clauses = append(w.clauses, "("+strings.Join(ors, " OR ")+")")
+	w.Clauses = append(w.Clauses, "("+strings.Join(ors, " OR ")+")")
 }
 
-func escapeLike(s string) string {
+func EscapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
 }
 
-func (w where) sql() string {
-	if len(w.clauses) == 0 {
+func (w Where) Sql() string {
+	if len(w.Clauses) == 0 {
 		return ""
 	}
-	return " WHERE " + strings.Join(w.clauses, " AND ")
+	return " WHERE " + strings.Join(w.Clauses, " AND ")
 }
 
 // listQuery describes a keyset-paged list over one table or join.
-type listQuery struct {
+type ListQuery struct {
 	From string // table or join
 	// CountFrom, when set, is From without its left joins: the total is counted there
 	// unless the filter names a joined table (see countFrom).
 	CountFrom string
 	Cols      string // selected columns, in scan order
 	ID        string // the unique, ordered key column; "id" when empty
-	Where     where
+	Where     Where
 	Desc      bool
 }
 
-type scanner interface{ Scan(...any) error }
+type Scanner interface{ Scan(...any) error }
 
-func runList[T any](q queryer, lq listQuery, p Page, scan func(scanner) (*T, error)) (*List[T], error) {
+func RunList[T any](q Queryer, lq ListQuery, p Page, scan func(Scanner) (*T, error)) (*List[T], error) {
 	limit, after, err := p.resolve()
 	if err != nil {
 		return nil, err
@@ -134,27 +134,27 @@ func runList[T any](q queryer, lq listQuery, p Page, scan func(scanner) (*T, err
 		idCol = "id"
 	}
 	out := &List[T]{Items: []T{}}
-	if !p.noTotal {
-		from := countFrom(lq.From, lq.CountFrom, lq.Where)
-		if err := q.QueryRow("SELECT COUNT(*) FROM "+from+lq.Where.sql(), lq.Where.args...).Scan(&out.Total); err != nil {
+	if !p.NoTotal {
+		from := CountFrom(lq.From, lq.CountFrom, lq.Where)
+		if err := q.QueryRow("SELECT COUNT(*) FROM "+from+lq.Where.Sql(), lq.Where.Args...).Scan(&out.Total); err != nil {
 			return nil, fmt.Errorf("db: count %s: %w", lq.From, err)
 		}
 	}
 	w := lq.Where
-	w.clauses = append([]string(nil), w.clauses...)
-	w.args = append([]any(nil), w.args...)
+	w.Clauses = append([]string(nil), w.Clauses...)
+	w.Args = append([]any(nil), w.Args...)
 	order := " ORDER BY " + idCol
 	if lq.Desc {
 		order += " DESC"
 	}
 	if after != 0 {
 		if lq.Desc {
-			w.add(idCol+" < ?", after)
+			w.Add(idCol+" < ?", after)
 		} else {
-			w.add(idCol+" > ?", after)
+			w.Add(idCol+" > ?", after)
 		}
 	}
-	rows, err := q.Query("SELECT "+lq.Cols+" FROM "+lq.From+w.sql()+order+" LIMIT ?", append(w.args, limit+1)...)
+	rows, err := q.Query("SELECT "+lq.Cols+" FROM "+lq.From+w.Sql()+order+" LIMIT ?", append(w.Args, limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("db: list %s: %w", lq.From, err)
 	}
@@ -179,27 +179,27 @@ func runList[T any](q queryer, lq listQuery, p Page, scan func(scanner) (*T, err
 }
 
 // identified is implemented by every listed type, so that the cursor can name the last row.
-type identified interface{ key() int64 }
+type identified interface{ Key() int64 }
 
 func idOf(v any) int64 {
 	if x, ok := v.(identified); ok {
-		return x.key()
+		return x.Key()
 	}
 	panic(fmt.Sprintf("db: %T has no key", v))
 }
 
-func listRows[T any](q queryer, table, cols string, w where, p Page, desc bool, scan func(scanner) (*T, error)) (*List[T], error) {
-	return runList(q, listQuery{From: table, Cols: cols, Where: w, Desc: desc}, p, scan)
+func ListRows[T any](q Queryer, table, cols string, w Where, p Page, desc bool, scan func(Scanner) (*T, error)) (*List[T], error) {
+	return RunList(q, ListQuery{From: table, Cols: cols, Where: w, Desc: desc}, p, scan)
 }
 
-func (e *AuditEvent) key() int64 { return e.ID }
+func (e *AuditEvent) Key() int64 { return e.ID }
 
 // findOne reads the one row of lq that matches, or answers "not found" naming what: the
 // shared body of every scoped find-by-id.
-func findOne[T any](q queryer, lq listQuery, what string, scan func(scanner) (*T, error)) (*T, error) {
-	v, err := scan(q.QueryRow("SELECT "+lq.Cols+" FROM "+lq.From+lq.Where.sql(), lq.Where.args...))
+func FindOne[T any](q Queryer, lq ListQuery, what string, scan func(Scanner) (*T, error)) (*T, error) {
+	v, err := scan(q.QueryRow("SELECT "+lq.Cols+" FROM "+lq.From+lq.Where.Sql(), lq.Where.Args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound(what)
+		return nil, NotFound(what)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("db: find %s: %w", lq.From, err)
@@ -214,14 +214,14 @@ var joinedAlias = regexp.MustCompile(`(^|[^A-Za-z0-9_.])[eld]\.`)
 // so counting the bare table gives the same total at a fraction of the cost (the joins made
 // a list's count the most expensive part of a page), as long as the filter does not name
 // a joined table.
-func countFrom(full, bare string, w where) string {
-	if bare == "" || joinedAlias.MatchString(w.sql()) {
+func CountFrom(full, bare string, w Where) string {
+	if bare == "" || joinedAlias.MatchString(w.Sql()) {
 		return full
 	}
 	return bare
 }
 
-func exists(q queryer, table string, id int64) (bool, error) {
+func Exists(q Queryer, table string, id int64) (bool, error) {
 	var n int
 	err := q.QueryRow("SELECT COUNT(*) FROM "+table+" WHERE id = ?", id).Scan(&n)
 	if err != nil {
@@ -230,7 +230,7 @@ func exists(q queryer, table string, id int64) (bool, error) {
 	return n > 0, nil
 }
 
-func queryIDs(q queryer, query string, args ...any) ([]int64, error) {
+func QueryIDs(q Queryer, query string, args ...any) ([]int64, error) {
 	rows, err := q.Query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: ids: %w", err)

@@ -14,7 +14,7 @@ func (db *DB) SetCacheBudget(ctx context.Context, bytes int64) error {
 	if bytes <= 0 {
 		return nil
 	}
-	if _, err := db.read.ExecContext(ctx, fmt.Sprintf("PRAGMA soft_heap_limit = %d", bytes)); err != nil {
+	if _, err := db.Read.ExecContext(ctx, fmt.Sprintf("PRAGMA soft_heap_limit = %d", bytes)); err != nil {
 		return fmt.Errorf("db: cache budget: %w", err)
 	}
 	return nil
@@ -23,6 +23,6 @@ func (db *DB) SetCacheBudget(ctx context.Context, bytes int64) error {
 // CacheBudget reports SQLite's process-wide soft heap limit (0: none).
 func (db *DB) CacheBudget(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.read.QueryRowContext(ctx, "PRAGMA soft_heap_limit").Scan(&n)
+	err := db.Read.QueryRowContext(ctx, "PRAGMA soft_heap_limit").Scan(&n)
 	return n, err
 }

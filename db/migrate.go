@@ -66,6 +66,6 @@ func migrate(w *sql.DB) error {
 // SchemaVersion returns the newest applied migration.
 func (db *DB) SchemaVersion() (int, error) {
 	var v sql.NullInt64
-	err := db.read.QueryRow("SELECT MAX(version) FROM schema_migrations").Scan(&v)
+	err := db.Read.QueryRow("SELECT MAX(version) FROM schema_migrations").Scan(&v)
 	return int(v.Int64), err
 }

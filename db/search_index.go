@@ -97,7 +97,7 @@ func indexBigrams(q searchQueue) error {
 func writePairs(b *strings.Builder, s string) {
 	prev := rune(-1)
 	for _, r := range s {
-		if !pairRune(r) {
+		if !PairRune(r) {
 			prev = -1
 			continue
 		}
@@ -116,13 +116,13 @@ func writePairs(b *strings.Builder, s string) {
 // pairRune reports whether the ascii tokenizer of the pair index keeps r inside a word:
 // ASCII letters and digits, and every character beyond ASCII. A search word of two such
 // characters is then exactly one word of the index.
-func pairRune(r rune) bool {
+func PairRune(r rune) bool {
 	return r >= 0x80 || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
 }
 
 // indexLeftovers indexes what was queued outside the writer (a migration, a maintenance
 // command's raw writes) when the database is opened.
-func indexLeftovers(w *sql.DB) error {
+func IndexLeftovers(w *sql.DB) error {
 	tx, err := w.Begin()
 	if err != nil {
 		return err

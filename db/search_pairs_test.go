@@ -1,8 +1,12 @@
-package db
+package db_test
 
 import (
 	"fmt"
 	"maps"
+	"qinqing/db"
+	"qinqing/db/appeal"
+	"qinqing/db/dbtest"
+	"qinqing/db/demo"
 	"slices"
 	"strings"
 	"sync"
@@ -10,12 +14,12 @@ import (
 )
 
 // allAppealIDs walks every page of an appeal search and returns the ids it lists.
-func allAppealIDs(t *testing.T, d *DB, who Actor, q string) map[int64]bool {
+func allAppealIDs(t *testing.T, d *db.DB, who db.Actor, q string) map[int64]bool {
 	t.Helper()
 	out := map[int64]bool{}
-	f := AppealFilter{Q: q, Page: Page{Limit: MaxLimit}}
+	f := appeal.AppealFilter{Q: q, Page: db.Page{Limit: db.MaxLimit}}
 	for {
-		l, err := d.ListAppeals(ctx(), who, f)
+		l, err := appeal.ListAppeals(d, dbtest.Ctx(), who, f)
 		if err != nil {
 			t.Fatalf("%s searches %q: %v", who.Role, q, err)
 		}
@@ -31,15 +35,15 @@ func allAppealIDs(t *testing.T, d *DB, who Actor, q string) map[int64]bool {
 
 // likeMatches is the search as it was before the pair index: LIKE over title and content
 // beside the number, enterprise and category alternatives, over all appeals.
-func likeMatches(t *testing.T, d *DB, term string) map[int64]bool {
+func likeMatches(t *testing.T, d *db.DB, term string) map[int64]bool {
 	t.Helper()
-	var alt where
-	numberMatch(&alt, term)
-	alt.like(term, "a.title", "a.content")
-	pat := "%" + escapeLike(term) + "%"
-	alt.add(`a.enterprise_id IN (SELECT id FROM enterprises WHERE name LIKE ? ESCAPE '\' OR credit_code LIKE ? ESCAPE '\')`, pat, pat)
-	alt.add(`a.category IN (SELECT name FROM categories WHERE name LIKE ? ESCAPE '\')`, pat)
-	rows, err := d.read.Query("SELECT a.id FROM appeals a WHERE "+strings.Join(alt.clauses, " OR "), alt.args...)
+	var alt db.Where
+	appeal.NumberMatch(&alt, term)
+	alt.Like(term, "a.title", "a.content")
+	pat := "%" + db.EscapeLike(term) + "%"
+	alt.Add(`a.enterprise_id IN (SELECT id FROM enterprises WHERE name LIKE ? ESCAPE '\' OR credit_code LIKE ? ESCAPE '\')`, pat, pat)
+	alt.Add(`a.category IN (SELECT name FROM categories WHERE name LIKE ? ESCAPE '\')`, pat)
+	rows, err := d.Read.Query("SELECT a.id FROM appeals a WHERE "+strings.Join(alt.Clauses, " OR "), alt.Args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,14 +64,14 @@ func TestPairSearchOracle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the demo city")
 	}
-	w := newWorld(t)
-	d := w.db
-	if _, err := d.BuildDemoAppeals(ctx(), 300); err != nil {
+	w := dbtest.NewWorld(t)
+	d := w.DB
+	if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 300); err != nil {
 		t.Fatal(err)
 	}
 	// Every distinct pair of the texts, in a fixed order; then a spread of them.
 	seen := map[string]bool{}
-	rows, err := d.read.Query("SELECT title || char(10) || content FROM appeals")
+	rows, err := d.Read.Query("SELECT title || char(10) || content FROM appeals")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,14 +97,14 @@ func TestPairSearchOracle(t *testing.T) {
 	// Pairs an index could get wrong: ASCII case, digits inside longer numbers, a pair
 	// spanning title and content, punctuation (served by LIKE), and pairs found nowhere.
 	terms = append(terms, "用电", "审批", "拖延", "Ab", "AB", "20", "26", "，请", "。企", "a%", "_1", "无无", "zq")
-	if _, err := d.write.Exec(`UPDATE appeals SET title = 'ABC-号线路 改造', content = '5G基站2026年建成' WHERE id = (SELECT MIN(id) FROM appeals)`); err != nil {
+	if _, err := d.Write.Exec(`UPDATE appeals SET title = 'ABC-号线路 改造', content = '5G基站2026年建成' WHERE id = (SELECT MIN(id) FROM appeals)`); err != nil {
 		t.Fatal(err)
 	}
-	if err := indexLeftovers(d.write); err != nil {
+	if err := db.IndexLeftovers(d.Write); err != nil {
 		t.Fatal(err)
 	}
 	terms = append(terms, "bc", "Bc", "5g", "C号", "c-", "路改", "号线", "成5", "改造")
-	actors := []Actor{w.admin, w.office, w.dept, w.leader, w.ent, w.auditor}
+	actors := []db.Actor{w.Admin, w.Office, w.Dept, w.Leader, w.Ent, w.Auditor}
 	found := 0
 	for _, who := range actors {
 		visible := allAppealIDs(t, d, who, "")
@@ -126,12 +130,12 @@ func TestPairSearchOracle(t *testing.T) {
 // TestPairSearchPlan: a two-character search reads the pair index, not every appeal's
 // text; a search with punctuation still works through LIKE.
 func TestPairSearchPlan(t *testing.T) {
-	d := mustOpen(t)
+	d := dbtest.MustOpen(t)
 	for _, term := range []string{"用电", "5g", "审批 拖延"} {
-		var w where
-		var v Violations
-		searchAppeals(&w, &v, term)
-		rows, err := d.read.Query("EXPLAIN QUERY PLAN SELECT a.id FROM appeals a WHERE "+strings.Join(w.clauses, " AND "), w.args...)
+		var w db.Where
+		var v db.Violations
+		appeal.SearchAppeals(&w, &v, term)
+		rows, err := d.Read.Query("EXPLAIN QUERY PLAN SELECT a.id FROM appeals a WHERE "+strings.Join(w.Clauses, " AND "), w.Args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,33 +162,33 @@ func TestPairSearchPlan(t *testing.T) {
 // TestPairIndexQueue: what the writer saves, changes and deletes is what two-character
 // searches find once the transaction commits, and a failed request leaves nothing queued.
 func TestPairIndexQueue(t *testing.T) {
-	w := newWorld(t)
-	d := w.db
+	w := dbtest.NewWorld(t)
+	d := w.DB
 	search := func(q string) int {
 		t.Helper()
-		return len(allAppealIDs(t, d, w.office, q))
+		return len(allAppealIDs(t, d, w.Office, q))
 	}
-	in := func(title, content string) AppealInput {
-		return AppealInput{Title: title, Content: content, Category: "其他", EnterpriseID: &w.ent.EnterpriseID,
-			Source: SourceHotline, Tier: TierFast}
+	in := func(title, content string) appeal.AppealInput {
+		return appeal.AppealInput{Title: title, Content: content, Category: "其他", EnterpriseID: &w.Ent.EnterpriseID,
+			Source: appeal.SourceHotline, Tier: appeal.TierFast}
 	}
 	words := []string{"甲乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳"}
 	var wg sync.WaitGroup
 	for i, word := range words {
 		wg.Go(func() {
-			if _, err := d.CreateAppeal(ctx(), w.office, in("诉求"+word, fmt.Sprintf("第%d件：%s，请办理。", i, word))); err != nil {
+			if _, err := appeal.CreateAppeal(d, dbtest.Ctx(), w.Office, in("诉求"+word, fmt.Sprintf("第%d件：%s，请办理。", i, word))); err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	wg.Go(func() {
-		err := d.Update(ctx(), func(tx *Tx) error {
-			if _, err := tx.fileAppeal(w.office, in("回滚黄宇", "黄宇之事")); err != nil {
+		err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
+			if _, err := appeal.FileAppeal(tx, w.Office, in("回滚黄宇", "黄宇之事")); err != nil {
 				return err
 			}
-			return Errorf(EINVALID, "故意失败")
+			return db.Errorf(db.EINVALID, "故意失败")
 		})
-		if ErrorCode(err) != EINVALID {
+		if db.ErrorCode(err) != db.EINVALID {
 			t.Errorf("failing request: %v", err)
 		}
 	})
@@ -197,22 +201,22 @@ func TestPairIndexQueue(t *testing.T) {
 	if n := search("黄宇"); n != 0 {
 		t.Errorf("the failed request's appeal is found %d times", n)
 	}
-	if n := countOf(t, d, "SELECT COUNT(*) FROM appeals_bigrams_pending"); n != 0 {
+	if n := dbtest.CountOf(t, d, "SELECT COUNT(*) FROM appeals_bigrams_pending"); n != 0 {
 		t.Fatalf("%d appeals left in the queue after commit", n)
 	}
 
 	// Retitled: found by the new pair, not the old. Twice in one transaction, and filed
 	// and retitled in one: each ends indexed once, by its last text.
-	id := int64(countOf(t, d, "SELECT id FROM appeals WHERE title = '诉求甲乙'"))
+	id := int64(dbtest.CountOf(t, d, "SELECT id FROM appeals WHERE title = '诉求甲乙'"))
 	var fresh int64
-	if err := d.Update(ctx(), func(tx *Tx) error {
+	if err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
 		if _, err := tx.Exec("UPDATE appeals SET title = '乾坤', content = '离坎' WHERE id = ?", id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec("UPDATE appeals SET title = '艮兑' WHERE id = ?", id); err != nil {
 			return err
 		}
-		ap, err := tx.fileAppeal(w.office, in("震巽", "日月"))
+		ap, err := appeal.FileAppeal(tx, w.Office, in("震巽", "日月"))
 		if err != nil {
 			return err
 		}
@@ -228,8 +232,8 @@ func TestPairIndexQueue(t *testing.T) {
 		}
 	}
 	// Deleted, once indexed and once before it was: gone from the index either way.
-	if err := d.Update(ctx(), func(tx *Tx) error {
-		ap, err := tx.fileAppeal(w.office, in("鸿雁", "鸿雁"))
+	if err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
+		ap, err := appeal.FileAppeal(tx, w.Office, in("鸿雁", "鸿雁"))
 		if err != nil {
 			return err
 		}
@@ -245,7 +249,7 @@ func TestPairIndexQueue(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if n := countOf(t, d, "SELECT COUNT(*) FROM appeals_bigrams WHERE appeals_bigrams MATCH '星辰 OR 日月 OR 鸿雁'"); n != 0 {
+	if n := dbtest.CountOf(t, d, "SELECT COUNT(*) FROM appeals_bigrams WHERE appeals_bigrams MATCH '星辰 OR 日月 OR 鸿雁'"); n != 0 {
 		t.Errorf("%d deleted appeals left in the pair index", n)
 	}
 }
@@ -253,16 +257,16 @@ func TestPairIndexQueue(t *testing.T) {
 // TestPairIndexBackfill: appeals saved before the pair index existed, and rows written
 // past the writer, are indexed when the database is next opened.
 func TestPairIndexBackfill(t *testing.T) {
-	d := mustOpen(t)
-	if _, err := d.write.Exec(`INSERT INTO appeals (number, title, content, category, source, tier, stage, created_at,
+	d := dbtest.MustOpen(t)
+	if _, err := d.Write.Exec(`INSERT INTO appeals (number, title, content, category, source, tier, stage, created_at,
 		response_due_at, due_at, updated_at) VALUES ('SQ2026-000001', '道路施工噪音扰民', '夜间施工影响企业员工休息。', '其他', 'hotline',
 		'fast', 'discovered', 0, 0, 0, 0)`); err != nil {
 		t.Fatal(err)
 	}
 	path := d.Path
 	d.Close()
-	office := Actor{UserID: 1, Name: "专班", Role: RoleOffice}
-	d2, err := Open(path)
+	office := db.Actor{UserID: 1, Name: "专班", Role: db.RoleOffice}
+	d2, err := db.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,12 +276,12 @@ func TestPairIndexBackfill(t *testing.T) {
 	// Back to the schema before migration 014, holding the appeal: the migration queues it.
 	for _, s := range []string{"DROP TABLE appeals_bigrams", "DROP TABLE appeals_bigrams_pending", "DROP TRIGGER appeals_bigrams_insert",
 		"DROP TRIGGER appeals_bigrams_update", "DROP TRIGGER appeals_bigrams_delete", "DELETE FROM schema_migrations WHERE version = 14"} {
-		if _, err := d2.write.Exec(s); err != nil {
+		if _, err := d2.Write.Exec(s); err != nil {
 			t.Fatal(err)
 		}
 	}
 	d2.Close()
-	d3, err := Open(path)
+	d3, err := db.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +289,7 @@ func TestPairIndexBackfill(t *testing.T) {
 	if n := len(allAppealIDs(t, d3, office, "扰民")); n != 1 {
 		t.Fatalf("after the migration: %d found, want 1", n)
 	}
-	if n := countOf(t, d3, "SELECT COUNT(*) FROM appeals_bigrams_pending"); n != 0 {
+	if n := dbtest.CountOf(t, d3, "SELECT COUNT(*) FROM appeals_bigrams_pending"); n != 0 {
 		t.Fatalf("%d left queued", n)
 	}
 }

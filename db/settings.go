@@ -12,10 +12,10 @@ import (
 
 // Setting returns a stored setting, or "" when it is not set.
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
-	return setting(db.r(ctx), key)
+	return Setting(db.R(ctx), key)
 }
 
-func setting(q queryer, key string) (string, error) {
+func Setting(q Queryer, key string) (string, error) {
 	var v string
 	err := q.QueryRow("SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -79,19 +79,19 @@ func (u *ReportSettingsUpdate) Validate() error {
 
 // ReportSettings returns the 通报's settings, with their defaults where unset.
 func (db *DB) ReportSettings(ctx context.Context) (ReportSettings, error) {
-	return reportSettings(db.r(ctx))
+	return reportSettings(db.R(ctx))
 }
 
-func reportSettings(q queryer) (ReportSettings, error) {
+func reportSettings(q Queryer) (ReportSettings, error) {
 	rs := ReportSettings{MinSample: DefaultMinSample, Issuer: DefaultIssuer}
-	v, err := setting(q, minSampleKey)
+	v, err := Setting(q, minSampleKey)
 	if err != nil {
 		return rs, err
 	}
 	if n, err := strconv.Atoi(v); err == nil && n > 0 {
 		rs.MinSample = n
 	}
-	if v, err = setting(q, issuerKey); err != nil {
+	if v, err = Setting(q, issuerKey); err != nil {
 		return rs, err
 	}
 	if v != "" {
@@ -103,7 +103,7 @@ func reportSettings(q queryer) (ReportSettings, error) {
 // SetReportSettings changes the 通报's settings (admin).
 func (db *DB) SetReportSettings(ctx context.Context, a Actor, u ReportSettingsUpdate) (ReportSettings, error) {
 	if !a.Is(RoleAdmin) {
-		return ReportSettings{}, forbidden()
+		return ReportSettings{}, Forbidden()
 	}
 	if err := u.Validate(); err != nil {
 		return ReportSettings{}, err

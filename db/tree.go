@@ -15,20 +15,20 @@ import (
 // that writes the event, so a checkpoint's root is O(log n) reads away, however long the log.
 
 // leafData is what the tree hashes for an event: its canonical content and its chain hash.
-func leafData(e *AuditEvent) []byte {
+func LeafData(e *AuditEvent) []byte {
 	b, _ := json.Marshal([]any{e.ID, e.At.Unix(), e.ActorID, e.ActorName, e.ActorRole,
 		e.Action, e.ObjectType, e.ObjectID, string(e.Payload), e.PrevHash, e.Hash})
 	return b
 }
 
 // treeHashes reads stored hashes from the database, through a read or a write transaction.
-type treeHashes struct{ q queryer }
+type TreeHashes struct{ Q Queryer }
 
-func (r treeHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+func (r TreeHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	for i, idx := range indexes {
 		var b []byte
-		if err := r.q.QueryRow("SELECT hash FROM audit_tree WHERE id = ?", idx).Scan(&b); err != nil {
+		if err := r.Q.QueryRow("SELECT hash FROM audit_tree WHERE id = ?", idx).Scan(&b); err != nil {
 			return nil, fmt.Errorf("db: audit tree hash %d: %w", idx, err)
 		}
 		copy(out[i][:], b)
@@ -37,9 +37,9 @@ func (r treeHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 }
 
 // memHashes are stored hashes recomputed in memory, indexed as tlog stores them.
-type memHashes []tlog.Hash
+type MemHashes []tlog.Hash
 
-func (m memHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+func (m MemHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	for i, idx := range indexes {
 		if idx < 0 || idx >= int64(len(m)) {
@@ -51,7 +51,7 @@ func (m memHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 }
 
 // storedCount is how many stored hashes audit_tree holds.
-func storedCount(q queryer) (int64, error) {
+func StoredCount(q Queryer) (int64, error) {
 	var n int64
 	if err := q.QueryRow("SELECT COALESCE(MAX(id) + 1, 0) FROM audit_tree").Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: audit tree size: %w", err)
@@ -72,14 +72,14 @@ func treeLeaves(count, max int64) (int64, error) {
 // appendTree adds event n+1 (leaf n) to the tree, first catching up on any events written
 // before the tree existed (a database from before migration 004).
 func (t *Tx) appendTree(n int64, data []byte) error {
-	if err := t.catchUpTree(n); err != nil {
+	if err := t.CatchUpTree(n); err != nil {
 		return err
 	}
 	return t.storeLeaf(n, tlog.RecordHash(data))
 }
 
 func (t *Tx) storeLeaf(n int64, leaf tlog.Hash) error {
-	hashes, err := tlog.StoredHashesForRecordHash(n, leaf, treeHashes{t})
+	hashes, err := tlog.StoredHashesForRecordHash(n, leaf, TreeHashes{t})
 	if err != nil {
 		return fmt.Errorf("db: audit tree: %w", err)
 	}
@@ -93,8 +93,8 @@ func (t *Tx) storeLeaf(n int64, leaf tlog.Hash) error {
 }
 
 // catchUpTree makes the tree hold the first n events.
-func (t *Tx) catchUpTree(n int64) error {
-	count, err := storedCount(t)
+func (t *Tx) CatchUpTree(n int64) error {
+	count, err := StoredCount(t)
 	if err != nil {
 		return err
 	}
@@ -106,14 +106,14 @@ func (t *Tx) catchUpTree(n int64) error {
 		return err
 	}
 	for i := have; i < n; i++ {
-		e, err := scanAudit(t.QueryRow("SELECT "+auditColumns+" FROM audit_events WHERE id = ?", i+1))
+		e, err := ScanAudit(t.QueryRow("SELECT "+AuditColumns+" FROM audit_events WHERE id = ?", i+1))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("db: audit tree: event %d is missing", i+1)
 		}
 		if err != nil {
 			return fmt.Errorf("db: audit tree: event %d: %w", i+1, err)
 		}
-		if err := t.storeLeaf(i, tlog.RecordHash(leafData(e))); err != nil {
+		if err := t.storeLeaf(i, tlog.RecordHash(LeafData(e))); err != nil {
 			return err
 		}
 	}
@@ -121,7 +121,7 @@ func (t *Tx) catchUpTree(n int64) error {
 }
 
 // eventCount is the number of events in the log (ids run from 1 without gaps).
-func eventCount(q queryer) (int64, error) {
+func EventCount(q Queryer) (int64, error) {
 	var n int64
 	if err := q.QueryRow("SELECT COALESCE(MAX(id), 0) FROM audit_events").Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: audit size: %w", err)

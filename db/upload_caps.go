@@ -14,7 +14,7 @@ type UploadCaps struct {
 // DefaultUploadCaps leave room for a report's worth of evidence several times over.
 var DefaultUploadCaps = UploadCaps{PerReport: 50 << 20, PerDay: 1 << 30, MessagesPerDay: 20}
 
-func (db *DB) uploadCaps() UploadCaps {
+func (db *DB) UploadCaps() UploadCaps {
 	c := db.PublicUploads
 	if c.PerReport <= 0 {
 		c.PerReport = DefaultUploadCaps.PerReport

@@ -9,7 +9,7 @@ import (
 )
 
 // vaultEntry is what the vault keeps about whoever filed a confidential appeal or a report.
-type vaultEntry struct {
+type VaultEntry struct {
 	Name   string `json:"name"`
 	Phone  string `json:"phone"`
 	UserID *int64 `json:"user_id,omitempty"`
@@ -23,7 +23,7 @@ var errNoVaultKey = errors.New("db: identity vault: the key file is not loaded")
 
 // sealIdentity encrypts an entry for one appeal; the appeal id is bound in as associated
 // data, so that a sealed value moved to another appeal no longer opens.
-func (k *Keys) sealIdentity(appealID int64, e vaultEntry) ([]byte, error) {
+func (k *Keys) sealIdentity(appealID int64, e VaultEntry) ([]byte, error) {
 	if k == nil {
 		return nil, errNoVaultKey
 	}
@@ -40,8 +40,8 @@ func (k *Keys) sealIdentity(appealID int64, e vaultEntry) ([]byte, error) {
 }
 
 // openIdentity decrypts what sealIdentity made.
-func (k *Keys) openIdentity(appealID int64, sealed []byte) (vaultEntry, error) {
-	var e vaultEntry
+func (k *Keys) openIdentity(appealID int64, sealed []byte) (VaultEntry, error) {
+	var e VaultEntry
 	if k == nil {
 		return e, errNoVaultKey
 	}
@@ -61,8 +61,8 @@ func vaultAD(appealID int64) []byte {
 }
 
 // putIdentity seals an entry into the vault.
-func (t *Tx) putIdentity(appealID int64, e vaultEntry) error {
-	sealed, err := t.keys.sealIdentity(appealID, e)
+func (t *Tx) PutIdentity(appealID int64, e VaultEntry) error {
+	sealed, err := t.Keys.sealIdentity(appealID, e)
 	if err != nil {
 		return err
 	}
@@ -73,8 +73,8 @@ func (t *Tx) putIdentity(appealID int64, e vaultEntry) error {
 }
 
 // getIdentity reads one appeal's entry; sql.ErrNoRows when the appeal has none.
-func (t *Tx) getIdentity(appealID int64) (vaultEntry, error) {
-	var e vaultEntry
+func (t *Tx) GetIdentity(appealID int64) (VaultEntry, error) {
+	var e VaultEntry
 	var sealed []byte
 	err := t.QueryRow("SELECT name, phone, user_id, sealed FROM appeal_identities WHERE appeal_id = ?", appealID).
 		Scan(&e.Name, &e.Phone, &e.UserID, &sealed)
@@ -82,7 +82,7 @@ func (t *Tx) getIdentity(appealID int64) (vaultEntry, error) {
 		// A row not sealed yet is one written before the vault was encrypted.
 		return e, err
 	}
-	return t.keys.openIdentity(appealID, sealed)
+	return t.Keys.openIdentity(appealID, sealed)
 }
 
 // sealPlainIdentities seals the rows written before the vault was encrypted and empties
@@ -94,7 +94,7 @@ func (t *Tx) sealPlainIdentities() (int, error) {
 	}
 	type row struct {
 		id int64
-		e  vaultEntry
+		e  VaultEntry
 	}
 	var plain []row
 	for rows.Next() {
@@ -110,7 +110,7 @@ func (t *Tx) sealPlainIdentities() (int, error) {
 		return 0, fmt.Errorf("db: identity vault: %w", err)
 	}
 	for _, r := range plain {
-		sealed, err := t.keys.sealIdentity(r.id, r.e)
+		sealed, err := t.Keys.sealIdentity(r.id, r.e)
 		if err != nil {
 			return 0, err
 		}

@@ -1,9 +1,12 @@
-package db
+package db_test
 
 import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"qinqing/db"
+	"qinqing/db/dbtest"
+	"qinqing/db/oversight"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,13 +30,13 @@ func fileBytes(t *testing.T, path string) []byte {
 // it, and reopens: the row is sealed, no trace of it is left in the files, and the
 // auditor still reads it.
 func TestVaultSealsOldRows(t *testing.T) {
-	c := mustCity(t)
+	c := dbtest.MustCity(t)
 	const name, phone = "司马旧数据", "13700001111"
-	_, id := c.report(t, c.deptID, "临时姓名", "13800000000")
-	tamper(t, c.db, "UPDATE appeal_identities SET name = '"+name+"', phone = '"+phone+"', sealed = NULL WHERE appeal_id = "+strconv.FormatInt(id, 10))
-	tamper(t, c.db, "DELETE FROM settings WHERE key = 'key_fingerprint'")
-	path := c.db.Path
-	c.db.Close()
+	_, id := c.Report(t, c.DeptID, "临时姓名", "13800000000")
+	dbtest.Tamper(t, c.DB, "UPDATE appeal_identities SET name = '"+name+"', phone = '"+phone+"', sealed = NULL WHERE appeal_id = "+strconv.FormatInt(id, 10))
+	dbtest.Tamper(t, c.DB, "DELETE FROM settings WHERE key = 'key_fingerprint'")
+	path := c.DB.Path
+	c.DB.Close()
 	if !bytes.Contains(fileBytes(t, path), []byte(name)) {
 		t.Fatal("the old row is not in the file: the test proves nothing")
 	}
@@ -42,23 +45,23 @@ func TestVaultSealsOldRows(t *testing.T) {
 	if err := os.Rename(path+".key", path+".key.saved"); err != nil {
 		t.Fatal(err)
 	}
-	d, err := Open(path)
+	d, err := db.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if _, err := d.OpenKeys(ctx(), path+".key"); err == nil || !strings.Contains(err.Error(), "从备份恢复") {
+	if _, err := d.OpenKeys(dbtest.Ctx(), path+".key"); err == nil || !strings.Contains(err.Error(), "从备份恢复") {
 		t.Errorf("missing key on a database with receipts: %v", err)
 	}
 	if _, err := os.Stat(path + ".key"); !os.IsNotExist(err) {
 		t.Fatalf("a new key file was made: %v", err)
 	}
 	os.Rename(path+".key.saved", path+".key")
-	k, err := d.OpenKeys(ctx(), path+".key")
+	k, err := d.OpenKeys(dbtest.Ctx(), path+".key")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := d.Setting(ctx(), "key_fingerprint"); got != k.Fingerprint {
+	if got, _ := d.Setting(dbtest.Ctx(), "key_fingerprint"); got != k.Fingerprint {
 		t.Errorf("fingerprint %q, want %q", got, k.Fingerprint)
 	}
 	raw := fileBytes(t, path)
@@ -67,7 +70,7 @@ func TestVaultSealsOldRows(t *testing.T) {
 			t.Errorf("the files still hold %q", s)
 		}
 	}
-	got, err := d.RevealIdentity(ctx(), c.auditor, id, "核查旧举报线索")
+	got, err := oversight.RevealIdentity(d, dbtest.Ctx(), c.Auditor, id, "核查旧举报线索")
 	if err != nil || got.Name != name || got.Phone != phone {
 		t.Errorf("reveal: %+v %v", got, err)
 	}
@@ -75,12 +78,12 @@ func TestVaultSealsOldRows(t *testing.T) {
 
 // TestVaultBindsAppeal moves a sealed identity to another report: it no longer opens.
 func TestVaultBindsAppeal(t *testing.T) {
-	c := mustCity(t)
-	_, a := c.report(t, c.deptID, "甲举报人", "13600000001")
-	_, b := c.report(t, c.deptID, "乙举报人", "13600000002")
-	tamper(t, c.db, "UPDATE appeal_identities SET sealed = (SELECT sealed FROM appeal_identities WHERE appeal_id = "+strconv.FormatInt(a, 10)+
+	c := dbtest.MustCity(t)
+	_, a := c.Report(t, c.DeptID, "甲举报人", "13600000001")
+	_, b := c.Report(t, c.DeptID, "乙举报人", "13600000002")
+	dbtest.Tamper(t, c.DB, "UPDATE appeal_identities SET sealed = (SELECT sealed FROM appeal_identities WHERE appeal_id = "+strconv.FormatInt(a, 10)+
 		") WHERE appeal_id = "+strconv.FormatInt(b, 10))
-	if got, err := c.db.RevealIdentity(ctx(), c.auditor, b, "核查举报线索"); err == nil {
+	if got, err := oversight.RevealIdentity(c.DB, dbtest.Ctx(), c.Auditor, b, "核查举报线索"); err == nil {
 		t.Errorf("a sealed identity moved to another report opens: %+v", got)
 	}
 }
@@ -89,12 +92,12 @@ func TestVaultBindsAppeal(t *testing.T) {
 // may not adopt it.
 func TestNewDatabaseMakesKey(t *testing.T) {
 	dir := t.TempDir()
-	d, err := Open(filepath.Join(dir, "a.db"))
+	d, err := db.Open(filepath.Join(dir, "a.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	k, err := d.OpenKeys(ctx(), filepath.Join(dir, "a.key"))
+	k, err := d.OpenKeys(dbtest.Ctx(), filepath.Join(dir, "a.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,10 +105,10 @@ func TestNewDatabaseMakesKey(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("key file: %v %v", st, err)
 	}
-	if again, err := d.OpenKeys(ctx(), filepath.Join(dir, "a.key")); err != nil || again.Fingerprint != k.Fingerprint {
+	if again, err := d.OpenKeys(dbtest.Ctx(), filepath.Join(dir, "a.key")); err != nil || again.Fingerprint != k.Fingerprint {
 		t.Errorf("reopen: %v", err)
 	}
-	if _, err := d.OpenKeys(ctx(), filepath.Join(dir, "b.key")); err == nil {
+	if _, err := d.OpenKeys(dbtest.Ctx(), filepath.Join(dir, "b.key")); err == nil {
 		t.Error("a database that knows its key accepted a new one")
 	}
 }

@@ -11,13 +11,13 @@ import (
 type viewKey struct{}
 
 type view struct {
-	db *DB
+	DB *DB
 	tx *sql.Tx
 }
 
 // snapshotOf is the read transaction of the View ctx runs in, or nil.
 func (db *DB) snapshotOf(ctx context.Context) *sql.Tx {
-	if v, ok := ctx.Value(viewKey{}).(*view); ok && v.db == db {
+	if v, ok := ctx.Value(viewKey{}).(*view); ok && v.DB == db {
 		return v.tx
 	}
 	return nil
@@ -31,7 +31,7 @@ func (db *DB) View(ctx context.Context, fn func(ctx context.Context) error) erro
 	if db.snapshotOf(ctx) != nil {
 		return fn(ctx)
 	}
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("db: view: %w", err)
 	}
@@ -45,15 +45,15 @@ func (db *DB) View(ctx context.Context, fn func(ctx context.Context) error) erro
 }
 
 // txReader is a queryer over a read transaction.
-type txReader struct {
-	ctx context.Context
-	tx  *sql.Tx
+type TxReader struct {
+	Ctx context.Context
+	Tx  *sql.Tx
 }
 
-func (r txReader) Query(q string, args ...any) (*sql.Rows, error) {
-	return r.tx.QueryContext(r.ctx, q, args...)
+func (r TxReader) Query(q string, args ...any) (*sql.Rows, error) {
+	return r.Tx.QueryContext(r.Ctx, q, args...)
 }
 
-func (r txReader) QueryRow(q string, args ...any) *sql.Row {
-	return r.tx.QueryRowContext(r.ctx, q, args...)
+func (r TxReader) QueryRow(q string, args ...any) *sql.Row {
+	return r.Tx.QueryRowContext(r.Ctx, q, args...)
 }

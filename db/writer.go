@@ -16,7 +16,7 @@ import (
 // transaction and one fsync; each runs inside its own savepoint, so an error rolls back
 // only that request's writes and reaches only its caller.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
-	return db.enqueue(&writeReq{ctx: ctx, fn: idempotent(ctx, fn), res: make(chan error, 1)})
+	return db.enqueue(&writeReq{ctx: ctx, fn: idempotent(ctx, fn), Res: make(chan error, 1)})
 }
 
 // enqueue hands r to the writer and waits for its outcome. Once queued, the outcome is
@@ -28,13 +28,13 @@ func (db *DB) enqueue(r *writeReq) error {
 		return ErrClosed
 	}
 	select {
-	case db.reqs <- r:
+	case db.Reqs <- r:
 		db.gate.RUnlock()
 	case <-r.ctx.Done():
 		db.gate.RUnlock()
 		return r.ctx.Err()
 	}
-	return <-r.res
+	return <-r.Res
 }
 
 // WriteStats reports how many transactions the writer committed and how many requests
@@ -48,11 +48,11 @@ func (db *DB) writer() {
 	for {
 		var first *writeReq
 		select {
-		case first = <-db.reqs:
+		case first = <-db.Reqs:
 		case <-db.quit:
 			for {
 				select {
-				case r := <-db.reqs:
+				case r := <-db.Reqs:
 					db.runBatch([]*writeReq{r})
 				default:
 					return
@@ -63,7 +63,7 @@ func (db *DB) writer() {
 	gather:
 		for len(batch) < maxBatch {
 			select {
-			case r := <-db.reqs:
+			case r := <-db.Reqs:
 				batch = append(batch, r)
 			default:
 				break gather
@@ -75,14 +75,14 @@ func (db *DB) writer() {
 
 // onConn runs fn on the writer's connection between transactions, for settings that
 // belong to the connection, such as its page cap.
-func (db *DB) onConn(ctx context.Context, fn func(*sql.Conn) error) error {
-	return db.enqueue(&writeReq{ctx: ctx, raw: fn, res: make(chan error, 1)})
+func (db *DB) OnConn(ctx context.Context, fn func(*sql.Conn) error) error {
+	return db.enqueue(&writeReq{ctx: ctx, raw: fn, Res: make(chan error, 1)})
 }
 
 // runBatch runs the requests in order, one transaction per run of ordinary requests; a
 // request for the bare connection runs between them.
 func (db *DB) runBatch(batch []*writeReq) {
-	defer db.stmts.trim()
+	defer db.Stmts.trim()
 	for len(batch) > 0 {
 		i := slices.IndexFunc(batch, func(r *writeReq) bool { return r.raw != nil })
 		switch {
@@ -92,7 +92,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 			if err == nil {
 				err = r.raw(db.wconn)
 			}
-			r.res <- err
+			r.Res <- err
 			batch = batch[1:]
 		case i < 0:
 			db.runTx(batch)
@@ -106,7 +106,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 
 // exec runs a statement of the writer's own (BEGIN, COMMIT, savepoints) on its connection.
 func (db *DB) exec(query string) error {
-	st, err := db.stmts.get(query)
+	st, err := db.Stmts.get(query)
 	if err == nil {
 		_, err = st.Exec()
 	}
@@ -123,9 +123,9 @@ func (db *DB) runTx(batch []*writeReq) {
 		for i := range results {
 			results[i] = err
 		}
-		db.noteBatch(results, false)
+		db.NoteBatch(results, false)
 		for _, r := range batch {
-			r.res <- err
+			r.Res <- err
 		}
 		return
 	}
@@ -135,7 +135,7 @@ func (db *DB) runTx(batch []*writeReq) {
 			results[i] = err
 			continue
 		}
-		t := &Tx{conn: db.wconn, stmts: &db.stmts, Now: db.Now().Truncate(time.Second), Ctx: r.ctx, keys: db.keys.Load()}
+		t := &Tx{conn: db.wconn, stmts: &db.Stmts, Now: db.Now().Truncate(time.Second), Ctx: r.ctx, Keys: db.Keys.Load()}
 		results[i], broken = runSavepoint(t, r.fn)
 		if broken != nil {
 			break
@@ -144,7 +144,7 @@ func (db *DB) runTx(batch []*writeReq) {
 	if broken == nil && slices.Contains(results, nil) {
 		// Indexing the queued appeals belongs to the requests that saved them: if it
 		// fails, none of the batch may stand without its search entries.
-		broken = indexQueued(&Tx{conn: db.wconn, stmts: &db.stmts})
+		broken = indexQueued(&Tx{conn: db.wconn, stmts: &db.Stmts})
 	}
 	if broken != nil {
 		// A savepoint could not be undone: SQLite may already have rolled the whole
@@ -165,11 +165,11 @@ func (db *DB) runTx(batch []*writeReq) {
 			}
 		}
 	}
-	db.noteBatch(results, broken == nil)
+	db.NoteBatch(results, broken == nil)
 	db.batches.Add(1)
 	db.writes.Add(int64(len(batch)))
 	for i, r := range batch {
-		r.res <- results[i]
+		r.Res <- results[i]
 	}
 }
 

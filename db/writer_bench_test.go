@@ -1,7 +1,11 @@
-package db
+package db_test
 
 import (
 	"fmt"
+	"qinqing/db"
+	"qinqing/db/appeal"
+	"qinqing/db/dbtest"
+	"qinqing/db/demo"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -21,13 +25,13 @@ func cpuTime(b *testing.B) time.Duration {
 // as the API does under load; compare with BenchmarkRawInsert, one durable single-row
 // transaction after another on the same disk.
 func BenchmarkCreateAppeal(b *testing.B) {
-	d := mustOpen(b)
-	if _, err := d.BuildDemo(ctx(), ""); err != nil {
+	d := dbtest.MustOpen(b)
+	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
 		b.Fatal(err)
 	}
 	var ent int64
-	d.read.QueryRow("SELECT MIN(id) FROM enterprises").Scan(&ent)
-	office := Actor{UserID: 2, Name: "专班", Role: RoleOffice}
+	d.Read.QueryRow("SELECT MIN(id) FROM enterprises").Scan(&ent)
+	office := db.Actor{UserID: 2, Name: "专班", Role: db.RoleOffice}
 	var n atomic.Int64
 	b.SetParallelism(32) // 64 goroutines on two cores
 	b.ResetTimer()
@@ -35,9 +39,9 @@ func BenchmarkCreateAppeal(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
-			_, err := d.CreateAppeal(ctx(), office, AppealInput{Title: fmt.Sprintf("压测诉求 %d", i),
+			_, err := appeal.CreateAppeal(d, dbtest.Ctx(), office, appeal.AppealInput{Title: fmt.Sprintf("压测诉求 %d", i),
 				Content: "企业反映用电报装进度慢，希望尽快协调供电公司现场勘察。", Category: "要素保障-用电",
-				EnterpriseID: &ent, Source: SourceHotline, Tier: TierFast, ContactName: "压测", ContactPhone: "13900000000"})
+				EnterpriseID: &ent, Source: appeal.SourceHotline, Tier: appeal.TierFast, ContactName: "压测", ContactPhone: "13900000000"})
 			if err != nil {
 				b.Error(err)
 				return
@@ -52,11 +56,11 @@ func BenchmarkCreateAppeal(b *testing.B) {
 }
 
 func BenchmarkRawInsert(b *testing.B) {
-	d := mustOpen(b)
-	if _, err := d.write.Exec("CREATE TABLE raw (id INTEGER PRIMARY KEY, title TEXT, content TEXT, created_at INTEGER)"); err != nil {
+	d := dbtest.MustOpen(b)
+	if _, err := d.Write.Exec("CREATE TABLE raw (id INTEGER PRIMARY KEY, title TEXT, content TEXT, created_at INTEGER)"); err != nil {
 		b.Fatal(err)
 	}
-	st, err := d.write.Prepare("INSERT INTO raw (title, content, created_at) VALUES (?, ?, ?)")
+	st, err := d.Write.Prepare("INSERT INTO raw (title, content, created_at) VALUES (?, ?, ?)")
 	if err != nil {
 		b.Fatal(err)
 	}

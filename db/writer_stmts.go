@@ -8,25 +8,25 @@ import (
 // maxStmts bounds the statements the writer keeps prepared between transactions. The
 // application has far fewer fixed statement texts; filters built per request add more,
 // and those are the ones let go.
-const maxStmts = 256
+const MaxStmts = 256
 
 // stmtCache keeps statements prepared on the writer's own connection across
 // transactions: preparing anew in every batch cost about a sixth of the writer's CPU.
 // Only the writer goroutine touches it.
 type stmtCache struct {
 	conn  *sql.Conn
-	stmts map[string]*sql.Stmt
+	Stmts map[string]*sql.Stmt
 }
 
 func (c *stmtCache) get(query string) (*sql.Stmt, error) {
-	if st, ok := c.stmts[query]; ok {
+	if st, ok := c.Stmts[query]; ok {
 		return st, nil
 	}
 	st, err := c.conn.PrepareContext(context.Background(), query)
 	if err != nil {
 		return nil, err
 	}
-	c.stmts[query] = st
+	c.Stmts[query] = st
 	return st, nil
 }
 
@@ -34,18 +34,18 @@ func (c *stmtCache) get(query string) (*sql.Stmt, error) {
 // transactions only: closing a statement whose rows a request is still reading would
 // pull them from under it.
 func (c *stmtCache) trim() {
-	for q, st := range c.stmts {
-		if len(c.stmts) <= maxStmts {
+	for q, st := range c.Stmts {
+		if len(c.Stmts) <= MaxStmts {
 			return
 		}
 		st.Close()
-		delete(c.stmts, q)
+		delete(c.Stmts, q)
 	}
 }
 
 func (c *stmtCache) close() {
-	for q, st := range c.stmts {
+	for q, st := range c.Stmts {
 		st.Close()
-		delete(c.stmts, q)
+		delete(c.Stmts, q)
 	}
 }

@@ -1,10 +1,13 @@
-package db
+package db_test
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"qinqing/db"
+	"qinqing/db/appeal"
+	"qinqing/db/dbtest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,17 +17,17 @@ import (
 // back its savepoint (here it ends the transaction itself, as SQLite does after an I/O
 // error) aborts the whole batch: no request of it commits, and every caller hears so.
 func TestBatchAbortsWhenARollbackFails(t *testing.T) {
-	d := mustOpen(t)
-	if _, err := d.write.Exec("CREATE TABLE probe (v TEXT)"); err != nil {
+	d := dbtest.MustOpen(t)
+	if _, err := d.Write.Exec("CREATE TABLE probe (v TEXT)"); err != nil {
 		t.Fatal(err)
 	}
-	release, waitQueued := holdWriter(t, d)
-	insert := func(v string) func(*Tx) error {
-		return func(tx *Tx) error { _, err := tx.Exec("INSERT INTO probe (v) VALUES (?)", v); return err }
+	release, waitQueued := dbtest.HoldWriter(t, d)
+	insert := func(v string) func(*db.Tx) error {
+		return func(tx *db.Tx) error { _, err := tx.Exec("INSERT INTO probe (v) VALUES (?)", v); return err }
 	}
-	fns := []func(*Tx) error{
+	fns := []func(*db.Tx) error{
 		insert("before"),
-		func(tx *Tx) error {
+		func(tx *db.Tx) error {
 			tx.Exec("ROLLBACK") // the whole transaction is gone
 			return errors.New("i/o error")
 		},
@@ -34,16 +37,16 @@ func TestBatchAbortsWhenARollbackFails(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, fn := range fns {
 		wg.Add(1)
-		go func(i int, fn func(*Tx) error) {
+		go func(i int, fn func(*db.Tx) error) {
 			defer wg.Done()
-			errs[i] = d.Update(ctx(), fn)
+			errs[i] = d.Update(dbtest.Ctx(), fn)
 		}(i, fn)
 		waitQueued(i + 1)
 	}
 	release()
 	wg.Wait()
 	var rows []string
-	r, err := d.read.Query("SELECT v FROM probe")
+	r, err := d.Read.Query("SELECT v FROM probe")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,17 +65,17 @@ func TestBatchAbortsWhenARollbackFails(t *testing.T) {
 		t.Errorf("rows committed from an aborted batch: %v", rows)
 	}
 	// The writer goes on.
-	if err := d.Update(ctx(), insert("later")); err != nil {
+	if err := d.Update(dbtest.Ctx(), insert("later")); err != nil {
 		t.Fatalf("after the aborted batch: %v", err)
 	}
 }
 
 // TestCancelledRead: a read whose request is gone stops instead of running to the end.
 func TestCancelledRead(t *testing.T) {
-	d := mustOpen(t)
-	c, cancel := context.WithCancel(ctx())
+	d := dbtest.MustOpen(t)
+	c, cancel := context.WithCancel(dbtest.Ctx())
 	cancel()
-	if _, err := d.ListAppeals(c, Actor{Role: RoleAuditor}, AppealFilter{}); !errors.Is(err, context.Canceled) {
+	if _, err := appeal.ListAppeals(d, c, db.Actor{Role: db.RoleAuditor}, appeal.AppealFilter{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("list under a cancelled context: %v", err)
 	}
 }
@@ -82,12 +85,12 @@ func TestCancelledRead(t *testing.T) {
 // writer must end it: the caller hears of the failure, nothing of the batch stands, and
 // the next write begins a transaction of its own instead of failing for good.
 func TestFailedCommitRollsBack(t *testing.T) {
-	d := mustOpen(t)
-	if _, err := d.write.Exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
+	d := dbtest.MustOpen(t)
+	if _, err := d.Write.Exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
 		CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`); err != nil {
 		t.Fatal(err)
 	}
-	err := d.Update(ctx(), func(tx *Tx) error {
+	err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
 		_, err := tx.Exec("INSERT INTO child (p) VALUES (42)")
 		return err
 	})
@@ -95,7 +98,7 @@ func TestFailedCommitRollsBack(t *testing.T) {
 		t.Fatalf("a commit that failed answered %v", err)
 	}
 	for i := 0; i < 2; i++ {
-		if err := d.Update(ctx(), func(tx *Tx) error {
+		if err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
 			_, err := tx.Exec("INSERT INTO parent (id) VALUES (?)", i+1)
 			return err
 		}); err != nil {
@@ -103,7 +106,7 @@ func TestFailedCommitRollsBack(t *testing.T) {
 		}
 	}
 	var children, parents int
-	d.read.QueryRow("SELECT (SELECT COUNT(*) FROM child), (SELECT COUNT(*) FROM parent)").Scan(&children, &parents)
+	d.Read.QueryRow("SELECT (SELECT COUNT(*) FROM child), (SELECT COUNT(*) FROM parent)").Scan(&children, &parents)
 	if children != 0 || parents != 2 {
 		t.Errorf("%d children, %d parents; want 0 and 2", children, parents)
 	}
@@ -112,9 +115,9 @@ func TestFailedCommitRollsBack(t *testing.T) {
 // TestStatementCacheIsBounded: statements stay prepared across transactions, but texts
 // built per request must not pile up without end.
 func TestStatementCacheIsBounded(t *testing.T) {
-	d := mustOpen(t)
-	if err := d.Update(ctx(), func(tx *Tx) error {
-		for i := 0; i < maxStmts+50; i++ {
+	d := dbtest.MustOpen(t)
+	if err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
+		for i := 0; i < db.MaxStmts+50; i++ {
 			var n int
 			if err := tx.QueryRow(fmt.Sprintf("SELECT %d", i)).Scan(&n); err != nil || n != i {
 				return fmt.Errorf("select %d: %d, %v", i, n, err)
@@ -125,14 +128,14 @@ func TestStatementCacheIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	var kept int
-	if err := d.onConn(ctx(), func(*sql.Conn) error {
-		kept = len(d.stmts.stmts)
+	if err := d.OnConn(dbtest.Ctx(), func(*sql.Conn) error {
+		kept = len(d.Stmts.Stmts)
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if kept > maxStmts || kept == 0 {
-		t.Errorf("%d statements kept, bound %d", kept, maxStmts)
+	if kept > db.MaxStmts || kept == 0 {
+		t.Errorf("%d statements kept, bound %d", kept, db.MaxStmts)
 	}
 }
 
@@ -141,21 +144,21 @@ func TestStatementCacheIsBounded(t *testing.T) {
 // hold the writer in an old snapshot, and once another connection (a checkpoint, a
 // maintenance write) changed the database, every later BEGIN would fail as busy.
 func TestWriterHoldsNoSnapshot(t *testing.T) {
-	d := mustOpen(t)
-	if _, err := d.write.Exec("CREATE TABLE probe (v INTEGER); INSERT INTO probe VALUES (1), (2), (3)"); err != nil {
+	d := dbtest.MustOpen(t)
+	if _, err := d.Write.Exec("CREATE TABLE probe (v INTEGER); INSERT INTO probe VALUES (1), (2), (3)"); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{"SELECT v FROM probe", "INSERT INTO probe VALUES (10), (11) RETURNING v"} {
-		if err := d.Update(ctx(), func(tx *Tx) error {
+		if err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
 			_, err := tx.Exec(q)
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.write.Exec("INSERT INTO probe VALUES (4)"); err != nil {
+		if _, err := d.Write.Exec("INSERT INTO probe VALUES (4)"); err != nil {
 			t.Fatalf("write beside the writer after %q: %v", q, err)
 		}
-		if err := d.Update(ctx(), func(tx *Tx) error {
+		if err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
 			_, err := tx.Exec("INSERT INTO probe VALUES (5)")
 			return err
 		}); err != nil {

@@ -4,6 +4,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/url"
+	"qinqing/db/appeal"
+	"qinqing/db/register"
 	"strconv"
 	"strings"
 
@@ -12,8 +14,8 @@ import (
 	"qinqing/db"
 )
 
-func appealFilter(c *fiber.Ctx) (db.AppealFilter, error) {
-	f := db.AppealFilter{Stage: db.Stage(c.Query("stage")), Tier: db.Tier(c.Query("tier")), Source: db.Source(c.Query("source")),
+func appealFilter(c *fiber.Ctx) (appeal.AppealFilter, error) {
+	f := appeal.AppealFilter{Stage: appeal.Stage(c.Query("stage")), Tier: appeal.Tier(c.Query("tier")), Source: appeal.Source(c.Query("source")),
 		Category: c.Query("category"), Q: c.Query("q"), Sort: c.Query("sort"), Number: c.Query("number"), IDs: c.Query("ids")}
 	var err error
 	if f.From, f.To, err = queryPeriod(c); err != nil {
@@ -53,7 +55,7 @@ func (s *Server) apiListAppeals(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListAppeals(c.UserContext(), a, f)
+	out, err := appeal.ListAppeals(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
@@ -66,7 +68,7 @@ func (s *Server) apiGetAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	ap, err := s.db.FindAppeal(c.UserContext(), a, id)
+	ap, err := appeal.FindAppeal(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -76,8 +78,8 @@ func (s *Server) apiGetAppeal(c *fiber.Ctx) error {
 // appealCreateBody is a new appeal; the office may name, instead of enterprise_id, a
 // new enterprise to register with it (a 12345 call from a firm not in the register).
 type appealCreateBody struct {
-	db.AppealInput
-	Enterprise *db.EnterpriseInput `json:"enterprise"`
+	appeal.AppealInput
+	Enterprise *register.EnterpriseInput `json:"enterprise"`
 }
 
 func (s *Server) apiCreateAppeal(c *fiber.Ctx) error {
@@ -88,16 +90,16 @@ func (s *Server) apiCreateAppeal(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	if in.Enterprise != nil {
 		return s.created(c, true, func() (any, error) {
-			return s.db.CreateAppealWithEnterprise(c.UserContext(), a, in.AppealInput, *in.Enterprise)
+			return appeal.CreateAppealWithEnterprise(s.db, c.UserContext(), a, in.AppealInput, *in.Enterprise)
 		})
 	}
-	return s.created(c, true, func() (any, error) { return s.db.CreateAppeal(c.UserContext(), a, in.AppealInput) })
+	return s.created(c, true, func() (any, error) { return appeal.CreateAppeal(s.db, c.UserContext(), a, in.AppealInput) })
 }
 
 // actionBody is an action; a merge names the original appeal by its SQ number in
 // target (target_id, the internal id, is still accepted).
 type actionBody struct {
-	db.ActionInput
+	appeal.ActionInput
 	Target string `json:"target"`
 }
 
@@ -117,7 +119,7 @@ func (s *Server) apiAppealAction(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	ap, err := s.db.Act(c.UserContext(), a, id, in)
+	ap, err := appeal.Act(s.db, c.UserContext(), a, id, in)
 	if err != nil {
 		return err
 	}
@@ -130,7 +132,7 @@ func (s *Server) apiAppealEvents(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	events, err := s.db.AppealEvents(c.UserContext(), a, id)
+	events, err := appeal.AppealEvents(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -141,7 +143,7 @@ func (s *Server) apiAppealEvents(c *fiber.Ctx) error {
 }
 
 // readUploads reads the multipart files of a form, bounded by the body limit.
-func readUploads(c *fiber.Ctx) ([]db.Upload, error) {
+func readUploads(c *fiber.Ctx) ([]appeal.Upload, error) {
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
 		return nil, nil
 	}
@@ -149,27 +151,27 @@ func readUploads(c *fiber.Ctx) ([]db.Upload, error) {
 	if err != nil {
 		return nil, badRequest("无法读取上传的表单。")
 	}
-	var ups []db.Upload
+	var ups []appeal.Upload
 	for _, fh := range form.File["file"] {
 		data, err := readPart(fh)
 		if err != nil {
 			return nil, err
 		}
-		ups = append(ups, db.Upload{Name: fh.Filename, Data: data})
+		ups = append(ups, appeal.Upload{Name: fh.Filename, Data: data})
 	}
 	return ups, nil
 }
 
 func readPart(fh *multipart.FileHeader) ([]byte, error) {
-	if fh.Size > db.MaxAttachmentSize {
-		return nil, db.Errorf(db.ETOOLARGE, "文件“%s”超过 %d MB。", fh.Filename, db.MaxAttachmentSize>>20)
+	if fh.Size > appeal.MaxAttachmentSize {
+		return nil, db.Errorf(db.ETOOLARGE, "文件“%s”超过 %d MB。", fh.Filename, appeal.MaxAttachmentSize>>20)
 	}
 	f, err := fh.Open()
 	if err != nil {
 		return nil, badRequest("无法读取上传的文件。")
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, db.MaxAttachmentSize+1))
+	return io.ReadAll(io.LimitReader(f, appeal.MaxAttachmentSize+1))
 }
 
 func (s *Server) apiAttach(c *fiber.Ctx) error {
@@ -182,11 +184,11 @@ func (s *Server) apiAttach(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	ap, err := s.db.FindAppeal(c.UserContext(), a, id)
+	ap, err := appeal.FindAppeal(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
-	out, err := s.db.ActWithFiles(c.UserContext(), a, id, db.ActionInput{Action: db.ActAttach, Version: ap.Version, Note: c.FormValue("note")}, ups)
+	out, err := appeal.ActWithFiles(s.db, c.UserContext(), a, id, appeal.ActionInput{Action: appeal.ActAttach, Version: ap.Version, Note: c.FormValue("note")}, ups)
 	if err != nil {
 		return err
 	}
@@ -199,7 +201,7 @@ func (s *Server) apiDownload(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	at, path, err := s.db.OpenAttachment(c.UserContext(), a, id)
+	at, path, err := appeal.OpenAttachment(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -211,7 +213,7 @@ func (s *Server) apiDownload(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCategories(c *fiber.Ctx) error {
-	list, err := s.db.Categories(c.UserContext())
+	list, err := appeal.Categories(s.db, c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -219,7 +221,7 @@ func (s *Server) apiCategories(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDeadlines(c *fiber.Ctx) error {
-	list, err := s.db.TierDeadlines(c.UserContext())
+	list, err := appeal.TierDeadlines(s.db, c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -227,12 +229,12 @@ func (s *Server) apiDeadlines(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiSetDeadline(c *fiber.Ctx) error {
-	var in db.TierDeadline
+	var in appeal.TierDeadline
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	if err := s.db.SetTierDeadline(c.UserContext(), a, in); err != nil {
+	if err := appeal.SetTierDeadline(s.db, c.UserContext(), a, in); err != nil {
 		return err
 	}
 	return s.apiDeadlines(c)

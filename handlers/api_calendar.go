@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"qinqing/db/sheet"
 	"strconv"
 	"strings"
 
@@ -96,12 +97,12 @@ func (s *Server) apiRemoveCalendarDay(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiImportCalendar(c *fiber.Ctx) error {
-	sheet, err := readSheetUpload(c)
+	sh, err := readSheetUpload(c)
 	if err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	res, err := s.db.ImportCalendar(c.UserContext(), a, sheet)
+	res, err := sheet.ImportCalendar(s.db, c.UserContext(), a, sh)
 	if err != nil {
 		return err
 	}

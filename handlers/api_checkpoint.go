@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"io"
+	"qinqing/db/audit"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,7 +17,7 @@ const maxCheckpoint = 16 << 10
 // apiCheckpoint signs the log's current size and root: a text file to keep, or JSON
 // with ?format=json.
 func (s *Server) apiCheckpoint(c *fiber.Ctx) error {
-	cp, err := s.db.SignCheckpoint(c.UserContext(), s.keys)
+	cp, err := audit.SignCheckpoint(s.db, c.UserContext(), s.keys)
 	if err != nil {
 		return err
 	}
@@ -75,7 +76,7 @@ func (s *Server) apiVerifyCheckpoint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.db.VerifyCheckpoint(c.UserContext(), s.keys, raw)
+	res, err := audit.VerifyCheckpoint(s.db, c.UserContext(), s.keys, raw)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"qinqing/db/audit"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,7 +14,7 @@ func (s *Server) apiAutoCheckpoints(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := s.db.ListAutoCheckpoints(c.UserContext(), a, page.Limit)
+	list, err := audit.ListAutoCheckpoints(s.db, c.UserContext(), a, page.Limit)
 	if err != nil {
 		return err
 	}
@@ -24,7 +25,7 @@ func (s *Server) apiAutoCheckpoints(c *fiber.Ctx) error {
 // same signed text file as a checkpoint signed on demand, or JSON with ?format=json.
 func (s *Server) apiAutoCheckpoint(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	cp, err := s.db.FindAutoCheckpoint(c.UserContext(), a, strings.Clone(c.Params("day")))
+	cp, err := audit.FindAutoCheckpoint(s.db, c.UserContext(), a, strings.Clone(c.Params("day")))
 	if err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func (s *Server) apiAutoCheckpoint(c *fiber.Ctx) error {
 // day (or "latest").
 func (s *Server) apiVerifyAutoCheckpoint(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	_, res, err := s.db.VerifyAutoCheckpoint(c.UserContext(), a, s.keys, strings.Clone(c.Params("day")))
+	_, res, err := audit.VerifyAutoCheckpoint(s.db, c.UserContext(), a, s.keys, strings.Clone(c.Params("day")))
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"github.com/gofiber/fiber/v2"
+	"qinqing/db/register"
 
-	"qinqing/db"
+	"github.com/gofiber/fiber/v2"
 )
 
 func (s *Server) apiListDepartments(c *fiber.Ctx) error {
@@ -11,7 +11,7 @@ func (s *Server) apiListDepartments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.db.ListDepartments(c.UserContext(), db.DepartmentFilter{Q: c.Query("q"), Kind: c.Query("kind"), Page: page})
+	out, err := register.ListDepartments(s.db, c.UserContext(), register.DepartmentFilter{Q: c.Query("q"), Kind: c.Query("kind"), Page: page})
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (s *Server) apiGetDepartment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.db.FindDepartment(c.UserContext(), id)
+	d, err := register.FindDepartment(s.db, c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -32,12 +32,12 @@ func (s *Server) apiGetDepartment(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCreateDepartment(c *fiber.Ctx) error {
-	var in db.DepartmentInput
+	var in register.DepartmentInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateDepartment(c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateDepartment(s.db, c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateDepartment(c *fiber.Ctx) error {
@@ -45,7 +45,7 @@ func (s *Server) apiUpdateDepartment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var up db.DepartmentUpdate
+	var up register.DepartmentUpdate
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Server) apiUpdateDepartment(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	d, err := s.db.UpdateDepartment(c.UserContext(), a, id, up)
+	d, err := register.UpdateDepartment(s.db, c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *Server) apiListLeaders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.db.ListLeaders(c.UserContext(), db.LeaderFilter{Q: c.Query("q"), Page: page})
+	out, err := register.ListLeaders(s.db, c.UserContext(), register.LeaderFilter{Q: c.Query("q"), Page: page})
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Server) apiGetLeader(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.db.FindLeader(c.UserContext(), id)
+	l, err := register.FindLeader(s.db, c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -87,12 +87,12 @@ func (s *Server) apiGetLeader(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCreateLeader(c *fiber.Ctx) error {
-	var in db.LeaderInput
+	var in register.LeaderInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateLeader(c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateLeader(s.db, c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateLeader(c *fiber.Ctx) error {
@@ -100,7 +100,7 @@ func (s *Server) apiUpdateLeader(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var up db.LeaderUpdate
+	var up register.LeaderUpdate
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (s *Server) apiUpdateLeader(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := s.db.UpdateLeader(c.UserContext(), a, id, up)
+	l, err := register.UpdateLeader(s.db, c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}

@@ -1,21 +1,22 @@
 package handlers
 
 import (
-	"github.com/gofiber/fiber/v2"
+	"qinqing/db/ledger"
+	"qinqing/db/register"
 
-	"qinqing/db"
+	"github.com/gofiber/fiber/v2"
 )
 
-func enterpriseFilter(c *fiber.Ctx) (db.EnterpriseFilter, error) {
+func enterpriseFilter(c *fiber.Ctx) (register.EnterpriseFilter, error) {
 	page, err := queryPage(c)
 	if err != nil {
-		return db.EnterpriseFilter{}, err
+		return register.EnterpriseFilter{}, err
 	}
 	leader, err := queryID(c, "leader_id")
 	if err != nil {
-		return db.EnterpriseFilter{}, err
+		return register.EnterpriseFilter{}, err
 	}
-	return db.EnterpriseFilter{Q: c.Query("q"), District: c.Query("district"), Industry: c.Query("industry"),
+	return register.EnterpriseFilter{Q: c.Query("q"), District: c.Query("district"), Industry: c.Query("industry"),
 		LeaderID: leader, Page: page}, nil
 }
 
@@ -25,7 +26,7 @@ func (s *Server) apiListEnterprises(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListEnterprises(c.UserContext(), a, f)
+	out, err := register.ListEnterprises(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func (s *Server) apiGetEnterprise(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	d, err := s.db.EnterpriseDossier(c.UserContext(), a, id)
+	d, err := ledger.EnterpriseDossier(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -47,12 +48,12 @@ func (s *Server) apiGetEnterprise(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCreateEnterprise(c *fiber.Ctx) error {
-	var in db.EnterpriseInput
+	var in register.EnterpriseInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateEnterprise(c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateEnterprise(s.db, c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateEnterprise(c *fiber.Ctx) error {
@@ -60,7 +61,7 @@ func (s *Server) apiUpdateEnterprise(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var up db.EnterpriseUpdate
+	var up register.EnterpriseUpdate
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (s *Server) apiUpdateEnterprise(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	e, err := s.db.UpdateEnterprise(c.UserContext(), a, id, up)
+	e, err := register.UpdateEnterprise(s.db, c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}
@@ -76,8 +77,8 @@ func (s *Server) apiUpdateEnterprise(c *fiber.Ctx) error {
 	return c.JSON(e)
 }
 
-func liaisonFilter(c *fiber.Ctx) (db.LiaisonFilter, error) {
-	var f db.LiaisonFilter
+func liaisonFilter(c *fiber.Ctx) (register.LiaisonFilter, error) {
+	var f register.LiaisonFilter
 	var err error
 	if f.Page, err = queryPage(c); err != nil {
 		return f, err
@@ -101,7 +102,7 @@ func (s *Server) apiListLiaisons(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListLiaisons(c.UserContext(), a, f)
+	out, err := register.ListLiaisons(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func (s *Server) apiGetLiaison(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := s.db.FindLiaison(c.UserContext(), a, id)
+	l, err := register.FindLiaison(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -123,12 +124,12 @@ func (s *Server) apiGetLiaison(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCreateLiaison(c *fiber.Ctx) error {
-	var in db.LiaisonInput
+	var in register.LiaisonInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateLiaison(c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateLiaison(s.db, c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateLiaison(c *fiber.Ctx) error {
@@ -136,7 +137,7 @@ func (s *Server) apiUpdateLiaison(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var up db.LiaisonUpdate
+	var up register.LiaisonUpdate
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
@@ -144,7 +145,7 @@ func (s *Server) apiUpdateLiaison(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := s.db.UpdateLiaison(c.UserContext(), a, id, up)
+	l, err := register.UpdateLiaison(s.db, c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/figures"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,7 +11,7 @@ import (
 )
 
 // drillFilter reads the appeal-list filters that the figures link to (db.DrillFilter).
-func drillFilter(c *fiber.Ctx, d *db.DrillFilter) error {
+func drillFilter(c *fiber.Ctx, d *appeal.DrillFilter) error {
 	var err error
 	for _, x := range []struct {
 		name string
@@ -27,14 +29,14 @@ func drillFilter(c *fiber.Ctx, d *db.DrillFilter) error {
 
 // statsFilter is the appeals filter of a figures request; month=YYYY-MM stands for the
 // whole month's from and to.
-func statsFilter(c *fiber.Ctx) (db.AppealFilter, error) {
+func statsFilter(c *fiber.Ctx) (appeal.AppealFilter, error) {
 	f, err := appealFilter(c)
 	if err != nil {
 		return f, err
 	}
 	f.Page, f.Sort = db.Page{}, ""
 	if m := c.Query("month"); m != "" {
-		p, err := db.MonthPeriod(m)
+		p, err := figures.MonthPeriod(m)
 		if err != nil {
 			return f, err
 		}
@@ -46,23 +48,23 @@ func statsFilter(c *fiber.Ctx) (db.AppealFilter, error) {
 // overviewOut is the overview with its period, visits figures where they exist, and the
 // appeals-list filter behind each figure.
 type overviewOut struct {
-	*db.Figures
-	*db.VisitFigures
-	Period db.Period         `json:"period"`
+	*figures.Figures
+	*figures.VisitFigures
+	Period figures.Period    `json:"period"`
 	Drill  map[string]string `json:"drill"`
 }
 
-func (s *Server) overview(c *fiber.Ctx, f db.AppealFilter) (*overviewOut, error) {
+func (s *Server) overview(c *fiber.Ctx, f appeal.AppealFilter) (*overviewOut, error) {
 	a, _ := actorOf(c)
-	fig, err := s.db.Overview(c.UserContext(), a, f)
+	fig, err := figures.Overview(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return nil, err
 	}
-	visits, err := s.db.Visits(c.UserContext(), a, f)
+	visits, err := figures.Visits(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return nil, err
 	}
-	return &overviewOut{Figures: fig, VisitFigures: visits, Period: db.Period{From: f.From, To: f.To}, Drill: f.Drill()}, nil
+	return &overviewOut{Figures: fig, VisitFigures: visits, Period: figures.Period{From: f.From, To: f.To}, Drill: f.Drill()}, nil
 }
 
 func (s *Server) apiStatsOverview(c *fiber.Ctx) error {
@@ -79,7 +81,7 @@ func (s *Server) apiStatsOverview(c *fiber.Ctx) error {
 
 func (s *Server) apiStatsBreakdown(c *fiber.Ctx) error {
 	dim := c.Params("dimension")
-	if !db.IsDimension(dim) || dim == "months" {
+	if !figures.IsDimension(dim) || dim == "months" {
 		return fiber.ErrNotFound
 	}
 	f, err := statsFilter(c)
@@ -87,11 +89,11 @@ func (s *Server) apiStatsBreakdown(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	rows, err := s.db.Breakdown(c.UserContext(), a, dim, f)
+	rows, err := figures.Breakdown(s.db, c.UserContext(), a, dim, f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": rows, "period": db.Period{From: f.From, To: f.To}})
+	return c.JSON(fiber.Map{"items": rows, "period": figures.Period{From: f.From, To: f.To}})
 }
 
 func (s *Server) apiStatsTrend(c *fiber.Ctx) error {
@@ -106,7 +108,7 @@ func (s *Server) apiStatsTrend(c *fiber.Ctx) error {
 		}
 	}
 	a, _ := actorOf(c)
-	rows, err := s.db.Trend(c.UserContext(), a, f, months)
+	rows, err := figures.Trend(s.db, c.UserContext(), a, f, months)
 	if err != nil {
 		return err
 	}
@@ -123,7 +125,7 @@ func (s *Server) apiStatsRankings(c *fiber.Ctx) error {
 		return fieldError(db.EINVALID, "kind", "kind 须为 departments 或 leaders")
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.Rankings(c.UserContext(), a, kind, f)
+	out, err := figures.Rankings(s.db, c.UserContext(), a, kind, f)
 	if err != nil {
 		return err
 	}
@@ -133,13 +135,13 @@ func (s *Server) apiStatsRankings(c *fiber.Ctx) error {
 // rankingSettings are the ranking's weights beside the 通报's settings, read and set
 // together by the weights API.
 type rankingSettings struct {
-	db.Weights
+	figures.Weights
 	db.ReportSettings
 }
 
 func (s *Server) apiStatsWeights(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	w, err := s.db.Weights(ctx)
+	w, err := figures.LoadWeights(s.db, ctx)
 	if err != nil {
 		return err
 	}
@@ -176,7 +178,7 @@ func (s *Server) apiSetStatsWeights(c *fiber.Ctx) error {
 			}
 			return *p
 		}
-		if _, err := s.db.SetWeights(ctx, a, db.Weights{Response: val(in.Response), Resolution: val(in.Resolution),
+		if _, err := figures.SetWeights(s.db, ctx, a, figures.Weights{Response: val(in.Response), Resolution: val(in.Resolution),
 			Satisfaction: val(in.Satisfaction)}); err != nil {
 			return err
 		}

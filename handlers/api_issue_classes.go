@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/figures"
+
 	"github.com/gofiber/fiber/v2"
 
 	"qinqing/db"
@@ -8,44 +11,44 @@ import (
 
 // issueClassOut is a class with the figures of its appeals and the list filter behind them.
 type issueClassOut struct {
-	*db.IssueClass
+	*figures.IssueClass
 	// AppealNumbers are the SQ numbers of appeal_ids, in the same order: people name
 	// appeals by number.
 	AppealNumbers []string          `json:"appeal_numbers"`
-	Figures       *db.Figures       `json:"figures"`
+	Figures       *figures.Figures  `json:"figures"`
 	Drill         map[string]string `json:"drill"`
 }
 
 // issueClassBody is a new class; its appeals are named by SQ number in appeal_numbers
 // (appeal_ids, the internal ids, are still accepted).
 type issueClassBody struct {
-	db.IssueClassInput
+	figures.IssueClassInput
 	AppealNumbers []string `json:"appeal_numbers"`
 }
 
 // issueClassPatch is a change to a class; add_appeal_numbers and remove_appeal_numbers
 // name appeals by SQ number beside add_appeals and remove_appeals (ids).
 type issueClassPatch struct {
-	db.IssueClassUpdate
+	figures.IssueClassUpdate
 	AddNumbers    []string `json:"add_appeal_numbers"`
 	RemoveNumbers []string `json:"remove_appeal_numbers"`
 }
 
 func (s *Server) issueClassWithFigures(c *fiber.Ctx, id int64) (*issueClassOut, error) {
 	a, _ := actorOf(c)
-	ic, err := s.db.FindIssueClass(c.UserContext(), a, id)
+	ic, err := figures.FindIssueClass(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return nil, err
 	}
-	f := db.AppealFilter{DrillFilter: db.DrillFilter{IssueClassID: id}}
+	f := appeal.AppealFilter{DrillFilter: appeal.DrillFilter{IssueClassID: id}}
 	// A department sees the figures of the class's appeals that it may see itself.
-	fig, err := s.db.Overview(c.UserContext(), a, f)
+	fig, err := figures.Overview(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return nil, err
 	}
 	numbers := []string{}
 	if len(ic.AppealIDs) > 0 {
-		list, err := s.db.ListAppeals(c.UserContext(), a, db.AppealFilter{DrillFilter: db.DrillFilter{IssueClassID: id}, Page: db.Page{Limit: db.MaxLimit}})
+		list, err := appeal.ListAppeals(s.db, c.UserContext(), a, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{IssueClassID: id}, Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return nil, err
 		}
@@ -70,7 +73,7 @@ func (s *Server) apiListIssueClasses(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListIssueClasses(c.UserContext(), a, db.IssueClassFilter{Month: c.Query("month"),
+	out, err := figures.ListIssueClasses(s.db, c.UserContext(), a, figures.IssueClassFilter{Month: c.Query("month"),
 		Status: c.Query("status"), DepartmentID: dept, Page: page})
 	if err != nil {
 		return err
@@ -103,7 +106,7 @@ func (s *Server) apiCreateIssueClass(c *fiber.Ctx) error {
 	}
 	in.AppealIDs = append(in.AppealIDs, more...)
 	return s.created(c, true, func() (any, error) {
-		ic, err := s.db.CreateIssueClass(c.UserContext(), a, in)
+		ic, err := figures.CreateIssueClass(s.db, c.UserContext(), a, in)
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +134,7 @@ func (s *Server) apiUpdateIssueClass(c *fiber.Ctx) error {
 		return err
 	}
 	up.AddAppeals, up.RemoveAppeals = append(up.AddAppeals, add...), append(up.RemoveAppeals, remove...)
-	if _, err := s.db.UpdateIssueClass(c.UserContext(), a, id, up); err != nil {
+	if _, err := figures.UpdateIssueClass(s.db, c.UserContext(), a, id, up); err != nil {
 		return err
 	}
 	out, err := s.issueClassWithFigures(c, id)
@@ -147,7 +150,7 @@ func (s *Server) apiIssueClassCandidates(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := s.db.IssueClassCandidates(c.UserContext(), a, id, 50)
+	list, err := figures.IssueClassCandidates(s.db, c.UserContext(), a, id, 50)
 	if err != nil {
 		return err
 	}
@@ -157,7 +160,7 @@ func (s *Server) apiIssueClassCandidates(c *fiber.Ctx) error {
 func (s *Server) apiIssueClassSuggestions(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	month := s.reportMonth(c)
-	list, err := s.db.IssueClassSuggestions(c.UserContext(), a, month, 3)
+	list, err := figures.IssueClassSuggestions(s.db, c.UserContext(), a, month, 3)
 	if err != nil {
 		return err
 	}

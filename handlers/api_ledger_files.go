@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/url"
+	"qinqing/db/sheet"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,7 +31,7 @@ func (s *Server) apiExportEnterprises(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	var buf bytes.Buffer
-	if _, err := s.db.ExportEnterprises(c.UserContext(), a, f, &buf); err != nil {
+	if _, err := sheet.ExportEnterprises(s.db, c.UserContext(), a, f, &buf); err != nil {
 		return err
 	}
 	return s.sendWorkbook(c, "企业名录", "enterprises", &buf)
@@ -43,7 +44,7 @@ func (s *Server) apiExportLiaisons(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	var buf bytes.Buffer
-	if _, err := s.db.ExportLiaisons(c.UserContext(), a, f, &buf); err != nil {
+	if _, err := sheet.ExportLiaisons(s.db, c.UserContext(), a, f, &buf); err != nil {
 		return err
 	}
 	return s.sendWorkbook(c, "包保关系", "liaisons", &buf)
@@ -56,7 +57,7 @@ func (s *Server) apiExportVisits(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	var buf bytes.Buffer
-	if _, err := s.db.ExportVisits(c.UserContext(), a, f, &buf); err != nil {
+	if _, err := sheet.ExportVisits(s.db, c.UserContext(), a, f, &buf); err != nil {
 		return err
 	}
 	return s.sendWorkbook(c, "走访记录", "visits", &buf)
@@ -69,7 +70,7 @@ func (s *Server) apiExportAppeals(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	var buf bytes.Buffer
-	if _, err := s.db.ExportAppeals(c.UserContext(), a, f, &buf); err != nil {
+	if _, err := sheet.ExportAppeals(s.db, c.UserContext(), a, f, &buf); err != nil {
 		return err
 	}
 	return s.sendWorkbook(c, "诉求工单", "appeals", &buf)
@@ -77,7 +78,7 @@ func (s *Server) apiExportAppeals(c *fiber.Ctx) error {
 
 // readSheetUpload reads the multipart field "file" as a ledger file, refusing one past
 // the size limit before reading it.
-func readSheetUpload(c *fiber.Ctx) (*db.Sheet, error) {
+func readSheetUpload(c *fiber.Ctx) (*sheet.Sheet, error) {
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
 		return nil, badRequest("请以 multipart/form-data 上传文件（字段 file）。")
 	}
@@ -85,30 +86,30 @@ func readSheetUpload(c *fiber.Ctx) (*db.Sheet, error) {
 	if err != nil {
 		return nil, fieldError(db.EINVALID, "file", "请选择要导入的 .xlsx 或 .csv 文件")
 	}
-	if fh.Size > db.MaxSheetFile {
-		return nil, db.Errorf(db.ETOOLARGE, "文件超过 %d MB。", db.MaxSheetFile>>20)
+	if fh.Size > sheet.MaxSheetFile {
+		return nil, db.Errorf(db.ETOOLARGE, "文件超过 %d MB。", sheet.MaxSheetFile>>20)
 	}
 	f, err := fh.Open()
 	if err != nil {
 		return nil, badRequest("无法读取上传的文件。")
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, db.MaxSheetFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxSheetFile+1))
 	if err != nil {
 		return nil, badRequest("无法读取上传的文件。")
 	}
-	return db.ReadSheet(fh.Filename, data)
+	return sheet.ReadSheet(fh.Filename, data)
 }
 
 // apiImport imports one kind of ledger: 200 with what it did, or 422 listing every bad row.
 func (s *Server) apiImport(kind string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		sheet, err := readSheetUpload(c)
+		sh, err := readSheetUpload(c)
 		if err != nil {
 			return err
 		}
 		a, _ := actorOf(c)
-		res, err := s.db.Import(c.UserContext(), a, kind, sheet)
+		res, err := sheet.Import(s.db, c.UserContext(), a, kind, sh)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"qinqing/db/demo"
+	"qinqing/db/sheet"
 	"reflect"
 	"regexp"
 	"slices"
@@ -16,8 +18,6 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"qinqing/db"
 )
 
 // upload posts a file as the multipart field "file".
@@ -35,14 +35,14 @@ func (a *api) upload(path, token, name string, data []byte) *resp {
 }
 
 // export downloads a ledger and reads it back.
-func (a *api) export(t *testing.T, path, token string) (*db.Sheet, []byte) {
+func (a *api) export(t *testing.T, path, token string) (*sheet.Sheet, []byte) {
 	t.Helper()
 	r := a.do("GET", path, token, nil)
 	if r.Status != 200 || !strings.Contains(r.Header.Get("Content-Type"), "spreadsheetml") ||
 		!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") {
 		t.Fatalf("GET %s: %d %s", path, r.Status, r.Header)
 	}
-	s, err := db.ReadSheet("export.xlsx", r.Body)
+	s, err := sheet.ReadSheet("export.xlsx", r.Body)
 	if err != nil {
 		t.Fatalf("GET %s: unreadable workbook: %v", path, err)
 	}
@@ -50,7 +50,7 @@ func (a *api) export(t *testing.T, path, token string) (*db.Sheet, []byte) {
 }
 
 // column returns the values of the named column.
-func column(s *db.Sheet, header string) []string {
+func column(s *sheet.Sheet, header string) []string {
 	at := -1
 	for i, h := range s.Header {
 		if h == header {
@@ -70,7 +70,7 @@ func column(s *db.Sheet, header string) []string {
 
 // comparable drops the columns that differ between databases (ids, creation times) and
 // sorts the rows, since rows made on one day may list in another order.
-func comparable(s *db.Sheet, drop ...string) []string {
+func comparable(s *sheet.Sheet, drop ...string) []string {
 	var out []string
 	for _, r := range s.Rows {
 		var cells []string
@@ -172,7 +172,7 @@ func TestImportAPI(t *testing.T) {
 func TestAppealsExport(t *testing.T) {
 	t.Parallel()
 	a := startAPI(t)
-	if _, err := a.db.BuildDemoAppeals(context.Background(), 300); err != nil {
+	if _, err := demo.BuildDemoAppeals(a.db, context.Background(), 300); err != nil {
 		t.Fatal(err)
 	}
 	company := a.login("enterprise")
@@ -235,8 +235,8 @@ func checkFormulaFree(t *testing.T, file []byte, number, content string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sheet := f.GetSheetList()[0]
-	rows, err := f.GetRows(sheet)
+	sh := f.GetSheetList()[0]
+	rows, err := f.GetRows(sh)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,17 +246,17 @@ func checkFormulaFree(t *testing.T, file []byte, number, content string) {
 		}
 		// 提交时间 is a real date: a serial number shown through a date format.
 		filed, _ := excelize.CoordinatesToCellName(11, i+1)
-		raw, _ := f.GetCellValue(sheet, filed, excelize.Options{RawCellValue: true})
-		shown, _ := f.GetCellValue(sheet, filed)
+		raw, _ := f.GetCellValue(sh, filed, excelize.Options{RawCellValue: true})
+		shown, _ := f.GetCellValue(sh, filed)
 		if _, err := strconv.ParseFloat(raw, 64); err != nil || !regexp.MustCompile(`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$`).MatchString(shown) {
 			t.Errorf("%s holds %q shown as %q, want a date", filed, raw, shown)
 		}
 		for col, want := range map[int]string{2: `=HYPERLINK("http://x.example","点我")`, 3: content} {
 			cell, _ := excelize.CoordinatesToCellName(col, i+1)
-			if formula, _ := f.GetCellFormula(sheet, cell); formula != "" {
+			if formula, _ := f.GetCellFormula(sh, cell); formula != "" {
 				t.Errorf("%s holds the formula %q", cell, formula)
 			}
-			if typ, _ := f.GetCellType(sheet, cell); typ != excelize.CellTypeInlineString {
+			if typ, _ := f.GetCellType(sh, cell); typ != excelize.CellTypeInlineString {
 				t.Errorf("%s is of type %v, want text", cell, typ)
 			}
 			if got := row[col-1]; got != want {

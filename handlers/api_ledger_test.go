@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"qinqing/db/demo"
+	"qinqing/db/register"
 	"testing"
 	"time"
 
@@ -246,8 +248,8 @@ func startEmptyAPI(t *testing.T) *api {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if _, err := d.CreateUser(context.Background(), db.SystemActor, db.UserInput{Username: "admin",
-		Password: db.DemoPassword, DisplayName: "管理员", Role: db.RoleAdmin}); err != nil {
+	if _, err := register.CreateUser(d, context.Background(), db.SystemActor, register.UserInput{Username: "admin",
+		Password: demo.DemoPassword, DisplayName: "管理员", Role: db.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	return serveAPI(t, d, nil)

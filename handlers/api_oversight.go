@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/oversight"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,12 +24,12 @@ func queryInt(c *fiber.Ctx, name string, max int) (int, error) {
 }
 
 // watchFilter reads a workspace list's filters: the appeal filters and its own.
-func watchFilter(c *fiber.Ctx) (db.WatchFilter, error) {
+func watchFilter(c *fiber.Ctx) (oversight.WatchFilter, error) {
 	af, err := appealFilter(c)
 	if err != nil {
-		return db.WatchFilter{}, err
+		return oversight.WatchFilter{}, err
 	}
-	f := db.WatchFilter{AppealFilter: af, Reason: c.Query("reason"), State: c.Query("state")}
+	f := oversight.WatchFilter{AppealFilter: af, Reason: c.Query("reason"), State: c.Query("state")}
 	for _, x := range []struct {
 		name string
 		max  int
@@ -47,7 +49,7 @@ func (s *Server) apiWatch(kind string) fiber.Handler {
 			return err
 		}
 		a, _ := actorOf(c)
-		out, err := s.db.Watch(c.UserContext(), a, kind, f)
+		out, err := oversight.Watch(s.db, c.UserContext(), a, kind, f)
 		if err != nil {
 			return err
 		}
@@ -57,15 +59,15 @@ func (s *Server) apiWatch(kind string) fiber.Handler {
 
 func (s *Server) apiWatchSummary(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	counts, err := s.db.WatchCounts(c.UserContext(), a)
+	counts, err := oversight.WatchCounts(s.db, c.UserContext(), a)
 	if err != nil {
 		return err
 	}
-	reports, err := s.db.ListAppeals(c.UserContext(), a, db.AppealFilter{Source: db.SourceReport, Page: db.Page{Limit: 1}})
+	reports, err := appeal.ListAppeals(s.db, c.UserContext(), a, appeal.AppealFilter{Source: appeal.SourceReport, Page: db.Page{Limit: 1}})
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"counts": counts, "reports": reports.Total, "sample_month": db.LastMonth(s.now())})
+	return c.JSON(fiber.Map{"counts": counts, "reports": reports.Total, "sample_month": oversight.LastMonth(s.now())})
 }
 
 func (s *Server) apiReveals(c *fiber.Ctx) error {
@@ -73,12 +75,12 @@ func (s *Server) apiReveals(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	appeal, err := queryID(c, "appeal_id")
+	ap, err := queryID(c, "appeal_id")
 	if err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListReveals(c.UserContext(), a, appeal, page)
+	out, err := oversight.ListReveals(s.db, c.UserContext(), a, ap, page)
 	if err != nil {
 		return err
 	}
@@ -86,9 +88,9 @@ func (s *Server) apiReveals(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiSample(c *fiber.Ctx) error {
-	month := c.Query("month", db.LastMonth(s.db.Now()))
+	month := c.Query("month", oversight.LastMonth(s.db.Now()))
 	a, _ := actorOf(c)
-	out, err := s.db.Sample(c.UserContext(), a, month)
+	out, err := oversight.MonthSample(s.db, c.UserContext(), a, month)
 	if err != nil {
 		return err
 	}
@@ -106,10 +108,10 @@ func (s *Server) apiDrawSample(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Month == "" {
-		in.Month = db.LastMonth(s.db.Now())
+		in.Month = oversight.LastMonth(s.db.Now())
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.DrawSample(c.UserContext(), a, in.Month, in.Size)
+	out, err := oversight.DrawSample(s.db, c.UserContext(), a, in.Month, in.Size)
 	if err != nil {
 		return err
 	}
@@ -121,7 +123,7 @@ func (s *Server) apiListAccountability(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := db.AccountabilityFilter{Measure: c.Query("measure"), Page: page}
+	f := oversight.AccountabilityFilter{Measure: c.Query("measure"), Page: page}
 	if f.DepartmentID, err = queryID(c, "department_id"); err != nil {
 		return err
 	}
@@ -129,7 +131,7 @@ func (s *Server) apiListAccountability(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListAccountability(c.UserContext(), a, f)
+	out, err := oversight.ListAccountability(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
@@ -137,12 +139,12 @@ func (s *Server) apiListAccountability(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCreateAccountability(c *fiber.Ctx) error {
-	var in db.AccountabilityInput
+	var in oversight.AccountabilityInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateAccountability(c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return oversight.CreateAccountability(s.db, c.UserContext(), a, in) })
 }
 
 func (s *Server) apiGetAccountability(c *fiber.Ctx) error {
@@ -151,7 +153,7 @@ func (s *Server) apiGetAccountability(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.FindAccountability(c.UserContext(), a, id)
+	out, err := oversight.FindAccountability(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -159,12 +161,12 @@ func (s *Server) apiGetAccountability(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCreateCase(c *fiber.Ctx) error {
-	var in db.CaseInput
+	var in oversight.CaseInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateCase(c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return oversight.CreateCase(s.db, c.UserContext(), a, in) })
 }
 
 // caseUpdate is a PATCH body: the appeal of a case does not change.
@@ -185,7 +187,7 @@ func (s *Server) apiUpdateCase(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.UpdateCase(c.UserContext(), a, id, db.CaseInput{Title: in.Title, Summary: in.Summary, Lesson: in.Lesson, Publish: in.Publish})
+	out, err := oversight.UpdateCase(s.db, c.UserContext(), a, id, oversight.CaseInput{Title: in.Title, Summary: in.Summary, Lesson: in.Lesson, Publish: in.Publish})
 	if err != nil {
 		return err
 	}
@@ -197,12 +199,12 @@ func (s *Server) apiListCases(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := db.CaseFilter{Page: page}
+	f := oversight.CaseFilter{Page: page}
 	if f.From, f.To, err = queryPeriod(c); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListCases(c.UserContext(), a, f)
+	out, err := oversight.ListCases(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
@@ -215,7 +217,7 @@ func (s *Server) apiGetCase(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.FindCase(c.UserContext(), a, id)
+	out, err := oversight.FindCase(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"fmt"
+	"qinqing/db/appeal"
+	"qinqing/db/oversight"
+	"qinqing/db/register"
 	"strconv"
 	"strings"
 
@@ -65,12 +68,12 @@ func (s *Server) updateGate(c *fiber.Ctx) (done func(error) error, err error) {
 }
 
 // reportForm reads a report from JSON or from a multipart form with its files.
-func reportForm(c *fiber.Ctx) (db.ReportInput, []db.Upload, error) {
-	var in db.ReportInput
+func reportForm(c *fiber.Ctx) (oversight.ReportInput, []appeal.Upload, error) {
+	var in oversight.ReportInput
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
 		return in, nil, decodeJSON(c, &in)
 	}
-	in = db.ReportInput{Category: c.FormValue("category"), Title: c.FormValue("title"), Content: c.FormValue("content"),
+	in = oversight.ReportInput{Category: c.FormValue("category"), Title: c.FormValue("title"), Content: c.FormValue("content"),
 		Official: c.FormValue("official"), Anonymous: formBool(c.FormValue("anonymous")),
 		ContactName: c.FormValue("contact_name"), ContactPhone: c.FormValue("contact_phone")}
 	if raw := c.FormValue("about_department_id"); raw != "" && raw != "0" {
@@ -86,12 +89,12 @@ func reportForm(c *fiber.Ctx) (db.ReportInput, []db.Upload, error) {
 
 func formBool(v string) bool { return v == "true" || v == "1" || v == "on" || v == "yes" }
 
-func (s *Server) fileReport(c *fiber.Ctx, in db.ReportInput, ups []db.Upload) (*db.FiledReport, error) {
+func (s *Server) fileReport(c *fiber.Ctx, in oversight.ReportInput, ups []appeal.Upload) (*oversight.FiledReport, error) {
 	res, wait := s.throttle.take(limit{reportThrottle + s.clientIP(c), maxReportsFiled})
 	if res == nil {
 		return nil, tooMany(c, wait, "提交过于频繁，请 %d 分钟后再试。")
 	}
-	out, err := s.db.FileReport(c.UserContext(), s.keys, in, ups)
+	out, err := oversight.FileReport(s.db, c.UserContext(), s.keys, in, ups)
 	if err != nil {
 		res.release()
 	}
@@ -113,7 +116,7 @@ func (s *Server) apiTrackReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.db.FindReport(c.UserContext(), s.keys, c.Params("receipt"))
+	r, err := oversight.FindReport(s.db, c.UserContext(), s.keys, c.Params("receipt"))
 	if err = receiptDone(res, err); err != nil {
 		return err
 	}
@@ -127,7 +130,7 @@ type messageRequest struct {
 
 func (s *Server) apiReportMessage(c *fiber.Ctx) error {
 	var text string
-	var ups []db.Upload
+	var ups []appeal.Upload
 	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
 		var err error
 		if ups, err = readUploads(c); err != nil {
@@ -145,7 +148,7 @@ func (s *Server) apiReportMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.db.ReportMessage(c.UserContext(), s.keys, c.Params("receipt"), text, ups)
+	r, err := oversight.ReportMessage(s.db, c.UserContext(), s.keys, c.Params("receipt"), text, ups)
 	if err = done(err); err != nil {
 		return err
 	}
@@ -168,7 +171,7 @@ func (s *Server) apiRateReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.db.RateReport(c.UserContext(), s.keys, c.Params("receipt"), in.Resolved, in.Satisfaction, in.Comment)
+	r, err := oversight.RateReport(s.db, c.UserContext(), s.keys, c.Params("receipt"), in.Resolved, in.Satisfaction, in.Comment)
 	if err = receiptDone(res, err); err != nil {
 		return err
 	}
@@ -178,11 +181,11 @@ func (s *Server) apiRateReport(c *fiber.Ctx) error {
 
 // reportOptions are the choices of the report form.
 func (s *Server) reportOptions(c *fiber.Ctx) (fiber.Map, error) {
-	cats, err := s.db.Categories(c.UserContext())
+	cats, err := appeal.Categories(s.db, c.UserContext())
 	if err != nil {
 		return nil, err
 	}
-	var conduct, other []db.Category
+	var conduct, other []appeal.Category
 	for _, cat := range cats {
 		if !cat.Active {
 			continue
@@ -193,7 +196,7 @@ func (s *Server) reportOptions(c *fiber.Ctx) (fiber.Map, error) {
 			other = append(other, cat)
 		}
 	}
-	depts, err := s.db.ListDepartments(c.UserContext(), db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+	depts, err := register.ListDepartments(s.db, c.UserContext(), register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +229,7 @@ func (s *Server) apiRevealIdentity(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	who, err := s.db.RevealIdentity(c.UserContext(), a, id, in.Reason)
+	who, err := oversight.RevealIdentity(s.db, c.UserContext(), a, id, in.Reason)
 	if err != nil {
 		return err
 	}

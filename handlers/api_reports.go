@@ -3,21 +3,20 @@ package handlers
 import (
 	"fmt"
 	"net/url"
+	"qinqing/db/figures"
 
 	"github.com/gofiber/fiber/v2"
-
-	"qinqing/db"
 )
 
 // reportMonth is the month a report request names, by default the last complete one:
 // a 通报 of the month under way would rank on a few days' data.
 func (s *Server) reportMonth(c *fiber.Ctx) string {
-	return c.Query("month", db.LastCompleteMonth(s.db.Now()))
+	return c.Query("month", figures.LastCompleteMonth(s.db.Now()))
 }
 
-func (s *Server) monthlyReport(c *fiber.Ctx) (*db.MonthlyReport, error) {
+func (s *Server) monthlyReport(c *fiber.Ctx) (*figures.MonthlyReport, error) {
 	a, _ := actorOf(c)
-	return s.db.BuildMonthlyReport(c.UserContext(), a, s.reportMonth(c))
+	return figures.BuildMonthlyReport(s.db, c.UserContext(), a, s.reportMonth(c))
 }
 
 func (s *Server) apiMonthlyReport(c *fiber.Ctx) error {

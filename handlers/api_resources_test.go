@@ -3,6 +3,8 @@ package handlers_test
 import (
 	"fmt"
 	"net/url"
+	"qinqing/db/demo"
+	"qinqing/db/register"
 	"testing"
 	"time"
 
@@ -20,7 +22,7 @@ func TestResources(t *testing.T) {
 		e1 = all[len(all)-1]
 	}
 	dept := a.do("GET", "/api/v1/departments?limit=1", admin, nil).items()[0]
-	code := db.MakeCreditCode("440300", 777001)
+	code := register.MakeCreditCode("440300", 777001)
 
 	tests := []struct {
 		kind   string // object_type in the audit log
@@ -132,7 +134,7 @@ func TestSession(t *testing.T) {
 		})
 	}
 
-	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "office", "password": db.DemoPassword})
+	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "office", "password": demo.DemoPassword})
 	if r.Status != 200 {
 		t.Fatalf("login: %s", r)
 	}
@@ -152,7 +154,7 @@ func TestSession(t *testing.T) {
 	if p := a.do("POST", "/api/v1/me/password", tok, map[string]string{"current_password": "wrong-password", "new_password": next}); p.Status != 422 {
 		t.Errorf("wrong current password: %s", p)
 	}
-	if p := a.do("POST", "/api/v1/me/password", tok, map[string]string{"current_password": db.DemoPassword, "new_password": next}); p.Status != 204 {
+	if p := a.do("POST", "/api/v1/me/password", tok, map[string]string{"current_password": demo.DemoPassword, "new_password": next}); p.Status != 204 {
 		t.Fatalf("change password: %s", p)
 	}
 	tok = a.freshLogin("office", next)

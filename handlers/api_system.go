@@ -2,11 +2,10 @@ package handlers
 
 import (
 	"context"
+	"qinqing/db/audit"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"qinqing/db"
 )
 
 func (s *Server) healthz(c *fiber.Ctx) error {
@@ -39,7 +38,7 @@ func (s *Server) apiAuditEvents(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListAuditEvents(c.UserContext(), a, db.AuditFilter{ObjectType: c.Query("object_type"),
+	out, err := audit.ListAuditEvents(s.db, c.UserContext(), a, audit.AuditFilter{ObjectType: c.Query("object_type"),
 		ObjectID: objectID, ActorID: actorID, Action: c.Query("action"), Page: page})
 	if err != nil {
 		return err
@@ -48,7 +47,7 @@ func (s *Server) apiAuditEvents(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiAuditVerify(c *fiber.Ctx) error {
-	res, err := s.db.VerifyAudit(c.UserContext())
+	res, err := audit.VerifyAudit(s.db, c.UserContext())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"qinqing/db/register"
+
 	"github.com/gofiber/fiber/v2"
 
 	"qinqing/db"
@@ -16,7 +18,7 @@ func (s *Server) apiListUsers(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListUsers(c.UserContext(), a, db.UserFilter{Q: c.Query("q"), Role: db.Role(c.Query("role")), Disabled: disabled, Page: page})
+	out, err := register.ListUsers(s.db, c.UserContext(), a, register.UserFilter{Q: c.Query("q"), Role: db.Role(c.Query("role")), Disabled: disabled, Page: page})
 	if err != nil {
 		return err
 	}
@@ -29,7 +31,7 @@ func (s *Server) apiGetUser(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	u, err := s.db.FindUser(c.UserContext(), a, id)
+	u, err := register.FindUser(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -38,12 +40,12 @@ func (s *Server) apiGetUser(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCreateUser(c *fiber.Ctx) error {
-	var in db.UserInput
+	var in register.UserInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateUser(c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateUser(s.db, c.UserContext(), a, in) })
 }
 
 func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
@@ -51,7 +53,7 @@ func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var up db.UserUpdate
+	var up register.UserUpdate
 	if err := decodeJSON(c, &up); err != nil {
 		return err
 	}
@@ -59,7 +61,7 @@ func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	u, err := s.db.UpdateUser(c.UserContext(), a, id, up)
+	u, err := register.UpdateUser(s.db, c.UserContext(), a, id, up)
 	if err != nil {
 		return err
 	}

@@ -2,17 +2,17 @@ package handlers
 
 import (
 	"net/url"
+	"qinqing/db/appeal"
+	"qinqing/db/ledger"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-
-	"qinqing/db"
 )
 
 // readPhotos reads the multipart files of a visit form: the field file, as on appeal
 // attachments, each bounded like an attachment.
-func readPhotos(c *fiber.Ctx) ([]db.Upload, error) {
+func readPhotos(c *fiber.Ctx) ([]appeal.Upload, error) {
 	ups, err := readUploads(c)
 	if err != nil {
 		return nil, err
@@ -50,7 +50,7 @@ func (s *Server) apiAddVisitPhotos(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	photos, err := s.db.AddVisitPhotos(c.UserContext(), a, id, ups)
+	photos, err := ledger.AddVisitPhotos(s.db, c.UserContext(), a, id, ups)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *Server) apiVisitPhoto(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	p, path, err := s.db.OpenVisitPhoto(c.UserContext(), a, visitID, photoID)
+	p, path, err := ledger.OpenVisitPhoto(s.db, c.UserContext(), a, visitID, photoID)
 	if err != nil {
 		return err
 	}

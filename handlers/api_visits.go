@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"github.com/gofiber/fiber/v2"
+	"qinqing/db/ledger"
 
-	"qinqing/db"
+	"github.com/gofiber/fiber/v2"
 )
 
-func visitFilter(c *fiber.Ctx) (db.VisitFilter, error) {
-	f := db.VisitFilter{Mode: db.VisitMode(c.Query("mode")), Q: c.Query("q")}
+func visitFilter(c *fiber.Ctx) (ledger.VisitFilter, error) {
+	f := ledger.VisitFilter{Mode: ledger.VisitMode(c.Query("mode")), Q: c.Query("q")}
 	var err error
 	if f.From, f.To, err = queryPeriod(c); err != nil {
 		return f, err
@@ -28,7 +28,7 @@ func (s *Server) apiListVisits(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListVisits(c.UserContext(), a, f)
+	out, err := ledger.ListVisits(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
@@ -36,12 +36,12 @@ func (s *Server) apiListVisits(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCreateVisit(c *fiber.Ctx) error {
-	var in db.VisitInput
+	var in ledger.VisitInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.CreateVisit(c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return ledger.CreateVisit(s.db, c.UserContext(), a, in) })
 }
 
 func (s *Server) apiGetVisit(c *fiber.Ctx) error {
@@ -50,7 +50,7 @@ func (s *Server) apiGetVisit(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	v, err := s.db.FindVisit(c.UserContext(), a, id)
+	v, err := ledger.FindVisit(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *Server) apiLeaderLedger(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := s.db.LeaderLedger(c.UserContext(), a, id)
+	l, err := ledger.LeaderLedgerOf(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *Server) apiLeaderLedger(c *fiber.Ctx) error {
 
 func (s *Server) apiCoverage(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	cov, err := s.db.LedgerCoverage(c.UserContext(), a)
+	cov, err := ledger.LedgerCoverage(s.db, c.UserContext(), a)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ type cadenceBody struct {
 }
 
 func (s *Server) apiVisitCadence(c *fiber.Ctx) error {
-	days, err := s.db.VisitCadence(c.UserContext())
+	days, err := ledger.VisitCadence(s.db, c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -98,14 +98,14 @@ func (s *Server) apiSetVisitCadence(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	if err := s.db.SetVisitCadence(c.UserContext(), a, in.Days); err != nil {
+	if err := ledger.SetVisitCadence(s.db, c.UserContext(), a, in.Days); err != nil {
 		return err
 	}
 	return s.apiVisitCadence(c)
 }
 
 func (s *Server) apiListMessages(c *fiber.Ctx) error {
-	f := db.MessageFilter{}
+	f := ledger.MessageFilter{}
 	var err error
 	if f.Page, err = queryPage(c); err != nil {
 		return err
@@ -120,7 +120,7 @@ func (s *Server) apiListMessages(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := s.db.ListMessages(c.UserContext(), a, f)
+	out, err := ledger.ListMessages(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
@@ -128,12 +128,12 @@ func (s *Server) apiListMessages(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiSendMessage(c *fiber.Ctx) error {
-	var in db.MessageInput
+	var in ledger.MessageInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.SendMessage(c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return ledger.SendMessage(s.db, c.UserContext(), a, in) })
 }
 
 func (s *Server) apiGetMessage(c *fiber.Ctx) error {
@@ -142,7 +142,7 @@ func (s *Server) apiGetMessage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	m, err := s.db.FindMessage(c.UserContext(), a, id)
+	m, err := ledger.FindMessage(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -154,12 +154,12 @@ func (s *Server) apiMessageAppeal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in db.MessageAppealInput
+	var in ledger.MessageAppealInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return s.db.MessageToAppeal(c.UserContext(), a, id, in) })
+	return s.created(c, true, func() (any, error) { return ledger.MessageToAppeal(s.db, c.UserContext(), a, id, in) })
 }
 
 func (s *Server) apiMessageRead(c *fiber.Ctx) error {
@@ -168,7 +168,7 @@ func (s *Server) apiMessageRead(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	m, err := s.db.MarkMessageRead(c.UserContext(), a, id)
+	m, err := ledger.MarkMessageRead(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/subtle"
 	"fmt"
+	"qinqing/db/register"
 	"strings"
 	"time"
 
@@ -38,10 +39,10 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	id, ver, exp, ok := s.parseToken(raw)
-	var u *db.User
+	var u *register.User
 	if ok {
 		var err error
-		u, err = s.db.UserByID(c.UserContext(), id)
+		u, err = register.UserByID(s.db, c.UserContext(), id)
 		if err != nil && db.ErrorCode(err) != db.ENOTFOUND {
 			return err
 		}
@@ -65,7 +66,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		s.setSession(c, tok, exp)
 	}
 	c.Locals("user", u)
-	c.Locals("actor", db.ActorOf(u))
+	c.Locals("actor", register.ActorOf(u))
 	c.Locals("via_cookie", fromCookie)
 	return c.Next()
 }
@@ -75,8 +76,8 @@ func actorOf(c *fiber.Ctx) (db.Actor, bool) {
 	return a, ok
 }
 
-func userOf(c *fiber.Ctx) *db.User {
-	u, _ := c.Locals("user").(*db.User)
+func userOf(c *fiber.Ctx) *register.User {
+	u, _ := c.Locals("user").(*register.User)
 	return u
 }
 
@@ -122,7 +123,7 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 // issues a token. The guess is counted before argon2id runs, so parallel guesses are
 // bounded as sequential ones are; a success forgets the account's failures from this
 // address, and an error that was no guess (the server busy) gives the guess back.
-func (s *Server) login(c *fiber.Ctx, username, password string) (*db.User, string, time.Time, error) {
+func (s *Server) login(c *fiber.Ctx, username, password string) (*register.User, string, time.Time, error) {
 	username = strings.TrimSpace(username)
 	if username == "" || password == "" {
 		return nil, "", time.Time{}, &db.Error{Code: db.EINVALID, Message: "请输入用户名和密码。",
@@ -136,7 +137,7 @@ func (s *Server) login(c *fiber.Ctx, username, password string) (*db.User, strin
 	if res == nil {
 		return nil, "", time.Time{}, tooMany(c, wait, "登录失败次数过多，请 %d 分钟后再试。")
 	}
-	u, err := s.db.Authenticate(c.UserContext(), username, password)
+	u, err := register.Authenticate(s.db, c.UserContext(), username, password)
 	if err != nil {
 		if db.ErrorCode(err) != db.EUNAUTHORIZED {
 			res.release()
@@ -155,9 +156,9 @@ type loginRequest struct {
 }
 
 type loginResponse struct {
-	Token     string    `json:"token"`
-	ExpiresAt time.Time `json:"expires_at"`
-	User      *db.User  `json:"user"`
+	Token     string         `json:"token"`
+	ExpiresAt time.Time      `json:"expires_at"`
+	User      *register.User `json:"user"`
 }
 
 func (s *Server) apiLogin(c *fiber.Ctx) error {
@@ -174,7 +175,7 @@ func (s *Server) apiLogin(c *fiber.Ctx) error {
 
 func (s *Server) apiLogout(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	if err := s.db.Logout(c.UserContext(), a); err != nil {
+	if err := register.Logout(s.db, c.UserContext(), a); err != nil {
 		return err
 	}
 	s.clearSession(c)
@@ -209,11 +210,11 @@ func (s *Server) changePassword(c *fiber.Ctx, current, next string) error {
 	if res == nil {
 		return tooMany(c, wait, "当前密码错误次数过多，请 %d 分钟后再试。")
 	}
-	err := s.db.ChangePassword(c.UserContext(), a, current, next)
+	err := register.ChangePassword(s.db, c.UserContext(), a, current, next)
 	switch {
 	case err == nil:
 		s.throttle.reset(key)
-	case err != db.ErrWrongPassword:
+	case err != register.ErrWrongPassword:
 		res.release()
 	}
 	return err

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"qinqing/db/audit"
 	"strings"
 	"testing"
 )
@@ -15,11 +16,11 @@ func TestDailyCheckpointDownload(t *testing.T) {
 	t.Parallel()
 	a := startAPI(t)
 	ctx := t.Context()
-	first, made, err := a.db.DailyCheckpoint(ctx)
+	first, made, err := audit.DailyCheckpoint(a.db, ctx)
 	if err != nil || !made {
 		t.Fatalf("first run: %v %v", made, err)
 	}
-	if again, made, err := a.db.DailyCheckpoint(ctx); err != nil || made || again.Note != first.Note {
+	if again, made, err := audit.DailyCheckpoint(a.db, ctx); err != nil || made || again.Note != first.Note {
 		t.Fatalf("second run the same day: %v %v", made, err)
 	}
 	auditor := a.login("auditor")

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"qinqing/db/demo"
 	"regexp"
 	"slices"
 	"strings"
@@ -42,16 +43,16 @@ func crawlCity(t *testing.T) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.BuildDemo(ctx, ""); err != nil {
+	if _, err := demo.BuildDemo(d, ctx, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.BuildDemoAppeals(ctx, crawlAppeals); err != nil {
+	if _, err := demo.BuildDemoAppeals(d, ctx, crawlAppeals); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.BuildDemoVisits(ctx); err != nil {
+	if _, err := demo.BuildDemoVisits(d, ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.BuildDemoOversight(ctx, keys); err != nil {
+	if _, err := demo.BuildDemoOversight(d, ctx, keys); err != nil {
 		t.Fatal(err)
 	}
 	a := serveAPI(t, d, nil)
@@ -294,7 +295,7 @@ func download(path string) bool {
 
 // formLogin signs in through the login form and returns the session cookie's value.
 func formLogin(t *testing.T, a *api, username string) string {
-	r := a.page("POST", "/login", "", url.Values{"username": {username}, "password": {db.DemoPassword}})
+	r := a.page("POST", "/login", "", url.Values{"username": {username}, "password": {demo.DemoPassword}})
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
 		if c.Name == "qq_token" && c.Value != "" {
 			return c.Value

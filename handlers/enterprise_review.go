@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/register"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,12 +16,12 @@ import (
 
 func (s *Server) apiEnterprisesToReview(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	list, err := s.db.EnterprisesToReview(c.UserContext(), a)
+	list, err := appeal.EnterprisesToReview(s.db, c.UserContext(), a)
 	if err != nil {
 		return err
 	}
 	if list == nil {
-		list = []db.Enterprise{}
+		list = []register.Enterprise{}
 	}
 	return c.JSON(fiber.Map{"items": list, "total": len(list)})
 }
@@ -30,7 +32,7 @@ func (s *Server) apiConfirmEnterprise(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	e, err := s.db.ConfirmEnterprise(c.UserContext(), a, id)
+	e, err := appeal.ConfirmEnterprise(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -43,7 +45,7 @@ func (s *Server) enterpriseConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	e, err := s.db.ConfirmEnterprise(c.UserContext(), a, id)
+	e, err := appeal.ConfirmEnterprise(s.db, c.UserContext(), a, id)
 	if err != nil && db.ErrorCode(err) != db.ECONFLICT {
 		return err
 	}
@@ -60,7 +62,7 @@ func (s *Server) reviewData(c *fiber.Ctx, a db.Actor, data fiber.Map) error {
 	if !a.Is(db.RoleAdmin, db.RoleOffice) {
 		return nil
 	}
-	list, err := s.db.EnterprisesToReview(c.UserContext(), a)
+	list, err := appeal.EnterprisesToReview(s.db, c.UserContext(), a)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"qinqing/db/demo"
 	"strings"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 func startFigures(t *testing.T) *api {
 	t.Helper()
 	a := startAPI(t)
-	if _, err := a.db.BuildDemoAppeals(context.Background(), 500); err != nil {
+	if _, err := demo.BuildDemoAppeals(a.db, context.Background(), 500); err != nil {
 		t.Fatal(err)
 	}
 	return a

@@ -3,18 +3,17 @@ package handlers
 import (
 	"html/template"
 	"maps"
-
-	"qinqing/db"
+	"qinqing/db/appeal"
 )
 
 // withLedgerFuncs adds the template functions the ledger's pages use.
 func withLedgerFuncs(funcs template.FuncMap) template.FuncMap {
 	out := maps.Clone(funcs)
 	maps.Copy(out, template.FuncMap{
-		"stages": func() []db.Stage { return db.Stages },
+		"stages": func() []appeal.Stage { return appeal.Stages },
 		// reached reports whether an appeal at stage has reached step s of the loop.
-		"reached": func(stage, s db.Stage) bool {
-			for _, x := range db.Stages {
+		"reached": func(stage, s appeal.Stage) bool {
+			for _, x := range appeal.Stages {
 				if x == s {
 					return true
 				}

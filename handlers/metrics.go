@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/subtle"
 	"fmt"
+	"qinqing/db/register"
 	"runtime"
 	"sort"
 	"strings"
@@ -113,7 +114,7 @@ func (s *Server) serveMetrics(c *fiber.Ctx) error {
 	fmt.Fprintf(&b, "qinqing_login_audit_dropped_total %d\n", db.DroppedLoginAudits())
 	b.WriteString("# HELP qinqing_password_hashes_total argon2id runs (sign-ins, password changes, receipt checks).\n")
 	b.WriteString("# TYPE qinqing_password_hashes_total counter\n")
-	fmt.Fprintf(&b, "qinqing_password_hashes_total %d\n", db.PasswordHashes())
+	fmt.Fprintf(&b, "qinqing_password_hashes_total %d\n", register.PasswordHashes())
 	b.WriteString("# HELP qinqing_goroutines Goroutines running.\n# TYPE qinqing_goroutines gauge\n")
 	fmt.Fprintf(&b, "qinqing_goroutines %d\n", runtime.NumGoroutine())
 	b.WriteString("# HELP qinqing_uptime_seconds Seconds since the server started.\n# TYPE qinqing_uptime_seconds gauge\n")

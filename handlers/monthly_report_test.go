@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"qinqing/db/demo"
+	"qinqing/db/figures"
 	"regexp"
 	"strings"
 	"testing"
@@ -60,7 +62,7 @@ func labels(list []any) []string {
 
 func TestMonthlyReportPDFListsEveryLeader(t *testing.T) {
 	a := startAPI(t)
-	if _, err := a.db.BuildDemoAppeals(context.Background(), 1200); err != nil {
+	if _, err := demo.BuildDemoAppeals(a.db, context.Background(), 1200); err != nil {
 		t.Fatal(err)
 	}
 	tok := a.login("office")
@@ -69,7 +71,7 @@ func TestMonthlyReportPDFListsEveryLeader(t *testing.T) {
 	if r := a.do("PUT", "/api/v1/stats/weights", a.login("admin"), map[string]any{"ranking_min_sample": 1}); r.Status != 200 || num(r.JSON["ranking_min_sample"]) != 1 {
 		t.Fatalf("set min sample: %s", r)
 	}
-	month := db.LastCompleteMonth(a.db.Now())
+	month := figures.LastCompleteMonth(a.db.Now())
 	rep := a.do("GET", "/api/v1/reports/monthly?month="+month, tok, nil)
 	leaders := rep.JSON["leaders"].(map[string]any)
 	ranked, _ := leaders["items"].([]any)
@@ -86,7 +88,7 @@ func TestMonthlyReportPDFListsEveryLeader(t *testing.T) {
 	}
 	pages := bytes.Count(pdf.Body, []byte("/Type /Page\n"))
 	for _, want := range []string{fmt.Sprintf("第 1 页 共 %d 页", pages), fmt.Sprintf("第 %d 页 共 %d 页", pages, pages),
-		"盘锦市营商环境建设专班", db.DocNumber(month)} {
+		"盘锦市营商环境建设专班", figures.DocNumber(month)} {
 		if !bytes.Contains(text, pdfString(want)) {
 			t.Errorf("the pdf lacks %q (%d pages)", want, pages)
 		}
@@ -97,8 +99,8 @@ func TestMonthlyReportSmallSamplesAndDefaultMonth(t *testing.T) {
 	a := startFigures(t)
 	tok := a.login("office")
 	rep := a.do("GET", "/api/v1/reports/monthly", tok, nil)
-	want := db.LastCompleteMonth(a.db.Now())
-	if rep.Status != 200 || rep.JSON["month"] != want || rep.JSON["doc_number"] != db.DocNumber(want) || rep.JSON["issuer"] != db.DefaultIssuer {
+	want := figures.LastCompleteMonth(a.db.Now())
+	if rep.Status != 200 || rep.JSON["month"] != want || rep.JSON["doc_number"] != figures.DocNumber(want) || rep.JSON["issuer"] != db.DefaultIssuer {
 		t.Fatalf("default month %v (want %s), doc %v, issuer %v", rep.JSON["month"], want, rep.JSON["doc_number"], rep.JSON["issuer"])
 	}
 	var small []string
@@ -127,7 +129,7 @@ func TestMonthlyReportSmallSamplesAndDefaultMonth(t *testing.T) {
 			t.Errorf("the page does not list %s as 样本不足", name)
 		}
 	}
-	if !strings.Contains(page, "盘锦市营商环境建设专班") || !strings.Contains(page, db.DocNumber(want)) {
+	if !strings.Contains(page, "盘锦市营商环境建设专班") || !strings.Contains(page, figures.DocNumber(want)) {
 		t.Errorf("the page lacks the official header")
 	}
 	// The issuer is the admin's to change, on the settings page.

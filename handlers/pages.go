@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/url"
+	"qinqing/db/register"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -128,7 +129,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 
 func (s *Server) logoutSubmit(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	if err := s.db.Logout(c.UserContext(), a); err != nil {
+	if err := register.Logout(s.db, c.UserContext(), a); err != nil {
 		return err
 	}
 	s.clearSession(c)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"qinqing/db/register"
 	"strconv"
 	"strings"
 
@@ -76,12 +77,12 @@ func (s *Server) resolveEnterprise(ctx context.Context, a db.Actor, raw string) 
 	if id, err := strconv.ParseInt(raw, 10, 64); err == nil && id > 0 && len(raw) < 18 {
 		return &id, nil
 	}
-	code := db.NormalizeCreditCode(raw)
+	code := register.NormalizeCreditCode(raw)
 	if looksLikeCreditCode(code) {
-		if !db.ValidCreditCode(code) {
+		if !register.ValidCreditCode(code) {
 			return nil, invalidField("enterprise_id", "统一社会信用代码无效（含非法字符或校验位不符）")
 		}
-		list, err := s.db.ListEnterprises(ctx, a, db.EnterpriseFilter{Q: code, Page: db.Page{Limit: 5}})
+		list, err := register.ListEnterprises(s.db, ctx, a, register.EnterpriseFilter{Q: code, Page: db.Page{Limit: 5}})
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +93,7 @@ func (s *Server) resolveEnterprise(ctx context.Context, a db.Actor, raw string) 
 		}
 		return nil, invalidField("enterprise_id", "没有统一社会信用代码为 "+code+" 的企业")
 	}
-	list, err := s.db.ListEnterprises(ctx, a, db.EnterpriseFilter{Q: raw, Page: db.Page{Limit: 20}})
+	list, err := register.ListEnterprises(s.db, ctx, a, register.EnterpriseFilter{Q: raw, Page: db.Page{Limit: 20}})
 	if err != nil {
 		return nil, err
 	}
@@ -126,17 +127,17 @@ func looksLikeCreditCode(s string) bool {
 // pickList is what the forms' selects offer: every department and every leader (a city
 // has tens of each, well under one list page).
 type pickList struct {
-	Departments []db.Department
-	Leaders     []db.Leader
+	Departments []register.Department
+	Leaders     []register.Leader
 }
 
 func (s *Server) pickLists(ctx context.Context) (*pickList, error) {
 	all := db.Page{Limit: db.MaxLimit}
-	depts, err := s.db.ListDepartments(ctx, db.DepartmentFilter{Page: all})
+	depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: all})
 	if err != nil {
 		return nil, err
 	}
-	leaders, err := s.db.ListLeaders(ctx, db.LeaderFilter{Page: all})
+	leaders, err := register.ListLeaders(s.db, ctx, register.LeaderFilter{Page: all})
 	if err != nil {
 		return nil, err
 	}

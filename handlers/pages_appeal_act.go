@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"qinqing/db/appeal"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ func (s *Server) appealByRef(ctx context.Context, a db.Actor, raw, field, hint s
 	if !appealNumber.MatchString(raw) {
 		return nil, invalidField(field, hint)
 	}
-	list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Number: raw, Page: db.Page{Limit: 1}})
+	list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Number: raw, Page: db.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}
@@ -64,10 +65,10 @@ func splitRefs(s string) []string {
 }
 
 // actionInput reads an action form.
-func (s *Server) actionInput(c *fiber.Ctx, a db.Actor, ap *db.Appeal) (db.ActionInput, error) {
-	in := db.ActionInput{Action: db.Action(c.FormValue("action")), Note: c.FormValue("note"), Basis: c.FormValue("basis"),
-		Tier: db.Tier(c.FormValue("tier")), Satisfaction: c.FormValue("satisfaction"), Verdict: c.FormValue("verdict"),
-		DueAt: c.FormValue("due_at"), DepartmentID: formID(c, "department_id"), DayKind: db.ExtensionKind(c.FormValue("day_kind"))}
+func (s *Server) actionInput(c *fiber.Ctx, a db.Actor, ap *appeal.Appeal) (appeal.ActionInput, error) {
+	in := appeal.ActionInput{Action: appeal.Action(c.FormValue("action")), Note: c.FormValue("note"), Basis: c.FormValue("basis"),
+		Tier: appeal.Tier(c.FormValue("tier")), Satisfaction: c.FormValue("satisfaction"), Verdict: c.FormValue("verdict"),
+		DueAt: c.FormValue("due_at"), DepartmentID: formID(c, "department_id"), DayKind: appeal.ExtensionKind(c.FormValue("day_kind"))}
 	ver, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	if err != nil {
 		return in, fieldError(db.EBADREQUEST, "version", "表单缺少诉求版本，请刷新页面后重试。")
@@ -84,7 +85,7 @@ func (s *Server) actionInput(c *fiber.Ctx, a db.Actor, ap *db.Appeal) (db.Action
 	case "no":
 		in.Resolved = appealBool(false)
 	}
-	if in.Action == db.ActMerge {
+	if in.Action == appeal.ActMerge {
 		if in.TargetID, err = s.appealRef(c.UserContext(), a, c.FormValue("target")); err != nil {
 			return in, err
 		}
@@ -103,20 +104,20 @@ func (s *Server) appealAct(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	ap, err := s.db.FindAppeal(ctx, a, id)
+	ap, err := appeal.FindAppeal(s.db, ctx, a, id)
 	if err != nil {
 		return err
 	}
 	in, err := s.actionInput(c, a, ap)
-	var ups []db.Upload
+	var ups []appeal.Upload
 	if err == nil {
 		ups, err = readUploads(c)
 	}
 	if err == nil {
-		if len(ups) > 0 || in.Action == db.ActAttach {
-			ap, err = s.db.ActWithFiles(ctx, a, id, in, ups)
+		if len(ups) > 0 || in.Action == appeal.ActAttach {
+			ap, err = appeal.ActWithFiles(s.db, ctx, a, id, in, ups)
 		} else {
-			ap, err = s.db.Act(ctx, a, id, in)
+			ap, err = appeal.Act(s.db, ctx, a, id, in)
 		}
 	}
 	if err != nil {
@@ -139,9 +140,9 @@ func (s *Server) appealAct(c *fiber.Ctx) error {
 		}
 		return s.formFailed(c, "appeal", v.Appeal.Number+" "+v.Appeal.Title, v, err)
 	}
-	msg := "已完成“" + db.ActionLabel(in.Action) + "”，诉求现处于“" + ap.Stage.Label() + "”环节。"
+	msg := "已完成“" + appeal.ActionLabel(in.Action) + "”，诉求现处于“" + ap.Stage.Label() + "”环节。"
 	where := "/appeals/" + strconv.FormatInt(id, 10)
-	if in.Action == db.ActRate && in.Satisfaction == "unsatisfied" {
+	if in.Action == appeal.ActRate && in.Satisfaction == "unsatisfied" {
 		msg = "已评价为不满意，诉求退回重办。"
 		// The page then says where the work goes and by when.
 		where += "?rated=unsatisfied"
@@ -150,7 +151,7 @@ func (s *Server) appealAct(c *fiber.Ctx) error {
 	return c.Redirect(where, fiber.StatusSeeOther)
 }
 
-func containsAction(list []db.Action, a db.Action) bool {
+func containsAction(list []appeal.Action, a appeal.Action) bool {
 	for _, x := range list {
 		if x == a {
 			return true

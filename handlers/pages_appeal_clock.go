@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
 	"time"
 
 	"qinqing/db"
@@ -25,8 +26,8 @@ type clockView struct {
 	Answer string
 }
 
-func clockOf(ap *db.Appeal, now time.Time) clockView {
-	v := clockView{Original: ap.DueAt, Extended: ap.ExtendedDueAt, Closed: ap.Stage == db.StageClosed, State: "ok",
+func clockOf(ap *appeal.Appeal, now time.Time) clockView {
+	v := clockView{Original: ap.DueAt, Extended: ap.ExtendedDueAt, Closed: ap.Stage == appeal.StageClosed, State: "ok",
 		Escalated: ap.EscalationDue()}
 	due := ap.EffectiveDue()
 	end := now
@@ -40,16 +41,16 @@ func clockOf(ap *db.Appeal, now time.Time) clockView {
 		if !v.OnTime {
 			v.State = "bad"
 		}
-	case ap.Stage == db.StageFeedback:
+	case ap.Stage == appeal.StageFeedback:
 		// Reported: the clock waits on the enterprise's rating, and says whether the
 		// report itself came in time.
 		v.LeftLabel, v.Left = "已反馈，待评价", "按期反馈"
 		if ap.FeedbackAt != nil && ap.FeedbackAt.After(due) {
 			v.Left, v.State = "超期 "+humanSpan(ap.FeedbackAt.Sub(due))+"反馈", "bad"
 		}
-	case st == db.OverdueResolution:
+	case st == appeal.OverdueResolution:
 		v.LeftLabel, v.Left, v.State = "已超期", humanSpan(now.Sub(due)), "bad"
-	case st == db.OverdueResponse:
+	case st == appeal.OverdueResponse:
 		v.LeftLabel, v.Left, v.State = "受理已超时", humanSpan(now.Sub(ap.ResponseDueAt)), "bad"
 	default:
 		v.LeftLabel, v.Left = "距办理期限还剩", humanSpan(due.Sub(now))
@@ -68,14 +69,14 @@ func clockOf(ap *db.Appeal, now time.Time) clockView {
 
 // answeredByRejection rewrites the clock's intake line for an appeal turned away at
 // intake: rejection stamps the response time, but the appeal was never accepted.
-func (v *clockView) answeredByRejection(events []db.AppealEvent) {
+func (v *clockView) answeredByRejection(events []appeal.AppealEvent) {
 	for _, e := range events {
-		if e.Action == db.ActAccept {
+		if e.Action == appeal.ActAccept {
 			return
 		}
 	}
 	for _, e := range events {
-		if e.Action == db.ActReject {
+		if e.Action == appeal.ActReject {
 			v.Answer = "已于 " + e.At.In(db.Zone).Format("2006-01-02 15:04") + " 答复不予受理"
 			return
 		}

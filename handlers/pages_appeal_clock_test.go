@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"qinqing/db/appeal"
+	"qinqing/db/demo"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,32 +25,32 @@ func TestClockCard(t *testing.T) {
 	base, d := startClockServer(t, clock, 0)
 	ctx := context.Background()
 	ent, office, dept := actorFor(t, d, "enterprise"), actorFor(t, d, "office"), actorFor(t, d, "department")
-	file := func(title string) *db.Appeal {
+	file := func(title string) *appeal.Appeal {
 		t.Helper()
-		ap, err := d.CreateAppeal(ctx, ent, db.AppealInput{Title: title, Content: title + "，请尽快处理。", Category: "审批服务"})
+		ap, err := appeal.CreateAppeal(d, ctx, ent, appeal.AppealInput{Title: title, Content: title + "，请尽快处理。", Category: "审批服务"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return ap
 	}
-	act := func(who db.Actor, ap *db.Appeal, in db.ActionInput) *db.Appeal {
+	act := func(who db.Actor, ap *appeal.Appeal, in appeal.ActionInput) *appeal.Appeal {
 		t.Helper()
 		in.Version = ap.Version
-		out, err := d.Act(ctx, who, ap.ID, in)
+		out, err := appeal.Act(d, ctx, who, ap.ID, in)
 		if err != nil {
 			t.Fatalf("%s: %v", in.Action, err)
 		}
 		return out
 	}
-	rejected := act(office, file("不属于受理范围的事项"), db.ActionInput{Action: db.ActReject, Note: "不属于营商环境诉求受理范围"})
+	rejected := act(office, file("不属于受理范围的事项"), appeal.ActionInput{Action: appeal.ActReject, Note: "不属于营商环境诉求受理范围"})
 	reported := file("审批材料反复退回")
-	reported = act(office, reported, db.ActionInput{Action: db.ActAccept})
-	reported = act(office, reported, db.ActionInput{Action: db.ActAssign, DepartmentID: &dept.DepartmentID})
+	reported = act(office, reported, appeal.ActionInput{Action: appeal.ActAccept})
+	reported = act(office, reported, appeal.ActionInput{Action: appeal.ActAssign, DepartmentID: &dept.DepartmentID})
 	open := file("证照办理超时")
-	open = act(office, open, db.ActionInput{Action: db.ActAccept})
-	open = act(office, open, db.ActionInput{Action: db.ActAssign, DepartmentID: &dept.DepartmentID})
+	open = act(office, open, appeal.ActionInput{Action: appeal.ActAccept})
+	open = act(office, open, appeal.ActionInput{Action: appeal.ActAssign, DepartmentID: &dept.DepartmentID})
 
-	b := pageSignIn(t, base, "office", db.DemoPassword)
+	b := pageSignIn(t, base, "office", demo.DemoPassword)
 	card := func(id int64) (string, string, string) {
 		t.Helper()
 		p := b.get(fmt.Sprint("/appeals/", id))
@@ -69,7 +71,7 @@ func TestClockCard(t *testing.T) {
 		t.Errorf("at 80 %%: clock %s, want soon", st)
 	}
 	clock.advance(24 * time.Hour)
-	act(dept, reported, db.ActionInput{Action: db.ActReport, Note: "已按要求整改完毕"})
+	act(dept, reported, appeal.ActionInput{Action: appeal.ActReport, Note: "已按要求整改完毕"})
 	for _, c := range []struct {
 		what string
 		id   int64

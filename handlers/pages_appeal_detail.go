@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"qinqing/db/appeal"
+	"qinqing/db/register"
 	"strconv"
 	"time"
 
@@ -14,16 +16,16 @@ import (
 // appealView is the detail page: the appeal, its clock, its timeline and the forms of
 // the actions the viewer may take now.
 type appealView struct {
-	Appeal     *db.Appeal
+	Appeal     *appeal.Appeal
 	Steps      []stageStep
 	Clock      clockView
 	Events     []eventView
 	Actions    []actionView
-	Depts      []db.Department
-	Candidates []db.Appeal // other appeals of the same enterprise, for a merge
-	MergedInto *db.Appeal
+	Depts      []register.Department
+	Candidates []appeal.Appeal // other appeals of the same enterprise, for a merge
+	MergedInto *appeal.Appeal
 	Lost       string // a note typed into a form whose action is no longer open
-	Tiers      []db.Tier
+	Tiers      []appeal.Tier
 	Tomorrow   string // the earliest supervision deadline
 	MaxFile    int    // MB, each file
 	MaxBody    int    // MB, the whole form
@@ -39,19 +41,19 @@ type redoView struct {
 
 // redoNext is what follows an unsatisfied rating: the work goes back to the department
 // (or to the office's verification when none had it), still against the original due time.
-func redoNext(ap *db.Appeal, now time.Time) *redoView {
-	if ap.Stage != db.StageRectifying && ap.Stage != db.StageVerifying {
+func redoNext(ap *appeal.Appeal, now time.Time) *redoView {
+	if ap.Stage != appeal.StageRectifying && ap.Stage != appeal.StageVerifying {
 		return nil
 	}
 	r := &redoView{Where: "专班重新核查", Due: ap.EffectiveDue(), Overdue: now.After(ap.EffectiveDue())}
-	if ap.Stage == db.StageRectifying && ap.DepartmentName != "" {
+	if ap.Stage == appeal.StageRectifying && ap.DepartmentName != "" {
 		r.Where = ap.DepartmentName + "重新整改"
 	}
 	return r
 }
 
 type eventView struct {
-	db.AppealEvent
+	appeal.AppealEvent
 	RoleLabel string
 	StageFrom string // both set when the stage changed
 	StageTo   string
@@ -68,7 +70,7 @@ type fileView struct {
 
 // actionView is one action form; the flags say which fields the workflow table needs.
 type actionView struct {
-	Action       db.Action
+	Action       appeal.Action
 	Label        string
 	Primary      bool
 	Danger       bool
@@ -80,18 +82,18 @@ type actionView struct {
 }
 
 // primaryActions move an appeal along the main path; their forms start open.
-var primaryActions = map[db.Action]bool{db.ActAccept: true, db.ActAssign: true, db.ActReport: true,
-	db.ActRate: true, db.ActClose: true, db.ActAudit: true, db.ActApproveExtension: true}
+var primaryActions = map[appeal.Action]bool{appeal.ActAccept: true, appeal.ActAssign: true, appeal.ActReport: true,
+	appeal.ActRate: true, appeal.ActClose: true, appeal.ActAudit: true, appeal.ActApproveExtension: true}
 
-var fileActions = map[db.Action]bool{db.ActReport: true, db.ActComment: true, db.ActAttach: true}
+var fileActions = map[appeal.Action]bool{appeal.ActReport: true, appeal.ActComment: true, appeal.ActAttach: true}
 
-var noteLabels = map[db.Action]string{db.ActReport: "整改情况", db.ActReject: "不予受理理由", db.ActDismiss: "核查结论与说明",
-	db.ActReturn: "退回理由", db.ActReopen: "重新办理理由", db.ActDenyExtension: "不批准理由", db.ActInstruct: "批示内容",
-	db.ActRequestExtension: "延期理由", db.ActSupervise: "督办要求", db.ActComment: "留言或补充内容",
-	db.ActRate: "评价意见", db.ActAudit: "抽查意见", db.ActAttach: "附件说明"}
+var noteLabels = map[appeal.Action]string{appeal.ActReport: "整改情况", appeal.ActReject: "不予受理理由", appeal.ActDismiss: "核查结论与说明",
+	appeal.ActReturn: "退回理由", appeal.ActReopen: "重新办理理由", appeal.ActDenyExtension: "不批准理由", appeal.ActInstruct: "批示内容",
+	appeal.ActRequestExtension: "延期理由", appeal.ActSupervise: "督办要求", appeal.ActComment: "留言或补充内容",
+	appeal.ActRate: "评价意见", appeal.ActAudit: "抽查意见", appeal.ActAttach: "附件说明"}
 
 // noteLabelOf names an action's note field, and says when it may be left empty.
-func noteLabelOf(a db.Action, required bool) string {
+func noteLabelOf(a appeal.Action, required bool) string {
 	label := noteLabels[a]
 	if label == "" {
 		label = "说明"
@@ -102,45 +104,45 @@ func noteLabelOf(a db.Action, required bool) string {
 	return label
 }
 
-func actionViews(ap *db.Appeal) []actionView {
+func actionViews(ap *appeal.Appeal) []actionView {
 	var out []actionView
 	for _, act := range ap.AllowedActions {
-		t, ok := db.TransitionOf(act)
+		t, ok := appeal.TransitionOf(act)
 		if !ok {
 			continue
 		}
 		v := actionView{Action: act, Label: t.Label, Primary: primaryActions[act], File: fileActions[act]}
 		for _, need := range t.Needs {
 			switch need {
-			case db.NeedNote:
+			case appeal.NeedNote:
 				v.NoteRequired = true
-			case db.NeedBasis:
+			case appeal.NeedBasis:
 				v.Basis = true
-			case db.NeedDepartment:
+			case appeal.NeedDepartment:
 				v.Department, v.Tier = true, true
-			case db.NeedTarget:
+			case appeal.NeedTarget:
 				v.Target = true
-			case db.NeedDays:
+			case appeal.NeedDays:
 				v.Days = true
-			case db.NeedRating:
+			case appeal.NeedRating:
 				v.Rate = true
-			case db.NeedVerdict:
+			case appeal.NeedVerdict:
 				v.Verdict = true
-			case db.NeedDueAt:
+			case appeal.NeedDueAt:
 				v.DueAt = true
 			}
 		}
 		v.NoteLabel = noteLabelOf(act, v.NoteRequired)
 		switch act {
-		case db.ActReject, db.ActDismiss, db.ActReturn, db.ActMerge, db.ActDenyExtension, db.ActReopen:
+		case appeal.ActReject, appeal.ActDismiss, appeal.ActReturn, appeal.ActMerge, appeal.ActDenyExtension, appeal.ActReopen:
 			v.Danger = true
 		}
 		switch act {
-		case db.ActClose:
+		case appeal.ActClose:
 			v.Confirm = "确定办结该诉求吗？办结后只有纪检监督可以重新打开。"
-		case db.ActMerge:
+		case appeal.ActMerge:
 			v.Confirm = "确定将该诉求作为重复件合并吗？合并后本诉求办结。"
-		case db.ActReject:
+		case appeal.ActReject:
 			v.Confirm = "确定不予受理该诉求吗？"
 		}
 		out = append(out, v)
@@ -149,7 +151,7 @@ func actionViews(ap *db.Appeal) []actionView {
 }
 
 // eventDetails says in words what an event's data records.
-func eventDetails(e db.AppealEvent, data map[string]any, deptName func(int64) string) (details []string, redo bool) {
+func eventDetails(e appeal.AppealEvent, data map[string]any, deptName func(int64) string) (details []string, redo bool) {
 	str := func(k string) string { s, _ := data[k].(string); return s }
 	num := func(k string) int64 { f, _ := data[k].(float64); return int64(f) }
 	when := func(k string) string {
@@ -161,74 +163,74 @@ func eventDetails(e db.AppealEvent, data map[string]any, deptName func(int64) st
 	}
 	switch e.Action {
 	case "file":
-		details = append(details, "来源："+db.Source(str("source")).Label()+" · 办理等级："+db.Tier(str("tier")).Label()+" · 类别："+str("category"))
-	case db.ActAssign:
+		details = append(details, "来源："+appeal.Source(str("source")).Label()+" · 办理等级："+appeal.Tier(str("tier")).Label()+" · 类别："+str("category"))
+	case appeal.ActAssign:
 		details = append(details, "交办至 "+deptName(num("department_id")))
-		if t := db.Tier(str("tier")); t != "" {
+		if t := appeal.Tier(str("tier")); t != "" {
 			details = append(details, "办理等级："+t.Label())
 		}
-	case db.ActReassign:
+	case appeal.ActReassign:
 		from := ""
 		if id := num("from_department_id"); id != 0 {
 			from = "自 " + deptName(id) + " "
 		}
 		details = append(details, "改派"+from+"至 "+deptName(num("department_id")))
-		if t := db.Tier(str("tier")); t != "" {
+		if t := appeal.Tier(str("tier")); t != "" {
 			details = append(details, "办理等级："+t.Label())
 		}
-	case db.ActReturn:
+	case appeal.ActReturn:
 		details = append(details, "退回依据："+str("basis"))
-	case db.ActRate:
+	case appeal.ActRate:
 		resolved, _ := data["resolved"].(bool)
 		r := "问题未解决"
 		if resolved {
 			r = "问题已解决"
 		}
-		details = append(details, r+" · "+db.SatisfactionLabel(str("satisfaction")))
+		details = append(details, r+" · "+appeal.SatisfactionLabel(str("satisfaction")))
 		redo = str("satisfaction") == "unsatisfied"
-	case db.ActAudit:
+	case appeal.ActAudit:
 		if str("verdict") == "fail" {
 			details, redo = append(details, "抽查结论：不通过，重新办理"), true
 		} else {
 			details = append(details, "抽查结论：通过")
 		}
-	case db.ActReopen:
+	case appeal.ActReopen:
 		redo = true
-	case db.ActMerge:
+	case appeal.ActMerge:
 		details = append(details, "合并到 "+str("target_number"))
-	case db.ActRequestExtension:
+	case appeal.ActRequestExtension:
 		details = append(details, "申请延期 "+strconv.FormatInt(num("days"), 10)+" 天")
-	case db.ActApproveExtension:
+	case appeal.ActApproveExtension:
 		details = append(details, "批准延期 "+strconv.FormatInt(num("days"), 10)+" 天，办理期限延至 "+when("extended_due_at"))
-	case db.ActDenyExtension:
+	case appeal.ActDenyExtension:
 		details = append(details, "不批准延期 "+strconv.FormatInt(num("days"), 10)+" 天")
-	case db.ActSupervise:
+	case appeal.ActSupervise:
 		details = append(details, "督办期限："+when("due_at"))
 	case "auto_escalate":
-		details = append(details, "办理等级："+db.Tier(str("tier_before")).Label()+" → 提级办")
+		details = append(details, "办理等级："+appeal.Tier(str("tier_before")).Label()+" → 提级办")
 	case "auto_supervise":
 		details = append(details, "督办期限："+when("supervision_due_at"))
-	case db.ActRemindRating:
+	case appeal.ActRemindRating:
 		details = append(details, "反馈时间："+when("feedback_at")+"，请在 "+when("due")+" 前评价")
-	case db.ActCloseUnrated:
+	case appeal.ActCloseUnrated:
 		details = append(details, "反馈时间："+when("feedback_at")+" · 结果：未评价（不计入满意）")
 	}
 	return details, redo
 }
 
 func (s *Server) appealData(ctx context.Context, a db.Actor, id int64) (*appealView, error) {
-	ap, err := s.db.FindAppeal(ctx, a, id)
+	ap, err := appeal.FindAppeal(s.db, ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	events, err := s.db.AppealEvents(ctx, a, id)
+	events, err := appeal.AppealEvents(s.db, ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
 	if events, err = s.withReveals(ctx, a, id, events); err != nil {
 		return nil, err
 	}
-	depts, err := s.db.ListDepartments(ctx, db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+	depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +245,7 @@ func (s *Server) appealData(ctx context.Context, a db.Actor, id int64) (*appealV
 		return "#" + strconv.FormatInt(id, 10)
 	}
 	v := &appealView{Appeal: ap, Steps: stageSteps(ap.Stage), Clock: clockOf(ap, s.db.Now()), Actions: actionViews(ap),
-		Depts: depts.Items, Tiers: db.Tiers, Tomorrow: db.Today(s.db.Now().Add(24 * time.Hour)), MaxFile: db.MaxAttachmentSize >> 20,
+		Depts: depts.Items, Tiers: appeal.Tiers, Tomorrow: db.Today(s.db.Now().Add(24 * time.Hour)), MaxFile: appeal.MaxAttachmentSize >> 20,
 		MaxBody: maxUploadBody >> 20}
 	v.Clock.answeredByRejection(events)
 	for _, e := range events {
@@ -260,12 +262,12 @@ func (s *Server) appealData(ctx context.Context, a db.Actor, id int64) (*appealV
 		v.Events = append(v.Events, ev)
 	}
 	if ap.MergedInto != nil {
-		if m, err := s.db.FindAppeal(ctx, a, *ap.MergedInto); err == nil {
+		if m, err := appeal.FindAppeal(s.db, ctx, a, *ap.MergedInto); err == nil {
 			v.MergedInto = m
 		}
 	}
-	if containsAction(ap.AllowedActions, db.ActMerge) && ap.EnterpriseID != nil {
-		list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{EnterpriseID: *ap.EnterpriseID, Page: db.Page{Limit: 50}})
+	if containsAction(ap.AllowedActions, appeal.ActMerge) && ap.EnterpriseID != nil {
+		list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{EnterpriseID: *ap.EnterpriseID, Page: db.Page{Limit: 50}})
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/register"
 	"strconv"
 	"strings"
 
@@ -11,21 +13,21 @@ import (
 
 // uiSources is which sources each role registers under in the form, the default first.
 // An enterprise files through the portal and a leader from a visit, so neither chooses.
-var uiSources = map[db.Role][]db.Source{
-	db.RoleOffice:  {db.SourceHotline, db.SourceSteward, db.SourceInspection},
-	db.RoleAuditor: {db.SourceInspection},
+var uiSources = map[db.Role][]appeal.Source{
+	db.RoleOffice:  {appeal.SourceHotline, appeal.SourceSteward, appeal.SourceInspection},
+	db.RoleAuditor: {appeal.SourceInspection},
 }
 
 // appealNewView is the filing form: the enterprise portal variant or the intake variant.
 type appealNewView struct {
 	Role        string
-	Categories  []db.Category
-	Sources     []db.Source
-	Tiers       []db.Tier
-	Enterprise  *db.Enterprise  // an enterprise filing for itself
-	Mine        []db.Enterprise // a leader's enterprises
-	EntQ        string          // the intake search text
-	Matches     []db.Enterprise
+	Categories  []appeal.Category
+	Sources     []appeal.Source
+	Tiers       []appeal.Tier
+	Enterprise  *register.Enterprise  // an enterprise filing for itself
+	Mine        []register.Enterprise // a leader's enterprises
+	EntQ        string                // the intake search text
+	Matches     []register.Enterprise
 	MatchTotal  int
 	PickedID    string
 	NewFirm     bool     // the office registers the enterprise on this form
@@ -41,10 +43,10 @@ const enterprisePickLimit = 30
 func (s *Server) appealNewData(c *fiber.Ctx) (*appealNewView, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	v := &appealNewView{Role: string(a.Role), Sources: uiSources[a.Role], Tiers: db.Tiers,
+	v := &appealNewView{Role: string(a.Role), Sources: uiSources[a.Role], Tiers: appeal.Tiers,
 		EntQ: strings.TrimSpace(c.FormValue("enterprise_q")), PickedID: c.FormValue("enterprise_id"),
-		MaxFileSize: db.MaxAttachmentSize >> 20, MaxBody: maxUploadBody >> 20}
-	cats, err := s.db.Categories(ctx)
+		MaxFileSize: appeal.MaxAttachmentSize >> 20, MaxBody: maxUploadBody >> 20}
+	cats, err := appeal.Categories(s.db, ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +57,11 @@ func (s *Server) appealNewData(c *fiber.Ctx) (*appealNewView, error) {
 	}
 	switch a.Role {
 	case db.RoleEnterprise:
-		if v.Enterprise, err = s.db.FindEnterprise(ctx, a, a.EnterpriseID); err != nil {
+		if v.Enterprise, err = register.FindEnterprise(s.db, ctx, a, a.EnterpriseID); err != nil {
 			return nil, err
 		}
 	case db.RoleLeader:
-		list, err := s.db.ListEnterprises(ctx, a, db.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
+		list, err := register.ListEnterprises(s.db, ctx, a, register.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return nil, err
 		}
@@ -67,15 +69,15 @@ func (s *Server) appealNewData(c *fiber.Ctx) (*appealNewView, error) {
 	default:
 		v.NewFirm = c.FormValue("new_enterprise") != ""
 		if a.Role == db.RoleOffice {
-			if v.Districts, err = s.db.Districts(ctx); err != nil {
+			if v.Districts, err = register.Districts(s.db, ctx); err != nil {
 				return nil, err
 			}
-			if v.Industries, err = s.db.Industries(ctx); err != nil {
+			if v.Industries, err = register.Industries(s.db, ctx); err != nil {
 				return nil, err
 			}
 		}
 		if v.EntQ != "" {
-			list, err := s.db.ListEnterprises(ctx, a, db.EnterpriseFilter{Q: v.EntQ, Page: db.Page{Limit: enterprisePickLimit}})
+			list, err := register.ListEnterprises(s.db, ctx, a, register.EnterpriseFilter{Q: v.EntQ, Page: db.Page{Limit: enterprisePickLimit}})
 			if err != nil {
 				return nil, err
 			}
@@ -116,7 +118,7 @@ func (s *Server) formEnterprise(c *fiber.Ctx, a db.Actor) (*int64, error) {
 			return nil, err
 		}
 	}
-	if _, err := s.db.FindEnterprise(c.UserContext(), a, *id); err != nil {
+	if _, err := register.FindEnterprise(s.db, c.UserContext(), a, *id); err != nil {
 		if db.ErrorCode(err) == db.ENOTFOUND {
 			return nil, invalidField("enterprise_id", "企业不存在或不在您的范围内")
 		}
@@ -128,8 +130,8 @@ func (s *Server) formEnterprise(c *fiber.Ctx, a db.Actor) (*int64, error) {
 func (s *Server) appealCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	in := db.AppealInput{Title: c.FormValue("title"), Content: c.FormValue("content"), Category: c.FormValue("category"),
-		Source: db.Source(c.FormValue("source")), Tier: db.Tier(c.FormValue("tier")),
+	in := appeal.AppealInput{Title: c.FormValue("title"), Content: c.FormValue("content"), Category: c.FormValue("category"),
+		Source: appeal.Source(c.FormValue("source")), Tier: appeal.Tier(c.FormValue("tier")),
 		Confidential: c.FormValue("confidential") != "", ContactName: c.FormValue("contact_name"),
 		ContactPhone: c.FormValue("contact_phone")}
 	fail := func(err error) error {
@@ -159,29 +161,29 @@ func (s *Server) appealCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return fail(err)
 	}
-	ap, err := s.db.CreateAppeal(ctx, a, in, ups...)
+	ap, err := appeal.CreateAppeal(s.db, ctx, a, in, ups...)
 	if err != nil {
 		return fail(err)
 	}
 	return appealFiled(c, ap, "")
 }
 
-func appealFiled(c *fiber.Ctx, ap *db.Appeal, extra string) error {
+func appealFiled(c *fiber.Ctx, ap *appeal.Appeal, extra string) error {
 	flash(c, "诉求已提交，编号 "+ap.Number+"。"+extra+"办理进展会记录在下方时间线中。")
 	return c.Redirect("/appeals/"+strconv.FormatInt(ap.ID, 10), fiber.StatusSeeOther)
 }
 
 // appealCreateWithEnterprise files a 12345 call from a firm not in the register: the
 // office types the enterprise in, and both are written together.
-func (s *Server) appealCreateWithEnterprise(c *fiber.Ctx, a db.Actor, in db.AppealInput, fail func(error) error) error {
-	ent := db.EnterpriseInput{Name: c.FormValue(db.NewEnterpriseField + "name"),
-		CreditCode: c.FormValue(db.NewEnterpriseField + "credit_code"),
-		District:   c.FormValue(db.NewEnterpriseField + "district"), Industry: c.FormValue(db.NewEnterpriseField + "industry")}
+func (s *Server) appealCreateWithEnterprise(c *fiber.Ctx, a db.Actor, in appeal.AppealInput, fail func(error) error) error {
+	ent := register.EnterpriseInput{Name: c.FormValue(appeal.NewEnterpriseField + "name"),
+		CreditCode: c.FormValue(appeal.NewEnterpriseField + "credit_code"),
+		District:   c.FormValue(appeal.NewEnterpriseField + "district"), Industry: c.FormValue(appeal.NewEnterpriseField + "industry")}
 	ups, err := readUploads(c)
 	if err != nil {
 		return fail(err)
 	}
-	ap, err := s.db.CreateAppealWithEnterprise(c.UserContext(), a, in, ent, ups...)
+	ap, err := appeal.CreateAppealWithEnterprise(s.db, c.UserContext(), a, in, ent, ups...)
 	if err != nil {
 		return fail(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"qinqing/db/appeal"
+	"qinqing/db/register"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,12 +35,12 @@ var uiPageSizes = []int{20, 50, 100}
 
 // appealListView is what the list page shows besides the rows.
 type appealListView struct {
-	Filter     db.AppealFilter
+	Filter     appeal.AppealFilter
 	Overdue    string // "", "true" or "false", as in the query
 	Sort       string // the effective order: new, old, due or dept
 	Limit      int
 	PageSizes  []int
-	List       *db.List[db.Appeal]
+	List       *db.List[appeal.Appeal]
 	Chips      []filterChip  // every active filter, each removable alone
 	Hidden     []hiddenField // the active filters the form has no field for
 	Pages      []pageLink
@@ -51,17 +53,17 @@ type appealListView struct {
 	BulkURL    string // where the bulk form posts: with the list's query, to come back to it
 	Filtered   bool
 	MoreOpen   bool // the less common filters are in use, so their box starts open
-	Stages     []db.Stage
-	Tiers      []db.Tier
-	Sources    []db.Source
-	Categories []db.Category
-	Depts      []db.Department
-	Enterprise *db.Enterprise // the enterprise the list is narrowed to, if any
+	Stages     []appeal.Stage
+	Tiers      []appeal.Tier
+	Sources    []appeal.Source
+	Categories []appeal.Category
+	Depts      []register.Department
+	Enterprise *register.Enterprise // the enterprise the list is narrowed to, if any
 	CanFile    bool
 	ShowDept   bool
 	// CanBulk shows the checkboxes and the bulk form (the office and the discipline office).
 	CanBulk bool
-	Bulk    *db.BulkResult // the outcome of the bulk action just taken
+	Bulk    *appeal.BulkResult // the outcome of the bulk action just taken
 	Now     time.Time
 }
 
@@ -99,8 +101,8 @@ func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 		f.PageNo = 1
 	}
 	v := &appealListView{Filter: f, Overdue: c.Query("overdue"), Sort: f.Sort, Limit: f.Limit, PageSizes: uiPageSizes,
-		Now: s.db.Now(), List: &db.List[db.Appeal]{Items: []db.Appeal{}},
-		Stages: db.Stages, Tiers: db.Tiers, Sources: db.Sources,
+		Now: s.db.Now(), List: &db.List[appeal.Appeal]{Items: []appeal.Appeal{}},
+		Stages: appeal.Stages, Tiers: appeal.Tiers, Sources: appeal.Sources,
 		CanFile: a.Is(db.RoleEnterprise, db.RoleOffice, db.RoleLeader, db.RoleAuditor),
 		CanBulk: a.Is(db.RoleOffice, db.RoleAuditor),
 		// Enterprises and departments see too few departments' work for the filter to help.
@@ -109,18 +111,18 @@ func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 		v.Sort = "new"
 	}
 	var err error
-	if v.Categories, err = s.db.Categories(ctx); err != nil {
+	if v.Categories, err = appeal.Categories(s.db, ctx); err != nil {
 		return v, err
 	}
 	if v.ShowDept {
-		depts, err := s.db.ListDepartments(ctx, db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+		depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return v, err
 		}
 		v.Depts = depts.Items
 	}
 	if f.EnterpriseID != 0 {
-		if v.Enterprise, err = s.db.FindEnterprise(ctx, a, f.EnterpriseID); err != nil {
+		if v.Enterprise, err = register.FindEnterprise(s.db, ctx, a, f.EnterpriseID); err != nil {
 			return v, err
 		}
 	}
@@ -133,7 +135,7 @@ func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 	if ferr != nil {
 		return v, ferr
 	}
-	list, err := s.db.ListAppeals(ctx, a, f)
+	list, err := appeal.ListAppeals(s.db, ctx, a, f)
 	if err != nil {
 		return v, err
 	}
@@ -143,9 +145,9 @@ func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 }
 
 // countAppeals is the number of appeals a filter selects, for the home pages' tiles.
-func (s *Server) countAppeals(ctx context.Context, a db.Actor, f db.AppealFilter) (int, error) {
+func (s *Server) countAppeals(ctx context.Context, a db.Actor, f appeal.AppealFilter) (int, error) {
 	f.Limit = 1
-	list, err := s.db.ListAppeals(ctx, a, f)
+	list, err := appeal.ListAppeals(s.db, ctx, a, f)
 	if err != nil {
 		return 0, err
 	}
@@ -157,10 +159,10 @@ type stageStep struct {
 	State string // done, current or ahead
 }
 
-func stageSteps(cur db.Stage) []stageStep {
+func stageSteps(cur appeal.Stage) []stageStep {
 	var out []stageStep
 	state := "done"
-	for _, st := range db.Stages {
+	for _, st := range appeal.Stages {
 		switch {
 		case st == cur:
 			out = append(out, stageStep{st.Label(), "current"})

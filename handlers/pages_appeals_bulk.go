@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
 	"strconv"
 	"strings"
 
@@ -11,9 +12,9 @@ import (
 
 // bulkForm reads the list's bulk form: the checked appeals (name "id"), the version each
 // row showed ("v<id>"), the action and its fields.
-func bulkForm(c *fiber.Ctx) db.BulkInput {
-	in := db.BulkInput{Action: db.Action(c.FormValue("action")), IDs: formIDs(c, "id"), Versions: map[int64]int64{},
-		Fields: db.ActionInput{Note: c.FormValue("note"), Tier: db.Tier(c.FormValue("tier")), DepartmentID: formID(c, "department_id")}}
+func bulkForm(c *fiber.Ctx) appeal.BulkInput {
+	in := appeal.BulkInput{Action: appeal.Action(c.FormValue("action")), IDs: formIDs(c, "id"), Versions: map[int64]int64{},
+		Fields: appeal.ActionInput{Note: c.FormValue("note"), Tier: appeal.Tier(c.FormValue("tier")), DepartmentID: formID(c, "department_id")}}
 	for _, id := range in.IDs {
 		if v, err := strconv.ParseInt(c.FormValue("v"+strconv.FormatInt(id, 10)), 10, 64); err == nil {
 			in.Versions[id] = v
@@ -35,7 +36,7 @@ func (s *Server) appealsBulk(c *fiber.Ctx) error {
 		}
 		return c.Redirect("/api/v1/export/appeals.xlsx?ids="+strings.Join(ids, ","), fiber.StatusSeeOther)
 	}
-	res, berr := s.db.BulkAct(c.UserContext(), a, in)
+	res, berr := appeal.BulkAct(s.db, c.UserContext(), a, in)
 	if db.ErrorCode(berr) == db.EFORBIDDEN {
 		return berr
 	}
@@ -52,12 +53,12 @@ func (s *Server) appealsBulk(c *fiber.Ctx) error {
 
 // apiBulkAppeals is POST /appeals/bulk: one action on many appeals, each appeal's result.
 func (s *Server) apiBulkAppeals(c *fiber.Ctx) error {
-	var in db.BulkInput
+	var in appeal.BulkInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	a, _ := actorOf(c)
-	res, err := s.db.BulkAct(c.UserContext(), a, in)
+	res, err := appeal.BulkAct(s.db, c.UserContext(), a, in)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,8 @@ package handlers
 
 import (
 	"net/url"
+	"qinqing/db/appeal"
 	"strconv"
-
-	"qinqing/db"
 )
 
 // listParam is one query parameter of the appeal list: its Chinese name and, when the
@@ -40,12 +39,12 @@ func plain(v string, _ *appealListView) string { return v }
 // visible filter would drop them and change the count silently.
 var listParams = []listParam{
 	{key: "q", label: "搜索", value: plain},
-	{key: "todo", label: "待办", hidden: true, value: func(v string, _ *appealListView) string { return db.TodoLabel(v) }},
+	{key: "todo", label: "待办", hidden: true, value: func(v string, _ *appealListView) string { return appeal.TodoLabel(v) }},
 	{key: "number", label: "编号", hidden: true, value: plain},
-	{key: "stage", label: "环节", value: func(v string, _ *appealListView) string { return db.Stage(v).Label() }},
-	{key: "tier", label: "办理等级", value: func(v string, _ *appealListView) string { return db.Tier(v).Label() }},
+	{key: "stage", label: "环节", value: func(v string, _ *appealListView) string { return appeal.Stage(v).Label() }},
+	{key: "tier", label: "办理等级", value: func(v string, _ *appealListView) string { return appeal.Tier(v).Label() }},
 	{key: "overdue", label: "超期", value: yesNoLabel("仅超期", "未超期")},
-	{key: "source", label: "来源", value: func(v string, _ *appealListView) string { return db.Source(v).Label() }},
+	{key: "source", label: "来源", value: func(v string, _ *appealListView) string { return appeal.Source(v).Label() }},
 	{key: "category", label: "问题类别", value: plain},
 	{key: "department_id", label: "责任单位", value: func(v string, lv *appealListView) string {
 		for _, d := range lv.Depts {

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"qinqing/db/appeal"
+	"qinqing/db/demo"
+	"qinqing/db/register"
 	"regexp"
 	"slices"
 	"strings"
@@ -43,11 +46,11 @@ func postMultipart(b *pageClient, path string, files map[string][]byte, kv ...st
 // actorFor is the db actor of a demo account.
 func actorFor(t *testing.T, d *db.DB, username string) db.Actor {
 	t.Helper()
-	u, err := d.Authenticate(context.Background(), username, db.DemoPassword)
+	u, err := register.Authenticate(d, context.Background(), username, demo.DemoPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return db.ActorOf(u)
+	return register.ActorOf(u)
 }
 
 var appealPath = regexp.MustCompile(`^/appeals/(\d+)$`)
@@ -84,10 +87,10 @@ func formActions(body string) []string {
 func TestPagesAppealOfficeIntake(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	office := pageSignIn(t, base, "office", db.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.DemoPassword)
 	office.get("/appeals/new").want(t, "intake form", 200, `data-page="appeal-new"`, `name="source"`, `value="hotline"`,
 		`name="enterprise_q"`, `hx-get="/appeals/new"`, `name="tier"`, "身份保护", `name="file"`)
-	e, err := d.FindEnterprise(ctx, db.SystemActor, 7)
+	e, err := register.FindEnterprise(d, ctx, db.SystemActor, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,11 +107,11 @@ func TestPagesAppealOfficeIntake(t *testing.T) {
 	id := fileAppeal(t, office, "source", "hotline", "tier", "immediate", "enterprise_q", e.CreditCode,
 		"title", "厂区道路积水影响通行", "content", "企业反映厂区道路长期积水，影响货车通行，请协调处理。", "category", "物流",
 		"contact_name", "王经理", "contact_phone", "13800001111")
-	ap, err := d.FindAppeal(ctx, actorFor(t, d, "office"), id)
+	ap, err := appeal.FindAppeal(d, ctx, actorFor(t, d, "office"), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ap.Source != db.SourceHotline || ap.Tier != db.TierImmediate || ap.Stage != db.StageDiscovered ||
+	if ap.Source != appeal.SourceHotline || ap.Tier != appeal.TierImmediate || ap.Stage != appeal.StageDiscovered ||
 		ap.EnterpriseID == nil || *ap.EnterpriseID != e.ID || ap.ContactName != "王经理" {
 		t.Errorf("filed appeal: %+v", ap)
 	}
@@ -117,23 +120,23 @@ func TestPagesAppealOfficeIntake(t *testing.T) {
 	office.get("/").want(t, "office queue", 200, `id="intake"`, ap.Number)
 	office.get("/appeals?q=道路积水&tier=immediate").want(t, "search", 200, ap.Number, "共 1 条")
 
-	pageSignIn(t, base, "department", db.DemoPassword).get("/appeals/new").want(t, "department new", 404)
+	pageSignIn(t, base, "department", demo.DemoPassword).get("/appeals/new").want(t, "department new", 404)
 
 	// A leader files from a visit, for the leader's own enterprises only.
 	la := actorFor(t, d, "leader")
-	mine, err := d.ListEnterprises(ctx, la, db.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
+	mine, err := register.ListEnterprises(d, ctx, la, register.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil || len(mine.Items) == 0 {
 		t.Fatal(mine, err)
 	}
-	leader := pageSignIn(t, base, "leader", db.DemoPassword)
+	leader := pageSignIn(t, base, "leader", demo.DemoPassword)
 	leader.get("/appeals/new").want(t, "leader form", 200, "登记走访发现的问题", mine.Items[0].Name)
 	form := []string{"title", "园区道路年久失修", "content", "走访时企业反映园区主干道破损严重，货车通行困难。", "category", "物流"}
 	id = fileAppeal(t, leader, append(form, "enterprise_id", fmt.Sprint(mine.Items[0].ID))...)
-	if ap, err := d.FindAppeal(ctx, la, id); err != nil || ap.Source != db.SourceVisit {
+	if ap, err := appeal.FindAppeal(d, ctx, la, id); err != nil || ap.Source != appeal.SourceVisit {
 		t.Errorf("leader's appeal: %+v %v", ap, err)
 	}
 	other := int64(1)
-	for slices.ContainsFunc(mine.Items, func(e db.Enterprise) bool { return e.ID == other }) {
+	for slices.ContainsFunc(mine.Items, func(e register.Enterprise) bool { return e.ID == other }) {
 		other++
 	}
 	leader.post("/appeals", append(form, "enterprise_id", fmt.Sprint(other))...).want(t, "not my enterprise", 422, "不在您的范围内")
@@ -141,10 +144,10 @@ func TestPagesAppealOfficeIntake(t *testing.T) {
 
 func TestPagesAppealListFilters(t *testing.T) {
 	base, d := startPageServer(t)
-	if _, err := d.BuildDemoAppeals(context.Background(), 120); err != nil {
+	if _, err := demo.BuildDemoAppeals(d, context.Background(), 120); err != nil {
 		t.Fatal(err)
 	}
-	office := pageSignIn(t, base, "office", db.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.DemoPassword)
 	// The pager keeps the filters.
 	p := office.get("/appeals?stage=closed&limit=5")
 	p.want(t, "filtered list", 200, `data-page="appeals"`, `value="closed" selected`)
@@ -161,7 +164,7 @@ func TestPagesAppealListFilters(t *testing.T) {
 	office.get("/appeals?overdue=true").want(t, "overdue", 200, `value="true" selected`)
 
 	// A department's list runs by due time unless asked otherwise.
-	dept := pageSignIn(t, base, "department", db.DemoPassword)
+	dept := pageSignIn(t, base, "department", demo.DemoPassword)
 	dept.get("/appeals").want(t, "department list", 200, "按办理期限排列", `value="due" selected`)
 	dept.get("/appeals?sort=new").want(t, "department newest first", 200, `value="new" selected`)
 }
@@ -169,13 +172,13 @@ func TestPagesAppealListFilters(t *testing.T) {
 func TestPagesAppealActionFormsPerRole(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	firm := pageSignIn(t, base, "enterprise", db.DemoPassword)
+	firm := pageSignIn(t, base, "enterprise", demo.DemoPassword)
 	firm.get("/appeals/new").want(t, "portal form", 200, "我要反映问题", `name="confidential"`, "身份保护")
 	id := fileAppeal(t, firm, "title", "用电增容申请迟迟未办", "content", "三个月前提交用电增容申请，至今没有答复。",
 		"category", "要素保障-用电")
 	path := fmt.Sprintf("/appeals/%d", id)
 	for _, role := range []string{"admin", "office", "leader", "enterprise", "auditor"} {
-		ap, err := d.FindAppeal(ctx, actorFor(t, d, role), id)
+		ap, err := appeal.FindAppeal(d, ctx, actorFor(t, d, role), id)
 		if err != nil {
 			t.Fatalf("%s: %v", role, err)
 		}
@@ -184,16 +187,16 @@ func TestPagesAppealActionFormsPerRole(t *testing.T) {
 			want = append(want, string(a))
 		}
 		slices.Sort(want)
-		p := pageSignIn(t, base, role, db.DemoPassword).get(path)
+		p := pageSignIn(t, base, role, demo.DemoPassword).get(path)
 		p.want(t, role+" detail", 200, `data-page="appeal"`)
 		if got := formActions(p.Body); !slices.Equal(got, want) {
 			t.Errorf("%s sees forms %v, want %v", role, got, want)
 		}
 	}
 	// Before it is assigned, the department does not know the appeal exists.
-	pageSignIn(t, base, "department", db.DemoPassword).get(path).want(t, "department before assign", 404)
+	pageSignIn(t, base, "department", demo.DemoPassword).get(path).want(t, "department before assign", 404)
 
-	office := pageSignIn(t, base, "office", db.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.DemoPassword)
 	p := office.get(path)
 	if got := formActions(p.Body); !slices.Contains(got, "accept") || slices.Contains(got, "assign") || slices.Contains(got, "rate") {
 		t.Errorf("office forms in 发现: %v", got)
@@ -206,16 +209,16 @@ func TestPagesAppealActionFormsPerRole(t *testing.T) {
 func TestPagesAppealStaleVersion(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	firm := pageSignIn(t, base, "enterprise", db.DemoPassword)
+	firm := pageSignIn(t, base, "enterprise", demo.DemoPassword)
 	id := fileAppeal(t, firm, "title", "审批材料被反复退回", "content", "同一份材料被要求补正三次，每次要求都不一样。",
 		"category", "审批服务")
-	office := pageSignIn(t, base, "office", db.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.DemoPassword)
 	oa := actorFor(t, d, "office")
-	before, err := d.FindAppeal(ctx, oa, id)
+	before, err := appeal.FindAppeal(d, ctx, oa, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, _ := d.AppealEvents(ctx, oa, id)
+	events, _ := appeal.AppealEvents(d, ctx, oa, id)
 	path := fmt.Sprintf("/appeals/%d/actions", id)
 
 	p := office.post(path, "action", "accept", "version", fmt.Sprint(before.Version+3), "note", "我的受理意见：请尽快核实")
@@ -227,14 +230,14 @@ func TestPagesAppealStaleVersion(t *testing.T) {
 	p.want(t, "no reason", 422, "请填写理由")
 	office.postRaw(path, "action", "accept", "version", fmt.Sprint(before.Version)).want(t, "no csrf", 403)
 
-	after, err := d.FindAppeal(ctx, oa, id)
+	after, err := appeal.FindAppeal(d, ctx, oa, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after.Version != before.Version || after.Stage != db.StageDiscovered || after.AcceptedAt != nil {
+	if after.Version != before.Version || after.Stage != appeal.StageDiscovered || after.AcceptedAt != nil {
 		t.Errorf("a refused post changed the appeal: version %d → %d, stage %s", before.Version, after.Version, after.Stage)
 	}
-	if now, _ := d.AppealEvents(ctx, oa, id); len(now) != len(events) {
+	if now, _ := appeal.AppealEvents(d, ctx, oa, id); len(now) != len(events) {
 		t.Errorf("a refused post wrote %d events", len(now)-len(events))
 	}
 
@@ -253,7 +256,7 @@ func TestPagesAppealStaleVersion(t *testing.T) {
 
 func TestPagesAppealEscapesTitle(t *testing.T) {
 	base, _ := startPageServer(t)
-	firm := pageSignIn(t, base, "enterprise", db.DemoPassword)
+	firm := pageSignIn(t, base, "enterprise", demo.DemoPassword)
 	id := fileAppeal(t, firm, "title", "<script>alert(1)</script>标题", "content", "内容<b>加粗</b>与<img src=x onerror=alert(2)>图片",
 		"category", "其他")
 	for _, path := range []string{fmt.Sprintf("/appeals/%d", id), "/appeals", "/"} {
@@ -271,30 +274,30 @@ func TestPagesAppealEscapesTitle(t *testing.T) {
 func TestPagesAppealLoopWithFile(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	firm := pageSignIn(t, base, "enterprise", db.DemoPassword)
+	firm := pageSignIn(t, base, "enterprise", demo.DemoPassword)
 	id := fileAppeal(t, firm, "title", "食品经营许可证变更办理慢", "content", "变更法人后申请许可证变更，超过承诺时限仍未办结。",
 		"category", "审批服务")
 	path := fmt.Sprintf("/appeals/%d", id)
 	act := path + "/actions"
 	oa := actorFor(t, d, "office")
 	version := func() string {
-		ap, err := d.FindAppeal(ctx, oa, id)
+		ap, err := appeal.FindAppeal(d, ctx, oa, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return fmt.Sprint(ap.Version)
 	}
-	depts, err := d.ListDepartments(ctx, db.DepartmentFilter{Q: "市场监督管理局"})
+	depts, err := register.ListDepartments(d, ctx, register.DepartmentFilter{Q: "市场监督管理局"})
 	if err != nil || len(depts.Items) == 0 {
 		t.Fatal(depts, err)
 	}
-	office := pageSignIn(t, base, "office", db.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.DemoPassword)
 	office.post(act, "action", "accept", "version", version()).want(t, "accept", 303)
 	office.post(act, "action", "assign", "version", version(), "tier", "fast").want(t, "assign without department", 422, "请选择责任单位")
 	office.post(act, "action", "assign", "version", version(), "department_id", fmt.Sprint(depts.Items[0].ID), "tier", "fast").
 		want(t, "assign", 303)
 
-	dept := pageSignIn(t, base, "department", db.DemoPassword)
+	dept := pageSignIn(t, base, "department", demo.DemoPassword)
 	dept.get("/").want(t, "department queue", 200, `id="queue"`, "食品经营许可证变更办理慢")
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
 	p := postMultipart(dept, act, map[string][]byte{"notes.txt": []byte("plain text")}, "action", "report", "version", version(),

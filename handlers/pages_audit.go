@@ -3,6 +3,9 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"qinqing/db/appeal"
+	"qinqing/db/audit"
+	"qinqing/db/oversight"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,14 +34,14 @@ var auditObjectPages = map[string]string{
 
 // auditRows names a page of events for people.
 func (s *Server) auditRows(ctx context.Context, a db.Actor, events []db.AuditEvent) ([]auditRow, error) {
-	names, err := s.db.AuditObjectNames(ctx, a, events)
+	names, err := oversight.AuditObjectNames(s.db, ctx, a, events)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]auditRow, 0, len(events))
 	for _, e := range events {
 		r := auditRow{ID: e.ID, At: e.At, ActorName: e.ActorName, ActorRole: e.ActorRole, Action: e.Action,
-			Label: db.AuditActionLabel(e.Action), Object: db.AuditObjectLabel(e.ObjectType)}
+			Label: oversight.AuditActionLabel(e.Action), Object: oversight.AuditObjectLabel(e.ObjectType)}
 		if e.ObjectID != nil {
 			id := *e.ObjectID
 			if name := names[fmt.Sprintf("%s:%d", e.ObjectType, id)]; name != "" {
@@ -61,11 +64,11 @@ func (s *Server) auditRows(ctx context.Context, a db.Actor, events []db.AuditEve
 func (s *Server) oversightDashboard(c *fiber.Ctx, data fiber.Map) error {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	v, err := s.db.VerifyAuditSince(ctx)
+	v, err := audit.VerifyAuditSince(s.db, ctx)
 	if err != nil {
 		return err
 	}
-	events, err := s.db.ListAuditEvents(ctx, a, db.AuditFilter{Page: db.Page{Limit: 10}})
+	events, err := audit.ListAuditEvents(s.db, ctx, a, audit.AuditFilter{Page: db.Page{Limit: 10}})
 	if err != nil {
 		return err
 	}
@@ -79,7 +82,7 @@ func (s *Server) oversightDashboard(c *fiber.Ctx, data fiber.Map) error {
 
 // oversightVerifyAll re-hashes the whole chain on demand, which also resets the mark.
 func (s *Server) oversightVerifyAll(c *fiber.Ctx) error {
-	v, err := s.db.VerifyAudit(c.UserContext())
+	v, err := audit.VerifyAudit(s.db, c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -101,11 +104,11 @@ func (s *Server) oversightAudit(c *fiber.Ctx) error {
 		page.Limit = 50
 	}
 	a, _ := actorOf(c)
-	f := db.AuditFilter{Action: c.Query("action"), ObjectType: c.Query("object_type"), Page: page}
+	f := audit.AuditFilter{Action: c.Query("action"), ObjectType: c.Query("object_type"), Page: page}
 	if f.ObjectID, err = queryID(c, "object_id"); err != nil {
 		return err
 	}
-	list, err := s.db.ListAuditEvents(c.UserContext(), a, f)
+	list, err := audit.ListAuditEvents(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
@@ -113,7 +116,7 @@ func (s *Server) oversightAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	next := query("/oversight/audit", db.AppealFilter{}, list.NextCursor, "action", f.Action, "object_type", f.ObjectType, "object_id", f.ObjectID)
+	next := query("/oversight/audit", appeal.AppealFilter{}, list.NextCursor, "action", f.Action, "object_type", f.ObjectType, "object_id", f.ObjectID)
 	data, err := s.workspace(c, "/oversight/audit", fiber.Map{"List": list, "Rows": rows, "Next": next})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/url"
+	"qinqing/db/sheet"
 	"slices"
 	"strconv"
 	"time"
@@ -109,10 +110,10 @@ func (s *Server) calendarDayRemove(c *fiber.Ctx) error {
 
 func (s *Server) calendarImportSubmit(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	sheet, err := readSheetUpload(c)
-	var res *db.ImportResult
+	sh, err := readSheetUpload(c)
+	var res *sheet.ImportResult
 	if err == nil {
-		res, err = s.db.ImportCalendar(c.UserContext(), a, sheet)
+		res, err = sheet.ImportCalendar(s.db, c.UserContext(), a, sh)
 	}
 	if err != nil {
 		e, ok := db.AsError(err)

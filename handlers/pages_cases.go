@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/url"
+	"qinqing/db/appeal"
+	"qinqing/db/oversight"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,16 +15,16 @@ import (
 
 func (s *Server) sampleData(c *fiber.Ctx, month string) (fiber.Map, error) {
 	a, _ := actorOf(c)
-	sample, err := s.db.Sample(c.UserContext(), a, month)
+	sample, err := oversight.MonthSample(s.db, c.UserContext(), a, month)
 	if err != nil {
 		return nil, err
 	}
-	return s.workspace(c, "/oversight/sample", fiber.Map{"Sample": sample, "Month": month, "LastMonth": db.LastMonth(s.db.Now()),
-		"Size": db.DefaultSampleSize})
+	return s.workspace(c, "/oversight/sample", fiber.Map{"Sample": sample, "Month": month, "LastMonth": oversight.LastMonth(s.db.Now()),
+		"Size": oversight.DefaultSampleSize})
 }
 
 func (s *Server) oversightSample(c *fiber.Ctx) error {
-	data, err := s.sampleData(c, c.Query("month", db.LastMonth(s.db.Now())))
+	data, err := s.sampleData(c, c.Query("month", oversight.LastMonth(s.db.Now())))
 	if err != nil {
 		return err
 	}
@@ -37,7 +39,7 @@ func (s *Server) sampleVerdictFailed(c *fiber.Ctx, back string, id int64, err er
 	default:
 		return err
 	}
-	month := db.LastMonth(s.db.Now())
+	month := oversight.LastMonth(s.db.Now())
 	if u, perr := url.Parse(back); perr == nil && sampleMonth.MatchString(u.Query().Get("month")) {
 		month = u.Query().Get("month")
 	}
@@ -56,8 +58,8 @@ func (s *Server) oversightDrawSample(c *fiber.Ctx) error {
 	month := c.FormValue("month")
 	size, _ := strconv.Atoi(c.FormValue("size"))
 	a, _ := actorOf(c)
-	if _, err := s.db.DrawSample(c.UserContext(), a, month, size); err != nil {
-		shown := db.LastMonth(s.db.Now())
+	if _, err := oversight.DrawSample(s.db, c.UserContext(), a, month, size); err != nil {
+		shown := oversight.LastMonth(s.db.Now())
 		if sampleMonth.MatchString(month) {
 			shown = month // the page the form was on
 		}
@@ -81,7 +83,7 @@ func (s *Server) accountabilityData(c *fiber.Ctx) (fiber.Map, error) {
 		return nil, err
 	}
 	a, _ := actorOf(c)
-	list, err := s.db.ListAccountability(c.UserContext(), a, db.AccountabilityFilter{DepartmentID: dept, Measure: c.Query("measure"), Page: page})
+	list, err := oversight.ListAccountability(s.db, c.UserContext(), a, oversight.AccountabilityFilter{DepartmentID: dept, Measure: c.Query("measure"), Page: page})
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +92,8 @@ func (s *Server) accountabilityData(c *fiber.Ctx) (fiber.Map, error) {
 		return nil, err
 	}
 	return s.workspace(c, "/oversight/accountability", fiber.Map{"List": list, "Departments": depts,
-		"Measures": db.AccountabilityMeasures, "DepartmentID": dept, "Measure": c.Query("measure"), "Today": s.db.Now().In(db.Zone).Format(db.DateLayout),
-		"Next": query("/oversight/accountability", db.AppealFilter{DepartmentID: dept}, list.NextCursor, "measure", c.Query("measure"))})
+		"Measures": oversight.AccountabilityMeasures, "DepartmentID": dept, "Measure": c.Query("measure"), "Today": s.db.Now().In(db.Zone).Format(db.DateLayout),
+		"Next": query("/oversight/accountability", appeal.AppealFilter{DepartmentID: dept}, list.NextCursor, "measure", c.Query("measure"))})
 }
 
 func (s *Server) oversightAccountability(c *fiber.Ctx) error {
@@ -103,7 +105,7 @@ func (s *Server) oversightAccountability(c *fiber.Ctx) error {
 }
 
 func (s *Server) oversightAccountabilityCreate(c *fiber.Ctx) error {
-	in := db.AccountabilityInput{SubjectType: c.FormValue("subject_type"), PersonName: c.FormValue("person_name"),
+	in := oversight.AccountabilityInput{SubjectType: c.FormValue("subject_type"), PersonName: c.FormValue("person_name"),
 		PersonTitle: c.FormValue("person_title"), Measure: c.FormValue("measure"), Facts: c.FormValue("facts"),
 		DecidedOn: c.FormValue("decided_on")}
 	if raw := c.FormValue("department_id"); raw != "" {
@@ -115,7 +117,7 @@ func (s *Server) oversightAccountabilityCreate(c *fiber.Ctx) error {
 		return r == ',' || r == '，' || r == '、' || r == ' ' || r == '\n' || r == '\r' || r == ';' || r == '；'
 	})
 	a, _ := actorOf(c)
-	if _, err := s.db.CreateAccountability(c.UserContext(), a, in); err != nil {
+	if _, err := oversight.CreateAccountability(s.db, c.UserContext(), a, in); err != nil {
 		data, derr := s.accountabilityData(c)
 		if derr != nil {
 			return derr
@@ -132,12 +134,12 @@ func (s *Server) oversightCases(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := s.db.ListCases(c.UserContext(), a, db.CaseFilter{Page: page})
+	list, err := oversight.ListCases(s.db, c.UserContext(), a, oversight.CaseFilter{Page: page})
 	if err != nil {
 		return err
 	}
 	data, err := s.workspace(c, "/oversight/cases", fiber.Map{"List": list,
-		"Next": query("/oversight/cases", db.AppealFilter{}, list.NextCursor)})
+		"Next": query("/oversight/cases", appeal.AppealFilter{}, list.NextCursor)})
 	if err != nil {
 		return err
 	}
@@ -149,7 +151,7 @@ func (s *Server) oversightCaseUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := db.CaseInput{}
+	in := oversight.CaseInput{}
 	for _, x := range []struct {
 		name string
 		dst  **string
@@ -164,7 +166,7 @@ func (s *Server) oversightCaseUpdate(c *fiber.Ctx) error {
 		in.Publish = &b
 	}
 	a, _ := actorOf(c)
-	cs, err := s.db.UpdateCase(c.UserContext(), a, id, in)
+	cs, err := oversight.UpdateCase(s.db, c.UserContext(), a, id, in)
 	if err != nil {
 		return err
 	}
@@ -184,10 +186,10 @@ func (s *Server) casesPage(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	// Drafts stay in the workspace: this page shows what is published, to auditors too.
-	list, err := s.db.ListCases(c.UserContext(), a, db.CaseFilter{Published: true, From: c.Query("from"), To: c.Query("to"), Page: page})
+	list, err := oversight.ListCases(s.db, c.UserContext(), a, oversight.CaseFilter{Published: true, From: c.Query("from"), To: c.Query("to"), Page: page})
 	if err != nil {
 		return err
 	}
 	return s.render(c, "cases", "典型案例", fiber.Map{"List": list, "From": c.Query("from"), "To": c.Query("to"),
-		"Next": query("/cases", db.AppealFilter{From: c.Query("from"), To: c.Query("to")}, list.NextCursor)})
+		"Next": query("/cases", appeal.AppealFilter{From: c.Query("from"), To: c.Query("to")}, list.NextCursor)})
 }

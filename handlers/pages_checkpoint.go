@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"qinqing/db/audit"
+
 	"github.com/gofiber/fiber/v2"
 
 	"qinqing/db"
@@ -12,10 +14,10 @@ const autoCheckpointsShown = 60
 // checkpointPage shows the checkpoint page: the chain's state, the daily checkpoints to
 // download, and the outcome of a check when there was one (res, against the automatic
 // checkpoint of autoDay when that is set).
-func (s *Server) checkpointPage(c *fiber.Ctx, res *db.CheckpointCheck, autoDay string, err error) error {
+func (s *Server) checkpointPage(c *fiber.Ctx, res *audit.CheckpointCheck, autoDay string, err error) error {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	autos, lerr := s.db.ListAutoCheckpoints(ctx, a, autoCheckpointsShown)
+	autos, lerr := audit.ListAutoCheckpoints(s.db, ctx, a, autoCheckpointsShown)
 	if lerr != nil {
 		return lerr
 	}
@@ -24,7 +26,7 @@ func (s *Server) checkpointPage(c *fiber.Ctx, res *db.CheckpointCheck, autoDay s
 	if derr != nil {
 		return derr
 	}
-	v, verr := s.db.VerifyAuditSince(ctx)
+	v, verr := audit.VerifyAuditSince(s.db, ctx)
 	if verr != nil {
 		return verr
 	}
@@ -39,7 +41,7 @@ func (s *Server) checkpointPage(c *fiber.Ctx, res *db.CheckpointCheck, autoDay s
 // one an auditor needs no file for.
 func (s *Server) oversightCheckpointAuto(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	cp, res, err := s.db.VerifyAutoCheckpoint(c.UserContext(), a, s.keys, "latest")
+	cp, res, err := audit.VerifyAutoCheckpoint(s.db, c.UserContext(), a, s.keys, "latest")
 	day := ""
 	if cp != nil {
 		day = cp.Day

@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"github.com/gofiber/fiber/v2"
+	"qinqing/db/register"
 
-	"qinqing/db"
+	"github.com/gofiber/fiber/v2"
 )
 
 func (s *Server) departmentsData(c *fiber.Ctx) (fiber.Map, error) {
@@ -11,7 +11,7 @@ func (s *Server) departmentsData(c *fiber.Ctx) (fiber.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.db.ListDepartments(c.UserContext(), db.DepartmentFilter{Q: c.Query("q"), Page: page})
+	list, err := register.ListDepartments(s.db, c.UserContext(), register.DepartmentFilter{Q: c.Query("q"), Page: page})
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *Server) departmentsPage(c *fiber.Ctx) error {
 
 func (s *Server) departmentCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	d, err := s.db.CreateDepartment(c.UserContext(), a, db.DepartmentInput{Name: c.FormValue("name"), Kind: c.FormValue("kind")})
+	d, err := register.CreateDepartment(s.db, c.UserContext(), a, register.DepartmentInput{Name: c.FormValue("name"), Kind: c.FormValue("kind")})
 	if err != nil {
 		data, derr := s.departmentsData(c)
 		if derr != nil {
@@ -47,10 +47,10 @@ func (s *Server) departmentUpdate(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	name, kind := c.FormValue("name"), c.FormValue("kind")
-	up := db.DepartmentUpdate{Name: &name, Kind: &kind}
-	var d *db.Department
+	up := register.DepartmentUpdate{Name: &name, Kind: &kind}
+	var d *register.Department
 	if up.Version, err = formVersion(c); err == nil {
-		d, err = s.db.UpdateDepartment(c.UserContext(), a, id, up)
+		d, err = register.UpdateDepartment(s.db, c.UserContext(), a, id, up)
 	}
 	if err != nil {
 		return s.failEdit(c, "departments", "责任单位", func() (fiber.Map, error) { return s.departmentsData(c) }, err)

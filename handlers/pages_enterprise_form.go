@@ -1,26 +1,25 @@
 package handlers
 
 import (
+	"qinqing/db/register"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-
-	"qinqing/db"
 )
 
 // enterpriseFormData feeds the create and edit form; e is nil for a new enterprise.
-func (s *Server) enterpriseFormData(c *fiber.Ctx, e *db.Enterprise) (fiber.Map, error) {
+func (s *Server) enterpriseFormData(c *fiber.Ctx, e *register.Enterprise) (fiber.Map, error) {
 	ctx := c.UserContext()
-	districts, err := s.db.Districts(ctx)
+	districts, err := register.Districts(s.db, ctx)
 	if err != nil {
 		return nil, err
 	}
-	industries, err := s.db.Industries(ctx)
+	industries, err := register.Industries(s.db, ctx)
 	if err != nil {
 		return nil, err
 	}
 	if e == nil {
-		e = &db.Enterprise{}
+		e = &register.Enterprise{}
 	}
 	return fiber.Map{"Enterprise": e, "Districts": districts, "Industries": industries,
 		"Scales": []string{"规上", "规下", "小微"}}, nil
@@ -37,7 +36,7 @@ func (s *Server) enterpriseNewPage(c *fiber.Ctx) error {
 func (s *Server) enterpriseCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	f := c.FormValue
-	e, err := s.db.CreateEnterprise(c.UserContext(), a, db.EnterpriseInput{Name: f("name"), CreditCode: f("credit_code"),
+	e, err := register.CreateEnterprise(s.db, c.UserContext(), a, register.EnterpriseInput{Name: f("name"), CreditCode: f("credit_code"),
 		District: f("district"), Industry: f("industry"), Scale: f("scale"), Address: f("address"),
 		ContactName: f("contact_name"), ContactPhone: f("contact_phone")})
 	if err != nil {
@@ -47,13 +46,13 @@ func (s *Server) enterpriseCreate(c *fiber.Ctx) error {
 	return c.Redirect("/enterprises/"+strconv.FormatInt(e.ID, 10), fiber.StatusSeeOther)
 }
 
-func (s *Server) findEnterpriseInPath(c *fiber.Ctx) (*db.Enterprise, error) {
+func (s *Server) findEnterpriseInPath(c *fiber.Ctx) (*register.Enterprise, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
 	a, _ := actorOf(c)
-	return s.db.FindEnterprise(c.UserContext(), a, id)
+	return register.FindEnterprise(s.db, c.UserContext(), a, id)
 }
 
 func (s *Server) enterpriseEditPage(c *fiber.Ctx) error {
@@ -75,12 +74,12 @@ func (s *Server) enterpriseUpdate(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	v := func(name string) *string { x := c.FormValue(name); return &x }
-	up := db.EnterpriseUpdate{Name: v("name"),
+	up := register.EnterpriseUpdate{Name: v("name"),
 		CreditCode: v("credit_code"), District: v("district"), Industry: v("industry"), Scale: v("scale"),
 		Address: v("address"), ContactName: v("contact_name"), ContactPhone: v("contact_phone")}
-	var e *db.Enterprise
+	var e *register.Enterprise
 	if up.Version, err = formVersion(c); err == nil {
-		e, err = s.db.UpdateEnterprise(c.UserContext(), a, old.ID, up)
+		e, err = register.UpdateEnterprise(s.db, c.UserContext(), a, old.ID, up)
 	}
 	if err != nil {
 		return s.failEdit(c, "enterprise_form", "编辑企业", func() (fiber.Map, error) {

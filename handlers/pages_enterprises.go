@@ -1,6 +1,10 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/ledger"
+	"qinqing/db/register"
+
 	"github.com/gofiber/fiber/v2"
 
 	"qinqing/db"
@@ -13,15 +17,15 @@ func (s *Server) enterprisesPage(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	list, err := s.db.ListEnterprises(ctx, a, f)
+	list, err := register.ListEnterprises(s.db, ctx, a, f)
 	if err != nil {
 		return err
 	}
-	districts, err := s.db.Districts(ctx)
+	districts, err := register.Districts(s.db, ctx)
 	if err != nil {
 		return err
 	}
-	industries, err := s.db.Industries(ctx)
+	industries, err := register.Industries(s.db, ctx)
 	if err != nil {
 		return err
 	}
@@ -40,20 +44,20 @@ func (s *Server) enterprisePage(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	d, err := s.db.EnterpriseDossier(ctx, a, id)
+	d, err := ledger.EnterpriseDossier(s.db, ctx, a, id)
 	if err != nil {
 		return err
 	}
 	data := fiber.Map{"Dossier": d, "Enterprise": d.Enterprise, "Today": db.Today(s.db.Now()),
 		"CanVisit": d.VisitStatus != nil && a.Is(db.RoleLeader) && d.VisitStatus.LeaderID == a.LeaderID}
 	if a.Is(db.RoleAdmin, db.RoleOffice) {
-		if data["NeedsReview"], err = s.db.EnterpriseNeedsReview(ctx, id); err != nil {
+		if data["NeedsReview"], err = appeal.EnterpriseNeedsReview(s.db, ctx, id); err != nil {
 			return err
 		}
 	}
 	if a.Is(db.RoleAdmin) {
 		// The admin reassigns the pair from here; the pairs page keeps the history.
-		leaders, err := s.db.ListLeaders(ctx, db.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
+		leaders, err := register.ListLeaders(s.db, ctx, register.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/figures"
+	"qinqing/db/register"
 	"strconv"
 	"time"
 
@@ -34,7 +37,7 @@ type chartRow struct {
 	Href      string   `json:"href"`
 }
 
-func chartRows(rows []db.FigureRow, limit int) []chartRow {
+func chartRows(rows []figures.FigureRow, limit int) []chartRow {
 	out := []chartRow{}
 	for i, r := range rows {
 		if limit > 0 && i == limit {
@@ -51,28 +54,28 @@ func chartRows(rows []db.FigureRow, limit int) []chartRow {
 
 // statsPeriod reads the dashboard's period: range=month (default), last, year or all, or
 // explicit from and to.
-func (s *Server) statsPeriod(c *fiber.Ctx) (rng string, p db.Period) {
+func (s *Server) statsPeriod(c *fiber.Ctx) (rng string, p figures.Period) {
 	now := s.db.Now().In(db.Zone)
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, db.Zone)
 	if c.Query("from") != "" || c.Query("to") != "" {
-		return "custom", db.Period{From: c.Query("from"), To: c.Query("to")}
+		return "custom", figures.Period{From: c.Query("from"), To: c.Query("to")}
 	}
 	switch rng = c.Query("range", "month"); rng {
 	case "last":
-		return rng, db.Period{From: first.AddDate(0, -1, 0).Format(db.DateLayout), To: first.AddDate(0, 0, -1).Format(db.DateLayout)}
+		return rng, figures.Period{From: first.AddDate(0, -1, 0).Format(db.DateLayout), To: first.AddDate(0, 0, -1).Format(db.DateLayout)}
 	case "year":
-		return rng, db.Period{From: first.AddDate(0, -11, 0).Format(db.DateLayout), To: now.Format(db.DateLayout)}
+		return rng, figures.Period{From: first.AddDate(0, -11, 0).Format(db.DateLayout), To: now.Format(db.DateLayout)}
 	case "all":
-		return rng, db.Period{}
+		return rng, figures.Period{}
 	}
-	return "month", db.Period{From: first.Format(db.DateLayout), To: now.Format(db.DateLayout)}
+	return "month", figures.Period{From: first.Format(db.DateLayout), To: now.Format(db.DateLayout)}
 }
 
 func (s *Server) statsPage(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
 	rng, p := s.statsPeriod(c)
-	f := db.AppealFilter{From: p.From, To: p.To, Category: c.Query("category")}
+	f := appeal.AppealFilter{From: p.From, To: p.To, Category: c.Query("category")}
 	var err error
 	if f.DepartmentID, err = queryID(c, "department_id"); err != nil {
 		return err
@@ -84,7 +87,7 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 	data := fiber.Map{"Range": rng, "Period": p, "Overview": ov, "Filter": f, "City": a.Is(cityReaders...)}
 	charts := fiber.Map{}
 	for _, dim := range []string{"departments", "categories", "sources", "tiers", "districts"} {
-		rows, err := s.db.Breakdown(ctx, a, dim, f)
+		rows, err := figures.Breakdown(s.db, ctx, a, dim, f)
 		if err != nil {
 			return err
 		}
@@ -93,7 +96,7 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 			charts[dim] = chartRows(rows, 20)
 		}
 	}
-	trend, err := s.db.Trend(ctx, a, db.AppealFilter{To: p.To, Category: f.Category, DepartmentID: f.DepartmentID}, 12)
+	trend, err := figures.Trend(s.db, ctx, a, appeal.AppealFilter{To: p.To, Category: f.Category, DepartmentID: f.DepartmentID}, 12)
 	if err != nil {
 		return err
 	}
@@ -101,19 +104,19 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 	data["Trend"] = trend
 	if a.Is(cityReaders...) {
 		for _, kind := range []string{"departments", "leaders"} {
-			rk, err := s.db.Rankings(ctx, a, kind, f)
+			rk, err := figures.Rankings(s.db, ctx, a, kind, f)
 			if err != nil {
 				return err
 			}
 			data["Rank_"+kind] = rk
 		}
-		depts, err := s.db.ListDepartments(ctx, db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+		depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return err
 		}
 		data["AllDepartments"] = depts.Items
 	}
-	cats, err := s.db.Categories(ctx)
+	cats, err := appeal.Categories(s.db, ctx)
 	if err != nil {
 		return err
 	}
@@ -123,7 +126,7 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 
 func (s *Server) weightsSubmit(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	var w db.Weights
+	var w figures.Weights
 	for _, x := range []struct {
 		name string
 		dst  *int
@@ -134,7 +137,7 @@ func (s *Server) weightsSubmit(c *fiber.Ctx) error {
 		}
 		*x.dst = n
 	}
-	if _, err := s.db.SetWeights(c.UserContext(), a, w); err != nil {
+	if _, err := figures.SetWeights(s.db, c.UserContext(), a, w); err != nil {
 		if e, ok := db.AsError(err); ok && e.Code != db.EINTERNAL {
 			flash(c, e.Message)
 			return c.Redirect("/stats", fiber.StatusSeeOther)

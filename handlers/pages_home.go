@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"qinqing/db/appeal"
+	"qinqing/db/register"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,7 +40,7 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 	data["Todo"] = tiles
 	switch a.Role {
 	case db.RoleAdmin, db.RoleOffice:
-		counts, err := s.db.CityCounts(ctx)
+		counts, err := register.CountCity(s.db, ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -56,24 +58,24 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 			return nil, err
 		}
 	case db.RoleEnterprise:
-		e, err := s.db.FindEnterprise(ctx, a, a.EnterpriseID)
+		e, err := register.FindEnterprise(s.db, ctx, a, a.EnterpriseID)
 		if err != nil {
 			return nil, err
 		}
 		data["Enterprise"] = e
-		list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Page: db.Page{Limit: homeQueueSize}})
+		list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Page: db.Page{Limit: homeQueueSize}})
 		if err != nil {
 			return nil, err
 		}
 		data["Appeals"] = list
-		if data["RatingDue"], err = s.db.AwaitingRating(ctx, a); err != nil {
+		if data["RatingDue"], err = appeal.AwaitingRating(s.db, ctx, a); err != nil {
 			return nil, err
 		}
 		if err := s.directLineHome(ctx, a, e, data); err != nil {
 			return nil, err
 		}
 	case db.RoleDepartment:
-		d, err := s.db.FindDepartment(ctx, a.DepartmentID)
+		d, err := register.FindDepartment(s.db, ctx, a.DepartmentID)
 		if err != nil {
 			return nil, err
 		}
@@ -92,40 +94,40 @@ func onlyOverdue() *bool { b := true; return &b }
 // and what waits for the office's word on an extension. Reports about officials are the
 // discipline office's own intake: the office's scope leaves them out.
 func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) error {
-	var queue []db.Appeal
+	var queue []appeal.Appeal
 	total := 0
-	for _, st := range []db.Stage{db.StageDiscovered, db.StageVerifying} {
-		list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Stage: st, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
+	for _, st := range []appeal.Stage{appeal.StageDiscovered, appeal.StageVerifying} {
+		list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Stage: st, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
 		if err != nil {
 			return err
 		}
 		total += list.Total
 		queue = append(queue, list.Items...)
 	}
-	slices.SortFunc(queue, func(x, y db.Appeal) int { return x.CreatedAt.Compare(y.CreatedAt) })
+	slices.SortFunc(queue, func(x, y appeal.Appeal) int { return x.CreatedAt.Compare(y.CreatedAt) })
 	if len(queue) > homeQueueSize {
 		queue = queue[:homeQueueSize]
 	}
 	yes := true
-	ext, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Extension: &yes, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
+	ext, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Extension: &yes, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
 	if err != nil {
 		return err
 	}
-	feedback, err := s.countAppeals(ctx, a, db.AppealFilter{Stage: db.StageFeedback})
+	feedback, err := s.countAppeals(ctx, a, appeal.AppealFilter{Stage: appeal.StageFeedback})
 	if err != nil {
 		return err
 	}
-	data["Queue"], data["QueueTotal"], data["IntakeHref"], data["Extensions"], data["Feedback"] = queue, total, todoHref(db.TodoIntake), ext, feedback
+	data["Queue"], data["QueueTotal"], data["IntakeHref"], data["Extensions"], data["Feedback"] = queue, total, todoHref(appeal.TodoIntake), ext, feedback
 	return nil
 }
 
 // departmentHome is the department's queue by due time, what is to be rectified first.
 func (s *Server) departmentHome(ctx context.Context, a db.Actor, data fiber.Map) error {
-	rect, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Stage: db.StageRectifying, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
+	rect, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Stage: appeal.StageRectifying, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
 	if err != nil {
 		return err
 	}
-	feedback, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Stage: db.StageFeedback, Sort: "due", Page: db.Page{Limit: 5}})
+	feedback, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Stage: appeal.StageFeedback, Sort: "due", Page: db.Page{Limit: 5}})
 	if err != nil {
 		return err
 	}
@@ -136,11 +138,11 @@ func (s *Server) departmentHome(ctx context.Context, a db.Actor, data fiber.Map)
 // leaderHome lists the open appeals of the leader's enterprises, the most pressing first.
 func (s *Server) leaderHome(ctx context.Context, a db.Actor, data fiber.Map) error {
 	yes := true
-	list, err := s.db.ListAppeals(ctx, a, db.AppealFilter{Open: &yes, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
+	list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Open: &yes, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
 	if err != nil {
 		return err
 	}
-	overdue, err := s.countAppeals(ctx, a, db.AppealFilter{Overdue: onlyOverdue()})
+	overdue, err := s.countAppeals(ctx, a, appeal.AppealFilter{Overdue: onlyOverdue()})
 	if err != nil {
 		return err
 	}

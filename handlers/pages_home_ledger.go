@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"context"
+	"qinqing/db/appeal"
+	"qinqing/db/ledger"
+	"qinqing/db/register"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,16 +14,16 @@ import (
 // leaderLedgerHome is 我的包保企业: the leader's pairs, most urgent first, with the
 // visits they are due and the enterprises' messages waiting for them.
 func (s *Server) leaderLedgerHome(ctx context.Context, a db.Actor, data fiber.Map) error {
-	l, err := s.db.LeaderLedger(ctx, a, a.LeaderID)
+	l, err := ledger.LeaderLedgerOf(s.db, ctx, a, a.LeaderID)
 	if err != nil {
 		return err
 	}
 	yes := true
-	inbox, err := s.db.ListMessages(ctx, a, db.MessageFilter{Pending: &yes, Page: db.Page{Limit: 20}})
+	inbox, err := ledger.ListMessages(s.db, ctx, a, ledger.MessageFilter{Pending: &yes, Page: db.Page{Limit: 20}})
 	if err != nil {
 		return err
 	}
-	cats, err := s.db.Categories(ctx)
+	cats, err := appeal.Categories(s.db, ctx)
 	if err != nil {
 		return err
 	}
@@ -29,15 +32,15 @@ func (s *Server) leaderLedgerHome(ctx context.Context, a db.Actor, data fiber.Ma
 }
 
 // directLineHome shows the enterprise its liaison leader and its direct line to them.
-func (s *Server) directLineHome(ctx context.Context, a db.Actor, e *db.Enterprise, data fiber.Map) error {
+func (s *Server) directLineHome(ctx context.Context, a db.Actor, e *register.Enterprise, data fiber.Map) error {
 	if e.LeaderID != nil {
-		l, err := s.db.FindLeader(ctx, *e.LeaderID)
+		l, err := register.FindLeader(s.db, ctx, *e.LeaderID)
 		if err != nil {
 			return err
 		}
 		data["Liaison"] = l
 	}
-	sent, err := s.db.ListMessages(ctx, a, db.MessageFilter{Page: db.Page{Limit: 10}})
+	sent, err := ledger.ListMessages(s.db, ctx, a, ledger.MessageFilter{Page: db.Page{Limit: 10}})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"log/slog"
+	"qinqing/db/appeal"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,8 +24,8 @@ func todoHref(kind string) string { return "/appeals?sort=due&todo=" + kind }
 // todoTiles counts each of the role's kinds of 待办, in the order the home shows them.
 func (s *Server) todoTiles(ctx context.Context, a db.Actor) ([]todoTile, error) {
 	var out []todoTile
-	for _, k := range db.TodoKinds(a.Role) {
-		n, err := s.db.CountAppeals(ctx, a, db.AppealFilter{DrillFilter: db.DrillFilter{Todo: k.Kind}})
+	for _, k := range appeal.TodoKinds(a.Role) {
+		n, err := appeal.CountAppeals(s.db, ctx, a, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{Todo: k.Kind}})
 		if err != nil {
 			return nil, err
 		}
@@ -36,16 +37,16 @@ func (s *Server) todoTiles(ctx context.Context, a db.Actor) ([]todoTile, error) 
 // todoBadge is the nav's 待办: everything waiting on the caller's role, as one list.
 func (s *Server) todoBadge(c *fiber.Ctx) *todoTile {
 	a, ok := actorOf(c)
-	if !ok || len(db.TodoKinds(a.Role)) == 0 {
+	if !ok || len(appeal.TodoKinds(a.Role)) == 0 {
 		return nil
 	}
-	n, err := s.db.CountAppeals(c.UserContext(), a, db.AppealFilter{DrillFilter: db.DrillFilter{Todo: db.TodoAll}})
+	n, err := appeal.CountAppeals(s.db, c.UserContext(), a, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{Todo: appeal.TodoAll}})
 	if err != nil {
 		// A badge is not worth failing the page over.
 		slog.Warn("todo badge", "err", err)
 		return nil
 	}
-	return &todoTile{Kind: db.TodoAll, Label: "待办", Href: todoHref(db.TodoAll), Count: n,
+	return &todoTile{Kind: appeal.TodoAll, Label: "待办", Href: todoHref(appeal.TodoAll), Count: n,
 		Active: c.Path() == "/appeals" && c.Query("todo") != ""}
 }
 

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"qinqing/db/appeal"
+	"qinqing/db/demo"
 	"regexp"
 	"strconv"
 	"sync/atomic"
@@ -26,28 +28,28 @@ func startTodoServer(t *testing.T) string {
 	base, d := startClockServer(t, &stillClock{at: time.Now().Truncate(time.Second).UnixNano()}, 400)
 	ctx := context.Background()
 	ent, office, dept := actorFor(t, d, "enterprise"), actorFor(t, d, "office"), actorFor(t, d, "department")
-	walk := func(title string, last db.Actor, lastIn db.ActionInput) {
+	walk := func(title string, last db.Actor, lastIn appeal.ActionInput) {
 		t.Helper()
-		ap, err := d.CreateAppeal(ctx, ent, db.AppealInput{Title: title, Content: title + "，请尽快处理。", Category: "审批服务"})
+		ap, err := appeal.CreateAppeal(d, ctx, ent, appeal.AppealInput{Title: title, Content: title + "，请尽快处理。", Category: "审批服务"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, step := range []struct {
 			who db.Actor
-			in  db.ActionInput
+			in  appeal.ActionInput
 		}{
-			{office, db.ActionInput{Action: db.ActAccept}},
-			{office, db.ActionInput{Action: db.ActAssign, DepartmentID: &dept.DepartmentID}},
+			{office, appeal.ActionInput{Action: appeal.ActAccept}},
+			{office, appeal.ActionInput{Action: appeal.ActAssign, DepartmentID: &dept.DepartmentID}},
 			{last, lastIn},
 		} {
 			step.in.Version = ap.Version
-			if ap, err = d.Act(ctx, step.who, ap.ID, step.in); err != nil {
+			if ap, err = appeal.Act(d, ctx, step.who, ap.ID, step.in); err != nil {
 				t.Fatalf("%s: %v", step.in.Action, err)
 			}
 		}
 	}
-	walk("厂区道路破损影响运输", dept, db.ActionInput{Action: db.ActReport, Note: "已修复路面"})
-	walk("食品经营许可延续办理慢", office, db.ActionInput{Action: db.ActUrge})
+	walk("厂区道路破损影响运输", dept, appeal.ActionInput{Action: appeal.ActReport, Note: "已修复路面"})
+	walk("食品经营许可延续办理慢", office, appeal.ActionInput{Action: appeal.ActUrge})
 	return base
 }
 
@@ -68,7 +70,7 @@ func startClockServer(t *testing.T, clock *stillClock, n int) (string, *db.DB) {
 	t.Cleanup(func() { d.Close() })
 	d.Now = clock.now
 	ctx := context.Background()
-	if _, err := d.BuildDemo(ctx, ""); err != nil {
+	if _, err := demo.BuildDemo(d, ctx, ""); err != nil {
 		t.Fatal(err)
 	}
 	s, err := New(Options{DB: d, Secret: []byte("0123456789abcdef0123456789abcdef"),
@@ -78,7 +80,7 @@ func startClockServer(t *testing.T, clock *stillClock, n int) (string, *db.DB) {
 	}
 	// After New, which loads the vault's key that confidential demo appeals need.
 	if n > 0 {
-		if _, err := d.BuildDemoAppeals(ctx, n); err != nil {
+		if _, err := demo.BuildDemoAppeals(d, ctx, n); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -129,7 +131,7 @@ func TestHomeTilesMatchTheirLists(t *testing.T) {
 		{"enterprise", []string{"unrated"}},
 	} {
 		t.Run(tc.role, func(t *testing.T) {
-			b := pageSignIn(t, base, tc.role, db.DemoPassword)
+			b := pageSignIn(t, base, tc.role, demo.DemoPassword)
 			home := b.get("/")
 			if home.Status != 200 {
 				t.Fatalf("home: %d", home.Status)
@@ -165,6 +167,6 @@ func TestHomeTilesMatchTheirLists(t *testing.T) {
 		})
 	}
 	// A kind that does not exist is the user's mistake, said in Chinese.
-	b := pageSignIn(t, base, "office", db.DemoPassword)
+	b := pageSignIn(t, base, "office", demo.DemoPassword)
 	b.get("/appeals?todo=nonsense").want(t, "unknown todo", 422, "待办类别无效")
 }

@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/figures"
+	"qinqing/db/register"
 	"strconv"
 	"strings"
 
@@ -17,20 +20,20 @@ func (s *Server) issueClassesPage(c *fiber.Ctx) error {
 		return err
 	}
 	month := s.reportMonth(c)
-	list, err := s.db.ListIssueClasses(ctx, a, db.IssueClassFilter{Status: c.Query("status"), Page: page})
+	list, err := figures.ListIssueClasses(s.db, ctx, a, figures.IssueClassFilter{Status: c.Query("status"), Page: page})
 	if err != nil {
 		return err
 	}
 	data := fiber.Map{"List": list, "Month": month, "CanEdit": a.Is(officeStaff...)}
 	if a.Is(cityReaders...) {
-		if data["Suggestions"], err = s.db.IssueClassSuggestions(ctx, a, month, 3); err != nil {
+		if data["Suggestions"], err = figures.IssueClassSuggestions(s.db, ctx, a, month, 3); err != nil {
 			return err
 		}
-		depts, err := s.db.ListDepartments(ctx, db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+		depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return err
 		}
-		cats, err := s.db.Categories(ctx)
+		cats, err := appeal.Categories(s.db, ctx)
 		if err != nil {
 			return err
 		}
@@ -58,13 +61,13 @@ func formIDs(c *fiber.Ctx, name string) []int64 {
 func (s *Server) issueClassCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	dept, _ := strconv.ParseInt(c.FormValue("department_id"), 10, 64)
-	in := db.IssueClassInput{Title: c.FormValue("title"), Cause: c.FormValue("cause"), Category: c.FormValue("category"),
+	in := figures.IssueClassInput{Title: c.FormValue("title"), Cause: c.FormValue("cause"), Category: c.FormValue("category"),
 		DepartmentID: dept, Month: c.FormValue("month"), DueDate: c.FormValue("due_date"), AppealIDs: formIDs(c, "appeal_ids")}
 	more, err := s.appealRefs(c.UserContext(), a, splitRefs(c.FormValue("appeal_numbers")), "appeal_numbers")
 	in.AppealIDs = append(in.AppealIDs, more...)
-	var ic *db.IssueClass
+	var ic *figures.IssueClass
 	if err == nil {
-		ic, err = s.db.CreateIssueClass(c.UserContext(), a, in)
+		ic, err = figures.CreateIssueClass(s.db, c.UserContext(), a, in)
 	}
 	if err != nil {
 		if e, ok := db.AsError(err); ok && e.Code != db.EINTERNAL {
@@ -89,14 +92,14 @@ func (s *Server) issueClassPage(c *fiber.Ctx) error {
 	}
 	data := fiber.Map{"C": out, "CanEdit": a.Is(officeStaff...) && out.Status == "open", "CanReopen": a.Is(officeStaff...) && out.Status == "closed"}
 	if len(out.AppealIDs) > 0 {
-		list, err := s.db.ListAppeals(c.UserContext(), a, db.AppealFilter{DrillFilter: db.DrillFilter{IssueClassID: id}, Page: db.Page{Limit: db.MaxLimit}})
+		list, err := appeal.ListAppeals(s.db, c.UserContext(), a, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{IssueClassID: id}, Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return err
 		}
 		data["Appeals"] = list.Items
 	}
 	if a.Is(officeStaff...) && out.Status == "open" {
-		if data["Candidates"], err = s.db.IssueClassCandidates(c.UserContext(), a, id, 20); err != nil {
+		if data["Candidates"], err = figures.IssueClassCandidates(s.db, c.UserContext(), a, id, 20); err != nil {
 			return err
 		}
 	}
@@ -110,7 +113,7 @@ func (s *Server) issueClassUpdate(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	up := db.IssueClassUpdate{Version: version, AddAppeals: formIDs(c, "add"), RemoveAppeals: formIDs(c, "remove")}
+	up := figures.IssueClassUpdate{Version: version, AddAppeals: formIDs(c, "add"), RemoveAppeals: formIDs(c, "remove")}
 	typed, err := s.appealRefs(c.UserContext(), a, splitRefs(c.FormValue("add_numbers")), "add_numbers")
 	if err != nil {
 		flash(c, db.ErrorMessage(err))
@@ -126,7 +129,7 @@ func (s *Server) issueClassUpdate(c *fiber.Ctx) error {
 		open := "open"
 		up.Status, msg = &open, "一类问题已重新打开。"
 	}
-	if _, err := s.db.UpdateIssueClass(c.UserContext(), a, id, up); err != nil {
+	if _, err := figures.UpdateIssueClass(s.db, c.UserContext(), a, id, up); err != nil {
 		if e, ok := db.AsError(err); ok && e.Code != db.EINTERNAL {
 			msg = e.Message
 		} else {

@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"github.com/gofiber/fiber/v2"
+	"qinqing/db/register"
 
-	"qinqing/db"
+	"github.com/gofiber/fiber/v2"
 )
 
 func (s *Server) leadersData(c *fiber.Ctx) (fiber.Map, error) {
@@ -11,7 +11,7 @@ func (s *Server) leadersData(c *fiber.Ctx) (fiber.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.db.ListLeaders(c.UserContext(), db.LeaderFilter{Q: c.Query("q"), Page: page})
+	list, err := register.ListLeaders(s.db, c.UserContext(), register.LeaderFilter{Q: c.Query("q"), Page: page})
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *Server) leadersPage(c *fiber.Ctx) error {
 
 func (s *Server) leaderCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	l, err := s.db.CreateLeader(c.UserContext(), a, db.LeaderInput{Name: c.FormValue("name"),
+	l, err := register.CreateLeader(s.db, c.UserContext(), a, register.LeaderInput{Name: c.FormValue("name"),
 		Title: c.FormValue("title"), Phone: c.FormValue("phone")})
 	if err != nil {
 		return s.failForm(c, "leaders", "包保领导", func() (fiber.Map, error) { return s.leadersData(c) }, err)
@@ -42,7 +42,7 @@ func (s *Server) leaderData(c *fiber.Ctx) (fiber.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := s.db.FindLeader(c.UserContext(), id)
+	l, err := register.FindLeader(s.db, c.UserContext(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -64,10 +64,10 @@ func (s *Server) leaderUpdate(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	name, title, phone := c.FormValue("name"), c.FormValue("title"), c.FormValue("phone")
-	up := db.LeaderUpdate{Name: &name, Title: &title, Phone: &phone}
-	var l *db.Leader
+	up := register.LeaderUpdate{Name: &name, Title: &title, Phone: &phone}
+	var l *register.Leader
 	if up.Version, err = formVersion(c); err == nil {
-		l, err = s.db.UpdateLeader(c.UserContext(), a, id, up)
+		l, err = register.UpdateLeader(s.db, c.UserContext(), a, id, up)
 	}
 	if err != nil {
 		return s.failEdit(c, "leader_form", "编辑包保领导", func() (fiber.Map, error) { return s.leaderData(c) }, err)

@@ -3,6 +3,9 @@ package handlers
 import (
 	"fmt"
 	"html/template"
+	"qinqing/db/appeal"
+	"qinqing/db/ledger"
+	"qinqing/db/sheet"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,7 +19,7 @@ func (s *Server) ledgerPage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := s.db.LeaderLedger(c.UserContext(), a, id)
+	l, err := ledger.LeaderLedgerOf(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -25,7 +28,7 @@ func (s *Server) ledgerPage(c *fiber.Ctx) error {
 
 func (s *Server) coveragePage(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	cov, err := s.db.LedgerCoverage(c.UserContext(), a)
+	cov, err := ledger.LedgerCoverage(s.db, c.UserContext(), a)
 	if err != nil {
 		return err
 	}
@@ -38,9 +41,9 @@ func (s *Server) cadenceSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		days = 0
 	}
-	if err := s.db.SetVisitCadence(c.UserContext(), a, days); err != nil {
+	if err := ledger.SetVisitCadence(s.db, c.UserContext(), a, days); err != nil {
 		return s.failForm(c, "coverage", "包保台账", func() (fiber.Map, error) {
-			cov, err := s.db.LedgerCoverage(c.UserContext(), a)
+			cov, err := ledger.LedgerCoverage(s.db, c.UserContext(), a)
 			return fiber.Map{"Coverage": cov, "CanEdit": true}, err
 		}, err)
 	}
@@ -56,7 +59,7 @@ func backHome(c *fiber.Ctx, msg string) error {
 
 func (s *Server) messageSend(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	m, err := s.db.SendMessage(c.UserContext(), a, db.MessageInput{Title: c.FormValue("title"), Body: c.FormValue("body")})
+	m, err := ledger.SendMessage(s.db, c.UserContext(), a, ledger.MessageInput{Title: c.FormValue("title"), Body: c.FormValue("body")})
 	if err != nil {
 		return s.failForm(c, "home", "首页", func() (fiber.Map, error) { return s.homeData(c) }, err)
 	}
@@ -69,8 +72,8 @@ func (s *Server) messageAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	ap, err := s.db.MessageToAppeal(c.UserContext(), a, id, db.MessageAppealInput{Category: c.FormValue("category"),
-		Tier: db.Tier(c.FormValue("tier")), Title: c.FormValue("title")})
+	ap, err := ledger.MessageToAppeal(s.db, c.UserContext(), a, id, ledger.MessageAppealInput{Category: c.FormValue("category"),
+		Tier: appeal.Tier(c.FormValue("tier")), Title: c.FormValue("title")})
 	if err != nil {
 		return s.failForm(c, "home", "首页", func() (fiber.Map, error) { return s.homeData(c) }, err)
 	}
@@ -83,7 +86,7 @@ func (s *Server) messageRead(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	m, err := s.db.MarkMessageRead(c.UserContext(), a, id)
+	m, err := ledger.MarkMessageRead(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
@@ -107,10 +110,10 @@ func (s *Server) importPage(c *fiber.Ctx) error {
 func (s *Server) importSubmit(c *fiber.Ctx) error {
 	kind := c.Params("kind")
 	a, _ := actorOf(c)
-	sheet, err := readSheetUpload(c)
-	var res *db.ImportResult
+	sh, err := readSheetUpload(c)
+	var res *sheet.ImportResult
 	if err == nil {
-		res, err = s.db.Import(c.UserContext(), a, kind, sheet)
+		res, err = sheet.Import(s.db, c.UserContext(), a, kind, sh)
 	}
 	if err != nil {
 		e, ok := db.AsError(err)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/url"
+	"qinqing/db/register"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -35,18 +36,18 @@ func (s *Server) liaisonsData(c *fiber.Ctx) (fiber.Map, error) {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	list, err := s.db.ListLiaisons(ctx, a, f)
+	list, err := register.ListLiaisons(s.db, ctx, a, f)
 	if err != nil {
 		return nil, err
 	}
-	leaders, err := s.db.ListLeaders(ctx, db.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
+	leaders, err := register.ListLeaders(s.db, ctx, register.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
 	data := fiber.Map{"List": list, "Filter": f, "Active": c.Query("active"), "Leaders": leaders.Items,
 		"Today": db.Today(s.db.Now()), "CanEdit": a.Is(db.RoleAdmin), "EnterpriseRef": ""}
 	if f.EnterpriseID != 0 {
-		e, err := s.db.FindEnterprise(ctx, a, f.EnterpriseID)
+		e, err := register.FindEnterprise(s.db, ctx, a, f.EnterpriseID)
 		if err != nil {
 			return nil, err
 		}
@@ -79,17 +80,17 @@ func (s *Server) liaisonCreate(c *fiber.Ctx) error {
 	if ent == nil {
 		return fail(invalidField("enterprise_id", "请填写企业名称、统一社会信用代码或企业编号"))
 	}
-	in := db.LiaisonInput{EnterpriseID: *ent, Since: c.FormValue("since"), Note: c.FormValue("note")}
+	in := register.LiaisonInput{EnterpriseID: *ent, Since: c.FormValue("since"), Note: c.FormValue("note")}
 	if id := formID(c, "leader_id"); id != nil {
 		in.LeaderID = *id
 	}
 	// Read the current pair first, only to tell the admin that it was ended.
 	yes := true
-	cur, err := s.db.ListLiaisons(ctx, a, db.LiaisonFilter{EnterpriseID: *ent, Active: &yes, Page: db.Page{Limit: 1}})
+	cur, err := register.ListLiaisons(s.db, ctx, a, register.LiaisonFilter{EnterpriseID: *ent, Active: &yes, Page: db.Page{Limit: 1}})
 	if err != nil {
 		return err
 	}
-	l, err := s.db.CreateLiaison(ctx, a, in)
+	l, err := register.CreateLiaison(s.db, ctx, a, in)
 	if err != nil {
 		return fail(err)
 	}
@@ -111,10 +112,10 @@ func (s *Server) liaisonEnd(c *fiber.Ctx) error {
 	if until == "" {
 		until = db.Today(s.db.Now())
 	}
-	up := db.LiaisonUpdate{Until: &until}
-	var l *db.Liaison
+	up := register.LiaisonUpdate{Until: &until}
+	var l *register.Liaison
 	if up.Version, err = formVersion(c); err == nil {
-		l, err = s.db.UpdateLiaison(c.UserContext(), a, id, up)
+		l, err = register.UpdateLiaison(s.db, c.UserContext(), a, id, up)
 	}
 	if err != nil {
 		return s.failEdit(c, "liaisons", "包保关系", func() (fiber.Map, error) { return s.liaisonsData(c) }, err)

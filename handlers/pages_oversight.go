@@ -3,6 +3,10 @@ package handlers
 import (
 	"fmt"
 	"net/url"
+	"qinqing/db/appeal"
+	"qinqing/db/audit"
+	"qinqing/db/oversight"
+	"qinqing/db/register"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,17 +57,17 @@ type oversightTab struct {
 func (s *Server) workspace(c *fiber.Ctx, active string, data fiber.Map) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	counts, err := s.db.WatchCounts(ctx, a)
+	counts, err := oversight.WatchCounts(s.db, ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	open := db.AppealFilter{Source: db.SourceReport, Page: db.Page{Limit: 1}}
-	reports, err := s.db.ListAppeals(ctx, a, open)
+	open := appeal.AppealFilter{Source: appeal.SourceReport, Page: db.Page{Limit: 1}}
+	reports, err := appeal.ListAppeals(s.db, ctx, a, open)
 	if err != nil {
 		return nil, err
 	}
 	tabs := []oversightTab{{"/oversight/reports", "举报件", reports.Total, false}}
-	for _, k := range db.WatchKinds {
+	for _, k := range oversight.WatchKinds {
 		tabs = append(tabs, oversightTab{"/oversight/watch/" + k.Kind, k.Label, counts[k.Kind], false})
 	}
 	tabs = append(tabs, oversightTab{"/oversight/sample", "抽查", -1, false}, oversightTab{"/oversight/accountability", "问责", -1, false},
@@ -89,8 +93,8 @@ func (s *Server) oversightPage(c *fiber.Ctx) error {
 }
 
 // departments lists every department, for filters and forms.
-func (s *Server) departments(c *fiber.Ctx) ([]db.Department, error) {
-	list, err := s.db.ListDepartments(c.UserContext(), db.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+func (s *Server) departments(c *fiber.Ctx) ([]register.Department, error) {
+	list, err := register.ListDepartments(s.db, c.UserContext(), register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
@@ -102,12 +106,12 @@ func (s *Server) oversightReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f.Source = db.SourceReport
+	f.Source = appeal.SourceReport
 	if f.Sort == "" {
 		f.Sort = "due"
 	}
 	a, _ := actorOf(c)
-	list, err := s.db.ListAppeals(c.UserContext(), a, f)
+	list, err := appeal.ListAppeals(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
@@ -116,7 +120,7 @@ func (s *Server) oversightReports(c *fiber.Ctx) error {
 		return err
 	}
 	data, err := s.workspace(c, "/oversight/reports", fiber.Map{"List": list, "Filter": f, "Departments": depts,
-		"Stages": db.Stages, "Kind": "reports", "Title": "举报件", "Next": query("/oversight/reports", f, list.NextCursor)})
+		"Stages": appeal.Stages, "Kind": "reports", "Title": "举报件", "Next": query("/oversight/reports", f, list.NextCursor)})
 	if err != nil {
 		return err
 	}
@@ -126,7 +130,7 @@ func (s *Server) oversightReports(c *fiber.Ctx) error {
 func (s *Server) oversightWatch(c *fiber.Ctx) error {
 	kind := c.Params("kind")
 	label := ""
-	for _, k := range db.WatchKinds {
+	for _, k := range oversight.WatchKinds {
 		if k.Kind == kind {
 			label = k.Label
 		}
@@ -139,7 +143,7 @@ func (s *Server) oversightWatch(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := s.db.Watch(c.UserContext(), a, kind, f)
+	list, err := oversight.Watch(s.db, c.UserContext(), a, kind, f)
 	if err != nil {
 		return err
 	}
@@ -157,12 +161,12 @@ func (s *Server) oversightWatch(c *fiber.Ctx) error {
 }
 
 var suspectReasons = []struct{ Value, Label string }{
-	{db.SuspectQuick, db.SuspectLabel(db.SuspectQuick)}, {db.SuspectThin, db.SuspectLabel(db.SuspectThin)},
-	{db.SuspectUnsatisfied, db.SuspectLabel(db.SuspectUnsatisfied)},
+	{oversight.SuspectQuick, oversight.SuspectLabel(oversight.SuspectQuick)}, {oversight.SuspectThin, oversight.SuspectLabel(oversight.SuspectThin)},
+	{oversight.SuspectUnsatisfied, oversight.SuspectLabel(oversight.SuspectUnsatisfied)},
 }
 
 // query builds a list page's next-page link, keeping its filters.
-func query(base string, f db.AppealFilter, cursor string, extra ...any) string {
+func query(base string, f appeal.AppealFilter, cursor string, extra ...any) string {
 	kv := []any{"department_id", f.DepartmentID, "category", f.Category, "stage", string(f.Stage), "q", f.Q,
 		"from", f.From, "to", f.To, "cursor", cursor}
 	u := url.Values{}
@@ -184,12 +188,12 @@ func (s *Server) oversightReveals(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := s.db.ListReveals(c.UserContext(), a, 0, page)
+	list, err := oversight.ListReveals(s.db, c.UserContext(), a, 0, page)
 	if err != nil {
 		return err
 	}
 	data, err := s.workspace(c, "/oversight/reveals", fiber.Map{"Reveals": list,
-		"Next": query("/oversight/reveals", db.AppealFilter{}, list.NextCursor)})
+		"Next": query("/oversight/reveals", appeal.AppealFilter{}, list.NextCursor)})
 	if err != nil {
 		return err
 	}
@@ -202,9 +206,9 @@ func (s *Server) oversightCheckpoint(c *fiber.Ctx) error {
 
 func (s *Server) oversightCheckpointVerify(c *fiber.Ctx) error {
 	raw, err := checkpointBody(c)
-	var res *db.CheckpointCheck
+	var res *audit.CheckpointCheck
 	if err == nil {
-		res, err = s.db.VerifyCheckpoint(c.UserContext(), s.keys, raw)
+		res, err = audit.VerifyCheckpoint(s.db, c.UserContext(), s.keys, raw)
 	}
 	return s.checkpointPage(c, res, "", err)
 }

@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/oversight"
+	"qinqing/db/register"
 	"strconv"
 	"strings"
 
@@ -11,17 +14,17 @@ import (
 
 // actionForm is one action the auditor may take now, with the fields it needs.
 type actionForm struct {
-	Action db.Action
+	Action appeal.Action
 	Label  string
 	Needs  map[string]bool
 	Files  bool
 }
 
-func actionForms(ap *db.Appeal) []actionForm {
+func actionForms(ap *appeal.Appeal) []actionForm {
 	var out []actionForm
 	for _, act := range ap.AllowedActions {
-		t, _ := db.TransitionOf(act)
-		f := actionForm{Action: act, Label: t.Label, Needs: map[string]bool{}, Files: act == db.ActAttach || act == db.ActReport}
+		t, _ := appeal.TransitionOf(act)
+		f := actionForm{Action: act, Label: t.Label, Needs: map[string]bool{}, Files: act == appeal.ActAttach || act == appeal.ActReport}
 		for _, n := range t.Needs {
 			f.Needs[n] = true
 		}
@@ -34,11 +37,11 @@ func actionForms(ap *db.Appeal) []actionForm {
 func (s *Server) oversightAppealData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	ap, err := s.db.FindAppeal(ctx, a, id)
+	ap, err := appeal.FindAppeal(s.db, ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	events, err := s.db.AppealEvents(ctx, a, id)
+	events, err := appeal.AppealEvents(s.db, ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +50,7 @@ func (s *Server) oversightAppealData(c *fiber.Ctx, id int64) (fiber.Map, error) 
 		return nil, err
 	}
 	about := ""
-	var assignable []db.Department
+	var assignable []register.Department
 	for _, d := range depts {
 		if ap.AboutDepartmentID != nil && d.ID == *ap.AboutDepartmentID {
 			about = d.Name
@@ -55,24 +58,24 @@ func (s *Server) oversightAppealData(c *fiber.Ctx, id int64) (fiber.Map, error) 
 		}
 		assignable = append(assignable, d)
 	}
-	reveals, err := s.db.ListReveals(ctx, a, id, db.Page{Limit: db.MaxLimit})
+	reveals, err := oversight.ListReveals(s.db, ctx, a, id, db.Page{Limit: db.MaxLimit})
 	if err != nil {
 		return nil, err
 	}
 	if events, err = s.withReveals(ctx, a, id, events); err != nil {
 		return nil, err
 	}
-	records, err := s.db.ListAccountability(ctx, a, db.AccountabilityFilter{AppealID: id, Page: db.Page{Limit: db.MaxLimit}})
+	records, err := oversight.ListAccountability(s.db, ctx, a, oversight.AccountabilityFilter{AppealID: id, Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
-	cases, err := s.db.ListCases(ctx, a, db.CaseFilter{AppealID: id})
+	cases, err := oversight.ListCases(s.db, ctx, a, oversight.CaseFilter{AppealID: id})
 	if err != nil {
 		return nil, err
 	}
 	return fiber.Map{"Appeal": ap, "Events": events, "Departments": assignable, "About": about, "Forms": actionForms(ap),
-		"Reveals": reveals.Items, "Records": records.Items, "Cases": cases.Items, "Tiers": db.Tiers,
-		"Vaulted": ap.Confidential || ap.Source == db.SourceReport, "Back": safeNext(c.Query("back", c.FormValue("back"))),
+		"Reveals": reveals.Items, "Records": records.Items, "Cases": cases.Items, "Tiers": appeal.Tiers,
+		"Vaulted": ap.Confidential || ap.Source == appeal.SourceReport, "Back": safeNext(c.Query("back", c.FormValue("back"))),
 		"Stages": stageSteps(ap.Stage), "Failed": ""}, nil
 }
 
@@ -85,13 +88,13 @@ func (s *Server) oversightAppeal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ap := data["Appeal"].(*db.Appeal)
+	ap := data["Appeal"].(*appeal.Appeal)
 	return s.render(c, "oversight_appeal", ap.Number, data)
 }
 
 // actionInput reads an action form.
-func actionInput(c *fiber.Ctx) (db.ActionInput, error) {
-	in := db.ActionInput{Action: db.Action(c.FormValue("action")), Note: c.FormValue("note"), Tier: db.Tier(c.FormValue("tier")),
+func actionInput(c *fiber.Ctx) (appeal.ActionInput, error) {
+	in := appeal.ActionInput{Action: appeal.Action(c.FormValue("action")), Note: c.FormValue("note"), Tier: appeal.Tier(c.FormValue("tier")),
 		Basis: c.FormValue("basis"), Verdict: c.FormValue("verdict"), DueAt: c.FormValue("due_at"),
 		Satisfaction: c.FormValue("satisfaction"), Public: formBool(c.FormValue("public"))}
 	var err error
@@ -110,7 +113,7 @@ func actionInput(c *fiber.Ctx) (db.ActionInput, error) {
 			*x.dst = &v
 		}
 	}
-	in.DayKind = db.ExtensionKind(c.FormValue("day_kind"))
+	in.DayKind = appeal.ExtensionKind(c.FormValue("day_kind"))
 	if raw := c.FormValue("days"); raw != "" {
 		if in.Days, err = strconv.Atoi(raw); err != nil {
 			return in, fieldError(db.EINVALID, "days", "天数须为整数")
@@ -136,7 +139,7 @@ func (s *Server) appealFailed(c *fiber.Ctx, id int64, err error, extra fiber.Map
 	for k, v := range extra {
 		data[k] = v
 	}
-	title := data["Appeal"].(*db.Appeal).Number
+	title := data["Appeal"].(*appeal.Appeal).Number
 	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
 		return s.multipartFailed(c, "oversight_appeal", title, data, err)
 	}
@@ -157,18 +160,18 @@ func (s *Server) oversightAct(c *fiber.Ctx) error {
 		return s.appealFailed(c, id, err, nil)
 	}
 	a, _ := actorOf(c)
-	if len(ups) > 0 || in.Action == db.ActAttach {
-		_, err = s.db.ActWithFiles(c.UserContext(), a, id, in, ups)
+	if len(ups) > 0 || in.Action == appeal.ActAttach {
+		_, err = appeal.ActWithFiles(s.db, c.UserContext(), a, id, in, ups)
 	} else {
-		_, err = s.db.Act(c.UserContext(), a, id, in)
+		_, err = appeal.Act(s.db, c.UserContext(), a, id, in)
 	}
 	if err != nil {
-		if back := c.FormValue("back"); in.Action == db.ActAudit && strings.HasPrefix(back, "/oversight/sample") {
+		if back := c.FormValue("back"); in.Action == appeal.ActAudit && strings.HasPrefix(back, "/oversight/sample") {
 			return s.sampleVerdictFailed(c, back, id, err)
 		}
 		return s.appealFailed(c, id, err, fiber.Map{"Failed": string(in.Action)})
 	}
-	flash(c, "已完成“"+db.ActionLabel(in.Action)+"”。")
+	flash(c, "已完成“"+appeal.ActionLabel(in.Action)+"”。")
 	back := c.FormValue("back")
 	if back == "/" {
 		back = "" // the page's own default: stay on the appeal
@@ -183,7 +186,7 @@ func (s *Server) oversightReveal(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	who, err := s.db.RevealIdentity(c.UserContext(), a, id, c.FormValue("reason"))
+	who, err := oversight.RevealIdentity(s.db, c.UserContext(), a, id, c.FormValue("reason"))
 	if err != nil {
 		return s.appealFailed(c, id, err, nil)
 	}
@@ -203,7 +206,7 @@ func (s *Server) oversightMarkCase(c *fiber.Ctx) error {
 	title, summary, lesson := c.FormValue("title"), c.FormValue("summary"), c.FormValue("lesson")
 	publish := formBool(c.FormValue("published"))
 	a, _ := actorOf(c)
-	if _, err := s.db.CreateCase(c.UserContext(), a, db.CaseInput{AppealID: id, Title: &title, Summary: &summary,
+	if _, err := oversight.CreateCase(s.db, c.UserContext(), a, oversight.CaseInput{AppealID: id, Title: &title, Summary: &summary,
 		Lesson: &lesson, Publish: &publish}); err != nil {
 		return s.appealFailed(c, id, err, nil)
 	}

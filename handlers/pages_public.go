@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"qinqing/db/oversight"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,7 +23,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 
 func (s *Server) reportSubmit(c *fiber.Ctx) error {
 	in, ups, err := reportForm(c)
-	var out *db.FiledReport
+	var out *oversight.FiledReport
 	if err == nil {
 		out, err = s.fileReport(c, in, ups)
 	}
@@ -33,7 +34,7 @@ func (s *Server) reportSubmit(c *fiber.Ctx) error {
 		}
 		return s.multipartFailed(c, "report", "我要举报", opts, err)
 	}
-	return s.render(c, "report_done", "举报已提交", fiber.Map{"Number": out.Number, "Receipt": db.FormatReceipt(out.Receipt)})
+	return s.render(c, "report_done", "举报已提交", fiber.Map{"Number": out.Number, "Receipt": oversight.FormatReceipt(out.Receipt)})
 }
 
 // multipartFailed is formFailed for multipart forms, whose values formFailed cannot see.
@@ -64,7 +65,7 @@ func (s *Server) trackPage(c *fiber.Ctx) error {
 }
 
 // trackView shows the report a code opens, with the code kept in the page's forms.
-func (s *Server) trackView(c *fiber.Ctx, code string, r *db.PublicReport, notice string) error {
+func (s *Server) trackView(c *fiber.Ctx, code string, r *oversight.PublicReport, notice string) error {
 	p := s.page(c, "举报办理情况", fiber.Map{"Report": r, "Receipt": code, "Satisfactions": satisfactionChoices, "Stages": stageSteps(r.Stage)})
 	p.Flash = notice
 	return s.render(c, "track", "举报办理情况", p)
@@ -81,7 +82,7 @@ func (s *Server) trackFailed(c *fiber.Ctx, code string, err error) error {
 		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
 	}
 	// The code was right but the message or rating was not: stay on the report.
-	r, ferr := s.db.FindReport(c.UserContext(), s.keys, code)
+	r, ferr := oversight.FindReport(s.db, c.UserContext(), s.keys, code)
 	if ferr != nil {
 		return ferr
 	}
@@ -101,7 +102,7 @@ func (s *Server) trackSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
 	}
-	r, err := s.db.FindReport(c.UserContext(), s.keys, code)
+	r, err := oversight.FindReport(s.db, c.UserContext(), s.keys, code)
 	if err = receiptDone(res, err); err != nil {
 		return s.trackFailed(c, code, err)
 	}
@@ -118,7 +119,7 @@ func (s *Server) trackMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
 	}
-	r, err := s.db.ReportMessage(c.UserContext(), s.keys, code, c.FormValue("content"), ups)
+	r, err := oversight.ReportMessage(s.db, c.UserContext(), s.keys, code, c.FormValue("content"), ups)
 	if err = done(err); err != nil {
 		return s.trackFailed(c, code, err)
 	}
@@ -140,7 +141,7 @@ func (s *Server) trackRating(c *fiber.Ctx) error {
 		b := false
 		resolved = &b
 	}
-	r, err := s.db.RateReport(c.UserContext(), s.keys, code, resolved, c.FormValue("satisfaction"), c.FormValue("comment"))
+	r, err := oversight.RateReport(s.db, c.UserContext(), s.keys, code, resolved, c.FormValue("satisfaction"), c.FormValue("comment"))
 	if err = receiptDone(res, err); err != nil {
 		return s.trackFailed(c, code, err)
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
 	"strconv"
 	"strings"
 
@@ -19,7 +20,7 @@ func (s *Server) settingsPage(c *fiber.Ctx) error {
 
 // settingsData is what the settings page shows: the deadlines and the 通报's settings.
 func (s *Server) settingsData(c *fiber.Ctx) (fiber.Map, error) {
-	list, err := s.db.TierDeadlines(c.UserContext())
+	list, err := appeal.TierDeadlines(s.db, c.UserContext())
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +28,7 @@ func (s *Server) settingsData(c *fiber.Ctx) (fiber.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fiber.Map{"Deadlines": list, "Report": rs, "Units": db.DeadlineUnits}, nil
+	return fiber.Map{"Deadlines": list, "Report": rs, "Units": appeal.DeadlineUnits}, nil
 }
 
 // hoursField reads a number of hours (decimals allowed) as whole seconds.
@@ -52,12 +53,12 @@ func daysField(c *fiber.Ctx, name string) (int, error) {
 // unit: hours for hours and working hours, whole days for working days.
 func (s *Server) settingsDeadlineSubmit(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	in := db.TierDeadline{Tier: db.Tier(c.FormValue("tier")), Unit: db.DeadlineUnit(c.FormValue("unit"))}
+	in := appeal.TierDeadline{Tier: appeal.Tier(c.FormValue("tier")), Unit: appeal.DeadlineUnit(c.FormValue("unit"))}
 	if in.Unit == "" {
-		in.Unit = db.UnitHours
+		in.Unit = appeal.UnitHours
 	}
 	var err error
-	if in.Unit == db.UnitWorkdays {
+	if in.Unit == appeal.UnitWorkdays {
 		if in.ResponseDays, err = daysField(c, "response_hours"); err == nil {
 			in.ResolutionDays, err = daysField(c, "resolution_hours")
 		}
@@ -65,7 +66,7 @@ func (s *Server) settingsDeadlineSubmit(c *fiber.Ctx) error {
 		in.ResolutionSeconds, err = hoursField(c, "resolution_hours")
 	}
 	if err == nil {
-		err = s.db.SetTierDeadline(c.UserContext(), a, in)
+		err = appeal.SetTierDeadline(s.db, c.UserContext(), a, in)
 	}
 	if err != nil {
 		data, derr := s.settingsData(c)

@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"context"
+	"qinqing/db/appeal"
+	"qinqing/db/demo"
+	"qinqing/db/register"
 	"testing"
 	"time"
 
@@ -10,7 +13,7 @@ import (
 
 func TestPagesSettingsDeadlines(t *testing.T) {
 	base, d := startPageServer(t)
-	admin := pageSignIn(t, base, "admin", db.DemoPassword)
+	admin := pageSignIn(t, base, "admin", demo.DemoPassword)
 	admin.get("/admin/settings").want(t, "settings page", 200, "办理时限", "马上办", "快速办", "提级办")
 
 	admin.post("/admin/settings/deadlines", "tier", "fast", "response_hours", "abc", "resolution_hours", "72").
@@ -21,21 +24,21 @@ func TestPagesSettingsDeadlines(t *testing.T) {
 		want(t, "saved", 303)
 	admin.get("/admin/settings").want(t, "after saving", 200, "已保存", `value="72"`)
 
-	list, err := d.TierDeadlines(context.Background())
+	list, err := appeal.TierDeadlines(d, context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, td := range list {
-		if td.Tier == db.TierFast && (td.ResponseSeconds != 12*3600 || td.ResolutionSeconds != 72*3600) {
+		if td.Tier == appeal.TierFast && (td.ResponseSeconds != 12*3600 || td.ResolutionSeconds != 72*3600) {
 			t.Errorf("fast deadlines %+v", td)
 		}
 	}
-	ent := pageSignIn(t, base, "enterprise", db.DemoPassword)
-	u, err := d.UserByID(context.Background(), 5)
+	ent := pageSignIn(t, base, "enterprise", demo.DemoPassword)
+	u, err := register.UserByID(d, context.Background(), 5)
 	if err != nil || u.Role != db.RoleEnterprise {
 		t.Fatalf("enterprise account: %v %v", u, err)
 	}
-	ap, err := d.CreateAppeal(context.Background(), db.ActorOf(u), db.AppealInput{Title: "新时限下的诉求",
+	ap, err := appeal.CreateAppeal(d, context.Background(), register.ActorOf(u), appeal.AppealInput{Title: "新时限下的诉求",
 		Content: "用于检查新的办理时限是否生效的诉求内容。", Category: "其他"})
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +47,6 @@ func TestPagesSettingsDeadlines(t *testing.T) {
 		t.Errorf("new appeal due after %v, want 72h", got)
 	}
 	ent.get("/admin/settings").want(t, "enterprise", 404)
-	pageSignIn(t, base, "office", db.DemoPassword).post("/admin/settings/deadlines", "tier", "fast",
+	pageSignIn(t, base, "office", demo.DemoPassword).post("/admin/settings/deadlines", "tier", "fast",
 		"response_hours", "1", "resolution_hours", "2").want(t, "office post", 404)
 }

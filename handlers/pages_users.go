@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/url"
+	"qinqing/db/register"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,7 +16,7 @@ type scopeRef struct {
 	Label, Href string
 }
 
-func (s *Server) scopeOf(ctx context.Context, a db.Actor, picks *pickList, u *db.User) scopeRef {
+func (s *Server) scopeOf(ctx context.Context, a db.Actor, picks *pickList, u *register.User) scopeRef {
 	switch {
 	case u.DepartmentID != nil:
 		name := picks.departmentName(*u.DepartmentID)
@@ -24,7 +25,7 @@ func (s *Server) scopeOf(ctx context.Context, a db.Actor, picks *pickList, u *db
 		return scopeRef{picks.leaderName(*u.LeaderID), "/admin/leaders/" + strconv.FormatInt(*u.LeaderID, 10) + "/edit"}
 	case u.EnterpriseID != nil:
 		ref := scopeRef{"#" + strconv.FormatInt(*u.EnterpriseID, 10), "/enterprises/" + strconv.FormatInt(*u.EnterpriseID, 10)}
-		if e, err := s.db.FindEnterprise(ctx, a, *u.EnterpriseID); err == nil {
+		if e, err := register.FindEnterprise(s.db, ctx, a, *u.EnterpriseID); err == nil {
 			ref.Label = e.Name
 		}
 		return ref
@@ -43,8 +44,8 @@ func (s *Server) usersData(c *fiber.Ctx) (fiber.Map, error) {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	f := db.UserFilter{Q: c.Query("q"), Role: db.Role(c.Query("role")), Disabled: disabled, Page: page}
-	list, err := s.db.ListUsers(ctx, a, f)
+	f := register.UserFilter{Q: c.Query("q"), Role: db.Role(c.Query("role")), Disabled: disabled, Page: page}
+	list, err := register.ListUsers(s.db, ctx, a, f)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +58,7 @@ func (s *Server) usersData(c *fiber.Ctx) (fiber.Map, error) {
 		scopes[list.Items[i].ID] = s.scopeOf(ctx, a, picks, &list.Items[i])
 	}
 	return fiber.Map{"List": list, "Q": f.Q, "Role": string(f.Role), "Disabled": c.Query("disabled"),
-		"Scopes": scopes, "Picks": picks, "MinPassword": db.MinPasswordLen}, nil
+		"Scopes": scopes, "Picks": picks, "MinPassword": register.MinPasswordLen}, nil
 }
 
 func (s *Server) usersPage(c *fiber.Ctx) error {
@@ -88,13 +89,13 @@ func (s *Server) userCreate(c *fiber.Ctx) error {
 	fail := func(err error) error {
 		return s.failForm(c, "users", "用户", func() (fiber.Map, error) { return s.usersData(c) }, err)
 	}
-	in := db.UserInput{Username: c.FormValue("username"), Password: c.FormValue("password"),
+	in := register.UserInput{Username: c.FormValue("username"), Password: c.FormValue("password"),
 		DisplayName: c.FormValue("display_name"), Role: db.Role(c.FormValue("role"))}
 	var err error
 	if in.DepartmentID, in.LeaderID, in.EnterpriseID, err = s.scopeFromForm(c, in.Role); err != nil {
 		return fail(err)
 	}
-	u, err := s.db.CreateUser(c.UserContext(), a, in)
+	u, err := register.CreateUser(s.db, c.UserContext(), a, in)
 	if err != nil {
 		return fail(err)
 	}
@@ -109,7 +110,7 @@ func (s *Server) userData(c *fiber.Ctx) (fiber.Map, error) {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	u, err := s.db.FindUser(ctx, a, id)
+	u, err := register.FindUser(s.db, ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -121,12 +122,12 @@ func (s *Server) userData(c *fiber.Ctx) (fiber.Map, error) {
 	entRef := ""
 	if u.EnterpriseID != nil {
 		entRef = strconv.FormatInt(*u.EnterpriseID, 10)
-		if e, err := s.db.FindEnterprise(ctx, a, *u.EnterpriseID); err == nil {
+		if e, err := register.FindEnterprise(s.db, ctx, a, *u.EnterpriseID); err == nil {
 			entRef = e.CreditCode
 		}
 	}
 	return fiber.Map{"U": u, "Picks": picks, "Scope": s.scopeOf(ctx, a, picks, u), "EnterpriseRef": entRef,
-		"Self": u.ID == a.UserID, "MinPassword": db.MinPasswordLen}, nil
+		"Self": u.ID == a.UserID, "MinPassword": register.MinPasswordLen}, nil
 }
 
 func (s *Server) userPage(c *fiber.Ctx) error {
@@ -134,12 +135,12 @@ func (s *Server) userPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "user", "用户 · "+data["U"].(*db.User).DisplayName, data)
+	return s.render(c, "user", "用户 · "+data["U"].(*register.User).DisplayName, data)
 }
 
 // updateUser applies up to the account in the path. On failure it has already answered
 // (the page again, or the error page) and returns a nil user with render's error.
-func (s *Server) updateUser(c *fiber.Ctx, up db.UserUpdate, scoped bool) (*db.User, error) {
+func (s *Server) updateUser(c *fiber.Ctx, up register.UserUpdate, scoped bool) (*register.User, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return nil, err
@@ -152,8 +153,8 @@ func (s *Server) updateUser(c *fiber.Ctx, up db.UserUpdate, scoped bool) (*db.Us
 		up.Version, err = formVersion(c)
 	}
 	if err == nil {
-		var u *db.User
-		if u, err = s.db.UpdateUser(c.UserContext(), a, id, up); err == nil {
+		var u *register.User
+		if u, err = register.UpdateUser(s.db, c.UserContext(), a, id, up); err == nil {
 			return u, nil
 		}
 	}
@@ -162,7 +163,7 @@ func (s *Server) updateUser(c *fiber.Ctx, up db.UserUpdate, scoped bool) (*db.Us
 
 func (s *Server) userUpdate(c *fiber.Ctx) error {
 	name, role := c.FormValue("display_name"), db.Role(c.FormValue("role"))
-	u, err := s.updateUser(c, db.UserUpdate{DisplayName: &name, Role: &role}, true)
+	u, err := s.updateUser(c, register.UserUpdate{DisplayName: &name, Role: &role}, true)
 	if u == nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (s *Server) userUpdate(c *fiber.Ctx) error {
 
 func (s *Server) userStatus(c *fiber.Ctx) error {
 	disabled := c.FormValue("disabled") == "true"
-	u, err := s.updateUser(c, db.UserUpdate{Disabled: &disabled}, false)
+	u, err := s.updateUser(c, register.UserUpdate{Disabled: &disabled}, false)
 	if u == nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func (s *Server) userStatus(c *fiber.Ctx) error {
 
 func (s *Server) userPassword(c *fiber.Ctx) error {
 	pw := c.FormValue("password")
-	u, err := s.updateUser(c, db.UserUpdate{Password: &pw}, false)
+	u, err := s.updateUser(c, register.UserUpdate{Password: &pw}, false)
 	if u == nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"qinqing/db/appeal"
+	"qinqing/db/ledger"
 	"strconv"
 	"strings"
 
@@ -34,14 +36,14 @@ func (s *Server) mountLedgerPages(web *pageRouter) {
 // visitFormData is what the visit form shows: the leader's pairs to choose from, and
 // what was typed (In), kept whole when the form comes back with errors. Blank is the
 // empty row that "add a problem" copies.
-func (s *Server) visitFormData(c *fiber.Ctx, in db.VisitInput) (fiber.Map, error) {
+func (s *Server) visitFormData(c *fiber.Ctx, in ledger.VisitInput) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	l, err := s.db.LeaderLedger(ctx, a, a.LeaderID)
+	l, err := ledger.LeaderLedgerOf(s.db, ctx, a, a.LeaderID)
 	if err != nil {
 		return nil, err
 	}
-	cats, err := s.db.Categories(ctx)
+	cats, err := appeal.Categories(s.db, ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -52,20 +54,20 @@ func (s *Server) visitFormData(c *fiber.Ctx, in db.VisitInput) (fiber.Map, error
 		}
 	}
 	if in.Mode == "" {
-		in.Mode = db.ModeOnsite
+		in.Mode = ledger.ModeOnsite
 	}
 	if in.VisitedAt == "" {
 		in.VisitedAt = l.Today
 	}
 	if len(in.Problems) == 0 {
-		in.Problems = []db.ProblemInput{{}}
+		in.Problems = []ledger.ProblemInput{{}}
 	}
-	return fiber.Map{"Pairs": l.Pairs, "Modes": db.VisitModes, "Categories": active, "Today": l.Today, "In": in,
-		"Blank": db.ProblemInput{}}, nil
+	return fiber.Map{"Pairs": l.Pairs, "Modes": ledger.VisitModes, "Categories": active, "Today": l.Today, "In": in,
+		"Blank": ledger.ProblemInput{}}, nil
 }
 
 func (s *Server) visitNewPage(c *fiber.Ctx) error {
-	in := db.VisitInput{}
+	in := ledger.VisitInput{}
 	if id, err := queryID(c, "enterprise_id"); err == nil {
 		in.EnterpriseID = id
 	}
@@ -78,8 +80,8 @@ func (s *Server) visitNewPage(c *fiber.Ctx) error {
 
 // visitInput reads the visit form. Problems come as repeated fields, one set per row;
 // rows left wholly blank are dropped.
-func visitInput(c *fiber.Ctx) db.VisitInput {
-	in := db.VisitInput{VisitedAt: c.FormValue("visited_at"), Mode: db.VisitMode(c.FormValue("mode")),
+func visitInput(c *fiber.Ctx) ledger.VisitInput {
+	in := ledger.VisitInput{VisitedAt: c.FormValue("visited_at"), Mode: ledger.VisitMode(c.FormValue("mode")),
 		Participants: c.FormValue("participants"), Summary: c.FormValue("summary")}
 	if id := formID(c, "enterprise_id"); id != nil {
 		in.EnterpriseID = *id
@@ -92,7 +94,7 @@ func visitInput(c *fiber.Ctx) db.VisitInput {
 		return ""
 	}
 	for i := 0; i < len(titles) || i < len(contents); i++ {
-		p := db.ProblemInput{Title: at(titles, i), Content: at(contents, i), Category: at(cats, i)}
+		p := ledger.ProblemInput{Title: at(titles, i), Content: at(contents, i), Category: at(cats, i)}
 		if p.Title != "" || p.Content != "" {
 			in.Problems = append(in.Problems, p)
 		}
@@ -126,7 +128,7 @@ func (s *Server) visitCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.db.CreateVisit(c.UserContext(), a, in, photos...)
+	out, err := ledger.CreateVisit(s.db, c.UserContext(), a, in, photos...)
 	if err != nil {
 		return s.failForm(c, "visit_form", "登记走访", func() (fiber.Map, error) { return s.visitFormData(c, in) }, err)
 	}
@@ -162,7 +164,7 @@ func (s *Server) visitPhotosSubmit(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	back := "/visits/" + strconv.FormatInt(id, 10)
-	photos, err := s.db.AddVisitPhotos(c.UserContext(), a, id, ups)
+	photos, err := ledger.AddVisitPhotos(s.db, c.UserContext(), a, id, ups)
 	switch {
 	case err == nil:
 		flash(c, "照片已保存，本次走访共 "+strconv.Itoa(len(photos))+" 张。")
@@ -181,11 +183,11 @@ func (s *Server) visitsPage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := s.db.ListVisits(c.UserContext(), a, f)
+	list, err := ledger.ListVisits(s.db, c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "visits", "走访记录", fiber.Map{"List": list, "Filter": f, "Modes": db.VisitModes})
+	return s.render(c, "visits", "走访记录", fiber.Map{"List": list, "Filter": f, "Modes": ledger.VisitModes})
 }
 
 func (s *Server) visitPage(c *fiber.Ctx) error {
@@ -194,10 +196,10 @@ func (s *Server) visitPage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	v, err := s.db.FindVisit(c.UserContext(), a, id)
+	v, err := ledger.FindVisit(s.db, c.UserContext(), a, id)
 	if err != nil {
 		return err
 	}
 	mine := a.Is(db.RoleLeader) && v.LeaderID == a.LeaderID
-	return s.render(c, "visit", "走访记录", fiber.Map{"Visit": v, "CanAddPhotos": mine && len(v.Photos) < db.MaxVisitPhotos})
+	return s.render(c, "visit", "走访记录", fiber.Map{"Visit": v, "CanAddPhotos": mine && len(v.Photos) < ledger.MaxVisitPhotos})
 }

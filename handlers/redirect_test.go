@@ -6,12 +6,11 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"qinqing/db/demo"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"qinqing/db"
 )
 
 // evilCookie is what every hostile target tries to plant as a response header.
@@ -132,7 +131,7 @@ func TestLoginNextCannotInjectHeaders(t *testing.T) {
 	a := startAPI(t)
 	login := func(next string) string {
 		raw := rawExchange(t, a.base, formRequest("/login", "", url.Values{"username": {"admin"},
-			"password": {db.DemoPassword}, "next": {next}}))
+			"password": {demo.DemoPassword}, "next": {next}}))
 		if !bytes.HasPrefix(raw, []byte("HTTP/1.1 303")) {
 			t.Errorf("login with next %q: %q", next, raw)
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"qinqing/db/appeal"
+	"qinqing/db/register"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +21,7 @@ import (
 // pageData is what every page template receives.
 type pageData struct {
 	Title  string
-	User   *db.User
+	User   *register.User
 	CSRF   string
 	Path   string
 	Nav    []navItem
@@ -187,10 +189,10 @@ func templateFuncs() template.FuncMap {
 			return ""
 		},
 		"roleLabel": func(r db.Role) string { return r.Label() },
-		"todoLabel": db.TodoLabel,
+		"todoLabel": appeal.TodoLabel,
 		// satisfaction names a rating's answer; every page passes the answer itself.
-		"satisfaction": db.SatisfactionLabel,
-		"tierLabel":    func(t db.Tier) string { return t.Label() },
+		"satisfaction": appeal.SatisfactionLabel,
+		"tierLabel":    func(t appeal.Tier) string { return t.Label() },
 		"hours":        func(secs int) string { return strconv.FormatFloat(float64(secs)/3600, 'f', -1, 64) },
 		"roles":        func() []db.Role { return db.Roles },
 		"deref": func(p any) any {

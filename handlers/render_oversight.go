@@ -3,6 +3,8 @@ package handlers
 import (
 	"encoding/json"
 	"html/template"
+	"qinqing/db/appeal"
+	"qinqing/db/oversight"
 	"slices"
 	"time"
 
@@ -11,7 +13,7 @@ import (
 
 // withOversightFuncs adds the template functions of the oversight pages.
 func withOversightFuncs(m template.FuncMap) template.FuncMap {
-	m["suspect"] = db.SuspectLabel
+	m["suspect"] = oversight.SuspectLabel
 	m["add1"] = func(i int) int { return i + 1 }
 	// publicReply tells a comment the reporter sees from an internal one.
 	m["publicReply"] = func(data json.RawMessage) bool {
@@ -19,7 +21,7 @@ func withOversightFuncs(m template.FuncMap) template.FuncMap {
 		json.Unmarshal(data, &d)
 		return d.Public
 	}
-	m["hasAction"] = func(list []db.Action, a string) bool { return slices.Contains(list, db.Action(a)) }
+	m["hasAction"] = func(list []appeal.Action, a string) bool { return slices.Contains(list, appeal.Action(a)) }
 	m["date"] = func(t any) string {
 		switch v := t.(type) {
 		case time.Time:

@@ -3,9 +3,8 @@ package handlers
 import (
 	"fmt"
 	"html/template"
+	"qinqing/db/figures"
 	"strings"
-
-	"qinqing/db"
 )
 
 // pct shows a rate as a percentage with one decimal, or 无数据 when there is none.
@@ -78,7 +77,7 @@ type headline struct {
 }
 
 // headlines are the report's figures beside the previous month's.
-func headlines(r *db.MonthlyReport) []headline {
+func headlines(r *figures.MonthlyReport) []headline {
 	f, p := r.Figures, r.Previous
 	n := func(cur, prev int) string {
 		switch {

@@ -3,10 +3,10 @@ package handlers
 import (
 	"bytes"
 	"fmt"
+	"qinqing/db/figures"
 
 	"github.com/go-pdf/fpdf"
 
-	"qinqing/db"
 	"qinqing/ui"
 )
 
@@ -62,7 +62,7 @@ func (d pdfDoc) table(widths []float64, header []string, rows [][]string) {
 }
 
 // reportPDF renders the monthly report as a PDF document.
-func reportPDF(r *db.MonthlyReport) ([]byte, error) {
+func reportPDF(r *figures.MonthlyReport) ([]byte, error) {
 	d := pdfDoc{fpdf.New("P", "mm", "A4", "")}
 	d.SetTitle("营商环境诉求办理月度通报 "+r.Month, true)
 	d.SetCreator("qinqing", true)
@@ -103,7 +103,7 @@ func reportPDF(r *db.MonthlyReport) ([]byte, error) {
 	d.heading("三、包保领导综合排名")
 	d.table(rankWidths, rankHeader, rankRows(r.Leaders))
 
-	d.heading(fmt.Sprintf("四、超期未办结诉求（最严重的 %d 件）", db.WorstOverdue))
+	d.heading(fmt.Sprintf("四、超期未办结诉求（最严重的 %d 件）", figures.WorstOverdue))
 	d.table([]float64{28, 62, 40, 25, 25}, []string{"编号", "诉求", "责任单位", "环节", "超期（天）"}, caseRows(r.Overdue, true))
 
 	d.heading("五、典型案例")
@@ -157,7 +157,7 @@ const pdfPages = "{nb}"
 
 // officialHeader is the document's 版头: the issuer in red over a red rule, the 文号 on
 // the left and the date on the right.
-func (d pdfDoc) officialHeader(r *db.MonthlyReport) {
+func (d pdfDoc) officialHeader(r *figures.MonthlyReport) {
 	d.SetTextColor(200, 16, 46)
 	d.SetFont(pdfFont, "", 22)
 	d.CellFormat(0, 14, r.Issuer, "", 1, "C", false, 0, "")
@@ -175,7 +175,7 @@ func (d pdfDoc) officialHeader(r *db.MonthlyReport) {
 }
 
 // rankRows lists every ranked item, then those short of the sample as 样本不足.
-func rankRows(rk *db.Ranking) [][]string {
+func rankRows(rk *figures.Ranking) [][]string {
 	var rows [][]string
 	for _, it := range rk.Items {
 		place := "—"
@@ -194,7 +194,7 @@ func rankRows(rk *db.Ranking) [][]string {
 	return rows
 }
 
-func caseRows(list []db.CaseLine, overdue bool) [][]string {
+func caseRows(list []figures.CaseLine, overdue bool) [][]string {
 	var rows [][]string
 	for _, c := range list {
 		last := c.Category

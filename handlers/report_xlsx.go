@@ -3,15 +3,14 @@ package handlers
 import (
 	"bytes"
 	"fmt"
+	"qinqing/db/figures"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-
-	"qinqing/db"
 )
 
 // reportXLSX writes the monthly report as a workbook, one sheet per section.
-func reportXLSX(r *db.MonthlyReport) ([]byte, error) {
+func reportXLSX(r *figures.MonthlyReport) ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
 	sheets := []struct {
@@ -75,7 +74,7 @@ func reportXLSX(r *db.MonthlyReport) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func headlineRows(r *db.MonthlyReport) [][]any {
+func headlineRows(r *figures.MonthlyReport) [][]any {
 	var rows [][]any
 	for _, h := range headlines(r) {
 		rows = append(rows, []any{h.Label, h.Value, h.Previous, h.Change})
@@ -93,7 +92,7 @@ func rate(r *float64) any {
 	return *r
 }
 
-func rankXLSXRows(rk *db.Ranking) [][]any {
+func rankXLSXRows(rk *figures.Ranking) [][]any {
 	var rows [][]any
 	for _, it := range rk.Items {
 		var place any = ""
@@ -110,7 +109,7 @@ func rankXLSXRows(rk *db.Ranking) [][]any {
 	return rows
 }
 
-func caseXLSXRows(list []db.CaseLine) [][]any {
+func caseXLSXRows(list []figures.CaseLine) [][]any {
 	var rows [][]any
 	for _, c := range list {
 		rows = append(rows, []any{c.Number, c.Title, c.EnterpriseName, c.DepartmentName, c.Stage.Label(),
@@ -119,7 +118,7 @@ func caseXLSXRows(list []db.CaseLine) [][]any {
 	return rows
 }
 
-func classXLSXRows(list []db.IssueClass) [][]any {
+func classXLSXRows(list []figures.IssueClass) [][]any {
 	var rows [][]any
 	for _, c := range list {
 		rows = append(rows, []any{c.Title, c.Cause, c.DepartmentName, c.DueDate, len(c.AppealIDs),

@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"qinqing/db/appeal"
+	"qinqing/db/oversight"
 	"sort"
 
 	"qinqing/db"
@@ -11,25 +13,25 @@ import (
 // revealAction marks, on an auditor's timeline, a look into the identity vault. The look is
 // recorded in the audit chain only (the vault's design keeps it off the appeal's own
 // record, which others read); auditors see it in its place among the appeal's steps.
-const revealAction db.Action = "identity_reveal"
+const revealAction appeal.Action = "identity_reveal"
 
 // withReveals adds the appeal's identity reveals to its timeline, for an auditor; the
 // timeline of anyone else is returned as it is.
-func (s *Server) withReveals(ctx context.Context, a db.Actor, id int64, events []db.AppealEvent) ([]db.AppealEvent, error) {
+func (s *Server) withReveals(ctx context.Context, a db.Actor, id int64, events []appeal.AppealEvent) ([]appeal.AppealEvent, error) {
 	if !a.Is(db.RoleAuditor) {
 		return events, nil
 	}
-	reveals, err := s.db.ListReveals(ctx, a, id, db.Page{Limit: db.MaxLimit})
+	reveals, err := oversight.ListReveals(s.db, ctx, a, id, db.Page{Limit: db.MaxLimit})
 	if err != nil {
 		return nil, err
 	}
 	if len(reveals.Items) == 0 {
 		return events, nil
 	}
-	out := append([]db.AppealEvent(nil), events...)
+	out := append([]appeal.AppealEvent(nil), events...)
 	for _, r := range reveals.Items {
-		out = append(out, db.AppealEvent{At: r.At, ActorName: r.ActorName, ActorRole: db.RoleAuditor, Action: revealAction,
-			ActionLabel: "查阅举报人身份", Note: "查阅理由：" + r.Reason, Data: json.RawMessage("{}"), Attachments: []db.Attachment{}})
+		out = append(out, appeal.AppealEvent{At: r.At, ActorName: r.ActorName, ActorRole: db.RoleAuditor, Action: revealAction,
+			ActionLabel: "查阅举报人身份", Note: "查阅理由：" + r.Reason, Data: json.RawMessage("{}"), Attachments: []appeal.Attachment{}})
 	}
 	// A reveal sorts after the steps of the same second: it can only follow them.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })

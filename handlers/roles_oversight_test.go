@@ -25,8 +25,8 @@ func withOversightCases(cases []roleCase, x roleIDs) []roleCase {
 		{"PATCH", "/api/v1/oversight/cases/1", empty, auditorOnly, false, []int{404}, nil},
 		{"GET", "/api/v1/cases", nil, everyone, false, []int{200}, nil},
 		{"GET", "/api/v1/cases/1", nil, everyone, false, []int{404}, nil},
-		{"GET", "/api/v1/audit/checkpoint", nil, oversight, false, []int{200}, nil},
-		{"POST", "/api/v1/audit/checkpoint/verify", "", oversight, false, []int{400}, nil},
+		{"GET", "/api/v1/audit/checkpoint", nil, adminAuditor, false, []int{200}, nil},
+		{"POST", "/api/v1/audit/checkpoint/verify", "", adminAuditor, false, []int{400}, nil},
 		{"GET", "/api/v1/audit/key", nil, nil, true, []int{200}, nil},
 		{"GET", "/api/v1/audit/checkpoints", nil, auditorOnly, false, []int{200}, nil},
 		// No daily checkpoint is made by a test server that runs no clock job.

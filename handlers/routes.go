@@ -18,11 +18,11 @@ type route struct {
 }
 
 var (
-	anyRole   []db.Role
-	adminOnly = []db.Role{db.RoleAdmin}
-	oversight = []db.Role{db.RoleAdmin, db.RoleAuditor}
-	filers    = []db.Role{db.RoleEnterprise, db.RoleOffice, db.RoleLeader, db.RoleAuditor}
-	staff     = []db.Role{db.RoleAdmin, db.RoleOffice, db.RoleDepartment, db.RoleLeader, db.RoleAuditor}
+	anyRole      []db.Role
+	adminOnly    = []db.Role{db.RoleAdmin}
+	adminAuditor = []db.Role{db.RoleAdmin, db.RoleAuditor}
+	filers       = []db.Role{db.RoleEnterprise, db.RoleOffice, db.RoleLeader, db.RoleAuditor}
+	staff        = []db.Role{db.RoleAdmin, db.RoleOffice, db.RoleDepartment, db.RoleLeader, db.RoleAuditor}
 )
 
 // apiRoutes is the whole API under /api/v1, in one table.
@@ -33,7 +33,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/me", anyRole, false, "当前用户", s.apiMe},
 		{"POST", "/me/password", anyRole, false, "修改本人密码（吊销全部令牌）", s.apiChangePassword},
 
-		{"GET", "/users", oversight, false, "用户列表", s.apiListUsers},
+		{"GET", "/users", adminAuditor, false, "用户列表", s.apiListUsers},
 		{"POST", "/users", adminOnly, false, "新建用户", s.apiCreateUser},
 		{"GET", "/users/:id", anyRole, false, "查看用户（本人或管理员）", s.apiGetUser},
 		{"PATCH", "/users/:id", adminOnly, false, "修改用户、停用、重置密码", s.apiUpdateUser},
@@ -72,8 +72,8 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/settings/deadlines", anyRole, false, "各办理等级的时限", s.apiDeadlines},
 		{"PUT", "/settings/deadlines", adminOnly, false, "修改办理等级时限", s.apiSetDeadline},
 
-		{"GET", "/audit/events", oversight, false, "审计事件", s.apiAuditEvents},
-		{"GET", "/audit/verify", oversight, false, "校验审计链", s.apiAuditVerify},
+		{"GET", "/audit/events", adminAuditor, false, "审计事件", s.apiAuditEvents},
+		{"GET", "/audit/verify", adminAuditor, false, "校验审计链", s.apiAuditVerify},
 		{"GET", "/openapi.json", nil, true, "本 API 的 OpenAPI 描述", s.apiOpenAPI},
 	}, append(append(append(s.ledgerRoutes(), s.figureRoutes()...), s.oversightRoutes()...), s.calendarRoutes()...)...)
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"qinqing/db"
+	"qinqing/db/oversight"
 )
 
 var auditorOnly = []db.Role{db.RoleAuditor}
@@ -30,14 +31,14 @@ func (s *Server) oversightRoutes() []route {
 		{"GET", "/cases", anyRole, false, "典型案例（已发布；纪检监督另见草稿）", s.apiListCases},
 		{"GET", "/cases/:id", anyRole, false, "查看典型案例", s.apiGetCase},
 
-		{"GET", "/audit/checkpoint", oversight, false, "下载签名的审计检查点（事件数与默克尔树根）", s.apiCheckpoint},
-		{"POST", "/audit/checkpoint/verify", oversight, false, "校验当前审计日志是否延续某个检查点", s.apiVerifyCheckpoint},
+		{"GET", "/audit/checkpoint", adminAuditor, false, "下载签名的审计检查点（事件数与默克尔树根）", s.apiCheckpoint},
+		{"POST", "/audit/checkpoint/verify", adminAuditor, false, "校验当前审计日志是否延续某个检查点", s.apiVerifyCheckpoint},
 		{"GET", "/audit/checkpoints", auditorOnly, false, "系统每日自动签发的审计检查点", s.apiAutoCheckpoints},
 		{"GET", "/audit/checkpoints/:day", auditorOnly, false, "下载某日（YYYY-MM-DD 或 latest）的自动检查点", s.apiAutoCheckpoint},
 		{"POST", "/audit/checkpoints/:day/verify", auditorOnly, false, "校验当前审计日志是否延续某日的自动检查点", s.apiVerifyAutoCheckpoint},
 		{"GET", "/audit/key", nil, true, "检查点签名公钥", s.apiAuditKey},
 	}
-	for _, k := range db.WatchKinds {
+	for _, k := range oversight.WatchKinds {
 		routes = append(routes, route{"GET", "/oversight/" + k.Kind, auditorOnly, false, "监督清单：" + k.Label, s.apiWatch(k.Kind)})
 	}
 	return routes

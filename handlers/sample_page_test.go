@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"qinqing/db/demo"
+	"qinqing/db/oversight"
 	"strings"
 	"testing"
-
-	"qinqing/db"
 )
 
 // TestSampleFailWithoutNote: a 不通过 verdict without a note, given on the 抽查 page,
@@ -15,11 +15,11 @@ import (
 // sample page's, so a refresh does not post again; nothing is recorded.
 func TestSampleFailWithoutNote(t *testing.T) {
 	a := startAPI(t)
-	if _, err := a.db.BuildDemoAppeals(context.Background(), 300); err != nil {
+	if _, err := demo.BuildDemoAppeals(a.db, context.Background(), 300); err != nil {
 		t.Fatal(err)
 	}
 	auditor := a.login("auditor")
-	month := db.LastMonth(a.db.Now())
+	month := oversight.LastMonth(a.db.Now())
 	sample := a.do("GET", "/api/v1/oversight/sample?month="+month, auditor, nil)
 	mustStatus(a, sample, 200, "sample")
 	if drawn, _ := sample.JSON["drawn"].(bool); !drawn {

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"qinqing/db/demo"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,7 +72,7 @@ func startAPIWith(t *testing.T, now func() time.Time) *api {
 			t.Errorf("close db: %v", err)
 		}
 	})
-	if _, err := d.BuildDemo(ctx, ""); err != nil {
+	if _, err := demo.BuildDemo(d, ctx, ""); err != nil {
 		t.Fatal(err)
 	}
 	return serveAPI(t, d, now)
@@ -121,7 +122,7 @@ func (a *api) login(username string) string {
 	if ok {
 		return tok
 	}
-	tok = a.freshLogin(username, db.DemoPassword)
+	tok = a.freshLogin(username, demo.DemoPassword)
 	a.mu.Lock()
 	a.tokens[username] = tok
 	a.mu.Unlock()

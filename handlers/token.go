@@ -3,13 +3,12 @@ package handlers
 import (
 	"encoding/base64"
 	"encoding/json"
+	"qinqing/db/register"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-
-	"qinqing/db"
 )
 
 const issuer = "qinqing"
@@ -21,7 +20,7 @@ type claims struct {
 	jwt.RegisteredClaims
 }
 
-func (s *Server) issueToken(u *db.User) (string, time.Time, error) {
+func (s *Server) issueToken(u *register.User) (string, time.Time, error) {
 	now := s.now()
 	exp := now.Add(s.ttl).Truncate(time.Second)
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims{

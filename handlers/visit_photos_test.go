@@ -7,6 +7,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"qinqing/db/appeal"
+	"qinqing/db/demo"
+	"qinqing/db/ledger"
+	"qinqing/db/register"
 	"regexp"
 	"strings"
 	"sync"
@@ -55,11 +59,11 @@ func storedFiles(t *testing.T, a *api) []string {
 // otherLeaderToken signs in an account for a leader who does not hold the enterprise.
 func otherLeaderToken(t *testing.T, a *api, leaderID int64) string {
 	t.Helper()
-	if _, err := a.db.CreateUser(context.Background(), db.SystemActor, db.UserInput{Username: "leader2",
-		Password: db.DemoPassword, DisplayName: "另一位领导", Role: db.RoleLeader, LeaderID: &leaderID}); err != nil {
+	if _, err := register.CreateUser(a.db, context.Background(), db.SystemActor, register.UserInput{Username: "leader2",
+		Password: demo.DemoPassword, DisplayName: "另一位领导", Role: db.RoleLeader, LeaderID: &leaderID}); err != nil {
 		t.Fatal(err)
 	}
-	return a.freshLogin("leader2", db.DemoPassword)
+	return a.freshLogin("leader2", demo.DemoPassword)
 }
 
 func TestVisitPhotosAPI(t *testing.T) {
@@ -104,7 +108,7 @@ func TestVisitPhotosAPI(t *testing.T) {
 		{"HTML named .jpg", []photoFile{{"x.jpg", []byte("<html><script>alert(1)</script>")}}, 422},
 		{"PDF", []photoFile{{"x.pdf", []byte("%PDF-1.7 ...")}}, 422},
 		{"one good, one bad", []photoFile{{"a.jpg", jpegData}, {"b.png", []byte("GIF89a....")}}, 422},
-		{"over 10 MB", []photoFile{{"big.jpg", append(append([]byte{}, jpegData...), make([]byte, db.MaxAttachmentSize)...)}}, 413},
+		{"over 10 MB", []photoFile{{"big.jpg", append(append([]byte{}, jpegData...), make([]byte, appeal.MaxAttachmentSize)...)}}, 413},
 		{"beyond the cap", []photoFile{{"1.jpg", jpegData}, {"2.jpg", jpegData}, {"3.jpg", jpegData}, {"4.jpg", jpegData},
 			{"5.jpg", jpegData}, {"6.jpg", jpegData}, {"7.jpg", jpegData}, {"8.jpg", jpegData}}, 422},
 		{"no file", nil, 422},
@@ -185,14 +189,14 @@ func TestVisitPhotoCapUnderConcurrency(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if codes[201] != db.MaxVisitPhotos/2 || codes[422] != 6-db.MaxVisitPhotos/2 {
+	if codes[201] != ledger.MaxVisitPhotos/2 || codes[422] != 6-ledger.MaxVisitPhotos/2 {
 		t.Errorf("outcomes %v", codes)
 	}
 	v := a.do("GET", fmt.Sprintf("/api/v1/visits/%d", vid), leader, nil)
-	if n := len(v.JSON["photos"].([]any)); n != 2*(db.MaxVisitPhotos/2) {
+	if n := len(v.JSON["photos"].([]any)); n != 2*(ledger.MaxVisitPhotos/2) {
 		t.Errorf("%d photos stored", n)
 	}
-	if n := len(storedFiles(t, a)); n != 2*(db.MaxVisitPhotos/2) {
+	if n := len(storedFiles(t, a)); n != 2*(ledger.MaxVisitPhotos/2) {
 		t.Errorf("%d files on disk", n)
 	}
 }

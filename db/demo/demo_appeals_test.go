@@ -1,0 +1,67 @@
+package demo_test
+
+import (
+	"qinqing/db"
+	"qinqing/db/audit"
+	"qinqing/db/dbtest"
+	"qinqing/db/demo"
+	"testing"
+)
+
+func TestBuildDemoAppeals(t *testing.T) {
+	d := dbtest.MustOpen(t)
+	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+		t.Fatal(err)
+	}
+	n, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || n > 400 {
+		t.Fatalf("built %d appeals", n)
+	}
+	var stages, sources, tiers, categories int
+	for _, q := range []struct {
+		query string
+		dst   *int
+	}{
+		{"SELECT COUNT(DISTINCT stage) FROM appeals", &stages},
+		{"SELECT COUNT(DISTINCT source) FROM appeals", &sources},
+		{"SELECT COUNT(DISTINCT tier) FROM appeals", &tiers},
+		{"SELECT COUNT(DISTINCT category) FROM appeals", &categories},
+	} {
+		if err := d.Read.QueryRow(q.query).Scan(q.dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if stages != 5 || sources != 6 || tiers != 3 || categories < 10 {
+		t.Errorf("spread: %d stages, %d sources, %d tiers, %d categories", stages, sources, tiers, categories)
+	}
+	var reopened, extended, unsatisfied, overdue int
+	err = d.Read.QueryRow(`SELECT SUM(reopen_count > 0), SUM(extended_due_at IS NOT NULL), SUM(return_count > 0 OR 1) * 0 + SUM(satisfaction = 'unsatisfied'),
+		SUM(stage != 'closed' AND COALESCE(extended_due_at, due_at) < ?) FROM appeals`, d.Now().Unix()).Scan(&reopened, &extended, &unsatisfied, &overdue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reopened == 0 || extended == 0 || overdue == 0 {
+		t.Errorf("reopened %d, extended %d, overdue %d: want some of each", reopened, extended, overdue)
+	}
+	if res, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !res.OK {
+		t.Fatalf("verify: %+v %v", res, err)
+	}
+	if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 10); db.ErrorCode(err) != db.ECONFLICT {
+		t.Errorf("second build: %v", err)
+	}
+}
+
+func BenchmarkBuildDemoAppeals(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		d := dbtest.MustOpen(b)
+		if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), demo.DemoAppeals); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
