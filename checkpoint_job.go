@@ -11,7 +11,7 @@ import (
 // restarts and any other instance add nothing. A refusal (the log no longer extends the
 // last checkpoint) is logged once, not on every tick.
 func (m *Main) dailyCheckpoint() {
-	c, made, err := audit.DailyCheckpoint(m.DB, context.Background())
+	c, made, err := audit.DailyCheckpoint(context.Background(), m.DB)
 	switch {
 	case err != nil:
 		if msg := err.Error(); msg != m.checkpointErr {

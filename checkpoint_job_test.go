@@ -23,7 +23,7 @@ func TestServerSignsDailyCheckpoint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := audit.ListAutoCheckpoints(d, context.Background(), db.Actor{Role: db.RoleAuditor}, 0)
+		list, err := audit.ListAutoCheckpoints(context.Background(), d, db.Actor{Role: db.RoleAuditor}, 0)
 		d.Close()
 		if err != nil || len(list) != 1 || list[0].Day != db.Today(d.Now()) {
 			t.Fatalf("run %d: checkpoints %+v %v", i+1, list, err)

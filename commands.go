@@ -97,7 +97,7 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 			if err != nil {
 				return err
 			}
-			cp, err := audit.SignCheckpoint(d, ctx, keys)
+			cp, err := audit.SignCheckpoint(ctx, d, keys)
 			if err != nil {
 				return err
 			}
@@ -111,7 +111,7 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return verifyCheckpoint(ctx, d, keys, *checkpoint, stdout)
 	}
-	res, err := audit.VerifyAudit(d, ctx)
+	res, err := audit.Verify(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func verifyCheckpoint(ctx context.Context, d *db.DB, keys *db.Keys, file string,
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	res, err := audit.VerifyCheckpoint(d, ctx, keys, []byte(strings.ReplaceAll(string(raw), "\r\n", "\n")))
+	res, err := audit.VerifyCheckpoint(ctx, d, keys, []byte(strings.ReplaceAll(string(raw), "\r\n", "\n")))
 	if err != nil {
 		fmt.Fprintf(stdout, "REFUSED: %s\n", db.ErrorMessage(err))
 		return errors.New("checkpoint refused")
@@ -181,7 +181,7 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	u, err := register.CreateUser(d, ctx, db.SystemActor, in)
+	u, err := register.CreateUser(ctx, d, db.SystemActor, in)
 	if err != nil {
 		if e, ok := db.AsError(err); ok && len(e.Fields) > 0 {
 			return fmt.Errorf("%s (%s: %s)", e.Message, e.Fields[0].Field, e.Fields[0].Message)
@@ -194,9 +194,9 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, path := newFlags("demo")
-	password := fs.String("demo-password", demo.DemoPassword, "password of the demo accounts")
+	password := fs.String("demo-password", demo.Password, "password of the demo accounts")
 	key := fs.String("key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
-	appeals := fs.Int("appeals", demo.DemoAppeals, "how many appeals the city gets; beyond the played ones, copies of them")
+	appeals := fs.Int("appeals", demo.Appeals, "how many appeals the city gets; beyond the played ones, copies of them")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -214,25 +214,25 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	accounts, err := demo.BuildDemo(d, ctx, *password)
+	accounts, err := demo.Build(ctx, d, *password)
 	if err != nil {
 		return err
 	}
-	n, err := demo.BuildDemoAppeals(d, ctx, min(*appeals, demo.DemoAppeals))
+	n, err := demo.BuildAppeals(ctx, d, min(*appeals, demo.Appeals))
 	if err != nil {
 		return err
 	}
-	visits, err := demo.BuildDemoVisits(d, ctx)
+	visits, err := demo.BuildVisits(ctx, d)
 	if err != nil {
 		return err
 	}
-	receipts, err := demo.BuildDemoOversight(d, ctx, keys)
+	receipts, err := demo.BuildOversight(ctx, d, keys)
 	if err != nil {
 		return err
 	}
 	copied := 0
-	if *appeals > demo.DemoAppeals {
-		if copied, err = demo.ScaleDemoAppeals(d, ctx, *appeals); err != nil {
+	if *appeals > demo.Appeals {
+		if copied, err = demo.ScaleAppeals(ctx, d, *appeals); err != nil {
 			return err
 		}
 	}
@@ -246,7 +246,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // printDemoReceipts shows the demo reports' receipt codes, for trying /track.
-func printDemoReceipts(w io.Writer, receipts []demo.DemoReceipt) {
+func printDemoReceipts(w io.Writer, receipts []demo.Receipt) {
 	fmt.Fprintln(w, "演示举报回执码（在 /track 查询，公众无需登录）：")
 	for _, r := range receipts {
 		fmt.Fprintf(w, "  %s  %s  %s\n", r.Number, oversight.FormatReceipt(r.Receipt), r.Stage.Label())
@@ -282,10 +282,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	sh, err := sheet.ReadSheet(file, data)
+	sh, err := sheet.Read(file, data)
 	if err == nil {
 		var res *sheet.ImportResult
-		if res, err = sheet.Import(d, ctx, importActor, kind, sh); err == nil {
+		if res, err = sheet.Import(ctx, d, importActor, kind, sh); err == nil {
 			fmt.Fprintf(stdout, "已导入 %s：%d 行，新增 %d，更新 %d，未变 %d", file, res.Rows, res.Created, res.Updated, res.Unchanged)
 			if res.LeadersCreated > 0 {
 				fmt.Fprintf(stdout, "，新建包保领导 %d 位", res.LeadersCreated)

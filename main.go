@@ -109,7 +109,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.Addr, "addr", env("QINQING_ADDR", "127.0.0.1:8080"), "address to listen on")
 	fs.StringVar(&m.KeyPath, "key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
 	fs.BoolVar(&m.Demo, "demo", false, "build the demo city in an empty database")
-	fs.StringVar(&m.DemoPassword, "demo-password", demo.DemoPassword, "password of the demo accounts")
+	fs.StringVar(&m.DemoPassword, "demo-password", demo.Password, "password of the demo accounts")
 	fs.DurationVar(&m.Drain, "drain", defaultDrain, "how long shutdown waits for requests in flight")
 	fs.StringVar(&m.TrustedProxies, "trusted-proxy", os.Getenv("QINQING_TRUSTED_PROXIES"), "reverse proxies (CIDR[,CIDR]) whose X-Forwarded-For is believed")
 	fs.IntVar(&m.MemoryMB, "memory", envInt("QINQING_MEMORY_MB", defaultMemoryMB), "memory budget in MB: SQLite's caches and the Go heap share it (0: unbounded)")
@@ -216,22 +216,22 @@ func (m *Main) Run(ctx context.Context) error {
 
 func (m *Main) buildDemo(ctx context.Context) error {
 	start := time.Now()
-	accounts, err := demo.BuildDemo(m.DB, ctx, m.DemoPassword)
+	accounts, err := demo.Build(ctx, m.DB, m.DemoPassword)
 	switch {
 	case db.ErrorCode(err) == db.ECONFLICT:
 		fmt.Fprintln(m.Stdout, "数据库已有数据，沿用现有数据（未重新生成演示城市）。")
 	case err != nil:
 		return err
 	default:
-		n, err := demo.BuildDemoAppeals(m.DB, ctx, demo.DemoAppeals)
+		n, err := demo.BuildAppeals(ctx, m.DB, demo.Appeals)
 		if err != nil {
 			return err
 		}
-		visits, err := demo.BuildDemoVisits(m.DB, ctx)
+		visits, err := demo.BuildVisits(ctx, m.DB)
 		if err != nil {
 			return err
 		}
-		receipts, err := demo.BuildDemoOversight(m.DB, ctx, m.Keys)
+		receipts, err := demo.BuildOversight(ctx, m.DB, m.Keys)
 		if err != nil {
 			return err
 		}
@@ -276,7 +276,7 @@ func (m *Main) escalate() {
 	t := time.NewTicker(escalateEvery)
 	defer t.Stop()
 	for {
-		n, err := appeal.EscalateOverdue(m.DB, context.Background())
+		n, err := appeal.EscalateOverdue(context.Background(), m.DB)
 		if err != nil {
 			m.Logger.Error("escalation", slog.Int("steps", n), slog.String("error", err.Error()))
 		} else if n > 0 {

@@ -55,7 +55,7 @@ func newKeyWorld(t *testing.T) *keyWorld {
 		}
 	})
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{9}, 500)...)
-	filed, err := oversight.FileReport(w.m.DB, context.Background(), w.m.Keys, oversight.ReportInput{Category: "吃拿卡要",
+	filed, err := oversight.FileReport(context.Background(), w.m.DB, w.m.Keys, oversight.ReportInput{Category: "吃拿卡要",
 		Title: "执法检查索要财物", Content: "检查人员暗示需要“意思意思”才能通过验收。",
 		ContactName: reporterName, ContactPhone: reporterPhone}, []appeal.Upload{{Name: "证据.png", Data: png}})
 	if err != nil {
@@ -189,7 +189,7 @@ func TestVaultSealedAtRest(t *testing.T) {
 		}
 	}
 	check("in the WAL")
-	if _, err := audit.SignCheckpoint(w.m.DB, context.Background(), w.m.Keys); err != nil {
+	if _, err := audit.SignCheckpoint(context.Background(), w.m.DB, w.m.Keys); err != nil {
 		t.Fatal(err)
 	}
 	conn, err := sql.Open("sqlite3", "file:"+w.path)

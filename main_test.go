@@ -134,7 +134,7 @@ func TestMainDemoRestart(t *testing.T) {
 	if status, body := get(t, m, "/healthz", ""); status != 200 || body["status"] != "ok" {
 		t.Errorf("healthz: %d %v", status, body)
 	}
-	tok := login(t, m, "admin", demo.DemoPassword)
+	tok := login(t, m, "admin", demo.Password)
 	for _, role := range db.Roles {
 		if !strings.Contains(out.String(), string(role)) {
 			t.Errorf("start-up output does not list the %s account: %q", role, out.String())
@@ -152,7 +152,7 @@ func TestMainDemoRestart(t *testing.T) {
 
 	out.Reset()
 	m2 := start(t, &Main{Addr: "127.0.0.1:0", DBPath: path, Demo: true, Stdout: &out})
-	counts, err := register.CountCity(m2.DB, context.Background())
+	counts, err := register.CountCity(context.Background(), m2.DB)
 	if err != nil || counts.Enterprises != 680 || counts.Users != 6 {
 		t.Errorf("after restart with --demo: %+v %v", counts, err)
 	}
@@ -182,10 +182,10 @@ func TestMainDemoRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer copied.Close()
-	if c, err := register.CountCity(copied, context.Background()); err != nil || c.Enterprises != 680 {
+	if c, err := register.CountCity(context.Background(), copied); err != nil || c.Enterprises != 680 {
 		t.Errorf("backup holds %+v %v", c, err)
 	}
-	if v, err := audit.VerifyAudit(copied, context.Background()); err != nil || !v.OK {
+	if v, err := audit.Verify(context.Background(), copied); err != nil || !v.OK {
 		t.Errorf("backup's audit chain: %+v %v", v, err)
 	}
 	if _, err := runCmd(t, "backup", "--db", path, dest); err == nil {

@@ -38,7 +38,7 @@ func TestBackupWithAttachments(t *testing.T) {
 	c := dbtest.MustCity(t)
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{3}, 300)...)
 	dept := c.DeptID
-	f, err := oversight.FileReport(c.DB, dbtest.Ctx(), c.Keys, oversight.ReportInput{Category: "吃拿卡要", Title: "窗口人员索要好处费",
+	f, err := oversight.FileReport(dbtest.Ctx(), c.DB, c.Keys, oversight.ReportInput{Category: "吃拿卡要", Title: "窗口人员索要好处费",
 		Content: "办理许可证时窗口人员暗示需要另外“意思意思”才给加快办理。", AboutDepartmentID: &dept,
 		ContactName: "备份举报人", ContactPhone: "13512345678"}, []appeal.Upload{{Name: "证据.png", Data: png}})
 	if err != nil {
@@ -81,11 +81,11 @@ func TestBackupWithAttachments(t *testing.T) {
 	if err := copied.Read.QueryRow("SELECT id FROM appeals WHERE number = ?", f.Number).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	who, err := oversight.RevealIdentity(copied, dbtest.Ctx(), c.Auditor, id, "核查备份中的举报")
+	who, err := oversight.RevealIdentity(dbtest.Ctx(), copied, c.Auditor, id, "核查备份中的举报")
 	if err != nil || who.Name != "备份举报人" {
 		t.Errorf("reveal from the backup: %+v %v", who, err)
 	}
-	at, path, err := appeal.OpenAttachment(copied, dbtest.Ctx(), c.Auditor, attachmentOf(t, copied, id))
+	at, path, err := appeal.OpenAttachment(dbtest.Ctx(), copied, c.Auditor, attachmentOf(t, copied, id))
 	if err != nil || at.Size != int64(len(png)) {
 		t.Fatalf("attachment in the backup: %v", err)
 	}

@@ -26,7 +26,7 @@ func TestGroupCommit(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("测试局%03d", i)})
+			_, errs[i] = register.CreateDepartment(dbtest.Ctx(), d, dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("测试局%03d", i)})
 		}()
 	}
 	waitQueued(n)
@@ -45,14 +45,14 @@ func TestGroupCommit(t *testing.T) {
 	if got := dbtest.Count(t, d, "SELECT COUNT(*) FROM departments"); got != n {
 		t.Errorf("%d departments, want %d", got, n)
 	}
-	if res, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !res.OK || res.Events != n {
+	if res, err := audit.Verify(dbtest.Ctx(), d); err != nil || !res.OK || res.Events != n {
 		t.Errorf("audit after group commit: %+v %v", res, err)
 	}
 }
 
 func TestSavepointIsolation(t *testing.T) {
 	d := dbtest.MustOpen(t)
-	if _, err := register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: "市已有局"}); err != nil {
+	if _, err := register.CreateDepartment(dbtest.Ctx(), d, dbtest.AdminActor, register.DepartmentInput{Name: "市已有局"}); err != nil {
 		t.Fatal(err)
 	}
 	b0, _ := d.WriteStats()
@@ -114,11 +114,11 @@ func TestSavepointIsolation(t *testing.T) {
 		}
 	}
 	// Rolled-back audit rows leave no gap and no broken link.
-	if res, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !res.OK || res.Events != 4 {
+	if res, err := audit.Verify(dbtest.Ctx(), d); err != nil || !res.OK || res.Events != 4 {
 		t.Errorf("audit: %+v %v", res, err)
 	}
 	// The writer survived the panic.
-	if _, err := register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: "市己局"}); err != nil {
+	if _, err := register.CreateDepartment(dbtest.Ctx(), d, dbtest.AdminActor, register.DepartmentInput{Name: "市己局"}); err != nil {
 		t.Errorf("write after panic: %v", err)
 	}
 }
@@ -218,13 +218,13 @@ func liaisonCity(t *testing.T, d *db.DB) (l1, l2, e int64) {
 	t.Helper()
 	var ids []int64
 	for _, name := range []string{"王建国", "李为民"} {
-		l, err := register.CreateLeader(d, dbtest.Ctx(), dbtest.AdminActor, register.LeaderInput{Name: name, Title: "副市长"})
+		l, err := register.CreateLeader(dbtest.Ctx(), d, dbtest.AdminActor, register.LeaderInput{Name: name, Title: "副市长"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, l.ID)
 	}
-	ent, err := register.CreateEnterprise(d, dbtest.Ctx(), dbtest.AdminActor, register.EnterpriseInput{Name: "盘锦测试有限公司", CreditCode: "914403001922038216"})
+	ent, err := register.CreateEnterprise(dbtest.Ctx(), d, dbtest.AdminActor, register.EnterpriseInput{Name: "盘锦测试有限公司", CreditCode: "914403001922038216"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,15 +234,15 @@ func liaisonCity(t *testing.T, d *db.DB) (l1, l2, e int64) {
 func TestLiaisonHandOver(t *testing.T) {
 	d := dbtest.MustOpen(t)
 	l1, l2, e := liaisonCity(t, d)
-	first, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-01-01"})
+	first, err := register.CreateLiaison(dbtest.Ctx(), d, dbtest.AdminActor, register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-01-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonInput{LeaderID: l2, EnterpriseID: e, Since: "2025-06-01"})
+	second, err := register.CreateLiaison(dbtest.Ctx(), d, dbtest.AdminActor, register.LiaisonInput{LeaderID: l2, EnterpriseID: e, Since: "2025-06-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := register.FindLiaison(d, dbtest.Ctx(), dbtest.AdminActor, first.ID)
+	old, err := register.FindLiaison(dbtest.Ctx(), d, dbtest.AdminActor, first.ID)
 	if err != nil || old.Until == nil || *old.Until != "2025-06-01" || old.Active {
 		t.Fatalf("old pair after hand-over: %+v %v", old, err)
 	}
@@ -263,15 +263,15 @@ func TestLiaisonHandOver(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, tt.in); db.ErrorCode(err) != tt.code {
+			if _, err := register.CreateLiaison(dbtest.Ctx(), d, dbtest.AdminActor, tt.in); db.ErrorCode(err) != tt.code {
 				t.Errorf("err = %v, want %s", err, tt.code)
 			}
 		})
 	}
-	if _, err := register.CreateLiaison(d, dbtest.Ctx(), db.Actor{UserID: 9, Role: db.RoleOffice}, register.LiaisonInput{LeaderID: l1, EnterpriseID: e}); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := register.CreateLiaison(dbtest.Ctx(), d, db.Actor{UserID: 9, Role: db.RoleOffice}, register.LiaisonInput{LeaderID: l1, EnterpriseID: e}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("office creates a pair: %v", err)
 	}
-	hist, err := register.ListLiaisons(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonFilter{EnterpriseID: e})
+	hist, err := register.ListLiaisons(dbtest.Ctx(), d, dbtest.AdminActor, register.LiaisonFilter{EnterpriseID: e})
 	if err != nil || hist.Total != 2 || hist.Items[0].ID != second.ID || hist.Items[1].ID != first.ID {
 		t.Errorf("history: %+v %v", hist, err)
 	}
@@ -281,20 +281,20 @@ func TestLiaisonHandOver(t *testing.T) {
 
 	// Once the last pair has ended, a new one may not reach back into the history.
 	until := "2025-09-01"
-	if _, err := register.UpdateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, second.ID, register.LiaisonUpdate{Until: &until}); err != nil {
+	if _, err := register.UpdateLiaison(dbtest.Ctx(), d, dbtest.AdminActor, second.ID, register.LiaisonUpdate{Until: &until}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-03-01"}); db.ErrorCode(err) != db.EINVALID {
+	if _, err := register.CreateLiaison(dbtest.Ctx(), d, dbtest.AdminActor, register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: "2025-03-01"}); db.ErrorCode(err) != db.EINVALID {
 		t.Errorf("new pair overlapping the ended ones: %v, want invalid", err)
 	}
-	if _, err := register.CreateLiaison(d, dbtest.Ctx(), dbtest.AdminActor, register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: until}); err != nil {
+	if _, err := register.CreateLiaison(dbtest.Ctx(), d, dbtest.AdminActor, register.LiaisonInput{LeaderID: l1, EnterpriseID: e, Since: until}); err != nil {
 		t.Errorf("new pair from the day the last ended: %v", err)
 	}
 }
 
 func TestBackupDuringWrites(t *testing.T) {
 	d := dbtest.MustOpen(t)
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	stop := make(chan struct{})
@@ -308,7 +308,7 @@ func TestBackupDuringWrites(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("备份期间%04d", i)}); err != nil {
+			if _, err := register.CreateDepartment(dbtest.Ctx(), d, dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("备份期间%04d", i)}); err != nil {
 				t.Errorf("write during backup: %v", err)
 				return
 			}
@@ -329,7 +329,7 @@ func TestBackupDuringWrites(t *testing.T) {
 	if got := dbtest.Count(t, copied, "SELECT COUNT(*) FROM enterprises"); got != 680 {
 		t.Errorf("backup has %d enterprises, want 680", got)
 	}
-	if res, err := audit.VerifyAudit(copied, dbtest.Ctx()); err != nil || !res.OK {
+	if res, err := audit.Verify(dbtest.Ctx(), copied); err != nil || !res.OK {
 		t.Errorf("backup's audit chain: %+v %v", res, err)
 	}
 }

@@ -20,9 +20,9 @@ func TestSearchIndexQueue(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			in := appeal.AppealInput{Title: "诉求" + word, Content: fmt.Sprintf("企业反映第%d件事情：%s，请尽快办理。", i, word), Category: "其他",
+			in := appeal.Input{Title: "诉求" + word, Content: fmt.Sprintf("企业反映第%d件事情：%s，请尽快办理。", i, word), Category: "其他",
 				EnterpriseID: &w.Ent.EnterpriseID, Source: appeal.SourceHotline, Tier: appeal.TierFast}
-			if _, err := appeal.CreateAppeal(d, dbtest.Ctx(), w.Office, in); err != nil {
+			if _, err := appeal.Create(dbtest.Ctx(), d, w.Office, in); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -32,7 +32,7 @@ func TestSearchIndexQueue(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
-			if _, err := appeal.FileAppeal(tx, w.Office, appeal.AppealInput{Title: "回滚黄宇宙", Content: "回滚黄宇宙，企业反映的情况请尽快办理。", Category: "其他",
+			if _, err := appeal.FileAppeal(tx, w.Office, appeal.Input{Title: "回滚黄宇宙", Content: "回滚黄宇宙，企业反映的情况请尽快办理。", Category: "其他",
 				EnterpriseID: &w.Ent.EnterpriseID, Source: appeal.SourceHotline, Tier: appeal.TierFast}); err != nil {
 				return err
 			}
@@ -44,7 +44,7 @@ func TestSearchIndexQueue(t *testing.T) {
 	}()
 	wg.Wait()
 	for _, word := range append(words, "回滚黄宇宙") {
-		l, err := appeal.ListAppeals(d, dbtest.Ctx(), w.Office, appeal.AppealFilter{Q: word})
+		l, err := appeal.List(dbtest.Ctx(), d, w.Office, appeal.Filter{Q: word})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,11 +70,11 @@ func TestSearchIndexQueue(t *testing.T) {
 	}
 	for word, want := range map[string]int{"甲乙丙": 1, "黄河长江": 1} {
 		// 甲乙丙 stays in the content.
-		if l, _ := appeal.ListAppeals(d, dbtest.Ctx(), w.Office, appeal.AppealFilter{Q: word}); l.Total != want {
+		if l, _ := appeal.List(dbtest.Ctx(), d, w.Office, appeal.Filter{Q: word}); l.Total != want {
 			t.Errorf("after retitling, %s finds %d, want %d", word, l.Total, want)
 		}
 	}
-	if l, _ := appeal.ListAppeals(d, dbtest.Ctx(), w.Office, appeal.AppealFilter{Q: "诉求甲乙丙"}); l.Total != 0 {
+	if l, _ := appeal.List(dbtest.Ctx(), d, w.Office, appeal.Filter{Q: "诉求甲乙丙"}); l.Total != 0 {
 		t.Errorf("the old title is still found")
 	}
 }
@@ -96,7 +96,7 @@ func TestSearchIndexLeftovers(t *testing.T) {
 	}
 	defer d2.Close()
 	office := db.Actor{UserID: 1, Name: "专班", Role: db.RoleOffice}
-	if l, err := appeal.ListAppeals(d2, dbtest.Ctx(), office, appeal.AppealFilter{Q: "施工噪音"}); err != nil || l.Total != 1 {
+	if l, err := appeal.List(dbtest.Ctx(), d2, office, appeal.Filter{Q: "施工噪音"}); err != nil || l.Total != 1 {
 		t.Fatalf("after reopening: %v %v, want the raw row found", l, err)
 	}
 }

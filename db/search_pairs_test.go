@@ -17,9 +17,9 @@ import (
 func allAppealIDs(t *testing.T, d *db.DB, who db.Actor, q string) map[int64]bool {
 	t.Helper()
 	out := map[int64]bool{}
-	f := appeal.AppealFilter{Q: q, Page: db.Page{Limit: db.MaxLimit}}
+	f := appeal.Filter{Q: q, Page: db.Page{Limit: db.MaxLimit}}
 	for {
-		l, err := appeal.ListAppeals(d, dbtest.Ctx(), who, f)
+		l, err := appeal.List(dbtest.Ctx(), d, who, f)
 		if err != nil {
 			t.Fatalf("%s searches %q: %v", who.Role, q, err)
 		}
@@ -66,7 +66,7 @@ func TestPairSearchOracle(t *testing.T) {
 	}
 	w := dbtest.NewWorld(t)
 	d := w.DB
-	if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 300); err != nil {
+	if _, err := demo.BuildAppeals(dbtest.Ctx(), d, 300); err != nil {
 		t.Fatal(err)
 	}
 	// Every distinct pair of the texts, in a fixed order; then a spread of them.
@@ -134,7 +134,7 @@ func TestPairSearchPlan(t *testing.T) {
 	for _, term := range []string{"用电", "5g", "审批 拖延"} {
 		var w db.Where
 		var v db.Violations
-		appeal.SearchAppeals(&w, &v, term)
+		appeal.Search(&w, &v, term)
 		rows, err := d.Read.Query("EXPLAIN QUERY PLAN SELECT a.id FROM appeals a WHERE "+strings.Join(w.Clauses, " AND "), w.Args...)
 		if err != nil {
 			t.Fatal(err)
@@ -168,15 +168,15 @@ func TestPairIndexQueue(t *testing.T) {
 		t.Helper()
 		return len(allAppealIDs(t, d, w.Office, q))
 	}
-	in := func(title, content string) appeal.AppealInput {
-		return appeal.AppealInput{Title: title, Content: content, Category: "其他", EnterpriseID: &w.Ent.EnterpriseID,
+	in := func(title, content string) appeal.Input {
+		return appeal.Input{Title: title, Content: content, Category: "其他", EnterpriseID: &w.Ent.EnterpriseID,
 			Source: appeal.SourceHotline, Tier: appeal.TierFast}
 	}
 	words := []string{"甲乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳"}
 	var wg sync.WaitGroup
 	for i, word := range words {
 		wg.Go(func() {
-			if _, err := appeal.CreateAppeal(d, dbtest.Ctx(), w.Office, in("诉求"+word, fmt.Sprintf("第%d件：%s，请办理。", i, word))); err != nil {
+			if _, err := appeal.Create(dbtest.Ctx(), d, w.Office, in("诉求"+word, fmt.Sprintf("第%d件：%s，请办理。", i, word))); err != nil {
 				t.Error(err)
 			}
 		})

@@ -70,7 +70,7 @@ func TestVaultSealsOldRows(t *testing.T) {
 			t.Errorf("the files still hold %q", s)
 		}
 	}
-	got, err := oversight.RevealIdentity(d, dbtest.Ctx(), c.Auditor, id, "核查旧举报线索")
+	got, err := oversight.RevealIdentity(dbtest.Ctx(), d, c.Auditor, id, "核查旧举报线索")
 	if err != nil || got.Name != name || got.Phone != phone {
 		t.Errorf("reveal: %+v %v", got, err)
 	}
@@ -83,7 +83,7 @@ func TestVaultBindsAppeal(t *testing.T) {
 	_, b := c.Report(t, c.DeptID, "乙举报人", "13600000002")
 	dbtest.Tamper(t, c.DB, "UPDATE appeal_identities SET sealed = (SELECT sealed FROM appeal_identities WHERE appeal_id = "+strconv.FormatInt(a, 10)+
 		") WHERE appeal_id = "+strconv.FormatInt(b, 10))
-	if got, err := oversight.RevealIdentity(c.DB, dbtest.Ctx(), c.Auditor, b, "核查举报线索"); err == nil {
+	if got, err := oversight.RevealIdentity(dbtest.Ctx(), c.DB, c.Auditor, b, "核查举报线索"); err == nil {
 		t.Errorf("a sealed identity moved to another report opens: %+v", got)
 	}
 }

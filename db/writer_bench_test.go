@@ -26,7 +26,7 @@ func cpuTime(b *testing.B) time.Duration {
 // transaction after another on the same disk.
 func BenchmarkCreateAppeal(b *testing.B) {
 	d := dbtest.MustOpen(b)
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		b.Fatal(err)
 	}
 	var ent int64
@@ -39,7 +39,7 @@ func BenchmarkCreateAppeal(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
-			_, err := appeal.CreateAppeal(d, dbtest.Ctx(), office, appeal.AppealInput{Title: fmt.Sprintf("压测诉求 %d", i),
+			_, err := appeal.Create(dbtest.Ctx(), d, office, appeal.Input{Title: fmt.Sprintf("压测诉求 %d", i),
 				Content: "企业反映用电报装进度慢，希望尽快协调供电公司现场勘察。", Category: "要素保障-用电",
 				EnterpriseID: &ent, Source: appeal.SourceHotline, Tier: appeal.TierFast, ContactName: "压测", ContactPhone: "13900000000"})
 			if err != nil {

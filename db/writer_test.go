@@ -75,7 +75,7 @@ func TestCancelledRead(t *testing.T) {
 	d := dbtest.MustOpen(t)
 	c, cancel := context.WithCancel(dbtest.Ctx())
 	cancel()
-	if _, err := appeal.ListAppeals(d, c, db.Actor{Role: db.RoleAuditor}, appeal.AppealFilter{}); !errors.Is(err, context.Canceled) {
+	if _, err := appeal.List(c, d, db.Actor{Role: db.RoleAuditor}, appeal.Filter{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("list under a cancelled context: %v", err)
 	}
 }

@@ -14,8 +14,8 @@ import (
 	"qinqing/db"
 )
 
-func appealFilter(c *fiber.Ctx) (appeal.AppealFilter, error) {
-	f := appeal.AppealFilter{Stage: appeal.Stage(c.Query("stage")), Tier: appeal.Tier(c.Query("tier")), Source: appeal.Source(c.Query("source")),
+func appealFilter(c *fiber.Ctx) (appeal.Filter, error) {
+	f := appeal.Filter{Stage: appeal.Stage(c.Query("stage")), Tier: appeal.Tier(c.Query("tier")), Source: appeal.Source(c.Query("source")),
 		Category: c.Query("category"), Q: c.Query("q"), Sort: c.Query("sort"), Number: c.Query("number"), IDs: c.Query("ids")}
 	var err error
 	if f.From, f.To, err = queryPeriod(c); err != nil {
@@ -55,7 +55,7 @@ func (s *Server) apiListAppeals(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := appeal.ListAppeals(s.db, c.UserContext(), a, f)
+	out, err := appeal.List(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *Server) apiGetAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	ap, err := appeal.FindAppeal(s.db, c.UserContext(), a, id)
+	ap, err := appeal.Find(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Server) apiGetAppeal(c *fiber.Ctx) error {
 // appealCreateBody is a new appeal; the office may name, instead of enterprise_id, a
 // new enterprise to register with it (a 12345 call from a firm not in the register).
 type appealCreateBody struct {
-	appeal.AppealInput
+	appeal.Input
 	Enterprise *register.EnterpriseInput `json:"enterprise"`
 }
 
@@ -90,10 +90,10 @@ func (s *Server) apiCreateAppeal(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	if in.Enterprise != nil {
 		return s.created(c, true, func() (any, error) {
-			return appeal.CreateAppealWithEnterprise(s.db, c.UserContext(), a, in.AppealInput, *in.Enterprise)
+			return appeal.CreateWithEnterprise(c.UserContext(), s.db, a, in.Input, *in.Enterprise)
 		})
 	}
-	return s.created(c, true, func() (any, error) { return appeal.CreateAppeal(s.db, c.UserContext(), a, in.AppealInput) })
+	return s.created(c, true, func() (any, error) { return appeal.Create(c.UserContext(), s.db, a, in.Input) })
 }
 
 // actionBody is an action; a merge names the original appeal by its SQ number in
@@ -119,7 +119,7 @@ func (s *Server) apiAppealAction(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	ap, err := appeal.Act(s.db, c.UserContext(), a, id, in)
+	ap, err := appeal.Act(c.UserContext(), s.db, a, id, in)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Server) apiAppealEvents(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	events, err := appeal.AppealEvents(s.db, c.UserContext(), a, id)
+	events, err := appeal.Events(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -184,11 +184,11 @@ func (s *Server) apiAttach(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	ap, err := appeal.FindAppeal(s.db, c.UserContext(), a, id)
+	ap, err := appeal.Find(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
-	out, err := appeal.ActWithFiles(s.db, c.UserContext(), a, id, appeal.ActionInput{Action: appeal.ActAttach, Version: ap.Version, Note: c.FormValue("note")}, ups)
+	out, err := appeal.ActWithFiles(c.UserContext(), s.db, a, id, appeal.ActionInput{Action: appeal.ActAttach, Version: ap.Version, Note: c.FormValue("note")}, ups)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (s *Server) apiDownload(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	at, path, err := appeal.OpenAttachment(s.db, c.UserContext(), a, id)
+	at, path, err := appeal.OpenAttachment(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (s *Server) apiDownload(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCategories(c *fiber.Ctx) error {
-	list, err := appeal.Categories(s.db, c.UserContext())
+	list, err := appeal.Categories(c.UserContext(), s.db)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (s *Server) apiCategories(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDeadlines(c *fiber.Ctx) error {
-	list, err := appeal.TierDeadlines(s.db, c.UserContext())
+	list, err := appeal.TierDeadlines(c.UserContext(), s.db)
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func (s *Server) apiSetDeadline(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	if err := appeal.SetTierDeadline(s.db, c.UserContext(), a, in); err != nil {
+	if err := appeal.SetTierDeadline(c.UserContext(), s.db, a, in); err != nil {
 		return err
 	}
 	return s.apiDeadlines(c)

@@ -102,7 +102,7 @@ func (s *Server) apiImportCalendar(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	res, err := sheet.ImportCalendar(s.db, c.UserContext(), a, sh)
+	res, err := sheet.ImportCalendar(c.UserContext(), s.db, a, sh)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ const maxCheckpoint = 16 << 10
 // apiCheckpoint signs the log's current size and root: a text file to keep, or JSON
 // with ?format=json.
 func (s *Server) apiCheckpoint(c *fiber.Ctx) error {
-	cp, err := audit.SignCheckpoint(s.db, c.UserContext(), s.keys)
+	cp, err := audit.SignCheckpoint(c.UserContext(), s.db, s.keys)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Server) apiVerifyCheckpoint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := audit.VerifyCheckpoint(s.db, c.UserContext(), s.keys, raw)
+	res, err := audit.VerifyCheckpoint(c.UserContext(), s.db, s.keys, raw)
 	if err != nil {
 		return err
 	}

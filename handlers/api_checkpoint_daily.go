@@ -14,7 +14,7 @@ func (s *Server) apiAutoCheckpoints(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := audit.ListAutoCheckpoints(s.db, c.UserContext(), a, page.Limit)
+	list, err := audit.ListAutoCheckpoints(c.UserContext(), s.db, a, page.Limit)
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (s *Server) apiAutoCheckpoints(c *fiber.Ctx) error {
 // same signed text file as a checkpoint signed on demand, or JSON with ?format=json.
 func (s *Server) apiAutoCheckpoint(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	cp, err := audit.FindAutoCheckpoint(s.db, c.UserContext(), a, strings.Clone(c.Params("day")))
+	cp, err := audit.FindAutoCheckpoint(c.UserContext(), s.db, a, strings.Clone(c.Params("day")))
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *Server) apiAutoCheckpoint(c *fiber.Ctx) error {
 // day (or "latest").
 func (s *Server) apiVerifyAutoCheckpoint(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	_, res, err := audit.VerifyAutoCheckpoint(s.db, c.UserContext(), a, s.keys, strings.Clone(c.Params("day")))
+	_, res, err := audit.VerifyAutoCheckpoint(c.UserContext(), s.db, a, s.keys, strings.Clone(c.Params("day")))
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ func (s *Server) apiListDepartments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := register.ListDepartments(s.db, c.UserContext(), register.DepartmentFilter{Q: c.Query("q"), Kind: c.Query("kind"), Page: page})
+	out, err := register.ListDepartments(c.UserContext(), s.db, register.DepartmentFilter{Q: c.Query("q"), Kind: c.Query("kind"), Page: page})
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (s *Server) apiGetDepartment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := register.FindDepartment(s.db, c.UserContext(), id)
+	d, err := register.FindDepartment(c.UserContext(), s.db, id)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (s *Server) apiCreateDepartment(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return register.CreateDepartment(s.db, c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateDepartment(c.UserContext(), s.db, a, in) })
 }
 
 func (s *Server) apiUpdateDepartment(c *fiber.Ctx) error {
@@ -53,7 +53,7 @@ func (s *Server) apiUpdateDepartment(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	d, err := register.UpdateDepartment(s.db, c.UserContext(), a, id, up)
+	d, err := register.UpdateDepartment(c.UserContext(), s.db, a, id, up)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *Server) apiListLeaders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := register.ListLeaders(s.db, c.UserContext(), register.LeaderFilter{Q: c.Query("q"), Page: page})
+	out, err := register.ListLeaders(c.UserContext(), s.db, register.LeaderFilter{Q: c.Query("q"), Page: page})
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Server) apiGetLeader(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := register.FindLeader(s.db, c.UserContext(), id)
+	l, err := register.FindLeader(c.UserContext(), s.db, id)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Server) apiCreateLeader(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return register.CreateLeader(s.db, c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateLeader(c.UserContext(), s.db, a, in) })
 }
 
 func (s *Server) apiUpdateLeader(c *fiber.Ctx) error {
@@ -108,7 +108,7 @@ func (s *Server) apiUpdateLeader(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := register.UpdateLeader(s.db, c.UserContext(), a, id, up)
+	l, err := register.UpdateLeader(c.UserContext(), s.db, a, id, up)
 	if err != nil {
 		return err
 	}

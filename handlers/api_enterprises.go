@@ -26,7 +26,7 @@ func (s *Server) apiListEnterprises(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := register.ListEnterprises(s.db, c.UserContext(), a, f)
+	out, err := register.ListEnterprises(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (s *Server) apiGetEnterprise(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	d, err := ledger.EnterpriseDossier(s.db, c.UserContext(), a, id)
+	d, err := ledger.EnterpriseDossier(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Server) apiCreateEnterprise(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return register.CreateEnterprise(s.db, c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateEnterprise(c.UserContext(), s.db, a, in) })
 }
 
 func (s *Server) apiUpdateEnterprise(c *fiber.Ctx) error {
@@ -69,7 +69,7 @@ func (s *Server) apiUpdateEnterprise(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	e, err := register.UpdateEnterprise(s.db, c.UserContext(), a, id, up)
+	e, err := register.UpdateEnterprise(c.UserContext(), s.db, a, id, up)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (s *Server) apiListLiaisons(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := register.ListLiaisons(s.db, c.UserContext(), a, f)
+	out, err := register.ListLiaisons(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Server) apiGetLiaison(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := register.FindLiaison(s.db, c.UserContext(), a, id)
+	l, err := register.FindLiaison(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (s *Server) apiCreateLiaison(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return register.CreateLiaison(s.db, c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateLiaison(c.UserContext(), s.db, a, in) })
 }
 
 func (s *Server) apiUpdateLiaison(c *fiber.Ctx) error {
@@ -145,7 +145,7 @@ func (s *Server) apiUpdateLiaison(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := register.UpdateLiaison(s.db, c.UserContext(), a, id, up)
+	l, err := register.UpdateLiaison(c.UserContext(), s.db, a, id, up)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func drillFilter(c *fiber.Ctx, d *appeal.DrillFilter) error {
 
 // statsFilter is the appeals filter of a figures request; month=YYYY-MM stands for the
 // whole month's from and to.
-func statsFilter(c *fiber.Ctx) (appeal.AppealFilter, error) {
+func statsFilter(c *fiber.Ctx) (appeal.Filter, error) {
 	f, err := appealFilter(c)
 	if err != nil {
 		return f, err
@@ -54,13 +54,13 @@ type overviewOut struct {
 	Drill  map[string]string `json:"drill"`
 }
 
-func (s *Server) overview(c *fiber.Ctx, f appeal.AppealFilter) (*overviewOut, error) {
+func (s *Server) overview(c *fiber.Ctx, f appeal.Filter) (*overviewOut, error) {
 	a, _ := actorOf(c)
-	fig, err := figures.Overview(s.db, c.UserContext(), a, f)
+	fig, err := figures.Overview(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return nil, err
 	}
-	visits, err := figures.Visits(s.db, c.UserContext(), a, f)
+	visits, err := figures.Visits(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func (s *Server) apiStatsBreakdown(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	rows, err := figures.Breakdown(s.db, c.UserContext(), a, dim, f)
+	rows, err := figures.Breakdown(c.UserContext(), s.db, a, dim, f)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (s *Server) apiStatsTrend(c *fiber.Ctx) error {
 		}
 	}
 	a, _ := actorOf(c)
-	rows, err := figures.Trend(s.db, c.UserContext(), a, f, months)
+	rows, err := figures.Trend(c.UserContext(), s.db, a, f, months)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (s *Server) apiStatsRankings(c *fiber.Ctx) error {
 		return fieldError(db.EINVALID, "kind", "kind 须为 departments 或 leaders")
 	}
 	a, _ := actorOf(c)
-	out, err := figures.Rankings(s.db, c.UserContext(), a, kind, f)
+	out, err := figures.Rankings(c.UserContext(), s.db, a, kind, f)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ type rankingSettings struct {
 
 func (s *Server) apiStatsWeights(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	w, err := figures.LoadWeights(s.db, ctx)
+	w, err := figures.LoadWeights(ctx, s.db)
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (s *Server) apiSetStatsWeights(c *fiber.Ctx) error {
 			}
 			return *p
 		}
-		if _, err := figures.SetWeights(s.db, ctx, a, figures.Weights{Response: val(in.Response), Resolution: val(in.Resolution),
+		if _, err := figures.SetWeights(ctx, s.db, a, figures.Weights{Response: val(in.Response), Resolution: val(in.Resolution),
 			Satisfaction: val(in.Satisfaction)}); err != nil {
 			return err
 		}

@@ -36,19 +36,19 @@ type issueClassPatch struct {
 
 func (s *Server) issueClassWithFigures(c *fiber.Ctx, id int64) (*issueClassOut, error) {
 	a, _ := actorOf(c)
-	ic, err := figures.FindIssueClass(s.db, c.UserContext(), a, id)
+	ic, err := figures.FindIssueClass(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return nil, err
 	}
-	f := appeal.AppealFilter{DrillFilter: appeal.DrillFilter{IssueClassID: id}}
+	f := appeal.Filter{DrillFilter: appeal.DrillFilter{IssueClassID: id}}
 	// A department sees the figures of the class's appeals that it may see itself.
-	fig, err := figures.Overview(s.db, c.UserContext(), a, f)
+	fig, err := figures.Overview(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return nil, err
 	}
 	numbers := []string{}
 	if len(ic.AppealIDs) > 0 {
-		list, err := appeal.ListAppeals(s.db, c.UserContext(), a, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{IssueClassID: id}, Page: db.Page{Limit: db.MaxLimit}})
+		list, err := appeal.List(c.UserContext(), s.db, a, appeal.Filter{DrillFilter: appeal.DrillFilter{IssueClassID: id}, Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +73,7 @@ func (s *Server) apiListIssueClasses(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := figures.ListIssueClasses(s.db, c.UserContext(), a, figures.IssueClassFilter{Month: c.Query("month"),
+	out, err := figures.ListIssueClasses(c.UserContext(), s.db, a, figures.IssueClassFilter{Month: c.Query("month"),
 		Status: c.Query("status"), DepartmentID: dept, Page: page})
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func (s *Server) apiCreateIssueClass(c *fiber.Ctx) error {
 	}
 	in.AppealIDs = append(in.AppealIDs, more...)
 	return s.created(c, true, func() (any, error) {
-		ic, err := figures.CreateIssueClass(s.db, c.UserContext(), a, in)
+		ic, err := figures.CreateIssueClass(c.UserContext(), s.db, a, in)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +134,7 @@ func (s *Server) apiUpdateIssueClass(c *fiber.Ctx) error {
 		return err
 	}
 	up.AddAppeals, up.RemoveAppeals = append(up.AddAppeals, add...), append(up.RemoveAppeals, remove...)
-	if _, err := figures.UpdateIssueClass(s.db, c.UserContext(), a, id, up); err != nil {
+	if _, err := figures.UpdateIssueClass(c.UserContext(), s.db, a, id, up); err != nil {
 		return err
 	}
 	out, err := s.issueClassWithFigures(c, id)
@@ -150,7 +150,7 @@ func (s *Server) apiIssueClassCandidates(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := figures.IssueClassCandidates(s.db, c.UserContext(), a, id, 50)
+	list, err := figures.IssueClassCandidates(c.UserContext(), s.db, a, id, 50)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (s *Server) apiIssueClassCandidates(c *fiber.Ctx) error {
 func (s *Server) apiIssueClassSuggestions(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	month := s.reportMonth(c)
-	list, err := figures.IssueClassSuggestions(s.db, c.UserContext(), a, month, 3)
+	list, err := figures.IssueClassSuggestions(c.UserContext(), s.db, a, month, 3)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func (s *Server) apiExportEnterprises(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	var buf bytes.Buffer
-	if _, err := sheet.ExportEnterprises(s.db, c.UserContext(), a, f, &buf); err != nil {
+	if _, err := sheet.ExportEnterprises(c.UserContext(), s.db, a, f, &buf); err != nil {
 		return err
 	}
 	return s.sendWorkbook(c, "企业名录", "enterprises", &buf)
@@ -44,7 +44,7 @@ func (s *Server) apiExportLiaisons(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	var buf bytes.Buffer
-	if _, err := sheet.ExportLiaisons(s.db, c.UserContext(), a, f, &buf); err != nil {
+	if _, err := sheet.ExportLiaisons(c.UserContext(), s.db, a, f, &buf); err != nil {
 		return err
 	}
 	return s.sendWorkbook(c, "包保关系", "liaisons", &buf)
@@ -57,7 +57,7 @@ func (s *Server) apiExportVisits(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	var buf bytes.Buffer
-	if _, err := sheet.ExportVisits(s.db, c.UserContext(), a, f, &buf); err != nil {
+	if _, err := sheet.ExportVisits(c.UserContext(), s.db, a, f, &buf); err != nil {
 		return err
 	}
 	return s.sendWorkbook(c, "走访记录", "visits", &buf)
@@ -70,7 +70,7 @@ func (s *Server) apiExportAppeals(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	var buf bytes.Buffer
-	if _, err := sheet.ExportAppeals(s.db, c.UserContext(), a, f, &buf); err != nil {
+	if _, err := sheet.ExportAppeals(c.UserContext(), s.db, a, f, &buf); err != nil {
 		return err
 	}
 	return s.sendWorkbook(c, "诉求工单", "appeals", &buf)
@@ -98,7 +98,7 @@ func readSheetUpload(c *fiber.Ctx) (*sheet.Sheet, error) {
 	if err != nil {
 		return nil, badRequest("无法读取上传的文件。")
 	}
-	return sheet.ReadSheet(fh.Filename, data)
+	return sheet.Read(fh.Filename, data)
 }
 
 // apiImport imports one kind of ledger: 200 with what it did, or 422 listing every bad row.
@@ -109,7 +109,7 @@ func (s *Server) apiImport(kind string) fiber.Handler {
 			return err
 		}
 		a, _ := actorOf(c)
-		res, err := sheet.Import(s.db, c.UserContext(), a, kind, sh)
+		res, err := sheet.Import(c.UserContext(), s.db, a, kind, sh)
 		if err != nil {
 			return err
 		}

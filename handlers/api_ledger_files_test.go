@@ -42,7 +42,7 @@ func (a *api) export(t *testing.T, path, token string) (*sheet.Sheet, []byte) {
 		!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") {
 		t.Fatalf("GET %s: %d %s", path, r.Status, r.Header)
 	}
-	s, err := sheet.ReadSheet("export.xlsx", r.Body)
+	s, err := sheet.Read("export.xlsx", r.Body)
 	if err != nil {
 		t.Fatalf("GET %s: unreadable workbook: %v", path, err)
 	}
@@ -172,7 +172,7 @@ func TestImportAPI(t *testing.T) {
 func TestAppealsExport(t *testing.T) {
 	t.Parallel()
 	a := startAPI(t)
-	if _, err := demo.BuildDemoAppeals(a.db, context.Background(), 300); err != nil {
+	if _, err := demo.BuildAppeals(context.Background(), a.db, 300); err != nil {
 		t.Fatal(err)
 	}
 	company := a.login("enterprise")

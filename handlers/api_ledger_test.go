@@ -248,8 +248,8 @@ func startEmptyAPI(t *testing.T) *api {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if _, err := register.CreateUser(d, context.Background(), db.SystemActor, register.UserInput{Username: "admin",
-		Password: demo.DemoPassword, DisplayName: "管理员", Role: db.RoleAdmin}); err != nil {
+	if _, err := register.CreateUser(context.Background(), d, db.SystemActor, register.UserInput{Username: "admin",
+		Password: demo.Password, DisplayName: "管理员", Role: db.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	return serveAPI(t, d, nil)

@@ -29,7 +29,7 @@ func watchFilter(c *fiber.Ctx) (oversight.WatchFilter, error) {
 	if err != nil {
 		return oversight.WatchFilter{}, err
 	}
-	f := oversight.WatchFilter{AppealFilter: af, Reason: c.Query("reason"), State: c.Query("state")}
+	f := oversight.WatchFilter{Filter: af, Reason: c.Query("reason"), State: c.Query("state")}
 	for _, x := range []struct {
 		name string
 		max  int
@@ -49,7 +49,7 @@ func (s *Server) apiWatch(kind string) fiber.Handler {
 			return err
 		}
 		a, _ := actorOf(c)
-		out, err := oversight.Watch(s.db, c.UserContext(), a, kind, f)
+		out, err := oversight.Watch(c.UserContext(), s.db, a, kind, f)
 		if err != nil {
 			return err
 		}
@@ -59,11 +59,11 @@ func (s *Server) apiWatch(kind string) fiber.Handler {
 
 func (s *Server) apiWatchSummary(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	counts, err := oversight.WatchCounts(s.db, c.UserContext(), a)
+	counts, err := oversight.WatchCounts(c.UserContext(), s.db, a)
 	if err != nil {
 		return err
 	}
-	reports, err := appeal.ListAppeals(s.db, c.UserContext(), a, appeal.AppealFilter{Source: appeal.SourceReport, Page: db.Page{Limit: 1}})
+	reports, err := appeal.List(c.UserContext(), s.db, a, appeal.Filter{Source: appeal.SourceReport, Page: db.Page{Limit: 1}})
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (s *Server) apiReveals(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := oversight.ListReveals(s.db, c.UserContext(), a, ap, page)
+	out, err := oversight.ListReveals(c.UserContext(), s.db, a, ap, page)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *Server) apiReveals(c *fiber.Ctx) error {
 func (s *Server) apiSample(c *fiber.Ctx) error {
 	month := c.Query("month", oversight.LastMonth(s.db.Now()))
 	a, _ := actorOf(c)
-	out, err := oversight.MonthSample(s.db, c.UserContext(), a, month)
+	out, err := oversight.MonthSample(c.UserContext(), s.db, a, month)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Server) apiDrawSample(c *fiber.Ctx) error {
 		in.Month = oversight.LastMonth(s.db.Now())
 	}
 	a, _ := actorOf(c)
-	out, err := oversight.DrawSample(s.db, c.UserContext(), a, in.Month, in.Size)
+	out, err := oversight.DrawSample(c.UserContext(), s.db, a, in.Month, in.Size)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *Server) apiListAccountability(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := oversight.ListAccountability(s.db, c.UserContext(), a, f)
+	out, err := oversight.ListAccountability(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *Server) apiCreateAccountability(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return oversight.CreateAccountability(s.db, c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return oversight.CreateAccountability(c.UserContext(), s.db, a, in) })
 }
 
 func (s *Server) apiGetAccountability(c *fiber.Ctx) error {
@@ -153,7 +153,7 @@ func (s *Server) apiGetAccountability(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := oversight.FindAccountability(s.db, c.UserContext(), a, id)
+	out, err := oversight.FindAccountability(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (s *Server) apiCreateCase(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return oversight.CreateCase(s.db, c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return oversight.CreateCase(c.UserContext(), s.db, a, in) })
 }
 
 // caseUpdate is a PATCH body: the appeal of a case does not change.
@@ -187,7 +187,7 @@ func (s *Server) apiUpdateCase(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := oversight.UpdateCase(s.db, c.UserContext(), a, id, oversight.CaseInput{Title: in.Title, Summary: in.Summary, Lesson: in.Lesson, Publish: in.Publish})
+	out, err := oversight.UpdateCase(c.UserContext(), s.db, a, id, oversight.CaseInput{Title: in.Title, Summary: in.Summary, Lesson: in.Lesson, Publish: in.Publish})
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (s *Server) apiListCases(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := oversight.ListCases(s.db, c.UserContext(), a, f)
+	out, err := oversight.ListCases(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func (s *Server) apiGetCase(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := oversight.FindCase(s.db, c.UserContext(), a, id)
+	out, err := oversight.FindCase(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func (s *Server) fileReport(c *fiber.Ctx, in oversight.ReportInput, ups []appeal
 	if res == nil {
 		return nil, tooMany(c, wait, "提交过于频繁，请 %d 分钟后再试。")
 	}
-	out, err := oversight.FileReport(s.db, c.UserContext(), s.keys, in, ups)
+	out, err := oversight.FileReport(c.UserContext(), s.db, s.keys, in, ups)
 	if err != nil {
 		res.release()
 	}
@@ -116,7 +116,7 @@ func (s *Server) apiTrackReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := oversight.FindReport(s.db, c.UserContext(), s.keys, c.Params("receipt"))
+	r, err := oversight.FindReport(c.UserContext(), s.db, s.keys, c.Params("receipt"))
 	if err = receiptDone(res, err); err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (s *Server) apiReportMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := oversight.ReportMessage(s.db, c.UserContext(), s.keys, c.Params("receipt"), text, ups)
+	r, err := oversight.ReportMessage(c.UserContext(), s.db, s.keys, c.Params("receipt"), text, ups)
 	if err = done(err); err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (s *Server) apiRateReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := oversight.RateReport(s.db, c.UserContext(), s.keys, c.Params("receipt"), in.Resolved, in.Satisfaction, in.Comment)
+	r, err := oversight.RateReport(c.UserContext(), s.db, s.keys, c.Params("receipt"), in.Resolved, in.Satisfaction, in.Comment)
 	if err = receiptDone(res, err); err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (s *Server) apiRateReport(c *fiber.Ctx) error {
 
 // reportOptions are the choices of the report form.
 func (s *Server) reportOptions(c *fiber.Ctx) (fiber.Map, error) {
-	cats, err := appeal.Categories(s.db, c.UserContext())
+	cats, err := appeal.Categories(c.UserContext(), s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (s *Server) reportOptions(c *fiber.Ctx) (fiber.Map, error) {
 			other = append(other, cat)
 		}
 	}
-	depts, err := register.ListDepartments(s.db, c.UserContext(), register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+	depts, err := register.ListDepartments(c.UserContext(), s.db, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (s *Server) apiRevealIdentity(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	who, err := oversight.RevealIdentity(s.db, c.UserContext(), a, id, in.Reason)
+	who, err := oversight.RevealIdentity(c.UserContext(), s.db, a, id, in.Reason)
 	if err != nil {
 		return err
 	}

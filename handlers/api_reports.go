@@ -16,7 +16,7 @@ func (s *Server) reportMonth(c *fiber.Ctx) string {
 
 func (s *Server) monthlyReport(c *fiber.Ctx) (*figures.MonthlyReport, error) {
 	a, _ := actorOf(c)
-	return figures.BuildMonthlyReport(s.db, c.UserContext(), a, s.reportMonth(c))
+	return figures.BuildMonthlyReport(c.UserContext(), s.db, a, s.reportMonth(c))
 }
 
 func (s *Server) apiMonthlyReport(c *fiber.Ctx) error {

@@ -134,7 +134,7 @@ func TestSession(t *testing.T) {
 		})
 	}
 
-	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "office", "password": demo.DemoPassword})
+	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "office", "password": demo.Password})
 	if r.Status != 200 {
 		t.Fatalf("login: %s", r)
 	}
@@ -154,7 +154,7 @@ func TestSession(t *testing.T) {
 	if p := a.do("POST", "/api/v1/me/password", tok, map[string]string{"current_password": "wrong-password", "new_password": next}); p.Status != 422 {
 		t.Errorf("wrong current password: %s", p)
 	}
-	if p := a.do("POST", "/api/v1/me/password", tok, map[string]string{"current_password": demo.DemoPassword, "new_password": next}); p.Status != 204 {
+	if p := a.do("POST", "/api/v1/me/password", tok, map[string]string{"current_password": demo.Password, "new_password": next}); p.Status != 204 {
 		t.Fatalf("change password: %s", p)
 	}
 	tok = a.freshLogin("office", next)

@@ -38,7 +38,7 @@ func (s *Server) apiAuditEvents(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := audit.ListAuditEvents(s.db, c.UserContext(), a, audit.AuditFilter{ObjectType: c.Query("object_type"),
+	out, err := audit.ListEvents(c.UserContext(), s.db, a, audit.Filter{ObjectType: c.Query("object_type"),
 		ObjectID: objectID, ActorID: actorID, Action: c.Query("action"), Page: page})
 	if err != nil {
 		return err
@@ -47,7 +47,7 @@ func (s *Server) apiAuditEvents(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiAuditVerify(c *fiber.Ctx) error {
-	res, err := audit.VerifyAudit(s.db, c.UserContext())
+	res, err := audit.Verify(c.UserContext(), s.db)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func (s *Server) apiListUsers(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := register.ListUsers(s.db, c.UserContext(), a, register.UserFilter{Q: c.Query("q"), Role: db.Role(c.Query("role")), Disabled: disabled, Page: page})
+	out, err := register.ListUsers(c.UserContext(), s.db, a, register.UserFilter{Q: c.Query("q"), Role: db.Role(c.Query("role")), Disabled: disabled, Page: page})
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (s *Server) apiGetUser(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	u, err := register.FindUser(s.db, c.UserContext(), a, id)
+	u, err := register.FindUser(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Server) apiCreateUser(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return register.CreateUser(s.db, c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return register.CreateUser(c.UserContext(), s.db, a, in) })
 }
 
 func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
@@ -61,7 +61,7 @@ func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	u, err := register.UpdateUser(s.db, c.UserContext(), a, id, up)
+	u, err := register.UpdateUser(c.UserContext(), s.db, a, id, up)
 	if err != nil {
 		return err
 	}

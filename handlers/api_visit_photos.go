@@ -50,7 +50,7 @@ func (s *Server) apiAddVisitPhotos(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	photos, err := ledger.AddVisitPhotos(s.db, c.UserContext(), a, id, ups)
+	photos, err := ledger.AddVisitPhotos(c.UserContext(), s.db, a, id, ups)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *Server) apiVisitPhoto(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	p, path, err := ledger.OpenVisitPhoto(s.db, c.UserContext(), a, visitID, photoID)
+	p, path, err := ledger.OpenVisitPhoto(c.UserContext(), s.db, a, visitID, photoID)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func (s *Server) apiListVisits(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := ledger.ListVisits(s.db, c.UserContext(), a, f)
+	out, err := ledger.ListVisits(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s *Server) apiCreateVisit(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return ledger.CreateVisit(s.db, c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return ledger.CreateVisit(c.UserContext(), s.db, a, in) })
 }
 
 func (s *Server) apiGetVisit(c *fiber.Ctx) error {
@@ -50,7 +50,7 @@ func (s *Server) apiGetVisit(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	v, err := ledger.FindVisit(s.db, c.UserContext(), a, id)
+	v, err := ledger.FindVisit(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *Server) apiLeaderLedger(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := ledger.LeaderLedgerOf(s.db, c.UserContext(), a, id)
+	l, err := ledger.LeaderLedgerOf(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *Server) apiLeaderLedger(c *fiber.Ctx) error {
 
 func (s *Server) apiCoverage(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	cov, err := ledger.LedgerCoverage(s.db, c.UserContext(), a)
+	cov, err := ledger.LedgerCoverage(c.UserContext(), s.db, a)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ type cadenceBody struct {
 }
 
 func (s *Server) apiVisitCadence(c *fiber.Ctx) error {
-	days, err := ledger.VisitCadence(s.db, c.UserContext())
+	days, err := ledger.VisitCadence(c.UserContext(), s.db)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) apiSetVisitCadence(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	if err := ledger.SetVisitCadence(s.db, c.UserContext(), a, in.Days); err != nil {
+	if err := ledger.SetVisitCadence(c.UserContext(), s.db, a, in.Days); err != nil {
 		return err
 	}
 	return s.apiVisitCadence(c)
@@ -120,7 +120,7 @@ func (s *Server) apiListMessages(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	out, err := ledger.ListMessages(s.db, c.UserContext(), a, f)
+	out, err := ledger.ListMessages(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Server) apiSendMessage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return ledger.SendMessage(s.db, c.UserContext(), a, in) })
+	return s.created(c, true, func() (any, error) { return ledger.SendMessage(c.UserContext(), s.db, a, in) })
 }
 
 func (s *Server) apiGetMessage(c *fiber.Ctx) error {
@@ -142,7 +142,7 @@ func (s *Server) apiGetMessage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	m, err := ledger.FindMessage(s.db, c.UserContext(), a, id)
+	m, err := ledger.FindMessage(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (s *Server) apiMessageAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	return s.created(c, true, func() (any, error) { return ledger.MessageToAppeal(s.db, c.UserContext(), a, id, in) })
+	return s.created(c, true, func() (any, error) { return ledger.MessageToAppeal(c.UserContext(), s.db, a, id, in) })
 }
 
 func (s *Server) apiMessageRead(c *fiber.Ctx) error {
@@ -168,7 +168,7 @@ func (s *Server) apiMessageRead(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	m, err := ledger.MarkMessageRead(s.db, c.UserContext(), a, id)
+	m, err := ledger.MarkMessageRead(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}

@@ -115,7 +115,7 @@ func TestAPIReassign(t *testing.T) {
 // overlap, cover the total, and come in the order asked.
 func TestAPIAppealPagesAndOrders(t *testing.T) {
 	a := startAPI(t)
-	if _, err := demo.BuildDemoAppeals(a.db, t.Context(), 60); err != nil {
+	if _, err := demo.BuildAppeals(t.Context(), a.db, 60); err != nil {
 		t.Fatal(err)
 	}
 	office := a.login("office")

@@ -42,7 +42,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	var u *register.User
 	if ok {
 		var err error
-		u, err = register.UserByID(s.db, c.UserContext(), id)
+		u, err = register.UserByID(c.UserContext(), s.db, id)
 		if err != nil && db.ErrorCode(err) != db.ENOTFOUND {
 			return err
 		}
@@ -137,7 +137,7 @@ func (s *Server) login(c *fiber.Ctx, username, password string) (*register.User,
 	if res == nil {
 		return nil, "", time.Time{}, tooMany(c, wait, "登录失败次数过多，请 %d 分钟后再试。")
 	}
-	u, err := register.Authenticate(s.db, c.UserContext(), username, password)
+	u, err := register.Authenticate(c.UserContext(), s.db, username, password)
 	if err != nil {
 		if db.ErrorCode(err) != db.EUNAUTHORIZED {
 			res.release()
@@ -175,7 +175,7 @@ func (s *Server) apiLogin(c *fiber.Ctx) error {
 
 func (s *Server) apiLogout(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	if err := register.Logout(s.db, c.UserContext(), a); err != nil {
+	if err := register.Logout(c.UserContext(), s.db, a); err != nil {
 		return err
 	}
 	s.clearSession(c)
@@ -210,7 +210,7 @@ func (s *Server) changePassword(c *fiber.Ctx, current, next string) error {
 	if res == nil {
 		return tooMany(c, wait, "当前密码错误次数过多，请 %d 分钟后再试。")
 	}
-	err := register.ChangePassword(s.db, c.UserContext(), a, current, next)
+	err := register.ChangePassword(c.UserContext(), s.db, a, current, next)
 	switch {
 	case err == nil:
 		s.throttle.reset(key)

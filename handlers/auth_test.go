@@ -168,29 +168,29 @@ func TestRevocation(t *testing.T) {
 	status := func(tok string) int { return a.do("GET", "/api/v1/me", tok, nil).Status }
 
 	t.Run("logout", func(t *testing.T) {
-		tok := a.freshLogin("office", demo.DemoPassword)
+		tok := a.freshLogin("office", demo.Password)
 		if r := a.do("POST", "/api/v1/auth/logout", tok, nil); r.Status != 204 {
 			t.Fatalf("logout: %s", r)
 		}
 		if s := status(tok); s != 401 {
 			t.Errorf("token after logout: %d", s)
 		}
-		if s := status(a.freshLogin("office", demo.DemoPassword)); s != 200 {
+		if s := status(a.freshLogin("office", demo.Password)); s != 200 {
 			t.Errorf("new sign-in after logout: %d", s)
 		}
 	})
 
 	t.Run("password change revokes every token", func(t *testing.T) {
-		t1, t2 := a.freshLogin("auditor", demo.DemoPassword), a.freshLogin("auditor", demo.DemoPassword)
+		t1, t2 := a.freshLogin("auditor", demo.Password), a.freshLogin("auditor", demo.Password)
 		const next = "审计监督 2026 新密码"
-		r := a.do("POST", "/api/v1/me/password", t1, map[string]string{"current_password": demo.DemoPassword, "new_password": next})
+		r := a.do("POST", "/api/v1/me/password", t1, map[string]string{"current_password": demo.Password, "new_password": next})
 		if r.Status != 204 {
 			t.Fatalf("change: %s", r)
 		}
 		if s1, s2 := status(t1), status(t2); s1 != 401 || s2 != 401 {
 			t.Errorf("old tokens answer %d, %d; want 401", s1, s2)
 		}
-		if r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "auditor", "password": demo.DemoPassword}); r.Status != 401 {
+		if r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "auditor", "password": demo.Password}); r.Status != 401 {
 			t.Errorf("old password: %s", r)
 		}
 		if s := status(a.freshLogin("auditor", next)); s != 200 {
@@ -207,7 +207,7 @@ func TestRevocation(t *testing.T) {
 		{"admin changes the role", "enterprise", map[string]any{"role": "office"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tok := a.freshLogin(tt.user, demo.DemoPassword)
+			tok := a.freshLogin(tt.user, demo.Password)
 			id := num(a.me(tok)["id"])
 			if r := a.do("PATCH", fmt.Sprintf("/api/v1/users/%d", id), admin, tt.patch); r.Status != 200 {
 				t.Fatalf("patch: %s", r)
@@ -217,7 +217,7 @@ func TestRevocation(t *testing.T) {
 			}
 		})
 	}
-	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "leader", "password": demo.DemoPassword})
+	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "leader", "password": demo.Password})
 	if r.Status != 401 {
 		t.Errorf("disabled account signs in: %s", r)
 	}
@@ -258,21 +258,21 @@ func TestLoginThrottle(t *testing.T) {
 			t.Fatalf("failure %d: %s", i, r)
 		}
 	}
-	r := login("office", demo.DemoPassword)
+	r := login("office", demo.Password)
 	if r.Status != 429 {
 		t.Fatalf("6th attempt with the right password: %s, want 429", r)
 	}
 	if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs <= 0 || secs > 15*60 {
 		t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
 	}
-	if r := login("OFFICE", demo.DemoPassword); r.Status != 429 {
+	if r := login("OFFICE", demo.Password); r.Status != 429 {
 		t.Errorf("same account in capitals: %s, want 429", r)
 	}
-	if r := login("auditor", demo.DemoPassword); r.Status != 200 {
+	if r := login("auditor", demo.Password); r.Status != 200 {
 		t.Errorf("another account is locked too: %s", r)
 	}
 	clock.Advance(15*time.Minute + time.Second)
-	if r := login("office", demo.DemoPassword); r.Status != 200 {
+	if r := login("office", demo.Password); r.Status != 200 {
 		t.Errorf("after the window: %s, want 200", r)
 	}
 
@@ -280,7 +280,7 @@ func TestLoginThrottle(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		login(fmt.Sprintf("spray%02d", i), "wrong-password")
 	}
-	if r := login("admin", demo.DemoPassword); r.Status != 429 || r.Header.Get("Retry-After") == "" {
+	if r := login("admin", demo.Password); r.Status != 429 || r.Header.Get("Retry-After") == "" {
 		t.Errorf("after 20 failures from one address: %s, want 429", r)
 	}
 }

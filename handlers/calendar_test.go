@@ -27,7 +27,7 @@ func startCalendarAPI(t *testing.T, at time.Time) *api {
 	}
 	d.Now = clk.Now
 	t.Cleanup(func() { d.Close() })
-	if _, err := demo.BuildDemo(d, context.Background(), ""); err != nil {
+	if _, err := demo.Build(context.Background(), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := handlers.New(handlers.Options{DB: d, Secret: testSecret, Now: clk.Now, Version: "test", Logger: discardLogger()})

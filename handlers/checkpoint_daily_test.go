@@ -16,11 +16,11 @@ func TestDailyCheckpointDownload(t *testing.T) {
 	t.Parallel()
 	a := startAPI(t)
 	ctx := t.Context()
-	first, made, err := audit.DailyCheckpoint(a.db, ctx)
+	first, made, err := audit.DailyCheckpoint(ctx, a.db)
 	if err != nil || !made {
 		t.Fatalf("first run: %v %v", made, err)
 	}
-	if again, made, err := audit.DailyCheckpoint(a.db, ctx); err != nil || made || again.Note != first.Note {
+	if again, made, err := audit.DailyCheckpoint(ctx, a.db); err != nil || made || again.Note != first.Note {
 		t.Fatalf("second run the same day: %v %v", made, err)
 	}
 	auditor := a.login("auditor")

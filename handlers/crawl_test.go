@@ -43,16 +43,16 @@ func crawlCity(t *testing.T) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.BuildDemo(d, ctx, ""); err != nil {
+	if _, err := demo.Build(ctx, d, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.BuildDemoAppeals(d, ctx, crawlAppeals); err != nil {
+	if _, err := demo.BuildAppeals(ctx, d, crawlAppeals); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.BuildDemoVisits(d, ctx); err != nil {
+	if _, err := demo.BuildVisits(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.BuildDemoOversight(d, ctx, keys); err != nil {
+	if _, err := demo.BuildOversight(ctx, d, keys); err != nil {
 		t.Fatal(err)
 	}
 	a := serveAPI(t, d, nil)
@@ -295,7 +295,7 @@ func download(path string) bool {
 
 // formLogin signs in through the login form and returns the session cookie's value.
 func formLogin(t *testing.T, a *api, username string) string {
-	r := a.page("POST", "/login", "", url.Values{"username": {username}, "password": {demo.DemoPassword}})
+	r := a.page("POST", "/login", "", url.Values{"username": {username}, "password": {demo.Password}})
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
 		if c.Name == "qq_token" && c.Value != "" {
 			return c.Value

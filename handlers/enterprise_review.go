@@ -16,7 +16,7 @@ import (
 
 func (s *Server) apiEnterprisesToReview(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	list, err := appeal.EnterprisesToReview(s.db, c.UserContext(), a)
+	list, err := appeal.EnterprisesToReview(c.UserContext(), s.db, a)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Server) apiConfirmEnterprise(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	e, err := appeal.ConfirmEnterprise(s.db, c.UserContext(), a, id)
+	e, err := appeal.ConfirmEnterprise(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Server) enterpriseConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	e, err := appeal.ConfirmEnterprise(s.db, c.UserContext(), a, id)
+	e, err := appeal.ConfirmEnterprise(c.UserContext(), s.db, a, id)
 	if err != nil && db.ErrorCode(err) != db.ECONFLICT {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Server) reviewData(c *fiber.Ctx, a db.Actor, data fiber.Map) error {
 	if !a.Is(db.RoleAdmin, db.RoleOffice) {
 		return nil
 	}
-	list, err := appeal.EnterprisesToReview(s.db, c.UserContext(), a)
+	list, err := appeal.EnterprisesToReview(c.UserContext(), s.db, a)
 	if err != nil {
 		return err
 	}

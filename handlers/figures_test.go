@@ -15,7 +15,7 @@ import (
 func startFigures(t *testing.T) *api {
 	t.Helper()
 	a := startAPI(t)
-	if _, err := demo.BuildDemoAppeals(a.db, context.Background(), 500); err != nil {
+	if _, err := demo.BuildAppeals(context.Background(), a.db, 500); err != nil {
 		t.Fatal(err)
 	}
 	return a

@@ -62,7 +62,7 @@ func labels(list []any) []string {
 
 func TestMonthlyReportPDFListsEveryLeader(t *testing.T) {
 	a := startAPI(t)
-	if _, err := demo.BuildDemoAppeals(a.db, context.Background(), 1200); err != nil {
+	if _, err := demo.BuildAppeals(context.Background(), a.db, 1200); err != nil {
 		t.Fatal(err)
 	}
 	tok := a.login("office")

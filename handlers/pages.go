@@ -129,7 +129,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 
 func (s *Server) logoutSubmit(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	if err := register.Logout(s.db, c.UserContext(), a); err != nil {
+	if err := register.Logout(c.UserContext(), s.db, a); err != nil {
 		return err
 	}
 	s.clearSession(c)

@@ -82,7 +82,7 @@ func (s *Server) resolveEnterprise(ctx context.Context, a db.Actor, raw string) 
 		if !register.ValidCreditCode(code) {
 			return nil, invalidField("enterprise_id", "统一社会信用代码无效（含非法字符或校验位不符）")
 		}
-		list, err := register.ListEnterprises(s.db, ctx, a, register.EnterpriseFilter{Q: code, Page: db.Page{Limit: 5}})
+		list, err := register.ListEnterprises(ctx, s.db, a, register.EnterpriseFilter{Q: code, Page: db.Page{Limit: 5}})
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +93,7 @@ func (s *Server) resolveEnterprise(ctx context.Context, a db.Actor, raw string) 
 		}
 		return nil, invalidField("enterprise_id", "没有统一社会信用代码为 "+code+" 的企业")
 	}
-	list, err := register.ListEnterprises(s.db, ctx, a, register.EnterpriseFilter{Q: raw, Page: db.Page{Limit: 20}})
+	list, err := register.ListEnterprises(ctx, s.db, a, register.EnterpriseFilter{Q: raw, Page: db.Page{Limit: 20}})
 	if err != nil {
 		return nil, err
 	}
@@ -133,11 +133,11 @@ type pickList struct {
 
 func (s *Server) pickLists(ctx context.Context) (*pickList, error) {
 	all := db.Page{Limit: db.MaxLimit}
-	depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: all})
+	depts, err := register.ListDepartments(ctx, s.db, register.DepartmentFilter{Page: all})
 	if err != nil {
 		return nil, err
 	}
-	leaders, err := register.ListLeaders(s.db, ctx, register.LeaderFilter{Page: all})
+	leaders, err := register.ListLeaders(ctx, s.db, register.LeaderFilter{Page: all})
 	if err != nil {
 		return nil, err
 	}

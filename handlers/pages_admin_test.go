@@ -27,7 +27,7 @@ func startPageServer(t *testing.T) (string, *db.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if _, err := demo.BuildDemo(d, context.Background(), ""); err != nil {
+	if _, err := demo.Build(context.Background(), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	s, err := New(Options{DB: d, Secret: []byte("0123456789abcdef0123456789abcdef"),
@@ -145,9 +145,9 @@ func (p pageResult) want(t *testing.T, what string, status int, contains ...stri
 
 func TestPagesAdminPagesRender(t *testing.T) {
 	base, d := startPageServer(t)
-	admin := pageSignIn(t, base, "admin", demo.DemoPassword)
+	admin := pageSignIn(t, base, "admin", demo.Password)
 	ctx := context.Background()
-	leaders, err := register.ListLeaders(d, ctx, register.LeaderFilter{Page: db.Page{Limit: 1}})
+	leaders, err := register.ListLeaders(ctx, d, register.LeaderFilter{Page: db.Page{Limit: 1}})
 	if err != nil || len(leaders.Items) == 0 {
 		t.Fatal(leaders, err)
 	}
@@ -180,7 +180,7 @@ func TestPagesAdminPagesRender(t *testing.T) {
 
 func TestPagesAdminUserForms(t *testing.T) {
 	base, d := startPageServer(t)
-	admin := pageSignIn(t, base, "admin", demo.DemoPassword)
+	admin := pageSignIn(t, base, "admin", demo.Password)
 	ctx := context.Background()
 
 	// A typing mistake shows the form again, with the message and what was typed.
@@ -203,7 +203,7 @@ func TestPagesAdminUserForms(t *testing.T) {
 		t.Fatalf("create: %d %s", p.Status, p.Location)
 	}
 	admin.get("/admin/users?q=wangxm").want(t, "flash and list", 200, "已新建用户", "王小明", "共 1 条")
-	list, err := register.ListUsers(d, ctx, register.ActorOf(&register.User{ID: 1, Role: db.RoleAdmin}), register.UserFilter{Q: "nocsrf"})
+	list, err := register.ListUsers(ctx, d, register.ActorOf(&register.User{ID: 1, Role: db.RoleAdmin}), register.UserFilter{Q: "nocsrf"})
 	if err != nil || list.Total != 0 {
 		t.Errorf("a refused post wrote a user: %v %v", list, err)
 	}
@@ -211,7 +211,7 @@ func TestPagesAdminUserForms(t *testing.T) {
 	wang.get("/").want(t, "new user home", 200, `data-page="home-department"`)
 
 	// An enterprise account is found by its credit code.
-	e, err := register.FindEnterprise(d, ctx, db.SystemActor, 3)
+	e, err := register.FindEnterprise(ctx, d, db.SystemActor, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestPagesAdminUserForms(t *testing.T) {
 		"password", "Secret-2026").want(t, "unknown enterprise", 422, "没有找到", "没有这家企业")
 
 	// Edit Wang's account on its own page.
-	u, err := register.ListUsers(d, ctx, register.ActorOf(&register.User{ID: 1, Role: db.RoleAdmin}), register.UserFilter{Q: "wangxm"})
+	u, err := register.ListUsers(ctx, d, register.ActorOf(&register.User{ID: 1, Role: db.RoleAdmin}), register.UserFilter{Q: "wangxm"})
 	if err != nil || len(u.Items) != 1 {
 		t.Fatal(u, err)
 	}
@@ -248,7 +248,7 @@ func TestPagesAdminUserForms(t *testing.T) {
 
 func TestPagesAdminLeaderAndEnterpriseForms(t *testing.T) {
 	base, d := startPageServer(t)
-	admin := pageSignIn(t, base, "admin", demo.DemoPassword)
+	admin := pageSignIn(t, base, "admin", demo.Password)
 
 	admin.post("/admin/leaders", "name", "李", "title", "副市长", "phone", "12").
 		want(t, "bad leader", 422, "姓名须为", "电话号码格式不正确", `value="副市长"`)
@@ -256,7 +256,7 @@ func TestPagesAdminLeaderAndEnterpriseForms(t *testing.T) {
 	admin.get("/admin/leaders?q=李建华").want(t, "leader listed", 200, "已新建包保领导", "副市长", "共 1 条")
 	admin.post("/admin/leaders/1", "name", "张", "title", "", "phone", "").want(t, "bad edit", 422, `value="张"`)
 	admin.post("/admin/leaders/1", "name", "张国庆", "title", "市长", "phone", "").want(t, "edit leader", 303)
-	if l, err := register.FindLeader(d, context.Background(), 1); err != nil || l.Name != "张国庆" || l.Title != "市长" {
+	if l, err := register.FindLeader(context.Background(), d, 1); err != nil || l.Name != "张国庆" || l.Title != "市长" {
 		t.Errorf("leader 1 after edit: %+v %v", l, err)
 	}
 
@@ -284,7 +284,7 @@ func TestPagesAdminLeaderAndEnterpriseForms(t *testing.T) {
 func TestPagesAdminOfficeAndLiaisons(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	office := pageSignIn(t, base, "office", demo.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.Password)
 	office.get("/admin/users").want(t, "office users", 404)
 	office.get("/admin/leaders").want(t, "office leaders", 404)
 	office.get("/admin/enterprises/new").want(t, "office new enterprise", 404)
@@ -295,12 +295,12 @@ func TestPagesAdminOfficeAndLiaisons(t *testing.T) {
 	}
 
 	yes := true
-	cur, err := register.ListLiaisons(d, ctx, db.SystemActor, register.LiaisonFilter{Active: &yes, Page: db.Page{Limit: 1}})
+	cur, err := register.ListLiaisons(ctx, d, db.SystemActor, register.LiaisonFilter{Active: &yes, Page: db.Page{Limit: 1}})
 	if err != nil || len(cur.Items) == 0 {
 		t.Fatal(cur, err)
 	}
 	old := cur.Items[0]
-	leaders, err := register.ListLeaders(d, ctx, register.LeaderFilter{Page: db.Page{Limit: 2}})
+	leaders, err := register.ListLeaders(ctx, d, register.LeaderFilter{Page: db.Page{Limit: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestPagesAdminOfficeAndLiaisons(t *testing.T) {
 	office.post("/admin/liaisons", form...).want(t, "office create", 403)
 	office.post(fmt.Sprintf("/admin/liaisons/%d/end", old.ID), "until", since).want(t, "office end", 403)
 
-	admin := pageSignIn(t, base, "admin", demo.DemoPassword)
+	admin := pageSignIn(t, base, "admin", demo.Password)
 	// 结束 brings the admin back to the same filtered list.
 	admin.get("/admin/liaisons?active=true&q=%E5%85%AC%E5%8F%B8").want(t, "end keeps filters", 200, "/end?active=true&amp;q=%E5%85%AC%E5%8F%B8")
 	admin.post("/admin/liaisons", "enterprise", fmt.Sprint(old.EnterpriseID), "leader_id", fmt.Sprint(other), "since", "2026-13-01").
@@ -326,7 +326,7 @@ func TestPagesAdminOfficeAndLiaisons(t *testing.T) {
 	}
 	admin.get(p.Location).want(t, "history", 200, "原包保领导", old.LeaderName, "已结束", since+" 止", old.EnterpriseName)
 
-	all, err := register.ListLiaisons(d, ctx, db.SystemActor, register.LiaisonFilter{EnterpriseID: old.EnterpriseID})
+	all, err := register.ListLiaisons(ctx, d, db.SystemActor, register.LiaisonFilter{EnterpriseID: old.EnterpriseID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +351,7 @@ func TestPagesAdminOfficeAndLiaisons(t *testing.T) {
 	if p.Status != 303 || p.Location != "/admin/liaisons?active=true" {
 		t.Errorf("end: %d %s", p.Status, p.Location)
 	}
-	if l, err := register.FindLiaison(d, ctx, db.SystemActor, now.ID); err != nil || l.Active {
+	if l, err := register.FindLiaison(ctx, d, db.SystemActor, now.ID); err != nil || l.Active {
 		t.Errorf("pair %d still active: %v", now.ID, err)
 	}
 	admin.post(end, "until", since).want(t, "end twice", 422, "已于")

@@ -34,7 +34,7 @@ func (s *Server) appealByRef(ctx context.Context, a db.Actor, raw, field, hint s
 	if !appealNumber.MatchString(raw) {
 		return nil, invalidField(field, hint)
 	}
-	list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Number: raw, Page: db.Page{Limit: 1}})
+	list, err := appeal.List(ctx, s.db, a, appeal.Filter{Number: raw, Page: db.Page{Limit: 1}})
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Server) appealAct(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	ap, err := appeal.FindAppeal(s.db, ctx, a, id)
+	ap, err := appeal.Find(ctx, s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -115,9 +115,9 @@ func (s *Server) appealAct(c *fiber.Ctx) error {
 	}
 	if err == nil {
 		if len(ups) > 0 || in.Action == appeal.ActAttach {
-			ap, err = appeal.ActWithFiles(s.db, ctx, a, id, in, ups)
+			ap, err = appeal.ActWithFiles(ctx, s.db, a, id, in, ups)
 		} else {
-			ap, err = appeal.Act(s.db, ctx, a, id, in)
+			ap, err = appeal.Act(ctx, s.db, a, id, in)
 		}
 	}
 	if err != nil {

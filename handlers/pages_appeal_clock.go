@@ -69,7 +69,7 @@ func clockOf(ap *appeal.Appeal, now time.Time) clockView {
 
 // answeredByRejection rewrites the clock's intake line for an appeal turned away at
 // intake: rejection stamps the response time, but the appeal was never accepted.
-func (v *clockView) answeredByRejection(events []appeal.AppealEvent) {
+func (v *clockView) answeredByRejection(events []appeal.Event) {
 	for _, e := range events {
 		if e.Action == appeal.ActAccept {
 			return

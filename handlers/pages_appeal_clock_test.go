@@ -27,7 +27,7 @@ func TestClockCard(t *testing.T) {
 	ent, office, dept := actorFor(t, d, "enterprise"), actorFor(t, d, "office"), actorFor(t, d, "department")
 	file := func(title string) *appeal.Appeal {
 		t.Helper()
-		ap, err := appeal.CreateAppeal(d, ctx, ent, appeal.AppealInput{Title: title, Content: title + "，请尽快处理。", Category: "审批服务"})
+		ap, err := appeal.Create(ctx, d, ent, appeal.Input{Title: title, Content: title + "，请尽快处理。", Category: "审批服务"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestClockCard(t *testing.T) {
 	act := func(who db.Actor, ap *appeal.Appeal, in appeal.ActionInput) *appeal.Appeal {
 		t.Helper()
 		in.Version = ap.Version
-		out, err := appeal.Act(d, ctx, who, ap.ID, in)
+		out, err := appeal.Act(ctx, d, who, ap.ID, in)
 		if err != nil {
 			t.Fatalf("%s: %v", in.Action, err)
 		}
@@ -50,7 +50,7 @@ func TestClockCard(t *testing.T) {
 	open = act(office, open, appeal.ActionInput{Action: appeal.ActAccept})
 	open = act(office, open, appeal.ActionInput{Action: appeal.ActAssign, DepartmentID: &dept.DepartmentID})
 
-	b := pageSignIn(t, base, "office", demo.DemoPassword)
+	b := pageSignIn(t, base, "office", demo.Password)
 	card := func(id int64) (string, string, string) {
 		t.Helper()
 		p := b.get(fmt.Sprint("/appeals/", id))

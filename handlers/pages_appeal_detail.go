@@ -53,7 +53,7 @@ func redoNext(ap *appeal.Appeal, now time.Time) *redoView {
 }
 
 type eventView struct {
-	appeal.AppealEvent
+	appeal.Event
 	RoleLabel string
 	StageFrom string // both set when the stage changed
 	StageTo   string
@@ -151,7 +151,7 @@ func actionViews(ap *appeal.Appeal) []actionView {
 }
 
 // eventDetails says in words what an event's data records.
-func eventDetails(e appeal.AppealEvent, data map[string]any, deptName func(int64) string) (details []string, redo bool) {
+func eventDetails(e appeal.Event, data map[string]any, deptName func(int64) string) (details []string, redo bool) {
 	str := func(k string) string { s, _ := data[k].(string); return s }
 	num := func(k string) int64 { f, _ := data[k].(float64); return int64(f) }
 	when := func(k string) string {
@@ -219,18 +219,18 @@ func eventDetails(e appeal.AppealEvent, data map[string]any, deptName func(int64
 }
 
 func (s *Server) appealData(ctx context.Context, a db.Actor, id int64) (*appealView, error) {
-	ap, err := appeal.FindAppeal(s.db, ctx, a, id)
+	ap, err := appeal.Find(ctx, s.db, a, id)
 	if err != nil {
 		return nil, err
 	}
-	events, err := appeal.AppealEvents(s.db, ctx, a, id)
+	events, err := appeal.Events(ctx, s.db, a, id)
 	if err != nil {
 		return nil, err
 	}
 	if events, err = s.withReveals(ctx, a, id, events); err != nil {
 		return nil, err
 	}
-	depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+	depts, err := register.ListDepartments(ctx, s.db, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +249,7 @@ func (s *Server) appealData(ctx context.Context, a db.Actor, id int64) (*appealV
 		MaxBody: maxUploadBody >> 20}
 	v.Clock.answeredByRejection(events)
 	for _, e := range events {
-		ev := eventView{AppealEvent: e, RoleLabel: e.ActorRole.Label()}
+		ev := eventView{Event: e, RoleLabel: e.ActorRole.Label()}
 		if e.StageBefore != e.StageAfter {
 			ev.StageFrom, ev.StageTo = e.StageBefore.Label(), e.StageAfter.Label()
 		}
@@ -262,12 +262,12 @@ func (s *Server) appealData(ctx context.Context, a db.Actor, id int64) (*appealV
 		v.Events = append(v.Events, ev)
 	}
 	if ap.MergedInto != nil {
-		if m, err := appeal.FindAppeal(s.db, ctx, a, *ap.MergedInto); err == nil {
+		if m, err := appeal.Find(ctx, s.db, a, *ap.MergedInto); err == nil {
 			v.MergedInto = m
 		}
 	}
 	if containsAction(ap.AllowedActions, appeal.ActMerge) && ap.EnterpriseID != nil {
-		list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{EnterpriseID: *ap.EnterpriseID, Page: db.Page{Limit: 50}})
+		list, err := appeal.List(ctx, s.db, a, appeal.Filter{EnterpriseID: *ap.EnterpriseID, Page: db.Page{Limit: 50}})
 		if err != nil {
 			return nil, err
 		}

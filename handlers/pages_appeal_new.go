@@ -46,7 +46,7 @@ func (s *Server) appealNewData(c *fiber.Ctx) (*appealNewView, error) {
 	v := &appealNewView{Role: string(a.Role), Sources: uiSources[a.Role], Tiers: appeal.Tiers,
 		EntQ: strings.TrimSpace(c.FormValue("enterprise_q")), PickedID: c.FormValue("enterprise_id"),
 		MaxFileSize: appeal.MaxAttachmentSize >> 20, MaxBody: maxUploadBody >> 20}
-	cats, err := appeal.Categories(s.db, ctx)
+	cats, err := appeal.Categories(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -57,11 +57,11 @@ func (s *Server) appealNewData(c *fiber.Ctx) (*appealNewView, error) {
 	}
 	switch a.Role {
 	case db.RoleEnterprise:
-		if v.Enterprise, err = register.FindEnterprise(s.db, ctx, a, a.EnterpriseID); err != nil {
+		if v.Enterprise, err = register.FindEnterprise(ctx, s.db, a, a.EnterpriseID); err != nil {
 			return nil, err
 		}
 	case db.RoleLeader:
-		list, err := register.ListEnterprises(s.db, ctx, a, register.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
+		list, err := register.ListEnterprises(ctx, s.db, a, register.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return nil, err
 		}
@@ -69,15 +69,15 @@ func (s *Server) appealNewData(c *fiber.Ctx) (*appealNewView, error) {
 	default:
 		v.NewFirm = c.FormValue("new_enterprise") != ""
 		if a.Role == db.RoleOffice {
-			if v.Districts, err = register.Districts(s.db, ctx); err != nil {
+			if v.Districts, err = register.Districts(ctx, s.db); err != nil {
 				return nil, err
 			}
-			if v.Industries, err = register.Industries(s.db, ctx); err != nil {
+			if v.Industries, err = register.Industries(ctx, s.db); err != nil {
 				return nil, err
 			}
 		}
 		if v.EntQ != "" {
-			list, err := register.ListEnterprises(s.db, ctx, a, register.EnterpriseFilter{Q: v.EntQ, Page: db.Page{Limit: enterprisePickLimit}})
+			list, err := register.ListEnterprises(ctx, s.db, a, register.EnterpriseFilter{Q: v.EntQ, Page: db.Page{Limit: enterprisePickLimit}})
 			if err != nil {
 				return nil, err
 			}
@@ -118,7 +118,7 @@ func (s *Server) formEnterprise(c *fiber.Ctx, a db.Actor) (*int64, error) {
 			return nil, err
 		}
 	}
-	if _, err := register.FindEnterprise(s.db, c.UserContext(), a, *id); err != nil {
+	if _, err := register.FindEnterprise(c.UserContext(), s.db, a, *id); err != nil {
 		if db.ErrorCode(err) == db.ENOTFOUND {
 			return nil, invalidField("enterprise_id", "企业不存在或不在您的范围内")
 		}
@@ -130,7 +130,7 @@ func (s *Server) formEnterprise(c *fiber.Ctx, a db.Actor) (*int64, error) {
 func (s *Server) appealCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	in := appeal.AppealInput{Title: c.FormValue("title"), Content: c.FormValue("content"), Category: c.FormValue("category"),
+	in := appeal.Input{Title: c.FormValue("title"), Content: c.FormValue("content"), Category: c.FormValue("category"),
 		Source: appeal.Source(c.FormValue("source")), Tier: appeal.Tier(c.FormValue("tier")),
 		Confidential: c.FormValue("confidential") != "", ContactName: c.FormValue("contact_name"),
 		ContactPhone: c.FormValue("contact_phone")}
@@ -161,7 +161,7 @@ func (s *Server) appealCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return fail(err)
 	}
-	ap, err := appeal.CreateAppeal(s.db, ctx, a, in, ups...)
+	ap, err := appeal.Create(ctx, s.db, a, in, ups...)
 	if err != nil {
 		return fail(err)
 	}
@@ -175,7 +175,7 @@ func appealFiled(c *fiber.Ctx, ap *appeal.Appeal, extra string) error {
 
 // appealCreateWithEnterprise files a 12345 call from a firm not in the register: the
 // office types the enterprise in, and both are written together.
-func (s *Server) appealCreateWithEnterprise(c *fiber.Ctx, a db.Actor, in appeal.AppealInput, fail func(error) error) error {
+func (s *Server) appealCreateWithEnterprise(c *fiber.Ctx, a db.Actor, in appeal.Input, fail func(error) error) error {
 	ent := register.EnterpriseInput{Name: c.FormValue(appeal.NewEnterpriseField + "name"),
 		CreditCode: c.FormValue(appeal.NewEnterpriseField + "credit_code"),
 		District:   c.FormValue(appeal.NewEnterpriseField + "district"), Industry: c.FormValue(appeal.NewEnterpriseField + "industry")}
@@ -183,7 +183,7 @@ func (s *Server) appealCreateWithEnterprise(c *fiber.Ctx, a db.Actor, in appeal.
 	if err != nil {
 		return fail(err)
 	}
-	ap, err := appeal.CreateAppealWithEnterprise(s.db, c.UserContext(), a, in, ent, ups...)
+	ap, err := appeal.CreateWithEnterprise(c.UserContext(), s.db, a, in, ent, ups...)
 	if err != nil {
 		return fail(err)
 	}

@@ -35,7 +35,7 @@ var uiPageSizes = []int{20, 50, 100}
 
 // appealListView is what the list page shows besides the rows.
 type appealListView struct {
-	Filter     appeal.AppealFilter
+	Filter     appeal.Filter
 	Overdue    string // "", "true" or "false", as in the query
 	Sort       string // the effective order: new, old, due or dept
 	Limit      int
@@ -111,18 +111,18 @@ func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 		v.Sort = "new"
 	}
 	var err error
-	if v.Categories, err = appeal.Categories(s.db, ctx); err != nil {
+	if v.Categories, err = appeal.Categories(ctx, s.db); err != nil {
 		return v, err
 	}
 	if v.ShowDept {
-		depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+		depts, err := register.ListDepartments(ctx, s.db, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return v, err
 		}
 		v.Depts = depts.Items
 	}
 	if f.EnterpriseID != 0 {
-		if v.Enterprise, err = register.FindEnterprise(s.db, ctx, a, f.EnterpriseID); err != nil {
+		if v.Enterprise, err = register.FindEnterprise(ctx, s.db, a, f.EnterpriseID); err != nil {
 			return v, err
 		}
 	}
@@ -135,7 +135,7 @@ func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 	if ferr != nil {
 		return v, ferr
 	}
-	list, err := appeal.ListAppeals(s.db, ctx, a, f)
+	list, err := appeal.List(ctx, s.db, a, f)
 	if err != nil {
 		return v, err
 	}
@@ -145,9 +145,9 @@ func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 }
 
 // countAppeals is the number of appeals a filter selects, for the home pages' tiles.
-func (s *Server) countAppeals(ctx context.Context, a db.Actor, f appeal.AppealFilter) (int, error) {
+func (s *Server) countAppeals(ctx context.Context, a db.Actor, f appeal.Filter) (int, error) {
 	f.Limit = 1
-	list, err := appeal.ListAppeals(s.db, ctx, a, f)
+	list, err := appeal.List(ctx, s.db, a, f)
 	if err != nil {
 		return 0, err
 	}

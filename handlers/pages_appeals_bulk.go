@@ -36,7 +36,7 @@ func (s *Server) appealsBulk(c *fiber.Ctx) error {
 		}
 		return c.Redirect("/api/v1/export/appeals.xlsx?ids="+strings.Join(ids, ","), fiber.StatusSeeOther)
 	}
-	res, berr := appeal.BulkAct(s.db, c.UserContext(), a, in)
+	res, berr := appeal.BulkAct(c.UserContext(), s.db, a, in)
 	if db.ErrorCode(berr) == db.EFORBIDDEN {
 		return berr
 	}
@@ -58,7 +58,7 @@ func (s *Server) apiBulkAppeals(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	res, err := appeal.BulkAct(s.db, c.UserContext(), a, in)
+	res, err := appeal.BulkAct(c.UserContext(), s.db, a, in)
 	if err != nil {
 		return err
 	}

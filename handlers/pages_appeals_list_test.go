@@ -36,22 +36,22 @@ func totalOf(t *testing.T, body string) int {
 func TestDrillFilterSurvivesVisibleFilter(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	if _, err := demo.BuildDemoAppeals(d, ctx, 300); err != nil {
+	if _, err := demo.BuildAppeals(ctx, d, 300); err != nil {
 		t.Fatal(err)
 	}
 	oa := actorFor(t, d, "office")
-	count := func(f appeal.AppealFilter) int {
+	count := func(f appeal.Filter) int {
 		f.Limit = 1
-		l, err := appeal.ListAppeals(d, ctx, oa, f)
+		l, err := appeal.List(ctx, d, oa, f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return l.Total
 	}
-	office := pageSignIn(t, base, "office", demo.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.Password)
 	p := office.get("/appeals?on_time=no&responded=on_time")
 	p.want(t, "drill-down", 200, `data-chip="办结时效"`, "办结时效：逾期办结", "受理时效：按时受理")
-	want := count(appeal.AppealFilter{DrillFilter: appeal.DrillFilter{OnTime: "no", Responded: "on_time"}})
+	want := count(appeal.Filter{DrillFilter: appeal.DrillFilter{OnTime: "no", Responded: "on_time"}})
 	if got := totalOf(t, p.Body); got != want || want == 0 {
 		t.Fatalf("drill-down total %d, direct count %d", got, want)
 	}
@@ -66,8 +66,8 @@ func TestDrillFilterSurvivesVisibleFilter(t *testing.T) {
 	// The user picks 马上办 and submits the form.
 	q.Set("tier", "immediate")
 	p = office.get("/appeals?" + q.Encode())
-	want = count(appeal.AppealFilter{Tier: appeal.TierImmediate, DrillFilter: appeal.DrillFilter{OnTime: "no", Responded: "on_time"}})
-	wider := count(appeal.AppealFilter{Tier: appeal.TierImmediate})
+	want = count(appeal.Filter{Tier: appeal.TierImmediate, DrillFilter: appeal.DrillFilter{OnTime: "no", Responded: "on_time"}})
+	wider := count(appeal.Filter{Tier: appeal.TierImmediate})
 	if got := totalOf(t, p.Body); got != want || want == wider {
 		t.Errorf("after choosing 马上办: total %d, direct count %d (without the drill-down %d)", got, want, wider)
 	}
@@ -91,7 +91,7 @@ func TestDrillFilterSurvivesVisibleFilter(t *testing.T) {
 		}
 	}
 	p = office.get("/appeals?limit=20&on_time=no")
-	if n := count(appeal.AppealFilter{DrillFilter: appeal.DrillFilter{OnTime: "no"}}); n > 20 {
+	if n := count(appeal.Filter{DrillFilter: appeal.DrillFilter{OnTime: "no"}}); n > 20 {
 		next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(p.Body)
 		if next == nil || !strings.Contains(next[1], "on_time=no") || !strings.Contains(next[1], "page=2") {
 			t.Errorf("next page link %v", next)
@@ -104,8 +104,8 @@ func TestDrillFilterSurvivesVisibleFilter(t *testing.T) {
 func TestPagesBulk(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	office := pageSignIn(t, base, "office", demo.DemoPassword)
-	firm := pageSignIn(t, base, "enterprise", demo.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.Password)
+	firm := pageSignIn(t, base, "enterprise", demo.Password)
 	var ids []int64
 	for i := 0; i < 4; i++ {
 		ids = append(ids, fileAppeal(t, firm, "title", fmt.Sprintf("批量受理测试 %d", i), "content", "需要专班批量受理的诉求内容。",
@@ -123,13 +123,13 @@ func TestPagesBulk(t *testing.T) {
 		t.Fatalf("bulk form posts to %s", action[1])
 	}
 	ea := actorFor(t, d, "enterprise")
-	stale, _ := appeal.FindAppeal(d, ctx, ea, ids[3])
-	if _, err := appeal.Act(d, ctx, ea, stale.ID, appeal.ActionInput{Action: appeal.ActComment, Version: stale.Version, Note: "补充"}); err != nil {
+	stale, _ := appeal.Find(ctx, d, ea, ids[3])
+	if _, err := appeal.Act(ctx, d, ea, stale.ID, appeal.ActionInput{Action: appeal.ActComment, Version: stale.Version, Note: "补充"}); err != nil {
 		t.Fatal(err)
 	}
 	form := []string{"action", "accept"}
 	for _, id := range ids {
-		ap, _ := appeal.FindAppeal(d, ctx, ea, id)
+		ap, _ := appeal.Find(ctx, d, ea, id)
 		v := ap.Version
 		if id == stale.ID {
 			v = stale.Version
@@ -139,7 +139,7 @@ func TestPagesBulk(t *testing.T) {
 	p = office.post(bulkURL.String(), form...)
 	p.want(t, "bulk accept", 200, "批量受理：成功 <b data-ok>3</b> 件，失败 <b data-failed>1</b> 件", stale.Number+"</span>\n        失败：诉求已被他人更新")
 	for _, id := range ids[:3] {
-		if ap, _ := appeal.FindAppeal(d, ctx, ea, id); ap.Stage != appeal.StageVerifying {
+		if ap, _ := appeal.Find(ctx, d, ea, id); ap.Stage != appeal.StageVerifying {
 			t.Errorf("appeal %d in %s after bulk accept", id, ap.Stage)
 		}
 	}
@@ -153,7 +153,7 @@ func TestPagesBulk(t *testing.T) {
 		t.Errorf("export of the selection: %d %s", ex.Status, ex.Location)
 	}
 	for _, role := range []string{"department", "enterprise", "leader", "admin"} {
-		b := pageSignIn(t, base, role, demo.DemoPassword)
+		b := pageSignIn(t, base, role, demo.Password)
 		if p := b.post("/appeals/bulk", "action", "urge", "id", strconv.FormatInt(ids[0], 10)); p.Status != 403 && p.Status != 404 {
 			t.Errorf("%s bulk: %d", role, p.Status)
 		}

@@ -46,7 +46,7 @@ func postMultipart(b *pageClient, path string, files map[string][]byte, kv ...st
 // actorFor is the db actor of a demo account.
 func actorFor(t *testing.T, d *db.DB, username string) db.Actor {
 	t.Helper()
-	u, err := register.Authenticate(d, context.Background(), username, demo.DemoPassword)
+	u, err := register.Authenticate(context.Background(), d, username, demo.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +87,10 @@ func formActions(body string) []string {
 func TestPagesAppealOfficeIntake(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	office := pageSignIn(t, base, "office", demo.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.Password)
 	office.get("/appeals/new").want(t, "intake form", 200, `data-page="appeal-new"`, `name="source"`, `value="hotline"`,
 		`name="enterprise_q"`, `hx-get="/appeals/new"`, `name="tier"`, "身份保护", `name="file"`)
-	e, err := register.FindEnterprise(d, ctx, db.SystemActor, 7)
+	e, err := register.FindEnterprise(ctx, d, db.SystemActor, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestPagesAppealOfficeIntake(t *testing.T) {
 	id := fileAppeal(t, office, "source", "hotline", "tier", "immediate", "enterprise_q", e.CreditCode,
 		"title", "厂区道路积水影响通行", "content", "企业反映厂区道路长期积水，影响货车通行，请协调处理。", "category", "物流",
 		"contact_name", "王经理", "contact_phone", "13800001111")
-	ap, err := appeal.FindAppeal(d, ctx, actorFor(t, d, "office"), id)
+	ap, err := appeal.Find(ctx, d, actorFor(t, d, "office"), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,19 +120,19 @@ func TestPagesAppealOfficeIntake(t *testing.T) {
 	office.get("/").want(t, "office queue", 200, `id="intake"`, ap.Number)
 	office.get("/appeals?q=道路积水&tier=immediate").want(t, "search", 200, ap.Number, "共 1 条")
 
-	pageSignIn(t, base, "department", demo.DemoPassword).get("/appeals/new").want(t, "department new", 404)
+	pageSignIn(t, base, "department", demo.Password).get("/appeals/new").want(t, "department new", 404)
 
 	// A leader files from a visit, for the leader's own enterprises only.
 	la := actorFor(t, d, "leader")
-	mine, err := register.ListEnterprises(d, ctx, la, register.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
+	mine, err := register.ListEnterprises(ctx, d, la, register.EnterpriseFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil || len(mine.Items) == 0 {
 		t.Fatal(mine, err)
 	}
-	leader := pageSignIn(t, base, "leader", demo.DemoPassword)
+	leader := pageSignIn(t, base, "leader", demo.Password)
 	leader.get("/appeals/new").want(t, "leader form", 200, "登记走访发现的问题", mine.Items[0].Name)
 	form := []string{"title", "园区道路年久失修", "content", "走访时企业反映园区主干道破损严重，货车通行困难。", "category", "物流"}
 	id = fileAppeal(t, leader, append(form, "enterprise_id", fmt.Sprint(mine.Items[0].ID))...)
-	if ap, err := appeal.FindAppeal(d, ctx, la, id); err != nil || ap.Source != appeal.SourceVisit {
+	if ap, err := appeal.Find(ctx, d, la, id); err != nil || ap.Source != appeal.SourceVisit {
 		t.Errorf("leader's appeal: %+v %v", ap, err)
 	}
 	other := int64(1)
@@ -144,10 +144,10 @@ func TestPagesAppealOfficeIntake(t *testing.T) {
 
 func TestPagesAppealListFilters(t *testing.T) {
 	base, d := startPageServer(t)
-	if _, err := demo.BuildDemoAppeals(d, context.Background(), 120); err != nil {
+	if _, err := demo.BuildAppeals(context.Background(), d, 120); err != nil {
 		t.Fatal(err)
 	}
-	office := pageSignIn(t, base, "office", demo.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.Password)
 	// The pager keeps the filters.
 	p := office.get("/appeals?stage=closed&limit=5")
 	p.want(t, "filtered list", 200, `data-page="appeals"`, `value="closed" selected`)
@@ -164,7 +164,7 @@ func TestPagesAppealListFilters(t *testing.T) {
 	office.get("/appeals?overdue=true").want(t, "overdue", 200, `value="true" selected`)
 
 	// A department's list runs by due time unless asked otherwise.
-	dept := pageSignIn(t, base, "department", demo.DemoPassword)
+	dept := pageSignIn(t, base, "department", demo.Password)
 	dept.get("/appeals").want(t, "department list", 200, "按办理期限排列", `value="due" selected`)
 	dept.get("/appeals?sort=new").want(t, "department newest first", 200, `value="new" selected`)
 }
@@ -172,13 +172,13 @@ func TestPagesAppealListFilters(t *testing.T) {
 func TestPagesAppealActionFormsPerRole(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	firm := pageSignIn(t, base, "enterprise", demo.DemoPassword)
+	firm := pageSignIn(t, base, "enterprise", demo.Password)
 	firm.get("/appeals/new").want(t, "portal form", 200, "我要反映问题", `name="confidential"`, "身份保护")
 	id := fileAppeal(t, firm, "title", "用电增容申请迟迟未办", "content", "三个月前提交用电增容申请，至今没有答复。",
 		"category", "要素保障-用电")
 	path := fmt.Sprintf("/appeals/%d", id)
 	for _, role := range []string{"admin", "office", "leader", "enterprise", "auditor"} {
-		ap, err := appeal.FindAppeal(d, ctx, actorFor(t, d, role), id)
+		ap, err := appeal.Find(ctx, d, actorFor(t, d, role), id)
 		if err != nil {
 			t.Fatalf("%s: %v", role, err)
 		}
@@ -187,16 +187,16 @@ func TestPagesAppealActionFormsPerRole(t *testing.T) {
 			want = append(want, string(a))
 		}
 		slices.Sort(want)
-		p := pageSignIn(t, base, role, demo.DemoPassword).get(path)
+		p := pageSignIn(t, base, role, demo.Password).get(path)
 		p.want(t, role+" detail", 200, `data-page="appeal"`)
 		if got := formActions(p.Body); !slices.Equal(got, want) {
 			t.Errorf("%s sees forms %v, want %v", role, got, want)
 		}
 	}
 	// Before it is assigned, the department does not know the appeal exists.
-	pageSignIn(t, base, "department", demo.DemoPassword).get(path).want(t, "department before assign", 404)
+	pageSignIn(t, base, "department", demo.Password).get(path).want(t, "department before assign", 404)
 
-	office := pageSignIn(t, base, "office", demo.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.Password)
 	p := office.get(path)
 	if got := formActions(p.Body); !slices.Contains(got, "accept") || slices.Contains(got, "assign") || slices.Contains(got, "rate") {
 		t.Errorf("office forms in 发现: %v", got)
@@ -209,16 +209,16 @@ func TestPagesAppealActionFormsPerRole(t *testing.T) {
 func TestPagesAppealStaleVersion(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	firm := pageSignIn(t, base, "enterprise", demo.DemoPassword)
+	firm := pageSignIn(t, base, "enterprise", demo.Password)
 	id := fileAppeal(t, firm, "title", "审批材料被反复退回", "content", "同一份材料被要求补正三次，每次要求都不一样。",
 		"category", "审批服务")
-	office := pageSignIn(t, base, "office", demo.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.Password)
 	oa := actorFor(t, d, "office")
-	before, err := appeal.FindAppeal(d, ctx, oa, id)
+	before, err := appeal.Find(ctx, d, oa, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, _ := appeal.AppealEvents(d, ctx, oa, id)
+	events, _ := appeal.Events(ctx, d, oa, id)
 	path := fmt.Sprintf("/appeals/%d/actions", id)
 
 	p := office.post(path, "action", "accept", "version", fmt.Sprint(before.Version+3), "note", "我的受理意见：请尽快核实")
@@ -230,14 +230,14 @@ func TestPagesAppealStaleVersion(t *testing.T) {
 	p.want(t, "no reason", 422, "请填写理由")
 	office.postRaw(path, "action", "accept", "version", fmt.Sprint(before.Version)).want(t, "no csrf", 403)
 
-	after, err := appeal.FindAppeal(d, ctx, oa, id)
+	after, err := appeal.Find(ctx, d, oa, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if after.Version != before.Version || after.Stage != appeal.StageDiscovered || after.AcceptedAt != nil {
 		t.Errorf("a refused post changed the appeal: version %d → %d, stage %s", before.Version, after.Version, after.Stage)
 	}
-	if now, _ := appeal.AppealEvents(d, ctx, oa, id); len(now) != len(events) {
+	if now, _ := appeal.Events(ctx, d, oa, id); len(now) != len(events) {
 		t.Errorf("a refused post wrote %d events", len(now)-len(events))
 	}
 
@@ -256,7 +256,7 @@ func TestPagesAppealStaleVersion(t *testing.T) {
 
 func TestPagesAppealEscapesTitle(t *testing.T) {
 	base, _ := startPageServer(t)
-	firm := pageSignIn(t, base, "enterprise", demo.DemoPassword)
+	firm := pageSignIn(t, base, "enterprise", demo.Password)
 	id := fileAppeal(t, firm, "title", "<script>alert(1)</script>标题", "content", "内容<b>加粗</b>与<img src=x onerror=alert(2)>图片",
 		"category", "其他")
 	for _, path := range []string{fmt.Sprintf("/appeals/%d", id), "/appeals", "/"} {
@@ -274,30 +274,30 @@ func TestPagesAppealEscapesTitle(t *testing.T) {
 func TestPagesAppealLoopWithFile(t *testing.T) {
 	base, d := startPageServer(t)
 	ctx := context.Background()
-	firm := pageSignIn(t, base, "enterprise", demo.DemoPassword)
+	firm := pageSignIn(t, base, "enterprise", demo.Password)
 	id := fileAppeal(t, firm, "title", "食品经营许可证变更办理慢", "content", "变更法人后申请许可证变更，超过承诺时限仍未办结。",
 		"category", "审批服务")
 	path := fmt.Sprintf("/appeals/%d", id)
 	act := path + "/actions"
 	oa := actorFor(t, d, "office")
 	version := func() string {
-		ap, err := appeal.FindAppeal(d, ctx, oa, id)
+		ap, err := appeal.Find(ctx, d, oa, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return fmt.Sprint(ap.Version)
 	}
-	depts, err := register.ListDepartments(d, ctx, register.DepartmentFilter{Q: "市场监督管理局"})
+	depts, err := register.ListDepartments(ctx, d, register.DepartmentFilter{Q: "市场监督管理局"})
 	if err != nil || len(depts.Items) == 0 {
 		t.Fatal(depts, err)
 	}
-	office := pageSignIn(t, base, "office", demo.DemoPassword)
+	office := pageSignIn(t, base, "office", demo.Password)
 	office.post(act, "action", "accept", "version", version()).want(t, "accept", 303)
 	office.post(act, "action", "assign", "version", version(), "tier", "fast").want(t, "assign without department", 422, "请选择责任单位")
 	office.post(act, "action", "assign", "version", version(), "department_id", fmt.Sprint(depts.Items[0].ID), "tier", "fast").
 		want(t, "assign", 303)
 
-	dept := pageSignIn(t, base, "department", demo.DemoPassword)
+	dept := pageSignIn(t, base, "department", demo.Password)
 	dept.get("/").want(t, "department queue", 200, `id="queue"`, "食品经营许可证变更办理慢")
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
 	p := postMultipart(dept, act, map[string][]byte{"notes.txt": []byte("plain text")}, "action", "report", "version", version(),

@@ -34,7 +34,7 @@ var auditObjectPages = map[string]string{
 
 // auditRows names a page of events for people.
 func (s *Server) auditRows(ctx context.Context, a db.Actor, events []db.AuditEvent) ([]auditRow, error) {
-	names, err := oversight.AuditObjectNames(s.db, ctx, a, events)
+	names, err := oversight.AuditObjectNames(ctx, s.db, a, events)
 	if err != nil {
 		return nil, err
 	}
@@ -64,11 +64,11 @@ func (s *Server) auditRows(ctx context.Context, a db.Actor, events []db.AuditEve
 func (s *Server) oversightDashboard(c *fiber.Ctx, data fiber.Map) error {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	v, err := audit.VerifyAuditSince(s.db, ctx)
+	v, err := audit.VerifySince(ctx, s.db)
 	if err != nil {
 		return err
 	}
-	events, err := audit.ListAuditEvents(s.db, ctx, a, audit.AuditFilter{Page: db.Page{Limit: 10}})
+	events, err := audit.ListEvents(ctx, s.db, a, audit.Filter{Page: db.Page{Limit: 10}})
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Server) oversightDashboard(c *fiber.Ctx, data fiber.Map) error {
 
 // oversightVerifyAll re-hashes the whole chain on demand, which also resets the mark.
 func (s *Server) oversightVerifyAll(c *fiber.Ctx) error {
-	v, err := audit.VerifyAudit(s.db, c.UserContext())
+	v, err := audit.Verify(c.UserContext(), s.db)
 	if err != nil {
 		return err
 	}
@@ -104,11 +104,11 @@ func (s *Server) oversightAudit(c *fiber.Ctx) error {
 		page.Limit = 50
 	}
 	a, _ := actorOf(c)
-	f := audit.AuditFilter{Action: c.Query("action"), ObjectType: c.Query("object_type"), Page: page}
+	f := audit.Filter{Action: c.Query("action"), ObjectType: c.Query("object_type"), Page: page}
 	if f.ObjectID, err = queryID(c, "object_id"); err != nil {
 		return err
 	}
-	list, err := audit.ListAuditEvents(s.db, c.UserContext(), a, f)
+	list, err := audit.ListEvents(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (s *Server) oversightAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	next := query("/oversight/audit", appeal.AppealFilter{}, list.NextCursor, "action", f.Action, "object_type", f.ObjectType, "object_id", f.ObjectID)
+	next := query("/oversight/audit", appeal.Filter{}, list.NextCursor, "action", f.Action, "object_type", f.ObjectType, "object_id", f.ObjectID)
 	data, err := s.workspace(c, "/oversight/audit", fiber.Map{"List": list, "Rows": rows, "Next": next})
 	if err != nil {
 		return err

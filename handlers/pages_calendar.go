@@ -113,7 +113,7 @@ func (s *Server) calendarImportSubmit(c *fiber.Ctx) error {
 	sh, err := readSheetUpload(c)
 	var res *sheet.ImportResult
 	if err == nil {
-		res, err = sheet.ImportCalendar(s.db, c.UserContext(), a, sh)
+		res, err = sheet.ImportCalendar(c.UserContext(), s.db, a, sh)
 	}
 	if err != nil {
 		e, ok := db.AsError(err)

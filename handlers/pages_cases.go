@@ -15,7 +15,7 @@ import (
 
 func (s *Server) sampleData(c *fiber.Ctx, month string) (fiber.Map, error) {
 	a, _ := actorOf(c)
-	sample, err := oversight.MonthSample(s.db, c.UserContext(), a, month)
+	sample, err := oversight.MonthSample(c.UserContext(), s.db, a, month)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (s *Server) oversightDrawSample(c *fiber.Ctx) error {
 	month := c.FormValue("month")
 	size, _ := strconv.Atoi(c.FormValue("size"))
 	a, _ := actorOf(c)
-	if _, err := oversight.DrawSample(s.db, c.UserContext(), a, month, size); err != nil {
+	if _, err := oversight.DrawSample(c.UserContext(), s.db, a, month, size); err != nil {
 		shown := oversight.LastMonth(s.db.Now())
 		if sampleMonth.MatchString(month) {
 			shown = month // the page the form was on
@@ -83,7 +83,7 @@ func (s *Server) accountabilityData(c *fiber.Ctx) (fiber.Map, error) {
 		return nil, err
 	}
 	a, _ := actorOf(c)
-	list, err := oversight.ListAccountability(s.db, c.UserContext(), a, oversight.AccountabilityFilter{DepartmentID: dept, Measure: c.Query("measure"), Page: page})
+	list, err := oversight.ListAccountability(c.UserContext(), s.db, a, oversight.AccountabilityFilter{DepartmentID: dept, Measure: c.Query("measure"), Page: page})
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func (s *Server) accountabilityData(c *fiber.Ctx) (fiber.Map, error) {
 	}
 	return s.workspace(c, "/oversight/accountability", fiber.Map{"List": list, "Departments": depts,
 		"Measures": oversight.AccountabilityMeasures, "DepartmentID": dept, "Measure": c.Query("measure"), "Today": s.db.Now().In(db.Zone).Format(db.DateLayout),
-		"Next": query("/oversight/accountability", appeal.AppealFilter{DepartmentID: dept}, list.NextCursor, "measure", c.Query("measure"))})
+		"Next": query("/oversight/accountability", appeal.Filter{DepartmentID: dept}, list.NextCursor, "measure", c.Query("measure"))})
 }
 
 func (s *Server) oversightAccountability(c *fiber.Ctx) error {
@@ -117,7 +117,7 @@ func (s *Server) oversightAccountabilityCreate(c *fiber.Ctx) error {
 		return r == ',' || r == '，' || r == '、' || r == ' ' || r == '\n' || r == '\r' || r == ';' || r == '；'
 	})
 	a, _ := actorOf(c)
-	if _, err := oversight.CreateAccountability(s.db, c.UserContext(), a, in); err != nil {
+	if _, err := oversight.CreateAccountability(c.UserContext(), s.db, a, in); err != nil {
 		data, derr := s.accountabilityData(c)
 		if derr != nil {
 			return derr
@@ -134,12 +134,12 @@ func (s *Server) oversightCases(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := oversight.ListCases(s.db, c.UserContext(), a, oversight.CaseFilter{Page: page})
+	list, err := oversight.ListCases(c.UserContext(), s.db, a, oversight.CaseFilter{Page: page})
 	if err != nil {
 		return err
 	}
 	data, err := s.workspace(c, "/oversight/cases", fiber.Map{"List": list,
-		"Next": query("/oversight/cases", appeal.AppealFilter{}, list.NextCursor)})
+		"Next": query("/oversight/cases", appeal.Filter{}, list.NextCursor)})
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (s *Server) oversightCaseUpdate(c *fiber.Ctx) error {
 		in.Publish = &b
 	}
 	a, _ := actorOf(c)
-	cs, err := oversight.UpdateCase(s.db, c.UserContext(), a, id, in)
+	cs, err := oversight.UpdateCase(c.UserContext(), s.db, a, id, in)
 	if err != nil {
 		return err
 	}
@@ -186,10 +186,10 @@ func (s *Server) casesPage(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	// Drafts stay in the workspace: this page shows what is published, to auditors too.
-	list, err := oversight.ListCases(s.db, c.UserContext(), a, oversight.CaseFilter{Published: true, From: c.Query("from"), To: c.Query("to"), Page: page})
+	list, err := oversight.ListCases(c.UserContext(), s.db, a, oversight.CaseFilter{Published: true, From: c.Query("from"), To: c.Query("to"), Page: page})
 	if err != nil {
 		return err
 	}
 	return s.render(c, "cases", "典型案例", fiber.Map{"List": list, "From": c.Query("from"), "To": c.Query("to"),
-		"Next": query("/cases", appeal.AppealFilter{From: c.Query("from"), To: c.Query("to")}, list.NextCursor)})
+		"Next": query("/cases", appeal.Filter{From: c.Query("from"), To: c.Query("to")}, list.NextCursor)})
 }

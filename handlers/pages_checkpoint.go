@@ -17,7 +17,7 @@ const autoCheckpointsShown = 60
 func (s *Server) checkpointPage(c *fiber.Ctx, res *audit.CheckpointCheck, autoDay string, err error) error {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	autos, lerr := audit.ListAutoCheckpoints(s.db, ctx, a, autoCheckpointsShown)
+	autos, lerr := audit.ListAutoCheckpoints(ctx, s.db, a, autoCheckpointsShown)
 	if lerr != nil {
 		return lerr
 	}
@@ -26,7 +26,7 @@ func (s *Server) checkpointPage(c *fiber.Ctx, res *audit.CheckpointCheck, autoDa
 	if derr != nil {
 		return derr
 	}
-	v, verr := audit.VerifyAuditSince(s.db, ctx)
+	v, verr := audit.VerifySince(ctx, s.db)
 	if verr != nil {
 		return verr
 	}
@@ -41,7 +41,7 @@ func (s *Server) checkpointPage(c *fiber.Ctx, res *audit.CheckpointCheck, autoDa
 // one an auditor needs no file for.
 func (s *Server) oversightCheckpointAuto(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	cp, res, err := audit.VerifyAutoCheckpoint(s.db, c.UserContext(), a, s.keys, "latest")
+	cp, res, err := audit.VerifyAutoCheckpoint(c.UserContext(), s.db, a, s.keys, "latest")
 	day := ""
 	if cp != nil {
 		day = cp.Day

@@ -11,7 +11,7 @@ func (s *Server) departmentsData(c *fiber.Ctx) (fiber.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := register.ListDepartments(s.db, c.UserContext(), register.DepartmentFilter{Q: c.Query("q"), Page: page})
+	list, err := register.ListDepartments(c.UserContext(), s.db, register.DepartmentFilter{Q: c.Query("q"), Page: page})
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *Server) departmentsPage(c *fiber.Ctx) error {
 
 func (s *Server) departmentCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	d, err := register.CreateDepartment(s.db, c.UserContext(), a, register.DepartmentInput{Name: c.FormValue("name"), Kind: c.FormValue("kind")})
+	d, err := register.CreateDepartment(c.UserContext(), s.db, a, register.DepartmentInput{Name: c.FormValue("name"), Kind: c.FormValue("kind")})
 	if err != nil {
 		data, derr := s.departmentsData(c)
 		if derr != nil {
@@ -50,7 +50,7 @@ func (s *Server) departmentUpdate(c *fiber.Ctx) error {
 	up := register.DepartmentUpdate{Name: &name, Kind: &kind}
 	var d *register.Department
 	if up.Version, err = formVersion(c); err == nil {
-		d, err = register.UpdateDepartment(s.db, c.UserContext(), a, id, up)
+		d, err = register.UpdateDepartment(c.UserContext(), s.db, a, id, up)
 	}
 	if err != nil {
 		return s.failEdit(c, "departments", "责任单位", func() (fiber.Map, error) { return s.departmentsData(c) }, err)

@@ -10,11 +10,11 @@ import (
 // enterpriseFormData feeds the create and edit form; e is nil for a new enterprise.
 func (s *Server) enterpriseFormData(c *fiber.Ctx, e *register.Enterprise) (fiber.Map, error) {
 	ctx := c.UserContext()
-	districts, err := register.Districts(s.db, ctx)
+	districts, err := register.Districts(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	industries, err := register.Industries(s.db, ctx)
+	industries, err := register.Industries(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (s *Server) enterpriseNewPage(c *fiber.Ctx) error {
 func (s *Server) enterpriseCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	f := c.FormValue
-	e, err := register.CreateEnterprise(s.db, c.UserContext(), a, register.EnterpriseInput{Name: f("name"), CreditCode: f("credit_code"),
+	e, err := register.CreateEnterprise(c.UserContext(), s.db, a, register.EnterpriseInput{Name: f("name"), CreditCode: f("credit_code"),
 		District: f("district"), Industry: f("industry"), Scale: f("scale"), Address: f("address"),
 		ContactName: f("contact_name"), ContactPhone: f("contact_phone")})
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *Server) findEnterpriseInPath(c *fiber.Ctx) (*register.Enterprise, error
 		return nil, err
 	}
 	a, _ := actorOf(c)
-	return register.FindEnterprise(s.db, c.UserContext(), a, id)
+	return register.FindEnterprise(c.UserContext(), s.db, a, id)
 }
 
 func (s *Server) enterpriseEditPage(c *fiber.Ctx) error {
@@ -79,7 +79,7 @@ func (s *Server) enterpriseUpdate(c *fiber.Ctx) error {
 		Address: v("address"), ContactName: v("contact_name"), ContactPhone: v("contact_phone")}
 	var e *register.Enterprise
 	if up.Version, err = formVersion(c); err == nil {
-		e, err = register.UpdateEnterprise(s.db, c.UserContext(), a, old.ID, up)
+		e, err = register.UpdateEnterprise(c.UserContext(), s.db, a, old.ID, up)
 	}
 	if err != nil {
 		return s.failEdit(c, "enterprise_form", "编辑企业", func() (fiber.Map, error) {

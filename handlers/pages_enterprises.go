@@ -17,15 +17,15 @@ func (s *Server) enterprisesPage(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	list, err := register.ListEnterprises(s.db, ctx, a, f)
+	list, err := register.ListEnterprises(ctx, s.db, a, f)
 	if err != nil {
 		return err
 	}
-	districts, err := register.Districts(s.db, ctx)
+	districts, err := register.Districts(ctx, s.db)
 	if err != nil {
 		return err
 	}
-	industries, err := register.Industries(s.db, ctx)
+	industries, err := register.Industries(ctx, s.db)
 	if err != nil {
 		return err
 	}
@@ -44,20 +44,20 @@ func (s *Server) enterprisePage(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	d, err := ledger.EnterpriseDossier(s.db, ctx, a, id)
+	d, err := ledger.EnterpriseDossier(ctx, s.db, a, id)
 	if err != nil {
 		return err
 	}
 	data := fiber.Map{"Dossier": d, "Enterprise": d.Enterprise, "Today": db.Today(s.db.Now()),
 		"CanVisit": d.VisitStatus != nil && a.Is(db.RoleLeader) && d.VisitStatus.LeaderID == a.LeaderID}
 	if a.Is(db.RoleAdmin, db.RoleOffice) {
-		if data["NeedsReview"], err = appeal.EnterpriseNeedsReview(s.db, ctx, id); err != nil {
+		if data["NeedsReview"], err = appeal.EnterpriseNeedsReview(ctx, s.db, id); err != nil {
 			return err
 		}
 	}
 	if a.Is(db.RoleAdmin) {
 		// The admin reassigns the pair from here; the pairs page keeps the history.
-		leaders, err := register.ListLeaders(s.db, ctx, register.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
+		leaders, err := register.ListLeaders(ctx, s.db, register.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return err
 		}

@@ -75,7 +75,7 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
 	rng, p := s.statsPeriod(c)
-	f := appeal.AppealFilter{From: p.From, To: p.To, Category: c.Query("category")}
+	f := appeal.Filter{From: p.From, To: p.To, Category: c.Query("category")}
 	var err error
 	if f.DepartmentID, err = queryID(c, "department_id"); err != nil {
 		return err
@@ -87,7 +87,7 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 	data := fiber.Map{"Range": rng, "Period": p, "Overview": ov, "Filter": f, "City": a.Is(cityReaders...)}
 	charts := fiber.Map{}
 	for _, dim := range []string{"departments", "categories", "sources", "tiers", "districts"} {
-		rows, err := figures.Breakdown(s.db, ctx, a, dim, f)
+		rows, err := figures.Breakdown(ctx, s.db, a, dim, f)
 		if err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 			charts[dim] = chartRows(rows, 20)
 		}
 	}
-	trend, err := figures.Trend(s.db, ctx, a, appeal.AppealFilter{To: p.To, Category: f.Category, DepartmentID: f.DepartmentID}, 12)
+	trend, err := figures.Trend(ctx, s.db, a, appeal.Filter{To: p.To, Category: f.Category, DepartmentID: f.DepartmentID}, 12)
 	if err != nil {
 		return err
 	}
@@ -104,19 +104,19 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 	data["Trend"] = trend
 	if a.Is(cityReaders...) {
 		for _, kind := range []string{"departments", "leaders"} {
-			rk, err := figures.Rankings(s.db, ctx, a, kind, f)
+			rk, err := figures.Rankings(ctx, s.db, a, kind, f)
 			if err != nil {
 				return err
 			}
 			data["Rank_"+kind] = rk
 		}
-		depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+		depts, err := register.ListDepartments(ctx, s.db, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return err
 		}
 		data["AllDepartments"] = depts.Items
 	}
-	cats, err := appeal.Categories(s.db, ctx)
+	cats, err := appeal.Categories(ctx, s.db)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *Server) weightsSubmit(c *fiber.Ctx) error {
 		}
 		*x.dst = n
 	}
-	if _, err := figures.SetWeights(s.db, c.UserContext(), a, w); err != nil {
+	if _, err := figures.SetWeights(c.UserContext(), s.db, a, w); err != nil {
 		if e, ok := db.AsError(err); ok && e.Code != db.EINTERNAL {
 			flash(c, e.Message)
 			return c.Redirect("/stats", fiber.StatusSeeOther)

@@ -40,7 +40,7 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 	data["Todo"] = tiles
 	switch a.Role {
 	case db.RoleAdmin, db.RoleOffice:
-		counts, err := register.CountCity(s.db, ctx)
+		counts, err := register.CountCity(ctx, s.db)
 		if err != nil {
 			return nil, err
 		}
@@ -58,24 +58,24 @@ func (s *Server) homeData(c *fiber.Ctx) (fiber.Map, error) {
 			return nil, err
 		}
 	case db.RoleEnterprise:
-		e, err := register.FindEnterprise(s.db, ctx, a, a.EnterpriseID)
+		e, err := register.FindEnterprise(ctx, s.db, a, a.EnterpriseID)
 		if err != nil {
 			return nil, err
 		}
 		data["Enterprise"] = e
-		list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Page: db.Page{Limit: homeQueueSize}})
+		list, err := appeal.List(ctx, s.db, a, appeal.Filter{Page: db.Page{Limit: homeQueueSize}})
 		if err != nil {
 			return nil, err
 		}
 		data["Appeals"] = list
-		if data["RatingDue"], err = appeal.AwaitingRating(s.db, ctx, a); err != nil {
+		if data["RatingDue"], err = appeal.AwaitingRating(ctx, s.db, a); err != nil {
 			return nil, err
 		}
 		if err := s.directLineHome(ctx, a, e, data); err != nil {
 			return nil, err
 		}
 	case db.RoleDepartment:
-		d, err := register.FindDepartment(s.db, ctx, a.DepartmentID)
+		d, err := register.FindDepartment(ctx, s.db, a.DepartmentID)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +97,7 @@ func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) err
 	var queue []appeal.Appeal
 	total := 0
 	for _, st := range []appeal.Stage{appeal.StageDiscovered, appeal.StageVerifying} {
-		list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Stage: st, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
+		list, err := appeal.List(ctx, s.db, a, appeal.Filter{Stage: st, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
 		if err != nil {
 			return err
 		}
@@ -109,11 +109,11 @@ func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) err
 		queue = queue[:homeQueueSize]
 	}
 	yes := true
-	ext, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Extension: &yes, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
+	ext, err := appeal.List(ctx, s.db, a, appeal.Filter{Extension: &yes, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
 	if err != nil {
 		return err
 	}
-	feedback, err := s.countAppeals(ctx, a, appeal.AppealFilter{Stage: appeal.StageFeedback})
+	feedback, err := s.countAppeals(ctx, a, appeal.Filter{Stage: appeal.StageFeedback})
 	if err != nil {
 		return err
 	}
@@ -123,11 +123,11 @@ func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) err
 
 // departmentHome is the department's queue by due time, what is to be rectified first.
 func (s *Server) departmentHome(ctx context.Context, a db.Actor, data fiber.Map) error {
-	rect, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Stage: appeal.StageRectifying, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
+	rect, err := appeal.List(ctx, s.db, a, appeal.Filter{Stage: appeal.StageRectifying, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
 	if err != nil {
 		return err
 	}
-	feedback, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Stage: appeal.StageFeedback, Sort: "due", Page: db.Page{Limit: 5}})
+	feedback, err := appeal.List(ctx, s.db, a, appeal.Filter{Stage: appeal.StageFeedback, Sort: "due", Page: db.Page{Limit: 5}})
 	if err != nil {
 		return err
 	}
@@ -138,11 +138,11 @@ func (s *Server) departmentHome(ctx context.Context, a db.Actor, data fiber.Map)
 // leaderHome lists the open appeals of the leader's enterprises, the most pressing first.
 func (s *Server) leaderHome(ctx context.Context, a db.Actor, data fiber.Map) error {
 	yes := true
-	list, err := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Open: &yes, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
+	list, err := appeal.List(ctx, s.db, a, appeal.Filter{Open: &yes, Sort: "due", Page: db.Page{Limit: homeQueueSize}})
 	if err != nil {
 		return err
 	}
-	overdue, err := s.countAppeals(ctx, a, appeal.AppealFilter{Overdue: onlyOverdue()})
+	overdue, err := s.countAppeals(ctx, a, appeal.Filter{Overdue: onlyOverdue()})
 	if err != nil {
 		return err
 	}

@@ -14,16 +14,16 @@ import (
 // leaderLedgerHome is 我的包保企业: the leader's pairs, most urgent first, with the
 // visits they are due and the enterprises' messages waiting for them.
 func (s *Server) leaderLedgerHome(ctx context.Context, a db.Actor, data fiber.Map) error {
-	l, err := ledger.LeaderLedgerOf(s.db, ctx, a, a.LeaderID)
+	l, err := ledger.LeaderLedgerOf(ctx, s.db, a, a.LeaderID)
 	if err != nil {
 		return err
 	}
 	yes := true
-	inbox, err := ledger.ListMessages(s.db, ctx, a, ledger.MessageFilter{Pending: &yes, Page: db.Page{Limit: 20}})
+	inbox, err := ledger.ListMessages(ctx, s.db, a, ledger.MessageFilter{Pending: &yes, Page: db.Page{Limit: 20}})
 	if err != nil {
 		return err
 	}
-	cats, err := appeal.Categories(s.db, ctx)
+	cats, err := appeal.Categories(ctx, s.db)
 	if err != nil {
 		return err
 	}
@@ -34,13 +34,13 @@ func (s *Server) leaderLedgerHome(ctx context.Context, a db.Actor, data fiber.Ma
 // directLineHome shows the enterprise its liaison leader and its direct line to them.
 func (s *Server) directLineHome(ctx context.Context, a db.Actor, e *register.Enterprise, data fiber.Map) error {
 	if e.LeaderID != nil {
-		l, err := register.FindLeader(s.db, ctx, *e.LeaderID)
+		l, err := register.FindLeader(ctx, s.db, *e.LeaderID)
 		if err != nil {
 			return err
 		}
 		data["Liaison"] = l
 	}
-	sent, err := ledger.ListMessages(s.db, ctx, a, ledger.MessageFilter{Page: db.Page{Limit: 10}})
+	sent, err := ledger.ListMessages(ctx, s.db, a, ledger.MessageFilter{Page: db.Page{Limit: 10}})
 	if err != nil {
 		return err
 	}

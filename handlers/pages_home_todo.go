@@ -25,7 +25,7 @@ func todoHref(kind string) string { return "/appeals?sort=due&todo=" + kind }
 func (s *Server) todoTiles(ctx context.Context, a db.Actor) ([]todoTile, error) {
 	var out []todoTile
 	for _, k := range appeal.TodoKinds(a.Role) {
-		n, err := appeal.CountAppeals(s.db, ctx, a, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{Todo: k.Kind}})
+		n, err := appeal.Count(ctx, s.db, a, appeal.Filter{DrillFilter: appeal.DrillFilter{Todo: k.Kind}})
 		if err != nil {
 			return nil, err
 		}
@@ -40,7 +40,7 @@ func (s *Server) todoBadge(c *fiber.Ctx) *todoTile {
 	if !ok || len(appeal.TodoKinds(a.Role)) == 0 {
 		return nil
 	}
-	n, err := appeal.CountAppeals(s.db, c.UserContext(), a, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{Todo: appeal.TodoAll}})
+	n, err := appeal.Count(c.UserContext(), s.db, a, appeal.Filter{DrillFilter: appeal.DrillFilter{Todo: appeal.TodoAll}})
 	if err != nil {
 		// A badge is not worth failing the page over.
 		slog.Warn("todo badge", "err", err)

@@ -30,7 +30,7 @@ func startTodoServer(t *testing.T) string {
 	ent, office, dept := actorFor(t, d, "enterprise"), actorFor(t, d, "office"), actorFor(t, d, "department")
 	walk := func(title string, last db.Actor, lastIn appeal.ActionInput) {
 		t.Helper()
-		ap, err := appeal.CreateAppeal(d, ctx, ent, appeal.AppealInput{Title: title, Content: title + "，请尽快处理。", Category: "审批服务"})
+		ap, err := appeal.Create(ctx, d, ent, appeal.Input{Title: title, Content: title + "，请尽快处理。", Category: "审批服务"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func startTodoServer(t *testing.T) string {
 			{last, lastIn},
 		} {
 			step.in.Version = ap.Version
-			if ap, err = appeal.Act(d, ctx, step.who, ap.ID, step.in); err != nil {
+			if ap, err = appeal.Act(ctx, d, step.who, ap.ID, step.in); err != nil {
 				t.Fatalf("%s: %v", step.in.Action, err)
 			}
 		}
@@ -70,7 +70,7 @@ func startClockServer(t *testing.T, clock *stillClock, n int) (string, *db.DB) {
 	t.Cleanup(func() { d.Close() })
 	d.Now = clock.now
 	ctx := context.Background()
-	if _, err := demo.BuildDemo(d, ctx, ""); err != nil {
+	if _, err := demo.Build(ctx, d, ""); err != nil {
 		t.Fatal(err)
 	}
 	s, err := New(Options{DB: d, Secret: []byte("0123456789abcdef0123456789abcdef"),
@@ -80,7 +80,7 @@ func startClockServer(t *testing.T, clock *stillClock, n int) (string, *db.DB) {
 	}
 	// After New, which loads the vault's key that confidential demo appeals need.
 	if n > 0 {
-		if _, err := demo.BuildDemoAppeals(d, ctx, n); err != nil {
+		if _, err := demo.BuildAppeals(ctx, d, n); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -131,7 +131,7 @@ func TestHomeTilesMatchTheirLists(t *testing.T) {
 		{"enterprise", []string{"unrated"}},
 	} {
 		t.Run(tc.role, func(t *testing.T) {
-			b := pageSignIn(t, base, tc.role, demo.DemoPassword)
+			b := pageSignIn(t, base, tc.role, demo.Password)
 			home := b.get("/")
 			if home.Status != 200 {
 				t.Fatalf("home: %d", home.Status)
@@ -167,6 +167,6 @@ func TestHomeTilesMatchTheirLists(t *testing.T) {
 		})
 	}
 	// A kind that does not exist is the user's mistake, said in Chinese.
-	b := pageSignIn(t, base, "office", demo.DemoPassword)
+	b := pageSignIn(t, base, "office", demo.Password)
 	b.get("/appeals?todo=nonsense").want(t, "unknown todo", 422, "待办类别无效")
 }

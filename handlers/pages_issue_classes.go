@@ -20,20 +20,20 @@ func (s *Server) issueClassesPage(c *fiber.Ctx) error {
 		return err
 	}
 	month := s.reportMonth(c)
-	list, err := figures.ListIssueClasses(s.db, ctx, a, figures.IssueClassFilter{Status: c.Query("status"), Page: page})
+	list, err := figures.ListIssueClasses(ctx, s.db, a, figures.IssueClassFilter{Status: c.Query("status"), Page: page})
 	if err != nil {
 		return err
 	}
 	data := fiber.Map{"List": list, "Month": month, "CanEdit": a.Is(officeStaff...)}
 	if a.Is(cityReaders...) {
-		if data["Suggestions"], err = figures.IssueClassSuggestions(s.db, ctx, a, month, 3); err != nil {
+		if data["Suggestions"], err = figures.IssueClassSuggestions(ctx, s.db, a, month, 3); err != nil {
 			return err
 		}
-		depts, err := register.ListDepartments(s.db, ctx, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+		depts, err := register.ListDepartments(ctx, s.db, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return err
 		}
-		cats, err := appeal.Categories(s.db, ctx)
+		cats, err := appeal.Categories(ctx, s.db)
 		if err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func (s *Server) issueClassCreate(c *fiber.Ctx) error {
 	in.AppealIDs = append(in.AppealIDs, more...)
 	var ic *figures.IssueClass
 	if err == nil {
-		ic, err = figures.CreateIssueClass(s.db, c.UserContext(), a, in)
+		ic, err = figures.CreateIssueClass(c.UserContext(), s.db, a, in)
 	}
 	if err != nil {
 		if e, ok := db.AsError(err); ok && e.Code != db.EINTERNAL {
@@ -92,14 +92,14 @@ func (s *Server) issueClassPage(c *fiber.Ctx) error {
 	}
 	data := fiber.Map{"C": out, "CanEdit": a.Is(officeStaff...) && out.Status == "open", "CanReopen": a.Is(officeStaff...) && out.Status == "closed"}
 	if len(out.AppealIDs) > 0 {
-		list, err := appeal.ListAppeals(s.db, c.UserContext(), a, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{IssueClassID: id}, Page: db.Page{Limit: db.MaxLimit}})
+		list, err := appeal.List(c.UserContext(), s.db, a, appeal.Filter{DrillFilter: appeal.DrillFilter{IssueClassID: id}, Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			return err
 		}
 		data["Appeals"] = list.Items
 	}
 	if a.Is(officeStaff...) && out.Status == "open" {
-		if data["Candidates"], err = figures.IssueClassCandidates(s.db, c.UserContext(), a, id, 20); err != nil {
+		if data["Candidates"], err = figures.IssueClassCandidates(c.UserContext(), s.db, a, id, 20); err != nil {
 			return err
 		}
 	}
@@ -129,7 +129,7 @@ func (s *Server) issueClassUpdate(c *fiber.Ctx) error {
 		open := "open"
 		up.Status, msg = &open, "一类问题已重新打开。"
 	}
-	if _, err := figures.UpdateIssueClass(s.db, c.UserContext(), a, id, up); err != nil {
+	if _, err := figures.UpdateIssueClass(c.UserContext(), s.db, a, id, up); err != nil {
 		if e, ok := db.AsError(err); ok && e.Code != db.EINTERNAL {
 			msg = e.Message
 		} else {

@@ -11,7 +11,7 @@ func (s *Server) leadersData(c *fiber.Ctx) (fiber.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := register.ListLeaders(s.db, c.UserContext(), register.LeaderFilter{Q: c.Query("q"), Page: page})
+	list, err := register.ListLeaders(c.UserContext(), s.db, register.LeaderFilter{Q: c.Query("q"), Page: page})
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *Server) leadersPage(c *fiber.Ctx) error {
 
 func (s *Server) leaderCreate(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	l, err := register.CreateLeader(s.db, c.UserContext(), a, register.LeaderInput{Name: c.FormValue("name"),
+	l, err := register.CreateLeader(c.UserContext(), s.db, a, register.LeaderInput{Name: c.FormValue("name"),
 		Title: c.FormValue("title"), Phone: c.FormValue("phone")})
 	if err != nil {
 		return s.failForm(c, "leaders", "包保领导", func() (fiber.Map, error) { return s.leadersData(c) }, err)
@@ -42,7 +42,7 @@ func (s *Server) leaderData(c *fiber.Ctx) (fiber.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := register.FindLeader(s.db, c.UserContext(), id)
+	l, err := register.FindLeader(c.UserContext(), s.db, id)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (s *Server) leaderUpdate(c *fiber.Ctx) error {
 	up := register.LeaderUpdate{Name: &name, Title: &title, Phone: &phone}
 	var l *register.Leader
 	if up.Version, err = formVersion(c); err == nil {
-		l, err = register.UpdateLeader(s.db, c.UserContext(), a, id, up)
+		l, err = register.UpdateLeader(c.UserContext(), s.db, a, id, up)
 	}
 	if err != nil {
 		return s.failEdit(c, "leader_form", "编辑包保领导", func() (fiber.Map, error) { return s.leaderData(c) }, err)

@@ -19,7 +19,7 @@ func (s *Server) ledgerPage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	l, err := ledger.LeaderLedgerOf(s.db, c.UserContext(), a, id)
+	l, err := ledger.LeaderLedgerOf(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (s *Server) ledgerPage(c *fiber.Ctx) error {
 
 func (s *Server) coveragePage(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	cov, err := ledger.LedgerCoverage(s.db, c.UserContext(), a)
+	cov, err := ledger.LedgerCoverage(c.UserContext(), s.db, a)
 	if err != nil {
 		return err
 	}
@@ -41,9 +41,9 @@ func (s *Server) cadenceSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		days = 0
 	}
-	if err := ledger.SetVisitCadence(s.db, c.UserContext(), a, days); err != nil {
+	if err := ledger.SetVisitCadence(c.UserContext(), s.db, a, days); err != nil {
 		return s.failForm(c, "coverage", "包保台账", func() (fiber.Map, error) {
-			cov, err := ledger.LedgerCoverage(s.db, c.UserContext(), a)
+			cov, err := ledger.LedgerCoverage(c.UserContext(), s.db, a)
 			return fiber.Map{"Coverage": cov, "CanEdit": true}, err
 		}, err)
 	}
@@ -59,7 +59,7 @@ func backHome(c *fiber.Ctx, msg string) error {
 
 func (s *Server) messageSend(c *fiber.Ctx) error {
 	a, _ := actorOf(c)
-	m, err := ledger.SendMessage(s.db, c.UserContext(), a, ledger.MessageInput{Title: c.FormValue("title"), Body: c.FormValue("body")})
+	m, err := ledger.SendMessage(c.UserContext(), s.db, a, ledger.MessageInput{Title: c.FormValue("title"), Body: c.FormValue("body")})
 	if err != nil {
 		return s.failForm(c, "home", "首页", func() (fiber.Map, error) { return s.homeData(c) }, err)
 	}
@@ -72,7 +72,7 @@ func (s *Server) messageAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	ap, err := ledger.MessageToAppeal(s.db, c.UserContext(), a, id, ledger.MessageAppealInput{Category: c.FormValue("category"),
+	ap, err := ledger.MessageToAppeal(c.UserContext(), s.db, a, id, ledger.MessageAppealInput{Category: c.FormValue("category"),
 		Tier: appeal.Tier(c.FormValue("tier")), Title: c.FormValue("title")})
 	if err != nil {
 		return s.failForm(c, "home", "首页", func() (fiber.Map, error) { return s.homeData(c) }, err)
@@ -86,7 +86,7 @@ func (s *Server) messageRead(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	m, err := ledger.MarkMessageRead(s.db, c.UserContext(), a, id)
+	m, err := ledger.MarkMessageRead(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (s *Server) importSubmit(c *fiber.Ctx) error {
 	sh, err := readSheetUpload(c)
 	var res *sheet.ImportResult
 	if err == nil {
-		res, err = sheet.Import(s.db, c.UserContext(), a, kind, sh)
+		res, err = sheet.Import(c.UserContext(), s.db, a, kind, sh)
 	}
 	if err != nil {
 		e, ok := db.AsError(err)

@@ -36,18 +36,18 @@ func (s *Server) liaisonsData(c *fiber.Ctx) (fiber.Map, error) {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	list, err := register.ListLiaisons(s.db, ctx, a, f)
+	list, err := register.ListLiaisons(ctx, s.db, a, f)
 	if err != nil {
 		return nil, err
 	}
-	leaders, err := register.ListLeaders(s.db, ctx, register.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
+	leaders, err := register.ListLeaders(ctx, s.db, register.LeaderFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
 	data := fiber.Map{"List": list, "Filter": f, "Active": c.Query("active"), "Leaders": leaders.Items,
 		"Today": db.Today(s.db.Now()), "CanEdit": a.Is(db.RoleAdmin), "EnterpriseRef": ""}
 	if f.EnterpriseID != 0 {
-		e, err := register.FindEnterprise(s.db, ctx, a, f.EnterpriseID)
+		e, err := register.FindEnterprise(ctx, s.db, a, f.EnterpriseID)
 		if err != nil {
 			return nil, err
 		}
@@ -86,11 +86,11 @@ func (s *Server) liaisonCreate(c *fiber.Ctx) error {
 	}
 	// Read the current pair first, only to tell the admin that it was ended.
 	yes := true
-	cur, err := register.ListLiaisons(s.db, ctx, a, register.LiaisonFilter{EnterpriseID: *ent, Active: &yes, Page: db.Page{Limit: 1}})
+	cur, err := register.ListLiaisons(ctx, s.db, a, register.LiaisonFilter{EnterpriseID: *ent, Active: &yes, Page: db.Page{Limit: 1}})
 	if err != nil {
 		return err
 	}
-	l, err := register.CreateLiaison(s.db, ctx, a, in)
+	l, err := register.CreateLiaison(ctx, s.db, a, in)
 	if err != nil {
 		return fail(err)
 	}
@@ -115,7 +115,7 @@ func (s *Server) liaisonEnd(c *fiber.Ctx) error {
 	up := register.LiaisonUpdate{Until: &until}
 	var l *register.Liaison
 	if up.Version, err = formVersion(c); err == nil {
-		l, err = register.UpdateLiaison(s.db, c.UserContext(), a, id, up)
+		l, err = register.UpdateLiaison(c.UserContext(), s.db, a, id, up)
 	}
 	if err != nil {
 		return s.failEdit(c, "liaisons", "包保关系", func() (fiber.Map, error) { return s.liaisonsData(c) }, err)

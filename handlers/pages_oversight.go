@@ -57,12 +57,12 @@ type oversightTab struct {
 func (s *Server) workspace(c *fiber.Ctx, active string, data fiber.Map) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	counts, err := oversight.WatchCounts(s.db, ctx, a)
+	counts, err := oversight.WatchCounts(ctx, s.db, a)
 	if err != nil {
 		return nil, err
 	}
-	open := appeal.AppealFilter{Source: appeal.SourceReport, Page: db.Page{Limit: 1}}
-	reports, err := appeal.ListAppeals(s.db, ctx, a, open)
+	open := appeal.Filter{Source: appeal.SourceReport, Page: db.Page{Limit: 1}}
+	reports, err := appeal.List(ctx, s.db, a, open)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *Server) oversightPage(c *fiber.Ctx) error {
 
 // departments lists every department, for filters and forms.
 func (s *Server) departments(c *fiber.Ctx) ([]register.Department, error) {
-	list, err := register.ListDepartments(s.db, c.UserContext(), register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
+	list, err := register.ListDepartments(c.UserContext(), s.db, register.DepartmentFilter{Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (s *Server) oversightReports(c *fiber.Ctx) error {
 		f.Sort = "due"
 	}
 	a, _ := actorOf(c)
-	list, err := appeal.ListAppeals(s.db, c.UserContext(), a, f)
+	list, err := appeal.List(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (s *Server) oversightWatch(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := oversight.Watch(s.db, c.UserContext(), a, kind, f)
+	list, err := oversight.Watch(c.UserContext(), s.db, a, kind, f)
 	if err != nil {
 		return err
 	}
@@ -151,8 +151,8 @@ func (s *Server) oversightWatch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	next := query("/oversight/watch/"+kind, f.AppealFilter, list.NextCursor, "reason", f.Reason, "state", f.State, "min_days", f.MinDays)
-	data, err := s.workspace(c, "/oversight/watch/"+kind, fiber.Map{"Flagged": list, "Filter": f.AppealFilter, "Watch": f,
+	next := query("/oversight/watch/"+kind, f.Filter, list.NextCursor, "reason", f.Reason, "state", f.State, "min_days", f.MinDays)
+	data, err := s.workspace(c, "/oversight/watch/"+kind, fiber.Map{"Flagged": list, "Filter": f.Filter, "Watch": f,
 		"Departments": depts, "Kind": kind, "Title": label, "Next": next, "Reasons": suspectReasons})
 	if err != nil {
 		return err
@@ -166,7 +166,7 @@ var suspectReasons = []struct{ Value, Label string }{
 }
 
 // query builds a list page's next-page link, keeping its filters.
-func query(base string, f appeal.AppealFilter, cursor string, extra ...any) string {
+func query(base string, f appeal.Filter, cursor string, extra ...any) string {
 	kv := []any{"department_id", f.DepartmentID, "category", f.Category, "stage", string(f.Stage), "q", f.Q,
 		"from", f.From, "to", f.To, "cursor", cursor}
 	u := url.Values{}
@@ -188,12 +188,12 @@ func (s *Server) oversightReveals(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := oversight.ListReveals(s.db, c.UserContext(), a, 0, page)
+	list, err := oversight.ListReveals(c.UserContext(), s.db, a, 0, page)
 	if err != nil {
 		return err
 	}
 	data, err := s.workspace(c, "/oversight/reveals", fiber.Map{"Reveals": list,
-		"Next": query("/oversight/reveals", appeal.AppealFilter{}, list.NextCursor)})
+		"Next": query("/oversight/reveals", appeal.Filter{}, list.NextCursor)})
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func (s *Server) oversightCheckpointVerify(c *fiber.Ctx) error {
 	raw, err := checkpointBody(c)
 	var res *audit.CheckpointCheck
 	if err == nil {
-		res, err = audit.VerifyCheckpoint(s.db, c.UserContext(), s.keys, raw)
+		res, err = audit.VerifyCheckpoint(c.UserContext(), s.db, s.keys, raw)
 	}
 	return s.checkpointPage(c, res, "", err)
 }

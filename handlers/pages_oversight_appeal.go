@@ -37,11 +37,11 @@ func actionForms(ap *appeal.Appeal) []actionForm {
 func (s *Server) oversightAppealData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	ap, err := appeal.FindAppeal(s.db, ctx, a, id)
+	ap, err := appeal.Find(ctx, s.db, a, id)
 	if err != nil {
 		return nil, err
 	}
-	events, err := appeal.AppealEvents(s.db, ctx, a, id)
+	events, err := appeal.Events(ctx, s.db, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -58,18 +58,18 @@ func (s *Server) oversightAppealData(c *fiber.Ctx, id int64) (fiber.Map, error) 
 		}
 		assignable = append(assignable, d)
 	}
-	reveals, err := oversight.ListReveals(s.db, ctx, a, id, db.Page{Limit: db.MaxLimit})
+	reveals, err := oversight.ListReveals(ctx, s.db, a, id, db.Page{Limit: db.MaxLimit})
 	if err != nil {
 		return nil, err
 	}
 	if events, err = s.withReveals(ctx, a, id, events); err != nil {
 		return nil, err
 	}
-	records, err := oversight.ListAccountability(s.db, ctx, a, oversight.AccountabilityFilter{AppealID: id, Page: db.Page{Limit: db.MaxLimit}})
+	records, err := oversight.ListAccountability(ctx, s.db, a, oversight.AccountabilityFilter{AppealID: id, Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
-	cases, err := oversight.ListCases(s.db, ctx, a, oversight.CaseFilter{AppealID: id})
+	cases, err := oversight.ListCases(ctx, s.db, a, oversight.CaseFilter{AppealID: id})
 	if err != nil {
 		return nil, err
 	}
@@ -161,9 +161,9 @@ func (s *Server) oversightAct(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	if len(ups) > 0 || in.Action == appeal.ActAttach {
-		_, err = appeal.ActWithFiles(s.db, c.UserContext(), a, id, in, ups)
+		_, err = appeal.ActWithFiles(c.UserContext(), s.db, a, id, in, ups)
 	} else {
-		_, err = appeal.Act(s.db, c.UserContext(), a, id, in)
+		_, err = appeal.Act(c.UserContext(), s.db, a, id, in)
 	}
 	if err != nil {
 		if back := c.FormValue("back"); in.Action == appeal.ActAudit && strings.HasPrefix(back, "/oversight/sample") {
@@ -186,7 +186,7 @@ func (s *Server) oversightReveal(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	who, err := oversight.RevealIdentity(s.db, c.UserContext(), a, id, c.FormValue("reason"))
+	who, err := oversight.RevealIdentity(c.UserContext(), s.db, a, id, c.FormValue("reason"))
 	if err != nil {
 		return s.appealFailed(c, id, err, nil)
 	}
@@ -206,7 +206,7 @@ func (s *Server) oversightMarkCase(c *fiber.Ctx) error {
 	title, summary, lesson := c.FormValue("title"), c.FormValue("summary"), c.FormValue("lesson")
 	publish := formBool(c.FormValue("published"))
 	a, _ := actorOf(c)
-	if _, err := oversight.CreateCase(s.db, c.UserContext(), a, oversight.CaseInput{AppealID: id, Title: &title, Summary: &summary,
+	if _, err := oversight.CreateCase(c.UserContext(), s.db, a, oversight.CaseInput{AppealID: id, Title: &title, Summary: &summary,
 		Lesson: &lesson, Publish: &publish}); err != nil {
 		return s.appealFailed(c, id, err, nil)
 	}

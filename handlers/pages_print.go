@@ -32,7 +32,7 @@ func (s *Server) appealPrintPage(c *fiber.Ctx) error {
 	raw := strings.TrimSpace(c.Params("id"))
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		list, lerr := appeal.ListAppeals(s.db, ctx, a, appeal.AppealFilter{Number: strings.ToUpper(raw), Page: db.Page{Limit: 1}})
+		list, lerr := appeal.List(ctx, s.db, a, appeal.Filter{Number: strings.ToUpper(raw), Page: db.Page{Limit: 1}})
 		if lerr != nil || len(list.Items) != 1 {
 			return db.Errorf(db.ENOTFOUND, "诉求不存在。")
 		}

@@ -82,7 +82,7 @@ func (s *Server) trackFailed(c *fiber.Ctx, code string, err error) error {
 		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
 	}
 	// The code was right but the message or rating was not: stay on the report.
-	r, ferr := oversight.FindReport(s.db, c.UserContext(), s.keys, code)
+	r, ferr := oversight.FindReport(c.UserContext(), s.db, s.keys, code)
 	if ferr != nil {
 		return ferr
 	}
@@ -102,7 +102,7 @@ func (s *Server) trackSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
 	}
-	r, err := oversight.FindReport(s.db, c.UserContext(), s.keys, code)
+	r, err := oversight.FindReport(c.UserContext(), s.db, s.keys, code)
 	if err = receiptDone(res, err); err != nil {
 		return s.trackFailed(c, code, err)
 	}
@@ -119,7 +119,7 @@ func (s *Server) trackMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return s.formFailed(c, "track", "查询举报", fiber.Map{}, err)
 	}
-	r, err := oversight.ReportMessage(s.db, c.UserContext(), s.keys, code, c.FormValue("content"), ups)
+	r, err := oversight.ReportMessage(c.UserContext(), s.db, s.keys, code, c.FormValue("content"), ups)
 	if err = done(err); err != nil {
 		return s.trackFailed(c, code, err)
 	}
@@ -141,7 +141,7 @@ func (s *Server) trackRating(c *fiber.Ctx) error {
 		b := false
 		resolved = &b
 	}
-	r, err := oversight.RateReport(s.db, c.UserContext(), s.keys, code, resolved, c.FormValue("satisfaction"), c.FormValue("comment"))
+	r, err := oversight.RateReport(c.UserContext(), s.db, s.keys, code, resolved, c.FormValue("satisfaction"), c.FormValue("comment"))
 	if err = receiptDone(res, err); err != nil {
 		return s.trackFailed(c, code, err)
 	}

@@ -20,7 +20,7 @@ func (s *Server) settingsPage(c *fiber.Ctx) error {
 
 // settingsData is what the settings page shows: the deadlines and the 通报's settings.
 func (s *Server) settingsData(c *fiber.Ctx) (fiber.Map, error) {
-	list, err := appeal.TierDeadlines(s.db, c.UserContext())
+	list, err := appeal.TierDeadlines(c.UserContext(), s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (s *Server) settingsDeadlineSubmit(c *fiber.Ctx) error {
 		in.ResolutionSeconds, err = hoursField(c, "resolution_hours")
 	}
 	if err == nil {
-		err = appeal.SetTierDeadline(s.db, c.UserContext(), a, in)
+		err = appeal.SetTierDeadline(c.UserContext(), s.db, a, in)
 	}
 	if err != nil {
 		data, derr := s.settingsData(c)

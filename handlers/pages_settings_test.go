@@ -13,7 +13,7 @@ import (
 
 func TestPagesSettingsDeadlines(t *testing.T) {
 	base, d := startPageServer(t)
-	admin := pageSignIn(t, base, "admin", demo.DemoPassword)
+	admin := pageSignIn(t, base, "admin", demo.Password)
 	admin.get("/admin/settings").want(t, "settings page", 200, "办理时限", "马上办", "快速办", "提级办")
 
 	admin.post("/admin/settings/deadlines", "tier", "fast", "response_hours", "abc", "resolution_hours", "72").
@@ -24,7 +24,7 @@ func TestPagesSettingsDeadlines(t *testing.T) {
 		want(t, "saved", 303)
 	admin.get("/admin/settings").want(t, "after saving", 200, "已保存", `value="72"`)
 
-	list, err := appeal.TierDeadlines(d, context.Background())
+	list, err := appeal.TierDeadlines(context.Background(), d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,12 +33,12 @@ func TestPagesSettingsDeadlines(t *testing.T) {
 			t.Errorf("fast deadlines %+v", td)
 		}
 	}
-	ent := pageSignIn(t, base, "enterprise", demo.DemoPassword)
-	u, err := register.UserByID(d, context.Background(), 5)
+	ent := pageSignIn(t, base, "enterprise", demo.Password)
+	u, err := register.UserByID(context.Background(), d, 5)
 	if err != nil || u.Role != db.RoleEnterprise {
 		t.Fatalf("enterprise account: %v %v", u, err)
 	}
-	ap, err := appeal.CreateAppeal(d, context.Background(), register.ActorOf(u), appeal.AppealInput{Title: "新时限下的诉求",
+	ap, err := appeal.Create(context.Background(), d, register.ActorOf(u), appeal.Input{Title: "新时限下的诉求",
 		Content: "用于检查新的办理时限是否生效的诉求内容。", Category: "其他"})
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +47,6 @@ func TestPagesSettingsDeadlines(t *testing.T) {
 		t.Errorf("new appeal due after %v, want 72h", got)
 	}
 	ent.get("/admin/settings").want(t, "enterprise", 404)
-	pageSignIn(t, base, "office", demo.DemoPassword).post("/admin/settings/deadlines", "tier", "fast",
+	pageSignIn(t, base, "office", demo.Password).post("/admin/settings/deadlines", "tier", "fast",
 		"response_hours", "1", "resolution_hours", "2").want(t, "office post", 404)
 }

@@ -25,7 +25,7 @@ func (s *Server) scopeOf(ctx context.Context, a db.Actor, picks *pickList, u *re
 		return scopeRef{picks.leaderName(*u.LeaderID), "/admin/leaders/" + strconv.FormatInt(*u.LeaderID, 10) + "/edit"}
 	case u.EnterpriseID != nil:
 		ref := scopeRef{"#" + strconv.FormatInt(*u.EnterpriseID, 10), "/enterprises/" + strconv.FormatInt(*u.EnterpriseID, 10)}
-		if e, err := register.FindEnterprise(s.db, ctx, a, *u.EnterpriseID); err == nil {
+		if e, err := register.FindEnterprise(ctx, s.db, a, *u.EnterpriseID); err == nil {
 			ref.Label = e.Name
 		}
 		return ref
@@ -45,7 +45,7 @@ func (s *Server) usersData(c *fiber.Ctx) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
 	f := register.UserFilter{Q: c.Query("q"), Role: db.Role(c.Query("role")), Disabled: disabled, Page: page}
-	list, err := register.ListUsers(s.db, ctx, a, f)
+	list, err := register.ListUsers(ctx, s.db, a, f)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (s *Server) userCreate(c *fiber.Ctx) error {
 	if in.DepartmentID, in.LeaderID, in.EnterpriseID, err = s.scopeFromForm(c, in.Role); err != nil {
 		return fail(err)
 	}
-	u, err := register.CreateUser(s.db, c.UserContext(), a, in)
+	u, err := register.CreateUser(c.UserContext(), s.db, a, in)
 	if err != nil {
 		return fail(err)
 	}
@@ -110,7 +110,7 @@ func (s *Server) userData(c *fiber.Ctx) (fiber.Map, error) {
 	}
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	u, err := register.FindUser(s.db, ctx, a, id)
+	u, err := register.FindUser(ctx, s.db, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Server) userData(c *fiber.Ctx) (fiber.Map, error) {
 	entRef := ""
 	if u.EnterpriseID != nil {
 		entRef = strconv.FormatInt(*u.EnterpriseID, 10)
-		if e, err := register.FindEnterprise(s.db, ctx, a, *u.EnterpriseID); err == nil {
+		if e, err := register.FindEnterprise(ctx, s.db, a, *u.EnterpriseID); err == nil {
 			entRef = e.CreditCode
 		}
 	}
@@ -154,7 +154,7 @@ func (s *Server) updateUser(c *fiber.Ctx, up register.UserUpdate, scoped bool) (
 	}
 	if err == nil {
 		var u *register.User
-		if u, err = register.UpdateUser(s.db, c.UserContext(), a, id, up); err == nil {
+		if u, err = register.UpdateUser(c.UserContext(), s.db, a, id, up); err == nil {
 			return u, nil
 		}
 	}

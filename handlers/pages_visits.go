@@ -39,11 +39,11 @@ func (s *Server) mountLedgerPages(web *pageRouter) {
 func (s *Server) visitFormData(c *fiber.Ctx, in ledger.VisitInput) (fiber.Map, error) {
 	a, _ := actorOf(c)
 	ctx := c.UserContext()
-	l, err := ledger.LeaderLedgerOf(s.db, ctx, a, a.LeaderID)
+	l, err := ledger.LeaderLedgerOf(ctx, s.db, a, a.LeaderID)
 	if err != nil {
 		return nil, err
 	}
-	cats, err := appeal.Categories(s.db, ctx)
+	cats, err := appeal.Categories(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (s *Server) visitCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := ledger.CreateVisit(s.db, c.UserContext(), a, in, photos...)
+	out, err := ledger.CreateVisit(c.UserContext(), s.db, a, in, photos...)
 	if err != nil {
 		return s.failForm(c, "visit_form", "登记走访", func() (fiber.Map, error) { return s.visitFormData(c, in) }, err)
 	}
@@ -164,7 +164,7 @@ func (s *Server) visitPhotosSubmit(c *fiber.Ctx) error {
 	}
 	a, _ := actorOf(c)
 	back := "/visits/" + strconv.FormatInt(id, 10)
-	photos, err := ledger.AddVisitPhotos(s.db, c.UserContext(), a, id, ups)
+	photos, err := ledger.AddVisitPhotos(c.UserContext(), s.db, a, id, ups)
 	switch {
 	case err == nil:
 		flash(c, "照片已保存，本次走访共 "+strconv.Itoa(len(photos))+" 张。")
@@ -183,7 +183,7 @@ func (s *Server) visitsPage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	list, err := ledger.ListVisits(s.db, c.UserContext(), a, f)
+	list, err := ledger.ListVisits(c.UserContext(), s.db, a, f)
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func (s *Server) visitPage(c *fiber.Ctx) error {
 		return err
 	}
 	a, _ := actorOf(c)
-	v, err := ledger.FindVisit(s.db, c.UserContext(), a, id)
+	v, err := ledger.FindVisit(c.UserContext(), s.db, a, id)
 	if err != nil {
 		return err
 	}

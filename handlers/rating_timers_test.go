@@ -39,7 +39,7 @@ func TestRatingArrives(t *testing.T) {
 	ctx := context.Background()
 	// The demo city's own waiting appeals are stepped first, far ahead of this test's.
 	a.advance(clk, 30*24*time.Hour)
-	if _, err := appeal.RatingTimers(a.db, ctx); err != nil {
+	if _, err := appeal.RatingTimers(ctx, a.db); err != nil {
 		t.Fatal(err)
 	}
 	dept := a.me(a.login("department"))["department_id"]
@@ -58,7 +58,7 @@ func TestRatingArrives(t *testing.T) {
 
 	a.advance(clk, 3*24*time.Hour+time.Minute)
 	for range 2 {
-		if _, err := appeal.RatingTimers(a.db, ctx); err != nil {
+		if _, err := appeal.RatingTimers(ctx, a.db); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +76,7 @@ func TestRatingArrives(t *testing.T) {
 
 	a.advance(clk, 4*24*time.Hour)
 	for range 2 {
-		if _, err := appeal.RatingTimers(a.db, ctx); err != nil {
+		if _, err := appeal.RatingTimers(ctx, a.db); err != nil {
 			t.Fatal(err)
 		}
 	}

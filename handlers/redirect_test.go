@@ -131,7 +131,7 @@ func TestLoginNextCannotInjectHeaders(t *testing.T) {
 	a := startAPI(t)
 	login := func(next string) string {
 		raw := rawExchange(t, a.base, formRequest("/login", "", url.Values{"username": {"admin"},
-			"password": {demo.DemoPassword}, "next": {next}}))
+			"password": {demo.Password}, "next": {next}}))
 		if !bytes.HasPrefix(raw, []byte("HTTP/1.1 303")) {
 			t.Errorf("login with next %q: %q", next, raw)
 		}

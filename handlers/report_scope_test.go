@@ -67,9 +67,9 @@ func TestReportsHiddenBeyondTheDisciplineOffice(t *testing.T) {
 	}
 
 	// The department an auditor assigned the report to sees that one, not the other.
-	mustStatus(a, a.do("POST", "/api/v1/users", a.login("admin"), map[string]any{"username": "assignee", "password": demo.DemoPassword,
+	mustStatus(a, a.do("POST", "/api/v1/users", a.login("admin"), map[string]any{"username": "assignee", "password": demo.Password,
 		"display_name": "承办单位经办人", "role": "department", "department_id": v.otherDept}), 201, "create the assignee")
-	assignee := a.freshLogin("assignee", demo.DemoPassword)
+	assignee := a.freshLogin("assignee", demo.Password)
 	mustStatus(a, a.do("GET", fmt.Sprintf("/api/v1/appeals/%d", v.report), assignee, nil), 200, "the assignee reads its report")
 	mustStatus(a, a.do("GET", fmt.Sprintf("/api/v1/appeals/%d", v.pageReport), assignee, nil), 404, "the assignee reads another report")
 	found := a.do("GET", "/api/v1/appeals?q="+url.QueryEscape(reportTitle), assignee, nil).items()

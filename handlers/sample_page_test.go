@@ -15,7 +15,7 @@ import (
 // sample page's, so a refresh does not post again; nothing is recorded.
 func TestSampleFailWithoutNote(t *testing.T) {
 	a := startAPI(t)
-	if _, err := demo.BuildDemoAppeals(a.db, context.Background(), 300); err != nil {
+	if _, err := demo.BuildAppeals(context.Background(), a.db, 300); err != nil {
 		t.Fatal(err)
 	}
 	auditor := a.login("auditor")

@@ -14,7 +14,7 @@ import (
 // page; ids are still accepted; a number outside the caller's reach is refused.
 func TestIssueClassBySQNumber(t *testing.T) {
 	a := startAPI(t)
-	if _, err := demo.BuildDemoAppeals(a.db, context.Background(), 200); err != nil {
+	if _, err := demo.BuildAppeals(context.Background(), a.db, 200); err != nil {
 		t.Fatal(err)
 	}
 	tok := a.login("office")

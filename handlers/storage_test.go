@@ -54,7 +54,7 @@ func TestDiskFull(t *testing.T) {
 	// does not, and every sign-in must succeed.
 	dropped := db.DroppedLoginAudits()
 	for i := 0; i < 200 && db.DroppedLoginAudits() == dropped; i++ {
-		tok := a.freshLogin("admin", demo.DemoPassword)
+		tok := a.freshLogin("admin", demo.Password)
 		if r := a.do("GET", "/api/v1/me", tok, nil); r.Status != 200 {
 			t.Fatalf("token of a sign-in on a full disk: %s", r)
 		}

@@ -72,7 +72,7 @@ func startAPIWith(t *testing.T, now func() time.Time) *api {
 			t.Errorf("close db: %v", err)
 		}
 	})
-	if _, err := demo.BuildDemo(d, ctx, ""); err != nil {
+	if _, err := demo.Build(ctx, d, ""); err != nil {
 		t.Fatal(err)
 	}
 	return serveAPI(t, d, now)
@@ -122,7 +122,7 @@ func (a *api) login(username string) string {
 	if ok {
 		return tok
 	}
-	tok = a.freshLogin(username, demo.DemoPassword)
+	tok = a.freshLogin(username, demo.Password)
 	a.mu.Lock()
 	a.tokens[username] = tok
 	a.mu.Unlock()

@@ -33,7 +33,7 @@ func startAPIOpts(t *testing.T, opts func(*handlers.Options), setup func(*db.DB)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if _, err := demo.BuildDemo(d, context.Background(), ""); err != nil {
+	if _, err := demo.Build(context.Background(), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	if setup != nil {
@@ -91,7 +91,7 @@ func TestConcurrentPasswordGuesses(t *testing.T) {
 	if got[401] > 5 || got[401]+got[429] != 60 {
 		t.Errorf("60 parallel guesses answered %v: want at most 5 evaluated (401), the rest 429", got)
 	}
-	if r := a.loginFrom("", "office", demo.DemoPassword); r.Status != 429 {
+	if r := a.loginFrom("", "office", demo.Password); r.Status != 429 {
 		t.Errorf("right password after the burst, same address: %s, want 429", r)
 	}
 }
@@ -136,7 +136,7 @@ func TestForwardedForIgnoredFromUntrustedPeers(t *testing.T) {
 			t.Fatalf("guess %d: %s", i, r)
 		}
 	}
-	if r := a.loginFrom("198.51.100.7", "office", demo.DemoPassword); r.Status != 429 {
+	if r := a.loginFrom("198.51.100.7", "office", demo.Password); r.Status != 429 {
 		t.Errorf("a new X-Forwarded-For from the same socket: %s, want 429", r)
 	}
 }
@@ -153,17 +153,17 @@ func TestForwardedForFromTrustedProxy(t *testing.T) {
 			t.Fatalf("guess %d: %s", i, r)
 		}
 	}
-	if r := a.loginFrom(attacker, "admin", demo.DemoPassword); r.Status != 429 {
+	if r := a.loginFrom(attacker, "admin", demo.Password); r.Status != 429 {
 		t.Errorf("attacker's address after 5 failures: %s, want 429", r)
 	}
-	if r := a.loginFrom(owner+", "+attacker, "admin", demo.DemoPassword); r.Status != 429 {
+	if r := a.loginFrom(owner+", "+attacker, "admin", demo.Password); r.Status != 429 {
 		t.Errorf("attacker forging a left-most address: %s, want 429", r)
 	}
-	if r := a.loginFrom(owner, "admin", demo.DemoPassword); r.Status != 200 {
+	if r := a.loginFrom(owner, "admin", demo.Password); r.Status != 200 {
 		t.Errorf("owner from another address: %s, want 200", r)
 	}
 	// A chain of trusted proxies: the client is the right-most untrusted hop.
-	if r := a.loginFrom(attacker+", 127.0.0.5", "admin", demo.DemoPassword); r.Status != 429 {
+	if r := a.loginFrom(attacker+", 127.0.0.5", "admin", demo.Password); r.Status != 429 {
 		t.Errorf("attacker through two proxies: %s, want 429", r)
 	}
 }
@@ -174,7 +174,7 @@ func TestForwardedForFromTrustedProxy(t *testing.T) {
 func TestPasswordChangeOracle(t *testing.T) {
 	t.Parallel()
 	a := startAPI(t)
-	tok := a.freshLogin("department", demo.DemoPassword)
+	tok := a.freshLogin("department", demo.Password)
 	change := func(cur, next string) *resp {
 		return a.do("POST", "/api/v1/me/password", tok, map[string]string{"current_password": cur, "new_password": next})
 	}
@@ -186,7 +186,7 @@ func TestPasswordChangeOracle(t *testing.T) {
 	if got[422] > 4 || got[422]+got[429] != 20 {
 		t.Errorf("20 parallel guesses answered %v: want at most 4 more evaluated (422), the rest 429", got)
 	}
-	if r := change(demo.DemoPassword, "另一个足够长的新密码"); r.Status != 429 {
+	if r := change(demo.Password, "另一个足够长的新密码"); r.Status != 429 {
 		t.Errorf("right current password while blocked: %s, want 429", r)
 	}
 	audit := a.do("GET", "/api/v1/audit/events?action=auth.password_failed", a.login("auditor"), nil)
@@ -194,8 +194,8 @@ func TestPasswordChangeOracle(t *testing.T) {
 		t.Errorf("audited wrong current passwords: %d, want %d", n, 1+got[422])
 	}
 	// Another account's throttle is its own.
-	other := a.freshLogin("leader", demo.DemoPassword)
-	r := a.do("POST", "/api/v1/me/password", other, map[string]string{"current_password": demo.DemoPassword, "new_password": demo.DemoPassword})
+	other := a.freshLogin("leader", demo.Password)
+	r := a.do("POST", "/api/v1/me/password", other, map[string]string{"current_password": demo.Password, "new_password": demo.Password})
 	if r.Status != 422 || !strings.Contains(str(r.JSON, "detail"), "不能与当前密码相同") {
 		t.Errorf("right current password, same new one: %s", r)
 	}

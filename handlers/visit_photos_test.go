@@ -59,11 +59,11 @@ func storedFiles(t *testing.T, a *api) []string {
 // otherLeaderToken signs in an account for a leader who does not hold the enterprise.
 func otherLeaderToken(t *testing.T, a *api, leaderID int64) string {
 	t.Helper()
-	if _, err := register.CreateUser(a.db, context.Background(), db.SystemActor, register.UserInput{Username: "leader2",
-		Password: demo.DemoPassword, DisplayName: "另一位领导", Role: db.RoleLeader, LeaderID: &leaderID}); err != nil {
+	if _, err := register.CreateUser(context.Background(), a.db, db.SystemActor, register.UserInput{Username: "leader2",
+		Password: demo.Password, DisplayName: "另一位领导", Role: db.RoleLeader, LeaderID: &leaderID}); err != nil {
 		t.Fatal(err)
 	}
-	return a.freshLogin("leader2", demo.DemoPassword)
+	return a.freshLogin("leader2", demo.Password)
 }
 
 func TestVisitPhotosAPI(t *testing.T) {

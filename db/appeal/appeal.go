@@ -119,7 +119,7 @@ func (a *Appeal) EffectiveDue() time.Time {
 	return a.DueAt
 }
 
-const AppealColumns = `a.id, a.number, a.title, a.content, a.category, a.source, a.tier, a.stage, a.version,
+const Columns = `a.id, a.number, a.title, a.content, a.category, a.source, a.tier, a.stage, a.version,
 	a.enterprise_id, COALESCE(e.name, ''), a.leader_id, COALESCE(l.name, ''), a.department_id, COALESCE(d.name, ''),
 	a.about_department_id, a.visit_id, a.confidential, a.contact_name, a.contact_phone, a.created_by,
 	a.created_at, a.accepted_at, a.response_due_at, a.due_at, a.extended_due_at, a.assigned_at, a.reported_at,
@@ -128,9 +128,9 @@ const AppealColumns = `a.id, a.number, a.title, a.content, a.category, a.source,
 	a.rated_at, a.resolved, a.satisfaction, COALESCE(a.rating_comment, '')`
 
 // appealCountFrom is appealFrom without its joins, for counting (see countFrom).
-const AppealCountFrom = "appeals a"
+const CountFrom = "appeals a"
 
-const AppealFrom = `appeals a LEFT JOIN enterprises e ON e.id = a.enterprise_id
+const From = `appeals a LEFT JOIN enterprises e ON e.id = a.enterprise_id
 	LEFT JOIN leaders l ON l.id = a.leader_id LEFT JOIN departments d ON d.id = a.department_id`
 
 func UnixPtr(v sql.NullInt64) *time.Time {
@@ -141,7 +141,7 @@ func UnixPtr(v sql.NullInt64) *time.Time {
 	return &t
 }
 
-func ScanAppeal(s db.Scanner) (*Appeal, error) {
+func Scan(s db.Scanner) (*Appeal, error) {
 	var a Appeal
 	var created, respDue, due int64
 	var accepted, extDue, assigned, reported, closed, escalated, supDue, extDays, rated sql.NullInt64
@@ -177,19 +177,19 @@ func ScanAppeal(s db.Scanner) (*Appeal, error) {
 // them, since the office often sits in the very bureau complained of; a department sees one
 // only once an auditor has assigned it the rectification, and the department a report is
 // about never sees it.
-func AppealScope(w *db.Where, a db.Actor) {
+func Scope(w *db.Where, a db.Actor) {
 	switch a.Role {
 	case db.RoleAdmin, db.RoleOffice:
 		w.Add("a.source != 'report'")
 	default:
-		AppealCountScope(w, a)
+		CountScope(w, a)
 	}
 }
 
 // appealCountScope limits the appeals that figures count for the actor: city figures
 // count reports for every city-wide role, without listing them to those who may not see
 // them. Every other role counts what it may list.
-func AppealCountScope(w *db.Where, a db.Actor) {
+func CountScope(w *db.Where, a db.Actor) {
 	switch a.Role {
 	case db.RoleAdmin, db.RoleOffice, db.RoleAuditor, db.RoleSystem:
 	case db.RoleDepartment:
@@ -210,11 +210,11 @@ func AppealCountScope(w *db.Where, a db.Actor) {
 	}
 }
 
-func AppealWhere(q db.Queryer, a db.Actor, id int64) (*Appeal, error) {
+func FindOn(q db.Queryer, a db.Actor, id int64) (*Appeal, error) {
 	var w db.Where
 	w.Add("a.id = ?", id)
-	AppealScope(&w, a)
-	return db.FindOne(q, db.ListQuery{From: AppealFrom, Cols: AppealColumns, Where: w}, "诉求", ScanAppeal)
+	Scope(&w, a)
+	return db.FindOne(q, db.ListQuery{From: From, Cols: Columns, Where: w}, "诉求", Scan)
 }
 
 // present fills the computed fields for the actor and hides what they may not see.
@@ -229,8 +229,8 @@ func (ap *Appeal) Present(a db.Actor, now time.Time) {
 }
 
 // FindAppeal returns an appeal the actor may see, with what they may do now.
-func FindAppeal(d *db.DB, ctx context.Context, a db.Actor, id int64) (*Appeal, error) {
-	ap, err := AppealWhere(d.R(ctx), a, id)
+func Find(ctx context.Context, d *db.DB, a db.Actor, id int64) (*Appeal, error) {
+	ap, err := FindOn(d.R(ctx), a, id)
 	if err != nil {
 		return nil, err
 	}

@@ -207,7 +207,7 @@ func noteLabel(a Action) string {
 }
 
 // Act performs one action on an appeal, with its event and audit row, in one transaction.
-func Act(d *db.DB, ctx context.Context, a db.Actor, id int64, in ActionInput) (*Appeal, error) {
+func Act(ctx context.Context, d *db.DB, a db.Actor, id int64, in ActionInput) (*Appeal, error) {
 	if _, ok := TransitionOf(in.Action); !ok {
 		return nil, &db.Error{Code: db.EINVALID, Message: "未知的操作：" + string(in.Action), Fields: []db.FieldError{{Field: "action", Message: "未知的操作"}}}
 	}

@@ -13,7 +13,7 @@ import (
 // act loads, checks and changes one appeal inside the caller's transaction.
 func ActTx(t *db.Tx, a db.Actor, id int64, in ActionInput) (*Appeal, error) {
 	tr, _ := TransitionOf(in.Action)
-	ap, err := AppealWhere(t, a, id)
+	ap, err := FindOn(t, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func ActTx(t *db.Tx, a db.Actor, id int64, in ActionInput) (*Appeal, error) {
 		if *in.TargetID == ap.ID {
 			return nil, db.InvalidField("target_id", "不能合并到自身")
 		}
-		target, err := AppealWhere(t, a, *in.TargetID)
+		target, err := FindOn(t, a, *in.TargetID)
 		switch {
 		case db.ErrorCode(err) == db.ENOTFOUND:
 			return nil, db.InvalidField("target_id", "原诉求不存在")
@@ -220,7 +220,7 @@ func saveAction(t *db.Tx, a db.Actor, ap *Appeal, act Action, before, after Stag
 		args = append(args, set[k])
 	}
 	args = append(args, ap.ID, ap.Version)
-	out, err := ScanAppeal(t.QueryRow("UPDATE appeals SET "+cols+" WHERE id = ? AND version = ? RETURNING "+appealRowColumns, args...))
+	out, err := Scan(t.QueryRow("UPDATE appeals SET "+cols+" WHERE id = ? AND version = ? RETURNING "+appealRowColumns, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, db.Errorf(db.ECONFLICT, "诉求已被他人更新，请刷新后重试。")
 	}

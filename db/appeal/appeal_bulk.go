@@ -50,7 +50,7 @@ type BulkResult struct {
 // own transaction: an appeal either changes completely, with its event and audit row, or
 // not at all, and a failure (a stale version, a stage that does not allow the action, an
 // appeal out of scope) stops only that appeal.
-func BulkAct(d *db.DB, ctx context.Context, a db.Actor, in BulkInput) (*BulkResult, error) {
+func BulkAct(ctx context.Context, d *db.DB, a db.Actor, in BulkInput) (*BulkResult, error) {
 	if !a.Is(db.RoleOffice, db.RoleAuditor) {
 		return nil, db.Errorf(db.EFORBIDDEN, "只有专班和纪检监督可以批量办理诉求。")
 	}
@@ -65,7 +65,7 @@ func BulkAct(d *db.DB, ctx context.Context, a db.Actor, in BulkInput) (*BulkResu
 	tr, _ := TransitionOf(in.Action)
 	out := &BulkResult{Action: in.Action, ActionLabel: tr.Label, Items: make([]BulkItem, 0, len(targets))}
 	for _, tg := range targets {
-		item := bulkOne(d, ctx, a, in, tg)
+		item := bulkOne(ctx, d, a, in, tg)
 		if item.OK {
 			out.Succeeded++
 		} else {
@@ -108,7 +108,7 @@ func bulkTargets(in BulkInput) ([]bulkTarget, error) {
 	return out, nil
 }
 
-func bulkOne(d *db.DB, ctx context.Context, a db.Actor, in BulkInput, tg bulkTarget) BulkItem {
+func bulkOne(ctx context.Context, d *db.DB, a db.Actor, in BulkInput, tg bulkTarget) BulkItem {
 	item := BulkItem{ID: tg.id, Number: tg.number}
 	var done *Appeal
 	err := d.Update(ctx, func(tx *db.Tx) error {
@@ -116,14 +116,14 @@ func bulkOne(d *db.DB, ctx context.Context, a db.Actor, in BulkInput, tg bulkTar
 		if id == 0 {
 			var w db.Where
 			w.Add("a.number = ?", tg.number)
-			AppealScope(&w, a)
-			ap, err := db.FindOne(tx, db.ListQuery{From: AppealFrom, Cols: AppealColumns, Where: w}, "诉求", ScanAppeal)
+			Scope(&w, a)
+			ap, err := db.FindOne(tx, db.ListQuery{From: From, Cols: Columns, Where: w}, "诉求", Scan)
 			if err != nil {
 				return err
 			}
 			id = ap.ID
 		}
-		cur, err := AppealWhere(tx, a, id)
+		cur, err := FindOn(tx, a, id)
 		if err != nil {
 			return err
 		}

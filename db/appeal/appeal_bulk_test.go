@@ -24,12 +24,12 @@ func TestBulkAct(t *testing.T) {
 	versions[stale.ID] = stale.Version
 	w.Act(t, w.Ent, stale, appeal.ActionInput{Action: appeal.ActComment, Note: "补充材料"})
 	late := w.At(t, appeal.StageVerifying)
-	report := w.File(t, w.Auditor, func(in *appeal.AppealInput) {
+	report := w.File(t, w.Auditor, func(in *appeal.Input) {
 		in.Source, in.ContactName, in.ContactPhone = appeal.SourceReport, "赵举报", "15804270001"
 	})
 	events := dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM appeal_events")
 
-	res, err := appeal.BulkAct(w.DB, dbtest.Ctx(), w.Office, appeal.BulkInput{Action: appeal.ActAccept, IDs: append(ids, stale.ID, late.ID, report.ID, ids[0]),
+	res, err := appeal.BulkAct(dbtest.Ctx(), w.DB, w.Office, appeal.BulkInput{Action: appeal.ActAccept, IDs: append(ids, stale.ID, late.ID, report.ID, ids[0]),
 		Versions: versions})
 	if err != nil {
 		t.Fatal(err)
@@ -66,8 +66,8 @@ func TestBulkAct(t *testing.T) {
 	}
 	// 交办 by number, with a department; one number names nothing.
 	dept := w.Dept.DepartmentID
-	first, _ := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Office, ids[0])
-	res, err = appeal.BulkAct(w.DB, dbtest.Ctx(), w.Office, appeal.BulkInput{Action: appeal.ActAssign, Numbers: []string{first.Number, "SQ1999-000001"},
+	first, _ := appeal.Find(dbtest.Ctx(), w.DB, w.Office, ids[0])
+	res, err = appeal.BulkAct(dbtest.Ctx(), w.DB, w.Office, appeal.BulkInput{Action: appeal.ActAssign, Numbers: []string{first.Number, "SQ1999-000001"},
 		Fields: appeal.ActionInput{DepartmentID: &dept, Tier: appeal.TierImmediate}})
 	if err != nil {
 		t.Fatal(err)
@@ -75,20 +75,20 @@ func TestBulkAct(t *testing.T) {
 	if res.Succeeded != 1 || res.Failed != 1 || res.Items[1].Code != db.ENOTFOUND {
 		t.Errorf("assign by number: %+v", res)
 	}
-	if ap, _ := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Office, ids[0]); ap.Stage != appeal.StageRectifying || *ap.DepartmentID != dept || ap.Tier != appeal.TierImmediate {
+	if ap, _ := appeal.Find(dbtest.Ctx(), w.DB, w.Office, ids[0]); ap.Stage != appeal.StageRectifying || *ap.DepartmentID != dept || ap.Tier != appeal.TierImmediate {
 		t.Errorf("assigned: %+v", ap)
 	}
 	// A missing field fails every appeal alone, with the reason.
-	res, _ = appeal.BulkAct(w.DB, dbtest.Ctx(), w.Office, appeal.BulkInput{Action: appeal.ActAssign, IDs: ids[1:3]})
+	res, _ = appeal.BulkAct(dbtest.Ctx(), w.DB, w.Office, appeal.BulkInput{Action: appeal.ActAssign, IDs: ids[1:3]})
 	if res.Failed != 2 || !strings.Contains(res.Items[0].Error, "责任单位") {
 		t.Errorf("assign without a department: %+v", res)
 	}
 	for _, who := range []db.Actor{w.Dept, w.Ent, w.Leader, w.Admin} {
-		_, err := appeal.BulkAct(w.DB, dbtest.Ctx(), who, appeal.BulkInput{Action: appeal.ActUrge, IDs: ids})
+		_, err := appeal.BulkAct(dbtest.Ctx(), w.DB, who, appeal.BulkInput{Action: appeal.ActUrge, IDs: ids})
 		dbtest.WantCode(t, err, db.EFORBIDDEN)
 	}
-	_, err = appeal.BulkAct(w.DB, dbtest.Ctx(), w.Office, appeal.BulkInput{Action: appeal.ActClose, IDs: ids})
+	_, err = appeal.BulkAct(dbtest.Ctx(), w.DB, w.Office, appeal.BulkInput{Action: appeal.ActClose, IDs: ids})
 	dbtest.WantCode(t, err, db.EINVALID)
-	_, err = appeal.BulkAct(w.DB, dbtest.Ctx(), w.Office, appeal.BulkInput{Action: appeal.ActUrge})
+	_, err = appeal.BulkAct(dbtest.Ctx(), w.DB, w.Office, appeal.BulkInput{Action: appeal.ActUrge})
 	dbtest.WantCode(t, err, db.EINVALID)
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // AppealInput is a new appeal (contract §7).
-type AppealInput struct {
+type Input struct {
 	Title        string `json:"title"`
 	Content      string `json:"content"`
 	Category     string `json:"category"`
@@ -39,7 +39,7 @@ var sourcesFor = map[db.Role][]Source{
 	db.RolePublic:     {SourceReport},
 }
 
-func (in *AppealInput) Validate(q db.Queryer, a db.Actor) error {
+func (in *Input) Validate(q db.Queryer, a db.Actor) error {
 	in.Title, in.Content = strings.TrimSpace(in.Title), strings.TrimSpace(in.Content)
 	in.Category, in.ContactName, in.ContactPhone = strings.TrimSpace(in.Category), strings.TrimSpace(in.ContactName), strings.TrimSpace(in.ContactPhone)
 	var v db.Violations
@@ -106,7 +106,7 @@ func (in *AppealInput) Validate(q db.Queryer, a db.Actor) error {
 
 // CreateAppeal files an appeal with any evidence files, all or nothing. The clock
 // starts now and never stops.
-func CreateAppeal(d *db.DB, ctx context.Context, a db.Actor, in AppealInput, ups ...Upload) (*Appeal, error) {
+func Create(ctx context.Context, d *db.DB, a db.Actor, in Input, ups ...Upload) (*Appeal, error) {
 	if _, ok := sourcesFor[a.Role]; !ok {
 		return nil, db.Forbidden()
 	}
@@ -134,7 +134,7 @@ func CreateAppeal(d *db.DB, ctx context.Context, a db.Actor, in AppealInput, ups
 }
 
 // fileAppeal writes a validated appeal with its number, deadlines and first event.
-func FileAppeal(t *db.Tx, a db.Actor, in AppealInput) (*Appeal, error) {
+func FileAppeal(t *db.Tx, a db.Actor, in Input) (*Appeal, error) {
 	d, err := deadlines(t, in.Tier)
 	if err != nil {
 		return nil, err
@@ -170,7 +170,7 @@ func FileAppeal(t *db.Tx, a db.Actor, in AppealInput) (*Appeal, error) {
 		contactName, contactPhone, createdBy = "", "", nil
 	}
 	now := t.Now
-	ap, err := ScanAppeal(t.QueryRow(`INSERT INTO appeals (number, title, content, category, source, tier, stage, enterprise_id,
+	ap, err := Scan(t.QueryRow(`INSERT INTO appeals (number, title, content, category, source, tier, stage, enterprise_id,
 		leader_id, about_department_id, visit_id, confidential, contact_name, contact_phone, created_by, created_at,
 		response_due_at, due_at, updated_at) VALUES (?,?,?,?,?,?,'discovered',?,?,?,?,?,?,?,?,?,?,?,?)
 		RETURNING `+appealRowColumns,

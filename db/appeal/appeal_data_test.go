@@ -26,7 +26,7 @@ func TestNumbersUnderConcurrency(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Go(func() {
-			ap, err := appeal.CreateAppeal(w.DB, dbtest.Ctx(), w.Ent, appeal.AppealInput{Title: "并发提交的诉求", Content: "同一时刻提交的五十件诉求之一。", Category: "其他"})
+			ap, err := appeal.Create(dbtest.Ctx(), w.DB, w.Ent, appeal.Input{Title: "并发提交的诉求", Content: "同一时刻提交的五十件诉求之一。", Category: "其他"})
 			if err != nil {
 				t.Error(err)
 				return
@@ -51,7 +51,7 @@ func TestNumbersUnderConcurrency(t *testing.T) {
 // and nowhere else — not on the row, the timeline or the audit chain.
 func TestConfidentialIdentity(t *testing.T) {
 	w := dbtest.NewWorld(t)
-	plain := w.File(t, w.Ent, func(in *appeal.AppealInput) { in.ContactName, in.ContactPhone = "李公开", "13800001111" })
+	plain := w.File(t, w.Ent, func(in *appeal.Input) { in.ContactName, in.ContactPhone = "李公开", "13800001111" })
 	if plain.ContactName != "李公开" || dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM appeals WHERE contact_phone = '13800001111'") != 1 {
 		t.Fatalf("a plain appeal lost its contact: %+v", plain)
 	}
@@ -64,7 +64,7 @@ func TestConfidentialIdentity(t *testing.T) {
 		{w.Ent, "王保密", "13912345678", true, appeal.SourcePortal},
 		{w.Auditor, "赵举报", "15804270001", false, appeal.SourceReport},
 	} {
-		ap := w.File(t, c.who, func(in *appeal.AppealInput) {
+		ap := w.File(t, c.who, func(in *appeal.Input) {
 			in.Confidential, in.Source, in.ContactName, in.ContactPhone = c.confidential, c.source, c.name, c.phone
 		})
 		ap = w.Act(t, intakeActor(ap, w), ap, appeal.ActionInput{Action: appeal.ActAccept})
@@ -73,7 +73,7 @@ func TestConfidentialIdentity(t *testing.T) {
 			t.Errorf("%s appeal not marked confidential", c.source)
 		}
 		for _, who := range []db.Actor{w.Office, w.Auditor, w.Admin, c.who} {
-			if got, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), who, ap.ID); err == nil && (got.ContactName != "" || got.ContactPhone != "") {
+			if got, err := appeal.Find(dbtest.Ctx(), w.DB, who, ap.ID); err == nil && (got.ContactName != "" || got.ContactPhone != "") {
 				t.Errorf("%s reads the identity of %s", who.Role, ap.Number)
 			}
 		}
@@ -94,7 +94,7 @@ func TestConfidentialIdentity(t *testing.T) {
 			ap.ID); n != 1 {
 			t.Errorf("%s: the vault holds %d sealed rows", c.source, n)
 		}
-		if id, err := oversight.RevealIdentity(w.DB, dbtest.Ctx(), w.Auditor, ap.ID, "核查举报线索"); err != nil || id.Name != c.name || id.Phone != c.phone {
+		if id, err := oversight.RevealIdentity(dbtest.Ctx(), w.DB, w.Auditor, ap.ID, "核查举报线索"); err != nil || id.Name != c.name || id.Phone != c.phone {
 			t.Errorf("%s: reveal %+v %v", c.source, id, err)
 		}
 	}
@@ -110,13 +110,13 @@ func intakeActor(ap *appeal.Appeal, w *dbtest.World) db.Actor {
 
 func TestSearch(t *testing.T) {
 	w := dbtest.NewWorld(t)
-	text := func(in *appeal.AppealInput) {
+	text := func(in *appeal.Input) {
 		in.Title, in.Content = "厂区供电线路改造", "我公司新建车间急需增容变压器，申请尽快办理用电报装手续。"
 	}
 	mine, theirs, other := w.File(t, w.Ent, text), w.File(t, w.OtherEnt, text), w.File(t, w.Ent, nil)
 	found := func(who db.Actor, q string) map[int64]bool {
 		t.Helper()
-		list, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), who, appeal.AppealFilter{Q: q, Page: db.Page{Limit: db.MaxLimit}})
+		list, err := appeal.List(dbtest.Ctx(), w.DB, who, appeal.Filter{Q: q, Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			t.Fatalf("search %q by %s: %v", q, who.Role, err)
 		}
@@ -150,7 +150,7 @@ func TestSearch(t *testing.T) {
 			t.Errorf("%q is a wildcard: %d appeals found", q, len(got))
 		}
 	}
-	if _, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, appeal.AppealFilter{Q: strings.Repeat("长", 101)}); db.ErrorCode(err) != db.EINVALID {
+	if _, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, appeal.Filter{Q: strings.Repeat("长", 101)}); db.ErrorCode(err) != db.EINVALID {
 		t.Errorf("an overlong term: %v", err)
 	}
 }
@@ -166,12 +166,12 @@ func TestAttachments(t *testing.T) {
 	w := dbtest.NewWorld(t)
 	ap := w.At(t, appeal.StageRectifying)
 	png := pngOf(4096)
-	ap, err := appeal.ActWithFiles(w.DB, dbtest.Ctx(), w.Ent, ap.ID, appeal.ActionInput{Action: appeal.ActAttach, Version: ap.Version, Note: "现场照片"},
+	ap, err := appeal.ActWithFiles(dbtest.Ctx(), w.DB, w.Ent, ap.ID, appeal.ActionInput{Action: appeal.ActAttach, Version: ap.Version, Note: "现场照片"},
 		[]appeal.Upload{{Name: `..\..\现场.png`, Data: png}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, _ := appeal.AppealEvents(w.DB, dbtest.Ctx(), w.Dept, ap.ID)
+	events, _ := appeal.Events(dbtest.Ctx(), w.DB, w.Dept, ap.ID)
 	last := events[len(events)-1]
 	sum := sha256.Sum256(png)
 	if last.Action != appeal.ActAttach || len(last.Attachments) != 1 {
@@ -181,7 +181,7 @@ func TestAttachments(t *testing.T) {
 	if att.Name != "现场.png" || att.ContentType != "image/png" || att.Size != 4096 || att.SHA256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("attachment %+v", att)
 	}
-	_, path, err := appeal.OpenAttachment(w.DB, dbtest.Ctx(), w.Leader, att.ID)
+	_, path, err := appeal.OpenAttachment(dbtest.Ctx(), w.DB, w.Leader, att.ID)
 	if err != nil || filepath.Dir(path) != w.DB.FilesDir() {
 		t.Fatalf("open: %s %v", path, err)
 	}
@@ -189,13 +189,13 @@ func TestAttachments(t *testing.T) {
 		t.Errorf("stored file differs: %v", err)
 	}
 	for _, who := range []db.Actor{w.OtherEnt, w.OtherDept, w.OtherLeader} {
-		if _, _, err := appeal.OpenAttachment(w.DB, dbtest.Ctx(), who, att.ID); db.ErrorCode(err) != db.ENOTFOUND {
+		if _, _, err := appeal.OpenAttachment(dbtest.Ctx(), w.DB, who, att.ID); db.ErrorCode(err) != db.ENOTFOUND {
 			t.Errorf("%s opens the attachment: %v", who.Name, err)
 		}
 	}
 	// Evidence rides on a stage-moving action too.
 	pdf := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 100)...)
-	ap, err = appeal.ActWithFiles(w.DB, dbtest.Ctx(), w.Dept, ap.ID, appeal.ActionInput{Action: appeal.ActReport, Version: ap.Version, Note: "整改报告见附件"},
+	ap, err = appeal.ActWithFiles(dbtest.Ctx(), w.DB, w.Dept, ap.ID, appeal.ActionInput{Action: appeal.ActReport, Version: ap.Version, Note: "整改报告见附件"},
 		[]appeal.Upload{{Name: "整改报告.pdf", Data: pdf}})
 	if err != nil || ap.Stage != appeal.StageFeedback {
 		t.Fatalf("report with a file: %v", err)
@@ -222,7 +222,7 @@ func TestAttachments(t *testing.T) {
 		files, _ := os.ReadDir(w.DB.FilesDir())
 		before := w.Snap(t, ap.ID)
 		rows := dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM attachments")
-		_, err := appeal.ActWithFiles(w.DB, dbtest.Ctx(), c.who, ap.ID, appeal.ActionInput{Action: c.act, Version: ap.Version}, c.ups)
+		_, err := appeal.ActWithFiles(dbtest.Ctx(), w.DB, c.who, ap.ID, appeal.ActionInput{Action: c.act, Version: ap.Version}, c.ups)
 		if db.ErrorCode(err) != c.code {
 			t.Errorf("%s: %v, want %s", c.name, err, c.code)
 		}

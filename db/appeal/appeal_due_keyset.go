@@ -72,7 +72,7 @@ var errBadCursor = &db.Error{Code: db.EBADREQUEST, Message: "分页游标无效�
 // dueSegments are the values of the closed-last flag that the filter can match: a list
 // of open appeals must not walk every closed one looking for more. Only filters that
 // certainly exclude a run leave it out; any other filter reads both.
-func (f *AppealFilter) dueSegments() []int {
+func (f *Filter) dueSegments() []int {
 	open, closed := f.Open, f.DrillFilter.Open
 	switch {
 	case open != nil && *open, closed != nil && *closed, f.Overdue != nil && *f.Overdue,
@@ -109,7 +109,7 @@ func ListByDue(q db.Queryer, w db.Where, p db.Page, pageNo int, segments []int) 
 	}
 	out := &db.List[Appeal]{Items: []Appeal{}}
 	if !p.NoTotal {
-		if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(AppealFrom, AppealCountFrom, w)+w.Sql(), w.Args...).Scan(&out.Total); err != nil {
+		if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, w)+w.Sql(), w.Args...).Scan(&out.Total); err != nil {
 			return nil, fmt.Errorf("db: count appeals: %w", err)
 		}
 	}
@@ -144,7 +144,7 @@ func dueRunCount(q db.Queryer, w db.Where, closed int) (int, error) {
 	rw := db.Where{Clauses: append([]string(nil), w.Clauses...), Args: append([]any(nil), w.Args...)}
 	rw.Add(dueClosedSQL+" = ?", closed)
 	var n int
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(AppealFrom, AppealCountFrom, rw)+rw.Sql(), rw.Args...).Scan(&n); err != nil {
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, rw)+rw.Sql(), rw.Args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: count appeals: %w", err)
 	}
 	return n, nil
@@ -160,7 +160,7 @@ func dueRun(q db.Queryer, w db.Where, closed int, after *DueKey, n, offset int, 
 	}
 	defer rows.Close()
 	for rows.Next() {
-		ap, err := ScanAppeal(rows)
+		ap, err := Scan(rows)
 		if err != nil {
 			return err
 		}
@@ -179,5 +179,5 @@ func DueRunSQL(w db.Where, closed int, after *DueKey, n, offset int) (string, []
 		rw.Add(dueTimeSQL+" >= ?", after.Due)
 		rw.Add("("+dueTimeSQL+" > ? OR a.id > ?)", after.Due, after.Id)
 	}
-	return "SELECT " + AppealColumns + " FROM " + AppealFrom + rw.Sql() + " ORDER BY " + dueRunOrder + " LIMIT ? OFFSET ?", append(rw.Args, n, offset)
+	return "SELECT " + Columns + " FROM " + From + rw.Sql() + " ORDER BY " + dueRunOrder + " LIMIT ? OFFSET ?", append(rw.Args, n, offset)
 }

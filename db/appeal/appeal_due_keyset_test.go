@@ -22,9 +22,9 @@ func compareDue(k, o appeal.DueKey) int {
 func visibleByKey(t *testing.T, d *db.DB, a db.Actor) []appeal.DueKey {
 	t.Helper()
 	var keys []appeal.DueKey
-	f := appeal.AppealFilter{Page: db.Page{Limit: db.MaxLimit}}
+	f := appeal.Filter{Page: db.Page{Limit: db.MaxLimit}}
 	for {
-		l, err := appeal.ListAppeals(d, dbtest.Ctx(), a, f)
+		l, err := appeal.List(dbtest.Ctx(), d, a, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,14 +94,14 @@ func TestDueCursorWalkWhileFiling(t *testing.T) {
 				}()
 			}
 			var got []appeal.DueKey
-			f := appeal.AppealFilter{Sort: "due", Page: db.Page{Limit: 7}}
+			f := appeal.Filter{Sort: "due", Page: db.Page{Limit: 7}}
 			for pages := 0; ; pages++ {
 				select {
 				case <-filed:
 				case err := <-errc:
 					t.Fatal(err)
 				}
-				l, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), who, f)
+				l, err := appeal.List(dbtest.Ctx(), w.DB, who, f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -146,15 +146,15 @@ func TestDueCursorWalkWhileFiling(t *testing.T) {
 // fileEarly files an appeal of the immediate tier, whose deadline comes before those of
 // the appeals already there, and gives it to the department when the walker is one.
 func fileEarly(w *dbtest.World, who db.Actor) error {
-	ap, err := appeal.CreateAppeal(w.DB, dbtest.Ctx(), w.Office, appeal.AppealInput{Title: "并发提交的诉求", Content: "翻页期间新提交的诉求，期限更早。",
+	ap, err := appeal.Create(dbtest.Ctx(), w.DB, w.Office, appeal.Input{Title: "并发提交的诉求", Content: "翻页期间新提交的诉求，期限更早。",
 		Category: "审批服务", EnterpriseID: &w.Ent.EnterpriseID, Tier: appeal.TierImmediate})
 	if err != nil || who.Role != db.RoleDepartment {
 		return err
 	}
-	if ap, err = appeal.Act(w.DB, dbtest.Ctx(), w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActAccept, Version: ap.Version}); err != nil {
+	if ap, err = appeal.Act(dbtest.Ctx(), w.DB, w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActAccept, Version: ap.Version}); err != nil {
 		return err
 	}
-	_, err = appeal.Act(w.DB, dbtest.Ctx(), w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActAssign, DepartmentID: &who.DepartmentID, Version: ap.Version})
+	_, err = appeal.Act(dbtest.Ctx(), w.DB, w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActAssign, DepartmentID: &who.DepartmentID, Version: ap.Version})
 	return err
 }
 
@@ -163,37 +163,37 @@ func fileEarly(w *dbtest.World, who db.Actor) error {
 func TestDueCursorForms(t *testing.T) {
 	w := dueWorld(t)
 	want := visibleByKey(t, w.DB, w.Office)
-	f := appeal.AppealFilter{Sort: "due", Page: db.Page{Limit: 5}, PageNo: 2}
-	l, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, f)
+	f := appeal.Filter{Sort: "due", Page: db.Page{Limit: 5}, PageNo: 2}
+	l, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if l.Total != len(want) || appeal.DueKeyOf(&l.Items[0]) != want[5] {
 		t.Fatalf("page 2 starts at %+v, want %+v (total %d of %d)", appeal.DueKeyOf(&l.Items[0]), want[5], l.Total, len(want))
 	}
-	next, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, appeal.AppealFilter{Sort: "due", Page: db.Page{Limit: 5, Cursor: l.NextCursor}})
+	next, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, appeal.Filter{Sort: "due", Page: db.Page{Limit: 5, Cursor: l.NextCursor}})
 	if err != nil || appeal.DueKeyOf(&next.Items[0]) != want[10] {
 		t.Fatalf("after page 2: %v %v", next, err)
 	}
 	offset := base64.RawURLEncoding.EncodeToString([]byte("o10"))
-	byOffset, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, appeal.AppealFilter{Sort: "due", Page: db.Page{Limit: 5, Cursor: offset}})
+	byOffset, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, appeal.Filter{Sort: "due", Page: db.Page{Limit: 5, Cursor: offset}})
 	if err != nil || appeal.DueKeyOf(&byOffset.Items[0]) != want[10] || byOffset.NextCursor != next.NextCursor {
 		t.Fatalf("offset cursor: %v %v", byOffset, err)
 	}
 	for _, bad := range []string{"d2.1.1", "d0.1", "d0.x.1", "d0.1.0", "12"} {
 		c := base64.RawURLEncoding.EncodeToString([]byte(bad))
-		if _, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, appeal.AppealFilter{Sort: "due", Page: db.Page{Cursor: c}}); err == nil {
+		if _, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, appeal.Filter{Sort: "due", Page: db.Page{Cursor: c}}); err == nil {
 			t.Errorf("cursor %q accepted", bad)
 		}
 	}
-	if _, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, appeal.AppealFilter{Sort: "new", Page: db.Page{Cursor: next.NextCursor}}); err == nil {
+	if _, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, appeal.Filter{Sort: "new", Page: db.Page{Cursor: next.NextCursor}}); err == nil {
 		t.Error("a due cursor was accepted by the newest-first order")
 	}
 
 	// Numbered pages, run by run, meet at the boundary of the open and the closed.
 	var numbered []appeal.DueKey
 	for page := 1; ; page++ {
-		l, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, appeal.AppealFilter{Sort: "due", Page: db.Page{Limit: 4}, PageNo: page})
+		l, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, appeal.Filter{Sort: "due", Page: db.Page{Limit: 4}, PageNo: page})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +210,7 @@ func TestDueCursorForms(t *testing.T) {
 
 	// Only open appeals: the closed run is not read, and the page ends with the open ones.
 	yes := true
-	open, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, appeal.AppealFilter{Sort: "due", Open: &yes, Page: db.Page{Limit: db.MaxLimit}})
+	open, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, appeal.Filter{Sort: "due", Open: &yes, Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestDueOrderUsesIndex(t *testing.T) {
 	d := dbtest.MustOpen(t)
 	dept := db.Actor{Role: db.RoleDepartment, DepartmentID: 2, Name: "单位02"}
 	for _, a := range []db.Actor{dbtest.AdminActor, {UserID: 2, Name: "办公室", Role: db.RoleOffice}, dept} {
-		f := appeal.AppealFilter{Sort: "due"}
+		f := appeal.Filter{Sort: "due"}
 		w, err := f.Where(a, d.Now())
 		if err != nil {
 			t.Fatal(err)
@@ -266,13 +266,13 @@ func TestDueOrderUsesIndex(t *testing.T) {
 func BenchmarkDuePages(b *testing.B) {
 	d := dbtest.MustOpen(b)
 	dbtest.FixedClock(d, dbtest.WorldStart)
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 300); err != nil {
+	if _, err := demo.BuildAppeals(dbtest.Ctx(), d, 300); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := demo.ScaleDemoAppeals(d, dbtest.Ctx(), 100_000); err != nil {
+	if _, err := demo.ScaleAppeals(dbtest.Ctx(), d, 100_000); err != nil {
 		b.Fatal(err)
 	}
 	office := db.Actor{UserID: 2, Name: "办公室", Role: db.RoleOffice}
@@ -288,16 +288,16 @@ func BenchmarkDuePages(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		a    db.Actor
-		f    appeal.AppealFilter
+		f    appeal.Filter
 	}{
-		{"office/cursor-at-50000", office, appeal.AppealFilter{Sort: "due", Page: db.Page{Cursor: deep.Cursor()}}},
-		{"office/page-1000", office, appeal.AppealFilter{Sort: "due", PageNo: 1000}},
-		{"office/first", office, appeal.AppealFilter{Sort: "due"}},
-		{"department/first", db.Actor{Role: db.RoleDepartment, DepartmentID: dept, Name: "单位"}, appeal.AppealFilter{Sort: "due"}},
+		{"office/cursor-at-50000", office, appeal.Filter{Sort: "due", Page: db.Page{Cursor: deep.Cursor()}}},
+		{"office/page-1000", office, appeal.Filter{Sort: "due", PageNo: 1000}},
+		{"office/first", office, appeal.Filter{Sort: "due"}},
+		{"department/first", db.Actor{Role: db.RoleDepartment, DepartmentID: dept, Name: "单位"}, appeal.Filter{Sort: "due"}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := appeal.ListAppeals(d, dbtest.Ctx(), c.a, c.f); err != nil {
+				if _, err := appeal.List(dbtest.Ctx(), d, c.a, c.f); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -305,7 +305,7 @@ func BenchmarkDuePages(b *testing.B) {
 	}
 	b.Run("escalation-candidates", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := appeal.OverdueCandidates(d, dbtest.Ctx()); err != nil {
+			if _, err := appeal.OverdueCandidates(dbtest.Ctx(), d); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -15,9 +15,9 @@ var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x0
 // The enterprise behind a confidential appeal stays unnamed on everything it does later.
 func TestConfidentialFilerStaysMasked(t *testing.T) {
 	w := dbtest.NewWorld(t)
-	ap := w.File(t, w.Ent, func(in *appeal.AppealInput) { in.Confidential = true; in.ContactName = "张保密" })
+	ap := w.File(t, w.Ent, func(in *appeal.Input) { in.Confidential = true; in.ContactName = "张保密" })
 	ap = w.Act(t, w.Ent, ap, appeal.ActionInput{Action: appeal.ActComment, Note: "补充说明情况"})
-	ap, err := appeal.ActWithFiles(w.DB, dbtest.Ctx(), w.Ent, ap.ID, appeal.ActionInput{Action: appeal.ActAttach, Version: ap.Version}, []appeal.Upload{{"a.png", tinyPNG}})
+	ap, err := appeal.ActWithFiles(dbtest.Ctx(), w.DB, w.Ent, ap.ID, appeal.ActionInput{Action: appeal.ActAttach, Version: ap.Version}, []appeal.Upload{{"a.png", tinyPNG}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,9 +40,9 @@ func TestConfidentialFilerStaysMasked(t *testing.T) {
 // Filing with files is all or nothing: a refused file leaves no appeal, row or file.
 func TestCreateAppealWithFiles(t *testing.T) {
 	w := dbtest.NewWorld(t)
-	in := appeal.AppealInput{Title: "厂区停电影响生产", Content: "园区本月停电三次，未提前通知，造成损失。", Category: "要素保障-用电", EnterpriseID: &w.Ent.EnterpriseID}
+	in := appeal.Input{Title: "厂区停电影响生产", Content: "园区本月停电三次，未提前通知，造成损失。", Category: "要素保障-用电", EnterpriseID: &w.Ent.EnterpriseID}
 	before := dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM appeals")
-	_, err := appeal.CreateAppeal(w.DB, dbtest.Ctx(), w.Ent, in, appeal.Upload{"ok.png", tinyPNG}, appeal.Upload{"bad.exe", []byte("MZ\x90\x00")})
+	_, err := appeal.Create(dbtest.Ctx(), w.DB, w.Ent, in, appeal.Upload{"ok.png", tinyPNG}, appeal.Upload{"bad.exe", []byte("MZ\x90\x00")})
 	dbtest.WantCode(t, err, db.EINVALID)
 	if n := dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM appeals"); n != before {
 		t.Errorf("appeals %d after a refused filing, want %d", n, before)
@@ -51,11 +51,11 @@ func TestCreateAppealWithFiles(t *testing.T) {
 	if len(files) != 0 {
 		t.Errorf("%d files left behind", len(files))
 	}
-	ap, err := appeal.CreateAppeal(w.DB, dbtest.Ctx(), w.Ent, in, appeal.Upload{"现场.png", tinyPNG})
+	ap, err := appeal.Create(dbtest.Ctx(), w.DB, w.Ent, in, appeal.Upload{"现场.png", tinyPNG})
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, err := appeal.AppealEvents(w.DB, dbtest.Ctx(), w.Ent, ap.ID)
+	events, err := appeal.Events(dbtest.Ctx(), w.DB, w.Ent, ap.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,13 +69,13 @@ func TestCreateAppealWithFiles(t *testing.T) {
 
 func TestLeaderFilesOnlyForOwnPairs(t *testing.T) {
 	w := dbtest.NewWorld(t)
-	in := appeal.AppealInput{Title: "走访发现的问题", Content: "企业反映用工招聘困难，希望协助对接。", Category: "用工", EnterpriseID: &w.OtherEnt.EnterpriseID}
-	_, err := appeal.CreateAppeal(w.DB, dbtest.Ctx(), w.Leader, in)
+	in := appeal.Input{Title: "走访发现的问题", Content: "企业反映用工招聘困难，希望协助对接。", Category: "用工", EnterpriseID: &w.OtherEnt.EnterpriseID}
+	_, err := appeal.Create(dbtest.Ctx(), w.DB, w.Leader, in)
 	if e := dbtest.WantCode(t, err, db.EINVALID); e != nil && !strings.Contains(e.Fields[0].Field, "enterprise_id") {
 		t.Errorf("field %s", e.Fields[0].Field)
 	}
 	in.EnterpriseID = &w.Ent.EnterpriseID
-	if _, err := appeal.CreateAppeal(w.DB, dbtest.Ctx(), w.Leader, in); err != nil {
+	if _, err := appeal.Create(dbtest.Ctx(), w.DB, w.Leader, in); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -91,16 +91,16 @@ func TestAppealFilterOpenExtensionNumberOld(t *testing.T) {
 	yes, no := true, false
 	for _, c := range []struct {
 		name string
-		f    appeal.AppealFilter
+		f    appeal.Filter
 		want []int64
 	}{
-		{"number", appeal.AppealFilter{Number: strings.ToLower(first.Number)}, []int64{first.ID}},
-		{"extension", appeal.AppealFilter{Extension: &yes}, []int64{second.ID}},
-		{"open", appeal.AppealFilter{Open: &yes}, []int64{second.ID, first.ID}},
-		{"closed", appeal.AppealFilter{Open: &no}, nil},
-		{"oldest first", appeal.AppealFilter{Sort: "old"}, []int64{first.ID, second.ID}},
+		{"number", appeal.Filter{Number: strings.ToLower(first.Number)}, []int64{first.ID}},
+		{"extension", appeal.Filter{Extension: &yes}, []int64{second.ID}},
+		{"open", appeal.Filter{Open: &yes}, []int64{second.ID, first.ID}},
+		{"closed", appeal.Filter{Open: &no}, nil},
+		{"oldest first", appeal.Filter{Sort: "old"}, []int64{first.ID, second.ID}},
 	} {
-		list, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, c.f)
+		list, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, c.f)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}

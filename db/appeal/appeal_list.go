@@ -10,7 +10,7 @@ import (
 )
 
 // AppealFilter selects appeals (contract §7).
-type AppealFilter struct {
+type Filter struct {
 	Stage        Stage
 	Tier         Tier
 	Source       Source
@@ -37,12 +37,12 @@ type AppealFilter struct {
 	DrillFilter
 }
 
-func (f *AppealFilter) Where(a db.Actor, now time.Time) (db.Where, error) {
-	return f.WhereIn(AppealScope, a, now)
+func (f *Filter) Where(a db.Actor, now time.Time) (db.Where, error) {
+	return f.WhereIn(Scope, a, now)
 }
 
 // whereIn is where under the given scope: figures count in a wider one than lists show.
-func (f *AppealFilter) WhereIn(scope func(*db.Where, db.Actor), a db.Actor, now time.Time) (db.Where, error) {
+func (f *Filter) WhereIn(scope func(*db.Where, db.Actor), a db.Actor, now time.Time) (db.Where, error) {
 	var w db.Where
 	var v db.Violations
 	scope(&w, a)
@@ -105,13 +105,13 @@ func (f *AppealFilter) WhereIn(scope func(*db.Where, db.Actor), a db.Actor, now 
 		w.Add(cond, args...)
 	}
 	f.DrillFilter.todo(&w, &v, a, now)
-	SearchAppeals(&w, &v, f.Q)
+	Search(&w, &v, f.Q)
 	f.DrillFilter.apply(&w, &v)
 	return w, v.Err()
 }
 
 // AppealEvent is one step on an appeal's timeline.
-type AppealEvent struct {
+type Event struct {
 	ID          int64           `json:"id"`
 	At          time.Time       `json:"at"`
 	ActorName   string          `json:"actor_name"`
@@ -126,9 +126,9 @@ type AppealEvent struct {
 }
 
 // AppealEvents returns the timeline of an appeal the actor may see, oldest first.
-func AppealEvents(d *db.DB, ctx context.Context, a db.Actor, id int64) ([]AppealEvent, error) {
+func Events(ctx context.Context, d *db.DB, a db.Actor, id int64) ([]Event, error) {
 	q := d.R(ctx)
-	if _, err := AppealWhere(q, a, id); err != nil {
+	if _, err := FindOn(q, a, id); err != nil {
 		return nil, err
 	}
 	rows, err := q.Query(`SELECT id, at, actor_name, actor_role, action, stage_before, stage_after, note, data
@@ -137,10 +137,10 @@ func AppealEvents(d *db.DB, ctx context.Context, a db.Actor, id int64) ([]Appeal
 		return nil, fmt.Errorf("db: appeal events: %w", err)
 	}
 	defer rows.Close()
-	out := []AppealEvent{}
+	out := []Event{}
 	index := map[int64]int{}
 	for rows.Next() {
-		var e AppealEvent
+		var e Event
 		var at int64
 		var data string
 		if err := rows.Scan(&e.ID, &at, &e.ActorName, &e.ActorRole, &e.Action, &e.StageBefore, &e.StageAfter, &e.Note, &data); err != nil {
@@ -179,7 +179,7 @@ type Category struct {
 }
 
 // Categories lists the categories in display order.
-func Categories(d *db.DB, ctx context.Context) ([]Category, error) {
+func Categories(ctx context.Context, d *db.DB) ([]Category, error) {
 	rows, err := d.R(ctx).Query("SELECT id, name, conduct, active FROM categories ORDER BY sort, id")
 	if err != nil {
 		return nil, fmt.Errorf("db: categories: %w", err)

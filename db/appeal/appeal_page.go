@@ -31,7 +31,7 @@ const maxListIDs = db.MaxLimit
 
 // whereIDs narrows to the chosen ids. They are kept as text ("12,40,41") so that a filter
 // stays a comparable value, as the figures compare filters.
-func (f *AppealFilter) whereIDs(w *db.Where, v *db.Violations) {
+func (f *Filter) whereIDs(w *db.Where, v *db.Violations) {
 	if strings.TrimSpace(f.IDs) == "" {
 		return
 	}
@@ -54,7 +54,7 @@ func (f *AppealFilter) whereIDs(w *db.Where, v *db.Violations) {
 
 // ListAppeals lists the appeals the actor may see; the page, its total and the hidden
 // reports' count are read in one snapshot.
-func ListAppeals(d *db.DB, ctx context.Context, a db.Actor, f AppealFilter) (*db.List[Appeal], error) {
+func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal], error) {
 	now := d.Now().Truncate(time.Second)
 	w, err := f.Where(a, now)
 	if err != nil {
@@ -77,7 +77,7 @@ func ListAppeals(d *db.DB, ctx context.Context, a db.Actor, f AppealFilter) (*db
 		case f.Sort == "due":
 			out, err = ListByDue(q, w, f.Page, f.PageNo, f.dueSegments())
 		case f.PageNo == 0 && !offsetCursor(f.Cursor) && (f.Sort == "" || f.Sort == "new" || f.Sort == "old"):
-			out, err = db.RunList(q, db.ListQuery{From: AppealFrom, CountFrom: AppealCountFrom, Cols: AppealColumns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, ScanAppeal)
+			out, err = db.RunList(q, db.ListQuery{From: From, CountFrom: CountFrom, Cols: Columns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, Scan)
 		default:
 			out, err = listByOffset(q, w, appealOrders[f.Sort], f.Page, f.PageNo)
 		}
@@ -99,17 +99,17 @@ func ListAppeals(d *db.DB, ctx context.Context, a db.Actor, f AppealFilter) (*db
 // hiddenReports counts the reports that match the filter and that the city's figures
 // count for the actor but its lists never show (the office and admins): a drill-down
 // from a figure then says how many it cannot list, rather than silently listing fewer.
-func hiddenReports(q db.Queryer, a db.Actor, f AppealFilter, now time.Time) (int, error) {
+func hiddenReports(q db.Queryer, a db.Actor, f Filter, now time.Time) (int, error) {
 	if !a.Is(db.RoleAdmin, db.RoleOffice) {
 		return 0, nil
 	}
-	w, err := f.WhereIn(AppealCountScope, a, now)
+	w, err := f.WhereIn(CountScope, a, now)
 	if err != nil {
 		return 0, err
 	}
 	w.Add("a.source = 'report'")
 	var n int
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(AppealFrom, AppealCountFrom, w)+w.Sql(), w.Args...).Scan(&n); err != nil {
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, w)+w.Sql(), w.Args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: count hidden reports: %w", err)
 	}
 	return n, nil
@@ -130,17 +130,17 @@ func listByOffset(q db.Queryer, w db.Where, order string, p db.Page, pageNo int)
 		return nil, err
 	}
 	out := &db.List[Appeal]{Items: []Appeal{}}
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(AppealFrom, AppealCountFrom, w)+w.Sql(), w.Args...).Scan(&out.Total); err != nil {
+	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, w)+w.Sql(), w.Args...).Scan(&out.Total); err != nil {
 		return nil, fmt.Errorf("db: count appeals: %w", err)
 	}
-	rows, err := q.Query("SELECT "+AppealColumns+" FROM "+AppealFrom+w.Sql()+" ORDER BY "+order+" LIMIT ? OFFSET ?",
+	rows, err := q.Query("SELECT "+Columns+" FROM "+From+w.Sql()+" ORDER BY "+order+" LIMIT ? OFFSET ?",
 		append(w.Args, limit+1, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("db: list appeals: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		ap, err := ScanAppeal(rows)
+		ap, err := Scan(rows)
 		if err != nil {
 			return nil, err
 		}

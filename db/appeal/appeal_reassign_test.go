@@ -31,7 +31,7 @@ func TestReassign(t *testing.T) {
 	if got.Extension != nil {
 		t.Error("the old department's extension request survived the reassignment")
 	}
-	events, err := appeal.AppealEvents(w.DB, dbtest.Ctx(), w.Office, ap.ID)
+	events, err := appeal.Events(dbtest.Ctx(), w.DB, w.Office, ap.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,10 +44,10 @@ func TestReassign(t *testing.T) {
 		t.Errorf("%d audit rows for the reassignment, want 1", n)
 	}
 	// The new department works it; the old one still sees it but may not report.
-	if _, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.OtherDept, ap.ID); err != nil {
+	if _, err := appeal.Find(dbtest.Ctx(), w.DB, w.OtherDept, ap.ID); err != nil {
 		t.Errorf("the new department cannot see it: %v", err)
 	}
-	_, err = appeal.Act(w.DB, dbtest.Ctx(), w.Dept, ap.ID, appeal.ActionInput{Action: appeal.ActReport, Version: got.Version, Note: "已办"})
+	_, err = appeal.Act(dbtest.Ctx(), w.DB, w.Dept, ap.ID, appeal.ActionInput{Action: appeal.ActReport, Version: got.Version, Note: "已办"})
 	dbtest.WantCode(t, err, db.ECONFLICT)
 	w.Act(t, w.OtherDept, got, appeal.ActionInput{Action: appeal.ActReport, Note: "已协调解决"})
 }
@@ -60,7 +60,7 @@ func TestReassignRules(t *testing.T) {
 	in := appeal.ActionInput{Action: appeal.ActReassign, DepartmentID: &to, Note: "改派理由"}
 	for _, who := range []db.Actor{w.Auditor, w.Dept, w.Leader, w.Ent, w.Admin} {
 		in.Version = ap.Version
-		_, err := appeal.Act(w.DB, dbtest.Ctx(), who, ap.ID, in)
+		_, err := appeal.Act(dbtest.Ctx(), w.DB, who, ap.ID, in)
 		if code := db.ErrorCode(err); code != db.EFORBIDDEN && code != db.ENOTFOUND {
 			t.Errorf("%s reassigns: %v", who.Role, err)
 		}
@@ -78,12 +78,12 @@ func TestReassignRules(t *testing.T) {
 		if c.in.Version == 0 {
 			c.in.Version = ap.Version
 		}
-		_, err := appeal.Act(w.DB, dbtest.Ctx(), w.Office, ap.ID, c.in)
+		_, err := appeal.Act(dbtest.Ctx(), w.DB, w.Office, ap.ID, c.in)
 		dbtest.WantCode(t, err, c.code)
 	}
 	// Not before a department has it: 交办 is the way in.
 	v := w.At(t, appeal.StageVerifying)
-	_, err := appeal.Act(w.DB, dbtest.Ctx(), w.Office, v.ID, appeal.ActionInput{Action: appeal.ActReassign, DepartmentID: &to, Note: "理由", Version: v.Version})
+	_, err := appeal.Act(dbtest.Ctx(), w.DB, w.Office, v.ID, appeal.ActionInput{Action: appeal.ActReassign, DepartmentID: &to, Note: "理由", Version: v.Version})
 	dbtest.WantCode(t, err, db.ECONFLICT)
 	// A new tier re-derives the deadlines from filing, as 交办 does.
 	in = appeal.ActionInput{Action: appeal.ActReassign, DepartmentID: &to, Note: "升级处理", Tier: appeal.TierImmediate}
@@ -98,7 +98,7 @@ func TestReassignRules(t *testing.T) {
 // shown, and on the last page the total is exactly what came before plus what is shown.
 func TestListTotalUnderWrites(t *testing.T) {
 	w := dbtest.NewWorld(t)
-	f := appeal.AppealFilter{Stage: appeal.StageDiscovered, Sort: "due", Page: db.Page{Limit: 7}}
+	f := appeal.Filter{Stage: appeal.StageDiscovered, Sort: "due", Page: db.Page{Limit: 7}}
 	var wg sync.WaitGroup
 	var filed, checks atomic.Int64
 	stop := make(chan struct{})
@@ -107,7 +107,7 @@ func TestListTotalUnderWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := 0; j < 25; j++ {
-				if _, err := appeal.CreateAppeal(w.DB, dbtest.Ctx(), w.Office, appeal.AppealInput{Title: "并发登记", Content: "并发登记的诉求内容。",
+				if _, err := appeal.Create(dbtest.Ctx(), w.DB, w.Office, appeal.Input{Title: "并发登记", Content: "并发登记的诉求内容。",
 					Category: "其他", Source: appeal.SourceHotline, Tier: appeal.TierFast, EnterpriseID: &w.Ent.EnterpriseID}); err != nil {
 					t.Error(err)
 					return
@@ -127,7 +127,7 @@ func TestListTotalUnderWrites(t *testing.T) {
 					return
 				default:
 				}
-				first, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, f)
+				first, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, f)
 				if err != nil {
 					t.Error(err)
 					return
@@ -135,7 +135,7 @@ func TestListTotalUnderWrites(t *testing.T) {
 				lastPage := (first.Total + f.Limit - 1) / f.Limit
 				g := f
 				g.PageNo = max(lastPage, 1)
-				list, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, g)
+				list, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, g)
 				if err != nil {
 					t.Error(err)
 					return
@@ -166,8 +166,8 @@ func TestPageThenCursor(t *testing.T) {
 	for i := 0; i < 12; i++ {
 		w.File(t, w.Ent, nil)
 	}
-	f := appeal.AppealFilter{EnterpriseID: w.Ent.EnterpriseID, PageNo: 2, Page: db.Page{Limit: 5}}
-	first, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Ent, f)
+	f := appeal.Filter{EnterpriseID: w.Ent.EnterpriseID, PageNo: 2, Page: db.Page{Limit: 5}}
+	first, err := appeal.List(dbtest.Ctx(), w.DB, w.Ent, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestPageThenCursor(t *testing.T) {
 			t.Fatal("the cursor never ends")
 		}
 		f.Cursor = next
-		l, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Ent, f)
+		l, err := appeal.List(dbtest.Ctx(), w.DB, w.Ent, f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,7 @@ import (
 // hand back with RETURNING what it wrote: reading the appeal again through the list's
 // three joins was about a fifth of the writer's work per create. The three names are
 // left empty for withNames to fill.
-var appealRowColumns = rowColumns(AppealColumns)
+var appealRowColumns = rowColumns(Columns)
 
 func rowColumns(cols string) string {
 	for _, alias := range []string{"e", "l", "d"} {

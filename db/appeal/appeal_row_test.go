@@ -17,7 +17,7 @@ func TestWritesReturnTheAppealAsRead(t *testing.T) {
 	w := dbtest.NewWorld(t)
 	same := func(who db.Actor, got *appeal.Appeal) {
 		t.Helper()
-		want, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), who, got.ID)
+		want, err := appeal.Find(dbtest.Ctx(), w.DB, who, got.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +51,7 @@ func TestWritesReturnTheAppealAsRead(t *testing.T) {
 
 	// Filed by the office with no enterprise leader named by the caller, confidential:
 	// the contact goes to the vault, and the row handed back must say so too.
-	conf := w.File(t, w.Office, func(in *appeal.AppealInput) {
+	conf := w.File(t, w.Office, func(in *appeal.Input) {
 		in.Confidential, in.ContactName, in.ContactPhone = true, "钱保密", "13900000001"
 	})
 	same(w.Office, conf)
@@ -60,6 +60,6 @@ func TestWritesReturnTheAppealAsRead(t *testing.T) {
 	}
 
 	// A stale version still answers the conflict.
-	_, err := appeal.Act(w.DB, dbtest.Ctx(), w.Office, conf.ID, appeal.ActionInput{Action: appeal.ActAccept, Version: conf.Version + 1})
+	_, err := appeal.Act(dbtest.Ctx(), w.DB, w.Office, conf.ID, appeal.ActionInput{Action: appeal.ActAccept, Version: conf.Version + 1})
 	dbtest.WantCode(t, err, db.ECONFLICT)
 }

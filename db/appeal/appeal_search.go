@@ -18,7 +18,7 @@ const maxSearchTerm = 100
 // number column, text through the trigram index or, for two characters, the pair index
 // (LIKE for one), and the enterprise and category as uncorrelated IN lists, which SQLite
 // resolves to a set once per query before probing appeals by enterprise_id and category.
-func SearchAppeals(w *db.Where, v *db.Violations, q string) {
+func Search(w *db.Where, v *db.Violations, q string) {
 	for _, term := range strings.Fields(CleanSearch(q)) {
 		if utf8.RuneCountInString(term) > maxSearchTerm {
 			v.Add("q", "搜索词过长")

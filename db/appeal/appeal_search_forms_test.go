@@ -17,7 +17,7 @@ func TestSearchForms(t *testing.T) {
 	if _, err := w.DB.Write.Exec("INSERT INTO appeal_numbers (year, last) VALUES (2026, 1844) ON CONFLICT (year) DO UPDATE SET last = MAX(last, 1844)"); err != nil {
 		t.Fatal(err)
 	}
-	ap := w.File(t, w.Office, func(in *appeal.AppealInput) {
+	ap := w.File(t, w.Office, func(in *appeal.Input) {
 		in.Source, in.Tier = appeal.SourceHotline, appeal.TierFast
 		in.EnterpriseID = &w.OtherEnt.EnterpriseID
 		in.Title, in.Content, in.Category = "厂区道路积水", "雨后厂门前道路积水严重，车辆无法进出。", "要素保障-用水"
@@ -25,7 +25,7 @@ func TestSearchForms(t *testing.T) {
 	if ap.Number != "SQ2026-001845" {
 		t.Fatalf("filed %s, want SQ2026-001845", ap.Number)
 	}
-	ent, err := register.FindEnterprise(w.DB, dbtest.Ctx(), w.Admin, w.OtherEnt.EnterpriseID)
+	ent, err := register.FindEnterprise(dbtest.Ctx(), w.DB, w.Admin, w.OtherEnt.EnterpriseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestSearchForms(t *testing.T) {
 	}
 	search := func(who db.Actor, q string) []appeal.Appeal {
 		t.Helper()
-		list, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), who, appeal.AppealFilter{Q: q, Page: db.Page{Limit: db.MaxLimit}})
+		list, err := appeal.List(dbtest.Ctx(), w.DB, who, appeal.Filter{Q: q, Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			t.Fatalf("search %q: %v", q, err)
 		}

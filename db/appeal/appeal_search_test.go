@@ -20,7 +20,7 @@ func FuzzAppealQuery(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		_, err := appeal.ListAppeals(d, dbtest.Ctx(), office, appeal.AppealFilter{Q: q})
+		_, err := appeal.List(dbtest.Ctx(), d, office, appeal.Filter{Q: q})
 		if err == nil {
 			return
 		}

@@ -48,7 +48,7 @@ func TestAppealLoop(t *testing.T) {
 	}
 	want := []string{"file", "accept", "assign", "report", "rate", "report", "rate", "close"}
 	for _, who := range []db.Actor{w.Ent, w.Dept, w.Leader, w.Office, w.Auditor} {
-		events, err := appeal.AppealEvents(w.DB, dbtest.Ctx(), who, ap.ID)
+		events, err := appeal.Events(dbtest.Ctx(), w.DB, who, ap.ID)
 		if err != nil {
 			t.Fatalf("events for %s: %v", who.Role, err)
 		}
@@ -78,11 +78,11 @@ func TestAppealLoop(t *testing.T) {
 	if !slices.Equal(audited, want) {
 		t.Errorf("audit rows %v, want %v", audited, want)
 	}
-	res, err := audit.VerifyAudit(w.DB, dbtest.Ctx())
+	res, err := audit.Verify(dbtest.Ctx(), w.DB)
 	if err != nil || !res.OK || res.Events != int64(dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM audit_events")) {
 		t.Errorf("verify after the loop: %+v %v", res, err)
 	}
-	if _, err := appeal.AppealEvents(w.DB, dbtest.Ctx(), w.OtherEnt, ap.ID); db.ErrorCode(err) != db.ENOTFOUND {
+	if _, err := appeal.Events(dbtest.Ctx(), w.DB, w.OtherEnt, ap.ID); db.ErrorCode(err) != db.ENOTFOUND {
 		t.Errorf("another enterprise reads the timeline: %v", err)
 	}
 }
@@ -143,7 +143,7 @@ func TestActRules(t *testing.T) {
 			ap := w.At(t, c.stage)
 			before := w.Snap(t, ap.ID)
 			c.in.Version = ap.Version
-			_, err := appeal.Act(w.DB, dbtest.Ctx(), who[c.who], ap.ID, c.in)
+			_, err := appeal.Act(dbtest.Ctx(), w.DB, who[c.who], ap.ID, c.in)
 			e := dbtest.WantCode(t, err, c.code)
 			switch {
 			case c.code == db.EINVALID && (len(e.Fields) == 0 || e.Fields[0].Field != c.extra):
@@ -151,7 +151,7 @@ func TestActRules(t *testing.T) {
 			case c.code == db.ECONFLICT && strings.Join(e.Allowed, " ") != c.extra:
 				t.Errorf("allowed %v, want %s", e.Allowed, c.extra)
 			case c.code == db.ENOTFOUND:
-				if _, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), who[c.who], ap.ID); db.ErrorCode(err) != db.ENOTFOUND {
+				if _, err := appeal.Find(dbtest.Ctx(), w.DB, who[c.who], ap.ID); db.ErrorCode(err) != db.ENOTFOUND {
 					t.Errorf("FindAppeal by %s: %v", c.who, err)
 				}
 			}
@@ -160,7 +160,7 @@ func TestActRules(t *testing.T) {
 			}
 		})
 	}
-	if _, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Office, 999999); db.ErrorCode(err) != db.ENOTFOUND {
+	if _, err := appeal.Find(dbtest.Ctx(), w.DB, w.Office, 999999); db.ErrorCode(err) != db.ENOTFOUND {
 		t.Errorf("missing appeal: %v", err)
 	}
 }
@@ -171,7 +171,7 @@ func TestStaleVersion(t *testing.T) {
 	w.Act(t, w.Ent, ap, appeal.ActionInput{Action: appeal.ActComment, Note: "补充材料"})
 	before := w.Snap(t, ap.ID)
 	// ap still carries the version before the comment.
-	_, err := appeal.Act(w.DB, dbtest.Ctx(), w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActComment, Version: ap.Version, Note: "过时的版本"})
+	_, err := appeal.Act(dbtest.Ctx(), w.DB, w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActComment, Version: ap.Version, Note: "过时的版本"})
 	if e := dbtest.WantCode(t, err, db.ECONFLICT); len(e.Fields) == 0 || e.Fields[0].Field != "version" {
 		t.Errorf("stale version: %+v", e)
 	}
@@ -202,7 +202,7 @@ func TestConcurrentActions(t *testing.T) {
 		errs := make([]error, 2)
 		var wg sync.WaitGroup
 		for i := range errs {
-			wg.Go(func() { _, errs[i] = appeal.Act(w.DB, dbtest.Ctx(), c.who, ap.ID, c.in) })
+			wg.Go(func() { _, errs[i] = appeal.Act(dbtest.Ctx(), w.DB, c.who, ap.ID, c.in) })
 		}
 		wg.Wait()
 		if (errs[0] == nil) == (errs[1] == nil) || db.ErrorCode(firstErr(errs)) != db.ECONFLICT {

@@ -24,7 +24,7 @@ func TestTierDeadlines(t *testing.T) {
 		{w.Office, "", appeal.TierFast, day, 5 * day},
 		{w.Ent, appeal.TierImmediate, appeal.TierFast, day, 5 * day}, // enterprises do not choose their own tier
 	} {
-		ap := w.File(t, c.who, func(in *appeal.AppealInput) { in.Tier = c.tier })
+		ap := w.File(t, c.who, func(in *appeal.Input) { in.Tier = c.tier })
 		if ap.Tier != c.want || !ap.CreatedAt.Equal(dbtest.WorldStart) || ap.ResponseDueAt.Sub(ap.CreatedAt) != c.response ||
 			ap.DueAt.Sub(ap.CreatedAt) != c.resolution || ap.ExtendedDueAt != nil {
 			t.Errorf("%s files %q: tier %s, response %v, resolution %v; want %s, %v, %v", c.who.Role, c.tier, ap.Tier,
@@ -65,7 +65,7 @@ func overdueIDs(t *testing.T, w *dbtest.World, ids ...int64) (yes, no map[int64]
 		flag bool
 		dst  map[int64]bool
 	}{{true, yes}, {false, no}} {
-		list, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), w.Office, appeal.AppealFilter{Overdue: &c.flag, Page: db.Page{Limit: db.MaxLimit}})
+		list, err := appeal.List(dbtest.Ctx(), w.DB, w.Office, appeal.Filter{Overdue: &c.flag, Page: db.Page{Limit: db.MaxLimit}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func overdueIDs(t *testing.T, w *dbtest.World, ids ...int64) (yes, no map[int64]
 
 func TestOverdue(t *testing.T) {
 	w := dbtest.NewWorld(t)
-	imm := w.File(t, w.Office, func(in *appeal.AppealInput) { in.Tier = appeal.TierImmediate })
+	imm := w.File(t, w.Office, func(in *appeal.Input) { in.Tier = appeal.TierImmediate })
 	fast := w.At(t, appeal.StageRectifying)
 	check := func(when string, wantImm, wantFast bool) {
 		t.Helper()
@@ -94,7 +94,7 @@ func TestOverdue(t *testing.T) {
 			id   int64
 			want bool
 		}{{imm.ID, wantImm}, {fast.ID, wantFast}} {
-			ap, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Office, c.id)
+			ap, err := appeal.Find(dbtest.Ctx(), w.DB, w.Office, c.id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,12 +147,12 @@ func TestSetTierDeadline(t *testing.T) {
 		{w.Admin, appeal.TierDeadline{Tier: appeal.TierFast, ResponseSeconds: -1, ResolutionSeconds: -1}, db.EINVALID},
 		{w.Admin, appeal.TierDeadline{Tier: appeal.TierFast, ResponseSeconds: 7200, ResolutionSeconds: 2 * 86400}, ""},
 	} {
-		err := appeal.SetTierDeadline(w.DB, dbtest.Ctx(), c.who, c.in)
+		err := appeal.SetTierDeadline(dbtest.Ctx(), w.DB, c.who, c.in)
 		if db.ErrorCode(err) != c.code && !(c.code == "" && err == nil) {
 			t.Errorf("%s sets %+v: %v, want %q", c.who.Role, c.in, err, c.code)
 		}
 	}
-	list, err := appeal.TierDeadlines(w.DB, dbtest.Ctx())
+	list, err := appeal.TierDeadlines(dbtest.Ctx(), w.DB)
 	if err != nil || len(list) != 3 || list[1] != (appeal.TierDeadline{Tier: appeal.TierFast, Unit: appeal.UnitHours, ResponseSeconds: 7200, ResolutionSeconds: 2 * 86400}) ||
 		list[0] != (appeal.TierDeadline{Tier: appeal.TierImmediate, Unit: appeal.UnitHours, ResponseSeconds: 7200, ResolutionSeconds: 86400}) {
 		t.Errorf("deadlines now %+v %v", list, err)
@@ -161,7 +161,7 @@ func TestSetTierDeadline(t *testing.T) {
 	if fresh.ResponseDueAt.Sub(fresh.CreatedAt) != 2*time.Hour || fresh.DueAt.Sub(fresh.CreatedAt) != 2*day {
 		t.Errorf("a new appeal got %v / %v", fresh.ResponseDueAt.Sub(fresh.CreatedAt), fresh.DueAt.Sub(fresh.CreatedAt))
 	}
-	if ap, _ := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Office, old.ID); !ap.DueAt.Equal(old.DueAt) || !ap.ResponseDueAt.Equal(old.ResponseDueAt) {
+	if ap, _ := appeal.Find(dbtest.Ctx(), w.DB, w.Office, old.ID); !ap.DueAt.Equal(old.DueAt) || !ap.ResponseDueAt.Equal(old.ResponseDueAt) {
 		t.Errorf("the new deadline changed an old appeal: %v, was %v", ap.DueAt, old.DueAt)
 	}
 	if n := dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM audit_events WHERE action = 'settings.deadline'"); n != 1 {
@@ -174,7 +174,7 @@ func TestExtensionAndReturn(t *testing.T) {
 	ap := w.At(t, appeal.StageRectifying)
 	due := ap.DueAt
 	ap = w.Act(t, w.Dept, ap, appeal.ActionInput{Action: appeal.ActRequestExtension, Days: 10, Note: "需协调市政部门"})
-	_, err := appeal.Act(w.DB, dbtest.Ctx(), w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActDenyExtension, Version: ap.Version})
+	_, err := appeal.Act(dbtest.Ctx(), w.DB, w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActDenyExtension, Version: ap.Version})
 	dbtest.WantCode(t, err, db.EINVALID)
 	ap = w.Act(t, w.Office, ap, appeal.ActionInput{Action: appeal.ActApproveExtension})
 	if !ap.DueAt.Equal(due) || ap.ExtendedDueAt == nil || !ap.ExtendedDueAt.Equal(due.Add(10*24*time.Hour)) || ap.Extension != nil {
@@ -193,7 +193,7 @@ func TestExtensionAndReturn(t *testing.T) {
 		!ap.ResponseDueAt.Equal(respDue) {
 		t.Errorf("returned: %+v", ap)
 	}
-	events, _ := appeal.AppealEvents(w.DB, dbtest.Ctx(), w.Office, ap.ID)
+	events, _ := appeal.Events(dbtest.Ctx(), w.DB, w.Office, ap.ID)
 	if last := events[len(events)-1]; last.Action != appeal.ActReturn || !strings.Contains(string(last.Data), "城镇燃气管理条例") {
 		t.Errorf("return event %+v", last)
 	}
@@ -202,7 +202,7 @@ func TestExtensionAndReturn(t *testing.T) {
 		t.Errorf("reassigned: %+v", ap)
 	}
 	// The first department keeps seeing what it once had, but no longer acts on it.
-	if _, err := appeal.Act(w.DB, dbtest.Ctx(), w.Dept, ap.ID, appeal.ActionInput{Action: appeal.ActReport, Version: ap.Version, Note: "x"}); db.ErrorCode(err) != db.ECONFLICT {
+	if _, err := appeal.Act(dbtest.Ctx(), w.DB, w.Dept, ap.ID, appeal.ActionInput{Action: appeal.ActReport, Version: ap.Version, Note: "x"}); db.ErrorCode(err) != db.ECONFLICT {
 		t.Errorf("the former department reports: %v", err)
 	}
 }
@@ -211,7 +211,7 @@ func TestCloseUnratedAndMerge(t *testing.T) {
 	w := dbtest.NewWorld(t)
 	ap := w.At(t, appeal.StageFeedback)
 	w.Advance(7*24*time.Hour - time.Second)
-	_, err := appeal.Act(w.DB, dbtest.Ctx(), w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActClose, Version: ap.Version})
+	_, err := appeal.Act(dbtest.Ctx(), w.DB, w.Office, ap.ID, appeal.ActionInput{Action: appeal.ActClose, Version: ap.Version})
 	dbtest.WantCode(t, err, db.ECONFLICT)
 	w.Advance(time.Second)
 	ap = w.Act(t, w.Office, ap, appeal.ActionInput{Action: appeal.ActClose})
@@ -220,18 +220,18 @@ func TestCloseUnratedAndMerge(t *testing.T) {
 	}
 
 	orig, dup := w.File(t, w.Ent, nil), w.File(t, w.Ent, nil)
-	_, err = appeal.Act(w.DB, dbtest.Ctx(), w.Office, dup.ID, appeal.ActionInput{Action: appeal.ActMerge, Version: dup.Version, TargetID: &dup.ID})
+	_, err = appeal.Act(dbtest.Ctx(), w.DB, w.Office, dup.ID, appeal.ActionInput{Action: appeal.ActMerge, Version: dup.Version, TargetID: &dup.ID})
 	dbtest.WantCode(t, err, db.EINVALID)
 	dup = w.Act(t, w.Office, dup, appeal.ActionInput{Action: appeal.ActMerge, TargetID: &orig.ID, Note: "重复提交"})
 	if dup.Stage != appeal.StageClosed || dup.MergedInto == nil || *dup.MergedInto != orig.ID || dup.CloseReason != "merged" || dup.ClosedAt == nil {
 		t.Errorf("merged: %+v", dup)
 	}
-	events, _ := appeal.AppealEvents(w.DB, dbtest.Ctx(), w.Ent, dup.ID)
+	events, _ := appeal.Events(dbtest.Ctx(), w.DB, w.Ent, dup.ID)
 	if last := events[len(events)-1]; !strings.Contains(string(last.Data), orig.Number) {
 		t.Errorf("merge event does not name the target: %s", last.Data)
 	}
 	third := w.File(t, w.Ent, nil)
-	_, err = appeal.Act(w.DB, dbtest.Ctx(), w.Office, third.ID, appeal.ActionInput{Action: appeal.ActMerge, Version: third.Version, TargetID: &dup.ID})
+	_, err = appeal.Act(dbtest.Ctx(), w.DB, w.Office, third.ID, appeal.ActionInput{Action: appeal.ActMerge, Version: third.Version, TargetID: &dup.ID})
 	dbtest.WantCode(t, err, db.EINVALID) // not into an appeal that is itself merged
 }
 
@@ -241,16 +241,16 @@ func TestMergedStaysMerged(t *testing.T) {
 	w := dbtest.NewWorld(t)
 	orig, dup := w.File(t, w.Ent, nil), w.File(t, w.Ent, nil)
 	dup = w.Act(t, w.Office, dup, appeal.ActionInput{Action: appeal.ActMerge, TargetID: &orig.ID, Note: "重复提交"})
-	_, err := appeal.Act(w.DB, dbtest.Ctx(), w.Auditor, dup.ID, appeal.ActionInput{Action: appeal.ActReopen, Version: dup.Version, Note: "重新办理"})
+	_, err := appeal.Act(dbtest.Ctx(), w.DB, w.Auditor, dup.ID, appeal.ActionInput{Action: appeal.ActReopen, Version: dup.Version, Note: "重新办理"})
 	dbtest.WantCode(t, err, db.ECONFLICT)
-	if got, _ := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Auditor, dup.ID); got.Stage != appeal.StageClosed || appeal.Contains(got.AllowedActions, appeal.ActReopen) {
+	if got, _ := appeal.Find(dbtest.Ctx(), w.DB, w.Auditor, dup.ID); got.Stage != appeal.StageClosed || appeal.Contains(got.AllowedActions, appeal.ActReopen) {
 		t.Errorf("merged appeal after a reopen attempt: stage %s, allowed %v", got.Stage, got.AllowedActions)
 	}
 	done := w.At(t, appeal.StageClosed)
 	late := w.File(t, w.Ent, nil)
-	_, err = appeal.Act(w.DB, dbtest.Ctx(), w.Office, late.ID, appeal.ActionInput{Action: appeal.ActMerge, Version: late.Version, TargetID: &done.ID})
+	_, err = appeal.Act(dbtest.Ctx(), w.DB, w.Office, late.ID, appeal.ActionInput{Action: appeal.ActMerge, Version: late.Version, TargetID: &done.ID})
 	dbtest.WantCode(t, err, db.EINVALID)
 	missing := int64(1 << 40)
-	_, err = appeal.Act(w.DB, dbtest.Ctx(), w.Office, late.ID, appeal.ActionInput{Action: appeal.ActMerge, Version: late.Version, TargetID: &missing})
+	_, err = appeal.Act(dbtest.Ctx(), w.DB, w.Office, late.ID, appeal.ActionInput{Action: appeal.ActMerge, Version: late.Version, TargetID: &missing})
 	dbtest.WantCode(t, err, db.EINVALID)
 }

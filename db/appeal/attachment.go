@@ -145,7 +145,7 @@ func RemoveStored(files []StoredFile) {
 
 // ActWithFiles performs an action and attaches files to its timeline event, all in one
 // transaction. The attach action itself takes only files and an optional note.
-func ActWithFiles(d *db.DB, ctx context.Context, a db.Actor, id int64, in ActionInput, ups []Upload) (*Appeal, error) {
+func ActWithFiles(ctx context.Context, d *db.DB, a db.Actor, id int64, in ActionInput, ups []Upload) (*Appeal, error) {
 	if _, ok := TransitionOf(in.Action); !ok {
 		return nil, &db.Error{Code: db.EINVALID, Message: "未知的操作：" + string(in.Action), Fields: []db.FieldError{{Field: "action", Message: "未知的操作"}}}
 	}
@@ -223,7 +223,7 @@ func ListAttachments(q db.Queryer, appealID int64) ([]Attachment, error) {
 }
 
 // OpenAttachment returns an attachment of an appeal the actor may see, and its file path.
-func OpenAttachment(d *db.DB, ctx context.Context, a db.Actor, id int64) (*Attachment, string, error) {
+func OpenAttachment(ctx context.Context, d *db.DB, a db.Actor, id int64) (*Attachment, string, error) {
 	q := d.R(ctx)
 	at, err := scanAttachment(q.QueryRow("SELECT "+attachmentColumns+" FROM attachments WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -232,7 +232,7 @@ func OpenAttachment(d *db.DB, ctx context.Context, a db.Actor, id int64) (*Attac
 	if err != nil {
 		return nil, "", fmt.Errorf("db: attachment %d: %w", id, err)
 	}
-	if _, err := AppealWhere(q, a, at.AppealID); err != nil {
+	if _, err := FindOn(q, a, at.AppealID); err != nil {
 		return nil, "", db.NotFound("附件")
 	}
 	return at, filepath.Join(d.FilesDir(), at.StoredName), nil

@@ -101,7 +101,7 @@ func (d TierDeadline) dueOn(cal *db.Calendar, from time.Time) (response, resolut
 }
 
 // TierDeadlines lists the configured deadlines of every tier.
-func TierDeadlines(d2 *db.DB, ctx context.Context) ([]TierDeadline, error) {
+func TierDeadlines(ctx context.Context, d2 *db.DB) ([]TierDeadline, error) {
 	var out []TierDeadline
 	for _, tier := range Tiers {
 		d, err := readDeadlines(d2.R(ctx), tier)
@@ -146,7 +146,7 @@ func (in *TierDeadline) Validate() error {
 
 // SetTierDeadline changes a tier's deadlines (admin). Appeals already filed keep theirs.
 // The amounts of the other units stay stored, so switching back restores them.
-func SetTierDeadline(d *db.DB, ctx context.Context, a db.Actor, in TierDeadline) error {
+func SetTierDeadline(ctx context.Context, d *db.DB, a db.Actor, in TierDeadline) error {
 	if !a.Is(db.RoleAdmin) {
 		return db.Forbidden()
 	}

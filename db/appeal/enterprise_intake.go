@@ -20,7 +20,7 @@ const NewEnterpriseField = "enterprise."
 // CreateAppealWithEnterprise registers a new enterprise and files the appeal about it in
 // one transaction (office only): both are written, with their audit rows, or neither.
 // The enterprise is flagged for an administrator's review.
-func CreateAppealWithEnterprise(d *db.DB, ctx context.Context, a db.Actor, in AppealInput, ent register.EnterpriseInput, ups ...Upload) (*Appeal, error) {
+func CreateWithEnterprise(ctx context.Context, d *db.DB, a db.Actor, in Input, ent register.EnterpriseInput, ups ...Upload) (*Appeal, error) {
 	if !a.Is(db.RoleOffice) {
 		return nil, db.Forbidden()
 	}
@@ -108,7 +108,7 @@ func intakeDuplicate(t *db.Tx, code string) error {
 
 // EnterprisesToReview lists the enterprises registered at intake that an administrator
 // has not confirmed yet, the oldest first.
-func EnterprisesToReview(d *db.DB, ctx context.Context, a db.Actor) ([]register.Enterprise, error) {
+func EnterprisesToReview(ctx context.Context, d *db.DB, a db.Actor) ([]register.Enterprise, error) {
 	if !a.Is(db.RoleAdmin, db.RoleOffice) {
 		return nil, db.Forbidden()
 	}
@@ -130,7 +130,7 @@ func EnterprisesToReview(d *db.DB, ctx context.Context, a db.Actor) ([]register.
 }
 
 // EnterpriseNeedsReview reports whether an enterprise waits for an administrator's check.
-func EnterpriseNeedsReview(d *db.DB, ctx context.Context, id int64) (bool, error) {
+func EnterpriseNeedsReview(ctx context.Context, d *db.DB, id int64) (bool, error) {
 	var n int
 	if err := d.R(ctx).QueryRow("SELECT needs_review FROM enterprises WHERE id = ?", id).Scan(&n); err != nil &&
 		!errors.Is(err, sql.ErrNoRows) {
@@ -142,7 +142,7 @@ func EnterpriseNeedsReview(d *db.DB, ctx context.Context, id int64) (bool, error
 // ConfirmEnterprise clears the review flag (admin), after the administrator checked the
 // enterprise and corrected it if need be. Confirming twice is refused, so the audit chain
 // holds one confirmation per enterprise.
-func ConfirmEnterprise(d *db.DB, ctx context.Context, a db.Actor, id int64) (*register.Enterprise, error) {
+func ConfirmEnterprise(ctx context.Context, d *db.DB, a db.Actor, id int64) (*register.Enterprise, error) {
 	if !a.Is(db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}
@@ -165,5 +165,5 @@ func ConfirmEnterprise(d *db.DB, ctx context.Context, a db.Actor, id int64) (*re
 	if err != nil {
 		return nil, err
 	}
-	return register.FindEnterprise(d, ctx, a, id)
+	return register.FindEnterprise(ctx, d, a, id)
 }

@@ -17,8 +17,8 @@ func intakeEnterprise(code string) register.EnterpriseInput {
 
 const newFirmCode = "91211122MA0T2Q8X5G"
 
-func intakeAppeal() appeal.AppealInput {
-	return appeal.AppealInput{Title: "热线反映用电报装慢", Content: "企业来电反映新厂房用电报装已申请一个月仍未接电，影响投产。",
+func intakeAppeal() appeal.Input {
+	return appeal.Input{Title: "热线反映用电报装慢", Content: "企业来电反映新厂房用电报装已申请一个月仍未接电，影响投产。",
 		Category: "要素保障-用电", Source: appeal.SourceHotline}
 }
 
@@ -28,7 +28,7 @@ func TestCreateAppealWithEnterprise(t *testing.T) {
 		t.Fatalf("the test's credit code %s is not valid", newFirmCode)
 	}
 	audits := dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM audit_events")
-	ap, err := appeal.CreateAppealWithEnterprise(w.DB, dbtest.Ctx(), w.Office, intakeAppeal(), intakeEnterprise(" "+strings.ToLower(newFirmCode)+" "))
+	ap, err := appeal.CreateWithEnterprise(dbtest.Ctx(), w.DB, w.Office, intakeAppeal(), intakeEnterprise(" "+strings.ToLower(newFirmCode)+" "))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestCreateAppealWithEnterprise(t *testing.T) {
 	if id == 0 || ap.EnterpriseID == nil || *ap.EnterpriseID != id || ap.EnterpriseName != "盘山县新来机械有限公司" {
 		t.Fatalf("appeal %+v, enterprise %d", ap, id)
 	}
-	if ok, _ := appeal.EnterpriseNeedsReview(w.DB, dbtest.Ctx(), id); !ok {
+	if ok, _ := appeal.EnterpriseNeedsReview(dbtest.Ctx(), w.DB, id); !ok {
 		t.Error("an enterprise registered at intake is not flagged for review")
 	}
 	// The enterprise, its flag and the appeal are in the audit chain, in one transaction.
@@ -46,21 +46,21 @@ func TestCreateAppealWithEnterprise(t *testing.T) {
 	if got := dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM audit_events") - audits; got != 3 {
 		t.Errorf("audit rows written: %d, want 3 (enterprise, flag, appeal)", got)
 	}
-	list, err := appeal.EnterprisesToReview(w.DB, dbtest.Ctx(), w.Admin)
+	list, err := appeal.EnterprisesToReview(dbtest.Ctx(), w.DB, w.Admin)
 	if err != nil || len(list) != 1 || list[0].ID != id {
 		t.Fatalf("to review: %v %v", list, err)
 	}
-	if _, err := appeal.ConfirmEnterprise(w.DB, dbtest.Ctx(), w.Office, id); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := appeal.ConfirmEnterprise(dbtest.Ctx(), w.DB, w.Office, id); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("office confirms: %v", err)
 	}
-	if _, err := appeal.ConfirmEnterprise(w.DB, dbtest.Ctx(), w.Admin, id); err != nil {
+	if _, err := appeal.ConfirmEnterprise(dbtest.Ctx(), w.DB, w.Admin, id); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := appeal.EnterpriseNeedsReview(w.DB, dbtest.Ctx(), id); ok {
+	if ok, _ := appeal.EnterpriseNeedsReview(dbtest.Ctx(), w.DB, id); ok {
 		t.Error("confirmed enterprise still flagged")
 	}
-	dbtest.WantCode(t, func() error { _, err := appeal.ConfirmEnterprise(w.DB, dbtest.Ctx(), w.Admin, id); return err }(), db.ECONFLICT)
-	if list, _ := appeal.EnterprisesToReview(w.DB, dbtest.Ctx(), w.Admin); len(list) != 0 {
+	dbtest.WantCode(t, func() error { _, err := appeal.ConfirmEnterprise(dbtest.Ctx(), w.DB, w.Admin, id); return err }(), db.ECONFLICT)
+	if list, _ := appeal.EnterprisesToReview(dbtest.Ctx(), w.DB, w.Admin); len(list) != 0 {
 		t.Errorf("to review after confirming: %v", list)
 	}
 }
@@ -76,7 +76,7 @@ func TestIntakeRefusals(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		who   db.Actor
-		in    appeal.AppealInput
+		in    appeal.Input
 		ent   register.EnterpriseInput
 		code  string
 		field string
@@ -85,16 +85,16 @@ func TestIntakeRefusals(t *testing.T) {
 		{"short code", w.Office, intakeAppeal(), intakeEnterprise("91211122"), db.EINVALID, "enterprise.credit_code"},
 		{"duplicate code", w.Office, intakeAppeal(), intakeEnterprise(taken), db.ECONFLICT, "enterprise.credit_code"},
 		{"no district", w.Office, intakeAppeal(), register.EnterpriseInput{Name: "某某公司", CreditCode: newFirmCode, Industry: "x"}, db.EINVALID, "enterprise.district"},
-		{"bad appeal", w.Office, appeal.AppealInput{Title: "短", Category: "审批服务"}, intakeEnterprise(newFirmCode), db.EINVALID, "title"},
+		{"bad appeal", w.Office, appeal.Input{Title: "短", Category: "审批服务"}, intakeEnterprise(newFirmCode), db.EINVALID, "title"},
 		{"enterprise may not", w.Ent, intakeAppeal(), intakeEnterprise(newFirmCode), db.EFORBIDDEN, ""},
 		{"leader may not", w.Leader, intakeAppeal(), intakeEnterprise(newFirmCode), db.EFORBIDDEN, ""},
-		{"both an id and a new one", w.Office, func() appeal.AppealInput { in := intakeAppeal(); in.EnterpriseID = &w.Ent.EnterpriseID; return in }(),
+		{"both an id and a new one", w.Office, func() appeal.Input { in := intakeAppeal(); in.EnterpriseID = &w.Ent.EnterpriseID; return in }(),
 			intakeEnterprise(newFirmCode), db.EINVALID, "enterprise_id"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := []int{dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM enterprises"), dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM appeals"),
 				dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM audit_events")}
-			_, err := appeal.CreateAppealWithEnterprise(w.DB, dbtest.Ctx(), c.who, c.in, c.ent)
+			_, err := appeal.CreateWithEnterprise(dbtest.Ctx(), w.DB, c.who, c.in, c.ent)
 			e := dbtest.WantCode(t, err, c.code)
 			if c.field != "" && (len(e.Fields) == 0 || e.Fields[0].Field != c.field) {
 				t.Errorf("fields %v, want %s first", e.Fields, c.field)
@@ -122,7 +122,7 @@ func TestIntakeConcurrentSameCode(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := appeal.CreateAppealWithEnterprise(w.DB, dbtest.Ctx(), w.Office, intakeAppeal(), intakeEnterprise(newFirmCode))
+			_, err := appeal.CreateWithEnterprise(dbtest.Ctx(), w.DB, w.Office, intakeAppeal(), intakeEnterprise(newFirmCode))
 			errs <- err
 		}()
 	}

@@ -16,19 +16,19 @@ import (
 func TestEscalateOverdue(t *testing.T) {
 	w := dbtest.NewWorld(t)
 	fast := w.At(t, appeal.StageRectifying)
-	filedEscalated := w.File(t, w.Office, func(in *appeal.AppealInput) { in.Tier = appeal.TierEscalated })
+	filedEscalated := w.File(t, w.Office, func(in *appeal.Input) { in.Tier = appeal.TierEscalated })
 	filedEscalated = w.Act(t, w.Office, filedEscalated, appeal.ActionInput{Action: appeal.ActAccept})
 	done := w.At(t, appeal.StageClosed)
 	run := func(when string, want int) {
 		t.Helper()
-		n, err := appeal.EscalateOverdue(w.DB, dbtest.Ctx())
+		n, err := appeal.EscalateOverdue(dbtest.Ctx(), w.DB)
 		if err != nil || n != want {
 			t.Fatalf("%s: %d steps (%v), want %d", when, n, err, want)
 		}
 	}
 	get := func(id int64) *appeal.Appeal {
 		t.Helper()
-		ap, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Auditor, id)
+		ap, err := appeal.Find(dbtest.Ctx(), w.DB, w.Auditor, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func TestEscalateOverdue(t *testing.T) {
 	if ap := get(done.ID); ap.EscalationLevel != 0 || ap.Tier != appeal.TierFast {
 		t.Errorf("a closed appeal was escalated: %+v", ap)
 	}
-	events, _ := appeal.AppealEvents(w.DB, dbtest.Ctx(), w.Auditor, fast.ID)
+	events, _ := appeal.Events(dbtest.Ctx(), w.DB, w.Auditor, fast.ID)
 	var auto []appeal.Action
 	for _, e := range events {
 		if e.ActorRole == db.RoleSystem {
@@ -88,7 +88,7 @@ func TestEscalateOverdue(t *testing.T) {
 	if after := dbtest.CountOf(t, again, "SELECT COUNT(*) FROM audit_events"); after != before {
 		t.Errorf("the restart wrote %d audit rows", after-before)
 	}
-	if res, err := audit.VerifyAudit(again, dbtest.Ctx()); err != nil || !res.OK {
+	if res, err := audit.Verify(dbtest.Ctx(), again); err != nil || !res.OK {
 		t.Errorf("verify after escalation: %+v %v", res, err)
 	}
 }
@@ -99,13 +99,13 @@ func TestEscalationCannotBeReset(t *testing.T) {
 	w := dbtest.NewWorld(t)
 	ap := w.At(t, appeal.StageRectifying)
 	w.Advance(5*day + time.Second)
-	if n, err := appeal.EscalateOverdue(w.DB, dbtest.Ctx()); err != nil || n != 1 {
+	if n, err := appeal.EscalateOverdue(dbtest.Ctx(), w.DB); err != nil || n != 1 {
 		t.Fatalf("first escalation: %d %v", n, err)
 	}
 	// The department sends it back and the office reassigns it as 快速办, twice over the day.
 	for i := 0; i < 2; i++ {
 		w.Advance(10 * time.Hour)
-		cur, _ := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Auditor, ap.ID)
+		cur, _ := appeal.Find(dbtest.Ctx(), w.DB, w.Auditor, ap.ID)
 		cur = w.Act(t, w.Dept, cur, appeal.ActionInput{Action: appeal.ActReturn, Note: "不属于本单位职责", Basis: "《优化营商环境条例》第三条"})
 		in := w.AssignTo(w.Dept.DepartmentID)
 		in.Tier = appeal.TierFast
@@ -113,15 +113,15 @@ func TestEscalationCannotBeReset(t *testing.T) {
 		if cur.Tier != appeal.TierFast {
 			t.Fatalf("reassigned tier %s", cur.Tier)
 		}
-		if _, err := appeal.EscalateOverdue(w.DB, dbtest.Ctx()); err != nil {
+		if _, err := appeal.EscalateOverdue(dbtest.Ctx(), w.DB); err != nil {
 			t.Fatal(err)
 		}
 	}
 	w.Advance(4*time.Hour + time.Second) // a day after the first escalation
-	if _, err := appeal.EscalateOverdue(w.DB, dbtest.Ctx()); err != nil {
+	if _, err := appeal.EscalateOverdue(dbtest.Ctx(), w.DB); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Auditor, ap.ID)
+	got, _ := appeal.Find(dbtest.Ctx(), w.DB, w.Auditor, ap.ID)
 	if got.EscalationLevel != 2 || got.SupervisionDueAt == nil || got.Tier != appeal.TierEscalated {
 		t.Fatalf("a day after the first escalation: level %d, tier %s, supervision %v",
 			got.EscalationLevel, got.Tier, got.SupervisionDueAt)
@@ -139,12 +139,12 @@ func TestEscalationOneBadAppeal(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Advance(5*day + time.Second)
-	n, err := appeal.EscalateOverdue(w.DB, dbtest.Ctx())
+	n, err := appeal.EscalateOverdue(dbtest.Ctx(), w.DB)
 	if n != 2 || err == nil || !strings.Contains(err.Error(), fmt.Sprint(b.ID)) {
 		t.Fatalf("steps %d, err %v; want 2 and an error naming appeal %d", n, err, b.ID)
 	}
 	for _, id := range []int64{a.ID, c.ID} {
-		if ap, _ := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Auditor, id); ap.EscalationLevel != 1 {
+		if ap, _ := appeal.Find(dbtest.Ctx(), w.DB, w.Auditor, id); ap.EscalationLevel != 1 {
 			t.Errorf("appeal %d not escalated beside the bad one", id)
 		}
 	}
@@ -154,15 +154,15 @@ func TestEscalationOneBadAppeal(t *testing.T) {
 // appeal nobody accepted in time, and shows the deadline the escalated tier now works to.
 func TestEscalateUnaccepted(t *testing.T) {
 	w := dbtest.NewWorld(t)
-	imm := w.File(t, w.Office, func(in *appeal.AppealInput) { in.Tier = appeal.TierImmediate })
+	imm := w.File(t, w.Office, func(in *appeal.Input) { in.Tier = appeal.TierImmediate })
 	w.Advance(2*time.Hour + time.Second)
-	if ap, _ := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Auditor, imm.ID); ap.OverdueState != appeal.OverdueResponse {
+	if ap, _ := appeal.Find(dbtest.Ctx(), w.DB, w.Auditor, imm.ID); ap.OverdueState != appeal.OverdueResponse {
 		t.Fatalf("state %q, want 受理超时", ap.OverdueState)
 	}
-	if n, err := appeal.EscalateOverdue(w.DB, dbtest.Ctx()); err != nil || n != 1 {
+	if n, err := appeal.EscalateOverdue(dbtest.Ctx(), w.DB); err != nil || n != 1 {
 		t.Fatalf("steps %d (%v), want 1", n, err)
 	}
-	ap, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Auditor, imm.ID)
+	ap, err := appeal.Find(dbtest.Ctx(), w.DB, w.Auditor, imm.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

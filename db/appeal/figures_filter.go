@@ -103,7 +103,7 @@ func (f *DrillFilter) empty() bool { return *f == DrillFilter{} }
 
 // Query is the appeal-list query string (for /appeals and /api/v1/appeals) that selects
 // exactly the appeals a set of figures counts.
-func (f AppealFilter) Query() url.Values {
+func (f Filter) Query() url.Values {
 	q := url.Values{}
 	set := func(k, v string) {
 		if v != "" {
@@ -147,34 +147,34 @@ func (f AppealFilter) Query() url.Values {
 
 // Drill names, for each figure, the filter that lists the appeals it counts; rates link
 // to their numerator, and the keys ending in _base to their denominator.
-func (f AppealFilter) Drill() map[string]string {
+func (f Filter) Drill() map[string]string {
 	yes, no := true, false
 	out := map[string]string{}
-	for name, change := range map[string]func(*AppealFilter){
-		"filed":                  func(*AppealFilter) {},
-		"open":                   func(g *AppealFilter) { g.Open = &yes },
-		"overdue":                func(g *AppealFilter) { g.Overdue = &yes },
-		"closed":                 func(g *AppealFilter) { g.Stage = StageClosed },
-		"merged":                 func(g *AppealFilter) { g.Merged = &yes },
-		"handled":                func(g *AppealFilter) { g.Stage, g.Merged = StageClosed, &no },
-		"reopened":               func(g *AppealFilter) { g.Reopened = &yes },
-		"returned":               func(g *AppealFilter) { g.Returned = &yes },
-		"responded":              func(g *AppealFilter) { g.Responded = "on_time" },
-		"unresponded":            func(g *AppealFilter) { g.Responded = "late" },
-		"rated":                  func(g *AppealFilter) { g.Rated = "yes" },
-		"resolved":               func(g *AppealFilter) { g.Rated = "resolved" },
-		"unresolved":             func(g *AppealFilter) { g.Rated = "unresolved" },
-		"satisfactory":           func(g *AppealFilter) { g.Rated = "satisfactory" },
-		"unsatisfied":            func(g *AppealFilter) { g.Rated = "unsatisfied" },
-		"on_time":                func(g *AppealFilter) { g.OnTime = "yes" },
-		"late":                   func(g *AppealFilter) { g.OnTime = "no" },
-		"on_time_extended":       func(g *AppealFilter) { g.OnTime = "extended" },
-		"late_extended":          func(g *AppealFilter) { g.OnTime = "late_extended" },
-		"unassigned":             func(g *AppealFilter) { g.Unassigned = &yes },
-		"response_rate_base":     func(*AppealFilter) {},
-		"resolution_rate_base":   func(g *AppealFilter) { g.Rated = "yes" },
-		"on_time_rate_base":      func(g *AppealFilter) { g.Stage, g.Merged = StageClosed, &no },
-		"satisfaction_rate_base": func(g *AppealFilter) { g.Rated = "yes" },
+	for name, change := range map[string]func(*Filter){
+		"filed":                  func(*Filter) {},
+		"open":                   func(g *Filter) { g.Open = &yes },
+		"overdue":                func(g *Filter) { g.Overdue = &yes },
+		"closed":                 func(g *Filter) { g.Stage = StageClosed },
+		"merged":                 func(g *Filter) { g.Merged = &yes },
+		"handled":                func(g *Filter) { g.Stage, g.Merged = StageClosed, &no },
+		"reopened":               func(g *Filter) { g.Reopened = &yes },
+		"returned":               func(g *Filter) { g.Returned = &yes },
+		"responded":              func(g *Filter) { g.Responded = "on_time" },
+		"unresponded":            func(g *Filter) { g.Responded = "late" },
+		"rated":                  func(g *Filter) { g.Rated = "yes" },
+		"resolved":               func(g *Filter) { g.Rated = "resolved" },
+		"unresolved":             func(g *Filter) { g.Rated = "unresolved" },
+		"satisfactory":           func(g *Filter) { g.Rated = "satisfactory" },
+		"unsatisfied":            func(g *Filter) { g.Rated = "unsatisfied" },
+		"on_time":                func(g *Filter) { g.OnTime = "yes" },
+		"late":                   func(g *Filter) { g.OnTime = "no" },
+		"on_time_extended":       func(g *Filter) { g.OnTime = "extended" },
+		"late_extended":          func(g *Filter) { g.OnTime = "late_extended" },
+		"unassigned":             func(g *Filter) { g.Unassigned = &yes },
+		"response_rate_base":     func(*Filter) {},
+		"resolution_rate_base":   func(g *Filter) { g.Rated = "yes" },
+		"on_time_rate_base":      func(g *Filter) { g.Stage, g.Merged = StageClosed, &no },
+		"satisfaction_rate_base": func(g *Filter) { g.Rated = "yes" },
 	} {
 		g := f
 		g.Page, g.Sort = db.Page{}, ""

@@ -13,11 +13,11 @@ import (
 // gives, for every role and filter, and a filter naming a joined table keeps the join.
 func TestListCountWithoutJoins(t *testing.T) {
 	w := dbtest.NewWorld(t)
-	if _, err := demo.BuildDemoAppeals(w.DB, dbtest.Ctx(), 150); err != nil {
+	if _, err := demo.BuildAppeals(dbtest.Ctx(), w.DB, 150); err != nil {
 		t.Fatal(err)
 	}
 	yes := true
-	filters := []appeal.AppealFilter{{}, {Stage: appeal.StageRectifying}, {Overdue: &yes}, {Q: "用电"}, {Q: "物流费用"},
+	filters := []appeal.Filter{{}, {Stage: appeal.StageRectifying}, {Overdue: &yes}, {Q: "用电"}, {Q: "物流费用"},
 		{Category: "物流"}, {Sort: "due"}, {Sort: "dept"}, {DrillFilter: appeal.DrillFilter{Todo: "all"}}, {Source: appeal.SourceReport}}
 	now := w.DB.Now().Truncate(time.Second)
 	for _, a := range []db.Actor{w.Admin, w.Office, w.Dept, w.Leader, w.Ent, w.Auditor} {
@@ -27,11 +27,11 @@ func TestListCountWithoutJoins(t *testing.T) {
 				t.Fatal(err)
 			}
 			var joined, bare int
-			w.DB.Read.QueryRow("SELECT COUNT(*) FROM "+appeal.AppealFrom+wh.Sql(), wh.Args...).Scan(&joined)
-			if err := w.DB.Read.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(appeal.AppealFrom, appeal.AppealCountFrom, wh)+wh.Sql(), wh.Args...).Scan(&bare); err != nil {
+			w.DB.Read.QueryRow("SELECT COUNT(*) FROM "+appeal.From+wh.Sql(), wh.Args...).Scan(&joined)
+			if err := w.DB.Read.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(appeal.From, appeal.CountFrom, wh)+wh.Sql(), wh.Args...).Scan(&bare); err != nil {
 				t.Fatalf("%s %+v: %v", a.Role, f, err)
 			}
-			l, err := appeal.ListAppeals(w.DB, dbtest.Ctx(), a, f)
+			l, err := appeal.List(dbtest.Ctx(), w.DB, a, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -42,12 +42,12 @@ func TestListCountWithoutJoins(t *testing.T) {
 	}
 	var named db.Where
 	named.Add("e.name LIKE ?", "%盘锦%")
-	if db.CountFrom(appeal.AppealFrom, appeal.AppealCountFrom, named) != appeal.AppealFrom {
+	if db.CountFrom(appeal.From, appeal.CountFrom, named) != appeal.From {
 		t.Error("a filter on the enterprise's name must be counted over the join")
 	}
 	var own db.Where
 	own.Add("a.stage = ?", "closed")
-	if db.CountFrom(appeal.AppealFrom, appeal.AppealCountFrom, own) != appeal.AppealCountFrom {
+	if db.CountFrom(appeal.From, appeal.CountFrom, own) != appeal.CountFrom {
 		t.Error("a filter on the appeal alone should be counted without joins")
 	}
 }

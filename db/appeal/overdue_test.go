@@ -22,7 +22,7 @@ func overdueOracle(t *testing.T, d *db.DB) map[int64]appeal.OverdueState {
 	now := d.Now()
 	auditor := db.Actor{UserID: 1, Name: "纪检", Role: db.RoleAuditor}
 
-	rows, err := d.Read.Query("SELECT " + appeal.AppealColumns + " FROM " + appeal.AppealFrom + " ORDER BY a.id")
+	rows, err := d.Read.Query("SELECT " + appeal.Columns + " FROM " + appeal.From + " ORDER BY a.id")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func overdueOracle(t *testing.T, d *db.DB) map[int64]appeal.OverdueState {
 	var escalatable []int64
 	total := 0
 	for rows.Next() {
-		ap, err := appeal.ScanAppeal(rows)
+		ap, err := appeal.Scan(rows)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,12 +45,12 @@ func overdueOracle(t *testing.T, d *db.DB) map[int64]appeal.OverdueState {
 	rows.Close()
 	wantIDs := keysOf(want)
 
-	listIDs := func(f appeal.AppealFilter) []int64 {
+	listIDs := func(f appeal.Filter) []int64 {
 		t.Helper()
 		var ids []int64
 		f.Limit = db.MaxLimit
 		for {
-			l, err := appeal.ListAppeals(d, dbtest.Ctx(), auditor, f)
+			l, err := appeal.List(dbtest.Ctx(), d, auditor, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,7 +71,7 @@ func overdueOracle(t *testing.T, d *db.DB) map[int64]appeal.OverdueState {
 		}
 	}
 	yes := true
-	if got := listIDs(appeal.AppealFilter{Overdue: &yes}); !slices.Equal(got, wantIDs) {
+	if got := listIDs(appeal.Filter{Overdue: &yes}); !slices.Equal(got, wantIDs) {
 		t.Errorf("仅超期 list: %d appeals, predicate: %d\nlist %v\nwant %v", len(got), len(wantIDs), got, wantIDs)
 	}
 	for _, st := range []appeal.OverdueState{appeal.OverdueResponse, appeal.OverdueResolution} {
@@ -83,12 +83,12 @@ func overdueOracle(t *testing.T, d *db.DB) map[int64]appeal.OverdueState {
 			}
 		}
 		slices.Sort(wantSt)
-		if got := listIDs(appeal.AppealFilter{DrillFilter: appeal.DrillFilter{Todo: kind}}); !slices.Equal(got, wantSt) {
+		if got := listIDs(appeal.Filter{DrillFilter: appeal.DrillFilter{Todo: kind}}); !slices.Equal(got, wantSt) {
 			t.Errorf("%s list: %v, predicate %v", st.Label(), got, wantSt)
 		}
 	}
 
-	fig, err := figures.Overview(d, dbtest.Ctx(), auditor, appeal.AppealFilter{})
+	fig, err := figures.Overview(dbtest.Ctx(), d, auditor, appeal.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,9 +100,9 @@ func overdueOracle(t *testing.T, d *db.DB) map[int64]appeal.OverdueState {
 	}
 
 	var watched []int64
-	wf := oversight.WatchFilter{AppealFilter: appeal.AppealFilter{Page: db.Page{Limit: db.MaxLimit}}}
+	wf := oversight.WatchFilter{Filter: appeal.Filter{Page: db.Page{Limit: db.MaxLimit}}}
 	for {
-		l, err := oversight.Watch(d, dbtest.Ctx(), auditor, oversight.WatchOverdue, wf)
+		l, err := oversight.Watch(dbtest.Ctx(), d, auditor, oversight.WatchOverdue, wf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func overdueOracle(t *testing.T, d *db.DB) map[int64]appeal.OverdueState {
 		t.Errorf("oversight overdue: %d appeals, predicate %d\noversight %v\nwant %v", len(watched), len(wantIDs), watched, wantIDs)
 	}
 
-	cands, err := appeal.OverdueCandidates(d, dbtest.Ctx())
+	cands, err := appeal.OverdueCandidates(dbtest.Ctx(), d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,10 +217,10 @@ func TestOverdueOracleDemo(t *testing.T) {
 	}
 	d := dbtest.MustOpen(t)
 	advance := dbtest.FixedClock(d, time.Date(2026, 6, 15, 10, 0, 0, 0, db.Zone))
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 400); err != nil {
+	if _, err := demo.BuildAppeals(dbtest.Ctx(), d, 400); err != nil {
 		t.Fatal(err)
 	}
 	for i, step := range []time.Duration{0, 90 * time.Minute, 2 * 24 * time.Hour} {
@@ -232,7 +232,7 @@ func TestOverdueOracleDemo(t *testing.T) {
 		})
 	}
 	// The job acts on exactly the candidates, and afterwards the five still agree.
-	if _, err := appeal.EscalateOverdue(d, dbtest.Ctx()); err != nil {
+	if _, err := appeal.EscalateOverdue(dbtest.Ctx(), d); err != nil {
 		t.Fatal(err)
 	}
 	overdueOracle(t, d)

@@ -22,8 +22,8 @@ const SupervisionGrace = 24 * time.Hour
 // runs, across restarts. Candidates are found on the read pool; each appeal is then
 // stepped in its own write, re-checked there, so one appeal that cannot be written does
 // not hold back the others (its error is returned beside the count of the rest).
-func EscalateOverdue(d *db.DB, ctx context.Context) (int, error) {
-	ids, err := OverdueCandidates(d, ctx)
+func EscalateOverdue(ctx context.Context, d *db.DB) (int, error) {
+	ids, err := OverdueCandidates(ctx, d)
 	if err != nil {
 		return 0, err
 	}
@@ -64,7 +64,7 @@ func EscalateOverdue(d *db.DB, ctx context.Context) (int, error) {
 // the two states' one condition would be a scan of every held appeal. The states are
 // disjoint and together are overdue (overdue.go), so the union is the one rule's set; one
 // snapshot serves both.
-func OverdueCandidates(d *db.DB, ctx context.Context) ([]int64, error) {
+func OverdueCandidates(ctx context.Context, d *db.DB) ([]int64, error) {
 	now := d.Now()
 	var ids []int64
 	err := d.View(ctx, func(ctx context.Context) error {
@@ -93,7 +93,7 @@ func OverdueCandidateSQL(st OverdueState, now time.Time) (string, []any) {
 
 // escalate re-reads one candidate inside the write and takes the steps it is due.
 func escalate(t *db.Tx, id int64) (int, error) {
-	ap, err := AppealWhere(t, db.SystemActor, id)
+	ap, err := FindOn(t, db.SystemActor, id)
 	if err != nil {
 		return 0, err
 	}

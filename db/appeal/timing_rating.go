@@ -29,7 +29,7 @@ const (
 // those waiting 7. Every step is recorded on the appeal, so a step happens once however
 // often this runs. As in EscalateOverdue, each appeal is re-checked and stepped in its own
 // write, so one that fails does not hold back the others.
-func RatingTimers(d *db.DB, ctx context.Context) (int, error) {
+func RatingTimers(ctx context.Context, d *db.DB) (int, error) {
 	now := d.Now()
 	ids, err := appealIDs(d.R(ctx), `SELECT a.id FROM appeals a WHERE a.stage = 'feedback' AND a.reported_at <= ?
 		AND (a.rated_at IS NULL OR a.rated_at < a.reported_at)
@@ -77,7 +77,7 @@ func appealIDs(q db.Queryer, query string, args ...any) ([]int64, error) {
 
 // ratingStep re-reads one appeal inside the write and takes the step it is due, if any.
 func RatingStep(t *db.Tx, id int64) (bool, error) {
-	ap, err := AppealWhere(t, db.SystemActor, id)
+	ap, err := FindOn(t, db.SystemActor, id)
 	if err != nil {
 		return false, err
 	}
@@ -131,7 +131,7 @@ type RatingDue struct {
 
 // AwaitingRating lists the enterprise's appeals whose current feedback waits for its
 // rating, the longest waiting first.
-func AwaitingRating(d *db.DB, ctx context.Context, a db.Actor) ([]RatingDue, error) {
+func AwaitingRating(ctx context.Context, d *db.DB, a db.Actor) ([]RatingDue, error) {
 	if !a.Is(db.RoleEnterprise) {
 		return nil, nil
 	}

@@ -16,7 +16,7 @@ func TestRatingTimers(t *testing.T) {
 	// The demo city has its own waiting appeals; step them first, so the counts below
 	// are about this test's appeals alone.
 	w.Advance(30 * day)
-	if _, err := appeal.RatingTimers(w.DB, dbtest.Ctx()); err != nil {
+	if _, err := appeal.RatingTimers(dbtest.Ctx(), w.DB); err != nil {
 		t.Fatal(err)
 	}
 	waiting := w.At(t, appeal.StageFeedback)
@@ -24,7 +24,7 @@ func TestRatingTimers(t *testing.T) {
 	rated = w.Act(t, w.Ent, rated, appeal.ActionInput{Action: appeal.ActRate, Resolved: dbtest.Ptr(true), Satisfaction: "satisfied"})
 	run := func(want int) {
 		t.Helper()
-		n, err := appeal.RatingTimers(w.DB, dbtest.Ctx())
+		n, err := appeal.RatingTimers(dbtest.Ctx(), w.DB)
 		if err != nil || n != want {
 			t.Fatalf("rating timers: %d steps, %v; want %d", n, err, want)
 		}
@@ -46,7 +46,7 @@ func TestRatingTimers(t *testing.T) {
 	if got := dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM audit_events WHERE action = 'appeal.remind_rating' AND object_id = ?", waiting.ID); got != 1 {
 		t.Errorf("reminder audit rows: %d, want 1", got)
 	}
-	due, err := appeal.AwaitingRating(w.DB, dbtest.Ctx(), w.Ent)
+	due, err := appeal.AwaitingRating(dbtest.Ctx(), w.DB, w.Ent)
 	if err != nil || len(due) != 1 || due[0].ID != waiting.ID || !due[0].Reminded {
 		t.Fatalf("awaiting rating: %+v %v", due, err)
 	}
@@ -57,7 +57,7 @@ func TestRatingTimers(t *testing.T) {
 	w.Advance(time.Minute)
 	run(1)
 	run(0)
-	ap, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), w.Office, waiting.ID)
+	ap, err := appeal.Find(dbtest.Ctx(), w.DB, w.Office, waiting.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,18 +70,18 @@ func TestRatingTimers(t *testing.T) {
 	if got := dbtest.CountOf(t, w.DB, "SELECT COUNT(*) FROM appeal_events WHERE appeal_id = ? AND action = 'close_unrated' AND actor_role = 'system'", waiting.ID); got != 1 {
 		t.Error("the closure is not the system's")
 	}
-	after, err := appeal.FindAppeal(w.DB, dbtest.Ctx(), db.SystemActor, rated.ID)
+	after, err := appeal.Find(dbtest.Ctx(), w.DB, db.SystemActor, rated.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if after.Stage != appeal.StageFeedback || after.Version != before.Ap.Version || events(rated.ID, appeal.ActRemindRating) != 0 {
 		t.Errorf("a rated appeal was touched: stage %s, version %d→%d", after.Stage, before.Ap.Version, after.Version)
 	}
-	if due, _ := appeal.AwaitingRating(w.DB, dbtest.Ctx(), w.Ent); len(due) != 0 {
+	if due, _ := appeal.AwaitingRating(dbtest.Ctx(), w.DB, w.Ent); len(due) != 0 {
 		t.Errorf("still awaiting rating: %+v", due)
 	}
 	// 未评价 is not a rating: the figures do not count it as satisfied.
-	f, err := figures.Overview(w.DB, dbtest.Ctx(), w.Office, appeal.AppealFilter{From: dbtest.WorldStart.AddDate(0, 0, 30).Format("2006-01-02")})
+	f, err := figures.Overview(dbtest.Ctx(), w.DB, w.Office, appeal.Filter{From: dbtest.WorldStart.AddDate(0, 0, 30).Format("2006-01-02")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,13 +133,13 @@ func (f *DrillFilter) todo(w *db.Where, v *db.Violations, a db.Actor, now time.T
 
 // CountAppeals is the number of appeals the actor may list that f selects: the total the
 // list page shows for the same filter, without fetching a row.
-func CountAppeals(d *db.DB, ctx context.Context, a db.Actor, f AppealFilter) (int, error) {
+func Count(ctx context.Context, d *db.DB, a db.Actor, f Filter) (int, error) {
 	w, err := f.Where(a, d.Now().Truncate(time.Second))
 	if err != nil {
 		return 0, err
 	}
 	var n int
-	if err := d.R(ctx).QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(AppealFrom, AppealCountFrom, w)+w.Sql(), w.Args...).Scan(&n); err != nil {
+	if err := d.R(ctx).QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, w)+w.Sql(), w.Args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: count appeals: %w", err)
 	}
 	return n, nil

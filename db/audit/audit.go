@@ -26,7 +26,7 @@ type VerifyResult struct {
 // VerifyAudit recomputes every hash of the chain in one consistent snapshot and names the
 // first row whose content or link does not match. It then sets the verified-up-to mark
 // to the last intact event, from which VerifyAuditSince goes on.
-func VerifyAudit(d *db.DB, ctx context.Context) (VerifyResult, error) {
+func Verify(ctx context.Context, d *db.DB) (VerifyResult, error) {
 	tx, err := d.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
@@ -64,14 +64,14 @@ func VerifyAudit(d *db.DB, ctx context.Context) (VerifyResult, error) {
 	rows.Close()
 	tx.Rollback()
 	res.VerifiedTo = good.ID
-	if err := saveMark(d, ctx, good, false); err != nil {
+	if err := saveMark(ctx, d, good, false); err != nil {
 		return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
 	}
 	return res, nil
 }
 
 // AuditFilter selects events; zero fields select all.
-type AuditFilter struct {
+type Filter struct {
 	ObjectType string
 	ObjectID   int64
 	ActorID    int64
@@ -80,7 +80,7 @@ type AuditFilter struct {
 }
 
 // ListAuditEvents lists events newest first. Only auditors and admins read the log.
-func ListAuditEvents(d *db.DB, ctx context.Context, a db.Actor, f AuditFilter) (*db.List[db.AuditEvent], error) {
+func ListEvents(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[db.AuditEvent], error) {
 	if !a.Is(db.RoleAuditor, db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}

@@ -13,20 +13,20 @@ import (
 
 // auditMarkKey is the setting that remembers how far the chain was verified, as
 // "id hash": every event up to id was re-hashed and linked, and id's hash was this.
-const AuditMarkKey = "audit_verified_up_to"
+const MarkKey = "audit_verified_up_to"
 
 // auditVerifyBatch is how many events one incremental verification re-hashes at most, so
 // that a page view stays cheap even when the mark is far behind (or not yet set); the
 // next view goes on from where this one stopped. A variable so tests can make it small.
-var AuditVerifyBatch = 20000
+var VerifyBatch = 20000
 
 // auditHashed counts the events a verification re-hashed, so tests can tell an
 // incremental verification from a full one.
-var AuditHashed atomic.Int64
+var Hashed atomic.Int64
 
 // checkEvent re-hashes e and tells whether it is intact and linked to prev.
 func checkEvent(e *db.AuditEvent, prev string) bool {
-	AuditHashed.Add(1)
+	Hashed.Add(1)
 	return e.PrevHash == prev && db.HashOf(e) == e.Hash
 }
 
@@ -37,7 +37,7 @@ type auditMark struct {
 }
 
 func ReadMark(q db.Queryer) (auditMark, error) {
-	v, err := db.Setting(q, AuditMarkKey)
+	v, err := db.Setting(q, MarkKey)
 	if err != nil || v == "" {
 		return auditMark{Hash: db.GenesisHash}, err
 	}
@@ -52,7 +52,7 @@ func ReadMark(q db.Queryer) (auditMark, error) {
 
 // saveMark stores the mark. Incremental runs only move it forward, so that two runs
 // racing cannot pull it back; a full run may move it back to before a broken event.
-func saveMark(d *db.DB, ctx context.Context, m auditMark, forwardOnly bool) error {
+func saveMark(ctx context.Context, d *db.DB, m auditMark, forwardOnly bool) error {
 	if d.ReadOnly {
 		// A copy on read-only media is verified all the same; there is no mark to move.
 		return nil
@@ -65,7 +65,7 @@ func saveMark(d *db.DB, ctx context.Context, m auditMark, forwardOnly bool) erro
 		if old == m || forwardOnly && old.ID >= m.ID {
 			return nil
 		}
-		return tx.SetSetting(AuditMarkKey, fmt.Sprintf("%d %s", m.ID, m.Hash))
+		return tx.SetSetting(MarkKey, fmt.Sprintf("%d %s", m.ID, m.Hash))
 	})
 }
 
@@ -78,7 +78,7 @@ func saveMark(d *db.DB, ctx context.Context, m auditMark, forwardOnly bool) erro
 //
 // Within a View it reads that View's snapshot, so that the head it reports is the head
 // of the same state as everything else read there.
-func VerifyAuditSince(d *db.DB, ctx context.Context) (VerifyResult, error) {
+func VerifySince(ctx context.Context, d *db.DB) (VerifyResult, error) {
 	var res VerifyResult
 	var last auditMark
 	err := d.View(ctx, func(ctx context.Context) error {
@@ -89,7 +89,7 @@ func VerifyAuditSince(d *db.DB, ctx context.Context) (VerifyResult, error) {
 	if err != nil || !res.OK {
 		return res, err
 	}
-	if err := saveMark(d, ctx, last, true); err != nil {
+	if err := saveMark(ctx, d, last, true); err != nil {
 		return VerifyResult{}, fmt.Errorf("db: verify audit: %w", err)
 	}
 	return res, nil
@@ -122,7 +122,7 @@ func readVerifySince(q db.Queryer) (VerifyResult, auditMark, error) {
 			return res, mark, nil
 		}
 	}
-	rows, err := q.Query("SELECT "+db.AuditColumns+" FROM audit_events WHERE id > ? ORDER BY id LIMIT ?", mark.ID, AuditVerifyBatch)
+	rows, err := q.Query("SELECT "+db.AuditColumns+" FROM audit_events WHERE id > ? ORDER BY id LIMIT ?", mark.ID, VerifyBatch)
 	if err != nil {
 		return fail(err)
 	}

@@ -13,18 +13,18 @@ import (
 // it re-hashed, as counted by the hashing hook.
 func verifySince(t *testing.T, d *db.DB) (audit.VerifyResult, int64) {
 	t.Helper()
-	before := audit.AuditHashed.Load()
-	v, err := audit.VerifyAuditSince(d, dbtest.Ctx())
+	before := audit.Hashed.Load()
+	v, err := audit.VerifySince(dbtest.Ctx(), d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v, audit.AuditHashed.Load() - before
+	return v, audit.Hashed.Load() - before
 }
 
 func addDepartments(t *testing.T, d *db.DB, from, n int) {
 	t.Helper()
 	for i := range n {
-		if _, err := register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("增量局%03d", from+i)}); err != nil {
+		if _, err := register.CreateDepartment(dbtest.Ctx(), d, dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("增量局%03d", from+i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -37,7 +37,7 @@ func TestAuditVerifySinceHashesOnlyNewEvents(t *testing.T) {
 	if !v.OK || v.Events != 30 || v.VerifiedTo != 30 || hashed != 30 || v.Pending != 0 {
 		t.Fatalf("first run: %+v, hashed %d", v, hashed)
 	}
-	full, err := audit.VerifyAudit(d, dbtest.Ctx())
+	full, err := audit.Verify(dbtest.Ctx(), d)
 	if err != nil || v.Head != full.Head {
 		t.Fatalf("incremental head %s, full head %s (%v)", v.Head, full.Head, err)
 	}
@@ -105,7 +105,7 @@ func TestAuditFullVerifyMovesTheMarkBackBeforeABreak(t *testing.T) {
 	if _, err := raw.Exec("UPDATE audit_events SET actor_name = '某人' WHERE id = 4"); err != nil {
 		t.Fatal(err)
 	}
-	full, err := audit.VerifyAudit(d, dbtest.Ctx())
+	full, err := audit.Verify(dbtest.Ctx(), d)
 	if err != nil || full.OK || *full.FirstBadID != 4 || full.VerifiedTo != 3 {
 		t.Fatalf("full run: %+v (%v)", full, err)
 	}
@@ -116,7 +116,7 @@ func TestAuditFullVerifyMovesTheMarkBackBeforeABreak(t *testing.T) {
 
 func TestAuditVerifySinceIgnoresAMangledMark(t *testing.T) {
 	d := auditDB(t, 3)
-	if _, err := d.Write.Exec(`INSERT INTO settings (key, value) VALUES (?, 'not a mark')`, audit.AuditMarkKey); err != nil {
+	if _, err := d.Write.Exec(`INSERT INTO settings (key, value) VALUES (?, 'not a mark')`, audit.MarkKey); err != nil {
 		t.Fatal(err)
 	}
 	// A mangled mark is no mark: everything is checked again.
@@ -127,8 +127,8 @@ func TestAuditVerifySinceIgnoresAMangledMark(t *testing.T) {
 
 func TestAuditVerifySinceWorksInBatches(t *testing.T) {
 	d := auditDB(t, 10)
-	defer func(n int) { audit.AuditVerifyBatch = n }(audit.AuditVerifyBatch)
-	audit.AuditVerifyBatch = 4
+	defer func(n int) { audit.VerifyBatch = n }(audit.VerifyBatch)
+	audit.VerifyBatch = 4
 	for i, want := range []struct{ to, pending, hashed int64 }{{4, 6, 4}, {8, 2, 4}, {10, 0, 2}, {10, 0, 0}} {
 		v, hashed := verifySince(t, d)
 		if !v.OK || v.VerifiedTo != want.to || v.Pending != want.pending || hashed != want.hashed {
@@ -147,7 +147,7 @@ func TestAuditVerifySinceConcurrently(t *testing.T) {
 	go func() {
 		defer close(done)
 		for i := range 20 {
-			if _, err := register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("并发局%02d", i)}); err != nil {
+			if _, err := register.CreateDepartment(dbtest.Ctx(), d, dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("并发局%02d", i)}); err != nil {
 				t.Error(err)
 			}
 		}
@@ -155,7 +155,7 @@ func TestAuditVerifySinceConcurrently(t *testing.T) {
 	for range 4 {
 		go func() {
 			for range 10 {
-				v, err := audit.VerifyAuditSince(d, dbtest.Ctx())
+				v, err := audit.VerifySince(dbtest.Ctx(), d)
 				errs <- err
 				if err == nil && !v.OK {
 					bad <- v

@@ -18,7 +18,7 @@ func auditDB(t *testing.T, n int) *db.DB {
 	d := dbtest.MustOpen(t)
 	advance := dbtest.FixedClock(d, time.Date(2026, 3, 1, 9, 0, 0, 0, db.Zone))
 	for i := range n {
-		if _, err := register.CreateDepartment(d, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("审计测试局%02d", i)}); err != nil {
+		if _, err := register.CreateDepartment(dbtest.Ctx(), d, dbtest.AdminActor, register.DepartmentInput{Name: fmt.Sprintf("审计测试局%02d", i)}); err != nil {
 			t.Fatal(err)
 		}
 		advance(time.Minute)
@@ -41,16 +41,16 @@ func outside(t *testing.T, d *db.DB) *sql.DB {
 
 func TestAuditVerifyOK(t *testing.T) {
 	d := dbtest.MustOpen(t)
-	res, err := audit.VerifyAudit(d, dbtest.Ctx())
+	res, err := audit.Verify(dbtest.Ctx(), d)
 	if err != nil || !res.OK || res.Events != 0 || res.Head != db.GenesisHash || res.FirstBadID != nil {
 		t.Errorf("empty chain: %+v %v", res, err)
 	}
 	d = auditDB(t, 12)
-	res, err = audit.VerifyAudit(d, dbtest.Ctx())
+	res, err = audit.Verify(dbtest.Ctx(), d)
 	if err != nil || !res.OK || res.Events != 12 || res.FirstBadID != nil {
 		t.Fatalf("verify: %+v %v", res, err)
 	}
-	list, err := audit.ListAuditEvents(d, dbtest.Ctx(), dbtest.AdminActor, audit.AuditFilter{})
+	list, err := audit.ListEvents(dbtest.Ctx(), d, dbtest.AdminActor, audit.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestAuditVerifyOK(t *testing.T) {
 			t.Errorf("event %d does not follow %d", list.Items[i-1].ID, list.Items[i].ID)
 		}
 	}
-	if _, err := audit.ListAuditEvents(d, dbtest.Ctx(), db.Actor{UserID: 5, Role: db.RoleOffice}, audit.AuditFilter{}); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := audit.ListEvents(dbtest.Ctx(), d, db.Actor{UserID: 5, Role: db.RoleOffice}, audit.Filter{}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("office reads the audit log: %v", err)
 	}
 }
@@ -95,7 +95,7 @@ func TestAuditTamper(t *testing.T) {
 			if n, _ := res.RowsAffected(); err != nil || n != 1 {
 				t.Fatalf("tamper: %v (%d rows)", err, n)
 			}
-			v, err := audit.VerifyAudit(d, dbtest.Ctx())
+			v, err := audit.Verify(dbtest.Ctx(), d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,7 +114,7 @@ func TestAuditTamper(t *testing.T) {
 		if _, err := raw.Exec("DELETE FROM audit_events WHERE id = ?", bad); err != nil {
 			t.Fatal(err)
 		}
-		v, _ := audit.VerifyAudit(d, dbtest.Ctx())
+		v, _ := audit.Verify(dbtest.Ctx(), d)
 		if v.OK || v.FirstBadID == nil || *v.FirstBadID != bad+1 {
 			t.Errorf("verify after deleting event %d: %+v", bad, v)
 		}
@@ -135,7 +135,7 @@ func TestAuditTamper(t *testing.T) {
 		if _, err := raw.Exec("UPDATE audit_events SET actor_name = ?, hash = ? WHERE id = ?", e.ActorName, db.HashOf(e), bad); err != nil {
 			t.Fatal(err)
 		}
-		v, _ := audit.VerifyAudit(d, dbtest.Ctx())
+		v, _ := audit.Verify(dbtest.Ctx(), d)
 		if v.OK || v.FirstBadID == nil || *v.FirstBadID != bad+1 {
 			t.Errorf("verify after rehashing event %d: %+v", bad, v)
 		}
@@ -162,7 +162,7 @@ func TestAuditAppendOnly(t *testing.T) {
 			t.Errorf("%s inside the application: no error", q)
 		}
 	}
-	if v, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !v.OK || v.Events != 3 {
+	if v, err := audit.Verify(dbtest.Ctx(), d); err != nil || !v.OK || v.Events != 3 {
 		t.Errorf("chain after refused changes: %+v %v", v, err)
 	}
 }
@@ -179,14 +179,14 @@ func TestAuditInSameTransaction(t *testing.T) {
 	if db.ErrorCode(err) != db.ECONFLICT {
 		t.Fatalf("update: %v", err)
 	}
-	if v, _ := audit.VerifyAudit(d2, dbtest.Ctx()); v.Events != 0 {
+	if v, _ := audit.Verify(dbtest.Ctx(), d2); v.Events != 0 {
 		t.Errorf("the audit row of a rolled-back change stayed: %+v", v)
 	}
-	d, err := register.CreateDepartment(d2, dbtest.Ctx(), dbtest.AdminActor, register.DepartmentInput{Name: "市审计局"})
+	d, err := register.CreateDepartment(dbtest.Ctx(), d2, dbtest.AdminActor, register.DepartmentInput{Name: "市审计局"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, _ := audit.ListAuditEvents(d2, dbtest.Ctx(), dbtest.AdminActor, audit.AuditFilter{ObjectType: "department", ObjectID: d.ID})
+	list, _ := audit.ListEvents(dbtest.Ctx(), d2, dbtest.AdminActor, audit.Filter{ObjectType: "department", ObjectID: d.ID})
 	if list.Total != 1 || list.Items[0].Action != "department.create" || list.Items[0].ActorName != dbtest.AdminActor.Name {
 		t.Errorf("audit of the new department: %+v", list)
 	}

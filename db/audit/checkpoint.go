@@ -49,7 +49,7 @@ func parseCheckpointBody(text string) (size int64, root tlog.Hash, at time.Time,
 }
 
 // SignCheckpoint signs the log's current size and root.
-func SignCheckpoint(d *db.DB, ctx context.Context, k *db.Keys) (*Checkpoint, error) {
+func SignCheckpoint(ctx context.Context, d *db.DB, k *db.Keys) (*Checkpoint, error) {
 	var size int64
 	var root tlog.Hash
 	var at time.Time
@@ -103,7 +103,7 @@ type CheckpointCheck struct {
 // VerifyCheckpoint checks the checkpoint's signature against this server's key, recomputes
 // the whole tree from the events themselves (never trusting the stored hashes), and proves
 // that today's log extends the checkpoint: its first checkpoint_size events are unchanged.
-func VerifyCheckpoint(d *db.DB, ctx context.Context, k *db.Keys, signed []byte) (*CheckpointCheck, error) {
+func VerifyCheckpoint(ctx context.Context, d *db.DB, k *db.Keys, signed []byte) (*CheckpointCheck, error) {
 	n, err := note.Open(signed, note.VerifierList(k.NoteVerifier))
 	if err != nil {
 		return nil, db.InvalidField("checkpoint", "检查点的签名无法验证：它不是本系统的密钥签发的，或内容被改动过")

@@ -36,13 +36,13 @@ func bigLog(b *testing.B, n int) *db.DB {
 // events: run with go test -tags sqlite_fts5 -run X -bench Checkpoint ./db
 func BenchmarkVerifyCheckpoint100k(b *testing.B) {
 	d, k := bigLog(b, 100_000), dbtest.MustKeys(b)
-	cp, err := audit.SignCheckpoint(d, dbtest.Ctx(), k)
+	cp, err := audit.SignCheckpoint(dbtest.Ctx(), d, k)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := audit.VerifyCheckpoint(d, dbtest.Ctx(), k, []byte(cp.Note))
+		res, err := audit.VerifyCheckpoint(dbtest.Ctx(), d, k, []byte(cp.Note))
 		if err != nil || !res.OK {
 			b.Fatalf("%+v %v", res, err)
 		}
@@ -54,7 +54,7 @@ func BenchmarkSignCheckpoint100k(b *testing.B) {
 	d, k := bigLog(b, 100_000), dbtest.MustKeys(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := audit.SignCheckpoint(d, dbtest.Ctx(), k); err != nil {
+		if _, err := audit.SignCheckpoint(dbtest.Ctx(), d, k); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -65,7 +65,7 @@ func BenchmarkVerifyChain100k(b *testing.B) {
 	d := bigLog(b, 100_000)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if res, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !res.OK {
+		if res, err := audit.Verify(dbtest.Ctx(), d); err != nil || !res.OK {
 			b.Fatalf("%+v %v", res, err)
 		}
 	}

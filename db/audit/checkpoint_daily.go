@@ -53,7 +53,7 @@ func latestAutoCheckpoint(q db.Queryer) (*AutoCheckpoint, error) {
 // Before signing it checks, cheaply, that the log still extends the latest automatic
 // checkpoint: a log that shrank, or whose stored tree no longer gives that checkpoint's
 // root, is refused, so that a truncated log is never signed over as if it were whole.
-func DailyCheckpoint(d *db.DB, ctx context.Context) (*AutoCheckpoint, bool, error) {
+func DailyCheckpoint(ctx context.Context, d *db.DB) (*AutoCheckpoint, bool, error) {
 	day := db.Today(d.Now())
 	have, err := scanAutoCheckpoint(d.R(ctx).QueryRow("SELECT "+autoCheckpointColumns+" FROM audit_checkpoints WHERE day = ?", day))
 	if err == nil {
@@ -127,7 +127,7 @@ func extendsLatest(t *db.Tx) error {
 }
 
 // ListAutoCheckpoints lists the automatic checkpoints, newest first, to auditors.
-func ListAutoCheckpoints(d *db.DB, ctx context.Context, a db.Actor, limit int) ([]AutoCheckpoint, error) {
+func ListAutoCheckpoints(ctx context.Context, d *db.DB, a db.Actor, limit int) ([]AutoCheckpoint, error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}
@@ -152,7 +152,7 @@ func ListAutoCheckpoints(d *db.DB, ctx context.Context, a db.Actor, limit int) (
 
 // FindAutoCheckpoint returns the automatic checkpoint of a day (YYYY-MM-DD), or the
 // latest for "latest", to auditors.
-func FindAutoCheckpoint(d *db.DB, ctx context.Context, a db.Actor, day string) (*AutoCheckpoint, error) {
+func FindAutoCheckpoint(ctx context.Context, d *db.DB, a db.Actor, day string) (*AutoCheckpoint, error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}
@@ -179,11 +179,11 @@ func FindAutoCheckpoint(d *db.DB, ctx context.Context, a db.Actor, day string) (
 
 // VerifyAutoCheckpoint proves, from the events themselves, that today's log extends the
 // automatic checkpoint of a day (or the latest), as an uploaded one would be checked.
-func VerifyAutoCheckpoint(d *db.DB, ctx context.Context, a db.Actor, k *db.Keys, day string) (*AutoCheckpoint, *CheckpointCheck, error) {
-	c, err := FindAutoCheckpoint(d, ctx, a, day)
+func VerifyAutoCheckpoint(ctx context.Context, d *db.DB, a db.Actor, k *db.Keys, day string) (*AutoCheckpoint, *CheckpointCheck, error) {
+	c, err := FindAutoCheckpoint(ctx, d, a, day)
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := VerifyCheckpoint(d, ctx, k, []byte(c.Note))
+	res, err := VerifyCheckpoint(ctx, d, k, []byte(c.Note))
 	return c, res, err
 }

@@ -16,7 +16,7 @@ func TestDailyCheckpointOncePerDay(t *testing.T) {
 	d := dbtest.MustOpen(t)
 	move := dbtest.FixedClock(d, time.Date(2026, 11, 29, 8, 0, 0, 0, db.Zone))
 	addEvents(t, d, 12, "a")
-	first, created, err := audit.DailyCheckpoint(d, dbtest.Ctx())
+	first, created, err := audit.DailyCheckpoint(dbtest.Ctx(), d)
 	if err != nil || !created || first.Day != "2026-11-29" || first.Size != 12 {
 		t.Fatalf("first run: %+v %v %v", first, created, err)
 	}
@@ -31,7 +31,7 @@ func TestDailyCheckpointOncePerDay(t *testing.T) {
 			defer wg.Done()
 			var c *audit.AutoCheckpoint
 			var made bool
-			c, made, errs[i] = audit.DailyCheckpoint(d, dbtest.Ctx())
+			c, made, errs[i] = audit.DailyCheckpoint(dbtest.Ctx(), d)
 			if made || c == nil || c.Note != first.Note {
 				t.Errorf("run %d the same day: made %v, %+v", i, made, c)
 			}
@@ -48,22 +48,22 @@ func TestDailyCheckpointOncePerDay(t *testing.T) {
 	}
 	// The next day (midnight in the server's zone) gets its own.
 	move(time.Hour)
-	next, created, err := audit.DailyCheckpoint(d, dbtest.Ctx())
+	next, created, err := audit.DailyCheckpoint(dbtest.Ctx(), d)
 	if err != nil || !created || next.Day != "2026-11-30" || next.Size != 15 {
 		t.Fatalf("next day: %+v %v %v", next, created, err)
 	}
-	list, err := audit.ListAutoCheckpoints(d, dbtest.Ctx(), auditorActor, 0)
+	list, err := audit.ListAutoCheckpoints(dbtest.Ctx(), d, auditorActor, 0)
 	if err != nil || len(list) != 2 || list[0].Day != "2026-11-30" {
 		t.Fatalf("list: %+v %v", list, err)
 	}
-	res, err := audit.VerifyCheckpoint(d, dbtest.Ctx(), d.Keys.Load(), []byte(list[1].Note))
+	res, err := audit.VerifyCheckpoint(dbtest.Ctx(), d, d.Keys.Load(), []byte(list[1].Note))
 	if err != nil || !res.OK {
 		t.Errorf("the stored note does not verify: %+v %v", res, err)
 	}
-	if _, err := audit.ListAutoCheckpoints(d, dbtest.Ctx(), dbtest.AdminActor, 0); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := audit.ListAutoCheckpoints(dbtest.Ctx(), d, dbtest.AdminActor, 0); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("admin lists checkpoints: %v", err)
 	}
-	if _, err := audit.FindAutoCheckpoint(d, dbtest.Ctx(), dbtest.AdminActor, "latest"); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := audit.FindAutoCheckpoint(dbtest.Ctx(), d, dbtest.AdminActor, "latest"); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("admin reads a checkpoint: %v", err)
 	}
 }
@@ -72,12 +72,12 @@ func TestDailyCheckpointDetectsTruncation(t *testing.T) {
 	d := dbtest.MustOpen(t)
 	move := dbtest.FixedClock(d, time.Date(2026, 11, 29, 8, 0, 0, 0, db.Zone))
 	addEvents(t, d, 40, "a")
-	if _, _, err := audit.DailyCheckpoint(d, dbtest.Ctx()); err != nil {
+	if _, _, err := audit.DailyCheckpoint(dbtest.Ctx(), d); err != nil {
 		t.Fatal(err)
 	}
 	// Someone with the file deletes the newest events.
 	dbtest.Tamper(t, d, "DELETE FROM audit_events WHERE id > 33")
-	c, res, err := audit.VerifyAutoCheckpoint(d, dbtest.Ctx(), auditorActor, d.Keys.Load(), "latest")
+	c, res, err := audit.VerifyAutoCheckpoint(dbtest.Ctx(), d, auditorActor, d.Keys.Load(), "latest")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestDailyCheckpointDetectsTruncation(t *testing.T) {
 	}
 	// The next day's run refuses to sign over the shortened log.
 	move(24 * time.Hour)
-	if _, made, err := audit.DailyCheckpoint(d, dbtest.Ctx()); db.ErrorCode(err) != db.ECONFLICT || made || !strings.Contains(err.Error(), "截断") {
+	if _, made, err := audit.DailyCheckpoint(dbtest.Ctx(), d); db.ErrorCode(err) != db.ECONFLICT || made || !strings.Contains(err.Error(), "截断") {
 		t.Errorf("signing over a truncated log: %v %v", made, err)
 	}
 	if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM audit_checkpoints"); n != 1 {

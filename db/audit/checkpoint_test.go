@@ -26,7 +26,7 @@ func addEvents(tb testing.TB, d *db.DB, n int, what string) {
 func TestCheckpointUntouched(t *testing.T) {
 	d, k := dbtest.MustOpen(t), dbtest.MustKeys(t)
 	addEvents(t, d, 37, "a")
-	cp, err := audit.SignCheckpoint(d, dbtest.Ctx(), k)
+	cp, err := audit.SignCheckpoint(dbtest.Ctx(), d, k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestCheckpointUntouched(t *testing.T) {
 	}
 	for _, more := range []int{0, 1, 26, 100} {
 		addEvents(t, d, more, "b")
-		res, err := audit.VerifyCheckpoint(d, dbtest.Ctx(), k, []byte(cp.Note))
+		res, err := audit.VerifyCheckpoint(dbtest.Ctx(), d, k, []byte(cp.Note))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,11 +47,11 @@ func TestCheckpointUntouched(t *testing.T) {
 		}
 	}
 	// Every checkpoint of a growing log verifies, and its root is the stored tree's.
-	later, err := audit.SignCheckpoint(d, dbtest.Ctx(), k)
+	later, err := audit.SignCheckpoint(dbtest.Ctx(), d, k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := audit.VerifyCheckpoint(d, dbtest.Ctx(), k, []byte(later.Note)); !res.OK || res.Root != later.Root {
+	if res, _ := audit.VerifyCheckpoint(dbtest.Ctx(), d, k, []byte(later.Note)); !res.OK || res.Root != later.Root {
 		t.Fatalf("latest checkpoint: %+v vs %+v", res, later)
 	}
 }
@@ -91,12 +91,12 @@ func TestCheckpointDetectsTampering(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			d, k := dbtest.MustOpen(t), dbtest.MustKeys(t)
 			addEvents(t, d, 40, "a")
-			cp, err := audit.SignCheckpoint(d, dbtest.Ctx(), k)
+			cp, err := audit.SignCheckpoint(dbtest.Ctx(), d, k)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c.mutate(t, d)
-			res, err := audit.VerifyCheckpoint(d, dbtest.Ctx(), k, []byte(cp.Note))
+			res, err := audit.VerifyCheckpoint(dbtest.Ctx(), d, k, []byte(cp.Note))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,7 +152,7 @@ func rewrite(t *testing.T, d *db.DB, id int64, change func(*db.AuditEvent)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := audit.VerifyAudit(d, dbtest.Ctx()); !v.OK {
+	if v, _ := audit.Verify(dbtest.Ctx(), d); !v.OK {
 		t.Fatalf("the forger's chain should verify on its own: %+v", v)
 	}
 }
@@ -160,21 +160,21 @@ func rewrite(t *testing.T, d *db.DB, id int64, change func(*db.AuditEvent)) {
 func TestCheckpointOtherKeyRefused(t *testing.T) {
 	d, k, other := dbtest.MustOpen(t), dbtest.MustKeys(t), dbtest.MustKeys(t)
 	addEvents(t, d, 5, "a")
-	cp, err := audit.SignCheckpoint(d, dbtest.Ctx(), other)
+	cp, err := audit.SignCheckpoint(dbtest.Ctx(), d, other)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := audit.VerifyCheckpoint(d, dbtest.Ctx(), k, []byte(cp.Note)); db.ErrorCode(err) != db.EINVALID {
+	if _, err := audit.VerifyCheckpoint(dbtest.Ctx(), d, k, []byte(cp.Note)); db.ErrorCode(err) != db.EINVALID {
 		t.Fatalf("checkpoint of another key: %v", err)
 	}
-	own, _ := audit.SignCheckpoint(d, dbtest.Ctx(), k)
+	own, _ := audit.SignCheckpoint(dbtest.Ctx(), d, k)
 	for name, text := range map[string]string{
 		"size changed":  strings.Replace(own.Note, "\n5\n", "\n4\n", 1),
 		"not a note":    "hello",
 		"empty":         "",
 		"signature cut": own.Note[:strings.Index(own.Note, "\n\n")+2],
 	} {
-		if _, err := audit.VerifyCheckpoint(d, dbtest.Ctx(), k, []byte(text)); db.ErrorCode(err) != db.EINVALID {
+		if _, err := audit.VerifyCheckpoint(dbtest.Ctx(), d, k, []byte(text)); db.ErrorCode(err) != db.EINVALID {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -207,11 +207,11 @@ func TestTreeCatchUp(t *testing.T) {
 	addEvents(t, d, 21, "a")
 	dbtest.Tamper(t, d, "DELETE FROM audit_tree")
 	addEvents(t, d, 1, "b")
-	cp, err := audit.SignCheckpoint(d, dbtest.Ctx(), k)
+	cp, err := audit.SignCheckpoint(dbtest.Ctx(), d, k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := audit.VerifyCheckpoint(d, dbtest.Ctx(), k, []byte(cp.Note))
+	res, err := audit.VerifyCheckpoint(dbtest.Ctx(), d, k, []byte(cp.Note))
 	if err != nil || !res.OK || !res.TreeOK || res.Size != 22 {
 		t.Fatalf("%+v %v", res, err)
 	}

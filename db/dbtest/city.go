@@ -21,7 +21,7 @@ type City struct {
 func MustCity(t *testing.T) *City {
 	t.Helper()
 	d := MustOpen(t)
-	if _, err := demo.BuildDemo(d, Ctx(), ""); err != nil {
+	if _, err := demo.Build(Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	c := &City{DB: d, Keys: MustKeys(t), Advance: FixedClock(d, time.Date(2026, 3, 2, 9, 0, 0, 0, db.Zone))}
@@ -47,7 +47,7 @@ func (c *City) Report(t *testing.T, dept int64, name, phone string) (*oversight.
 	t.Helper()
 	in := oversight.ReportInput{Category: "吃拿卡要", Title: "窗口人员索要好处费", Content: "办理许可证时窗口人员暗示需要另外“意思意思”才给加快办理。",
 		AboutDepartmentID: &dept, Anonymous: name == "", ContactName: name, ContactPhone: phone}
-	f, err := oversight.FileReport(c.DB, Ctx(), c.Keys, in, nil)
+	f, err := oversight.FileReport(Ctx(), c.DB, c.Keys, in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,12 +62,12 @@ func (c *City) Report(t *testing.T, dept int64, name, phone string) (*oversight.
 func (c *City) Act(t *testing.T, a db.Actor, id int64, in appeal.ActionInput) *appeal.Appeal {
 	t.Helper()
 	c.Advance(time.Hour)
-	ap, err := appeal.FindAppeal(c.DB, Ctx(), a, id)
+	ap, err := appeal.Find(Ctx(), c.DB, a, id)
 	if err != nil {
 		t.Fatalf("%s finds %d: %v", a.Role, id, err)
 	}
 	in.Version = ap.Version
-	out, err := appeal.Act(c.DB, Ctx(), a, id, in)
+	out, err := appeal.Act(Ctx(), c.DB, a, id, in)
 	if err != nil {
 		t.Fatalf("%s %s: %v", a.Role, in.Action, err)
 	}

@@ -144,7 +144,7 @@ func DemoActor(t testing.TB, d *db.DB, username string) db.Actor {
 func DemoLedger(t testing.TB) (d *db.DB, leader db.Actor, own, other int64) {
 	t.Helper()
 	d = MustOpen(t)
-	if _, err := demo.BuildDemo(d, Ctx(), ""); err != nil {
+	if _, err := demo.Build(Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	leader = DemoActor(t, d, "leader")

@@ -24,13 +24,13 @@ func NewWorld(t *testing.T) *World {
 	t.Helper()
 	d := MustOpen(t)
 	w := &World{DB: d, Advance: FixedClock(d, WorldStart)}
-	if _, err := demo.BuildDemo(d, Ctx(), ""); err != nil {
+	if _, err := demo.Build(Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	for role, dst := range map[db.Role]*db.Actor{db.RoleAdmin: &w.Admin, db.RoleOffice: &w.Office, db.RoleDepartment: &w.Dept,
 		db.RoleLeader: &w.Leader, db.RoleEnterprise: &w.Ent, db.RoleAuditor: &w.Auditor} {
 		id := int64(CountOf(t, d, "SELECT id FROM users WHERE username = ?", string(role)))
-		u, err := register.UserByID(d, Ctx(), id)
+		u, err := register.UserByID(Ctx(), d, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,14 +62,14 @@ func CountOf(t *testing.T, d *db.DB, query string, args ...any) int {
 func Ptr[T any](v T) *T { return &v }
 
 // file files an appeal about the demo enterprise; mod adjusts the input.
-func (w *World) File(t *testing.T, who db.Actor, mod func(*appeal.AppealInput)) *appeal.Appeal {
+func (w *World) File(t *testing.T, who db.Actor, mod func(*appeal.Input)) *appeal.Appeal {
 	t.Helper()
-	in := appeal.AppealInput{Title: "申请办理施工许可", Content: "我公司新建厂房项目需要办理施工许可，材料已经齐全，请尽快受理。",
+	in := appeal.Input{Title: "申请办理施工许可", Content: "我公司新建厂房项目需要办理施工许可，材料已经齐全，请尽快受理。",
 		Category: "审批服务", EnterpriseID: &w.Ent.EnterpriseID}
 	if mod != nil {
 		mod(&in)
 	}
-	ap, err := appeal.CreateAppeal(w.DB, Ctx(), who, in)
+	ap, err := appeal.Create(Ctx(), w.DB, who, in)
 	if err != nil {
 		t.Fatalf("file by %s: %v", who.Role, err)
 	}
@@ -80,7 +80,7 @@ func (w *World) File(t *testing.T, who db.Actor, mod func(*appeal.AppealInput)) 
 func (w *World) Act(t *testing.T, who db.Actor, ap *appeal.Appeal, in appeal.ActionInput) *appeal.Appeal {
 	t.Helper()
 	in.Version = ap.Version
-	out, err := appeal.Act(w.DB, Ctx(), who, ap.ID, in)
+	out, err := appeal.Act(Ctx(), w.DB, who, ap.ID, in)
 	if err != nil {
 		t.Fatalf("%s by %s in %s: %v", in.Action, who.Role, ap.Stage, err)
 	}
@@ -125,7 +125,7 @@ type snapshot struct {
 
 func (w *World) Snap(t *testing.T, id int64) snapshot {
 	t.Helper()
-	ap, err := appeal.FindAppeal(w.DB, Ctx(), db.SystemActor, id)
+	ap, err := appeal.Find(Ctx(), w.DB, db.SystemActor, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,20 +8,20 @@ import (
 )
 
 // DemoAccount is one of the six demo logins, printed at start.
-type DemoAccount struct {
+type Account struct {
 	Username string
 	Role     db.Role
 	Name     string
 }
 
 // DemoPassword is the demo accounts' password unless another is given.
-const DemoPassword = "qinqing-demo"
+const Password = "qinqing-demo"
 
 // demoSeed fixes the demo city, so every fresh demo is the same city.
 const demoSeed = 2026
 
 // HasData reports whether the database already holds a city (any enterprise or account).
-func HasData(d *db.DB, ctx context.Context) (bool, error) {
+func HasData(ctx context.Context, d *db.DB) (bool, error) {
 	var n int
 	err := d.Read.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM enterprises) + (SELECT COUNT(*) FROM users)").Scan(&n)
 	return n > 0, err
@@ -29,19 +29,19 @@ func HasData(d *db.DB, ctx context.Context) (bool, error) {
 
 // BuildDemo fills an empty database with the demo city of 盘锦 and one account per role.
 // It refuses a database that already holds data, so a second start keeps what is there.
-func BuildDemo(d2 *db.DB, ctx context.Context, password string) ([]DemoAccount, error) {
+func Build(ctx context.Context, d2 *db.DB, password string) ([]Account, error) {
 	if password == "" {
-		password = DemoPassword
+		password = Password
 	}
 	if msg := register.CheckPasswordPolicy(password, ""); msg != "" {
 		return nil, db.Errorf(db.EINVALID, "演示账号密码不合要求：%s。", msg)
 	}
-	if has, err := HasData(d2, ctx); err != nil {
+	if has, err := HasData(ctx, d2); err != nil {
 		return nil, err
 	} else if has {
 		return nil, db.Errorf(db.ECONFLICT, "数据库中已有数据，未生成演示城市。")
 	}
-	city := NewDemoCity(demoSeed, d2.Now().In(db.Zone))
+	city := NewCity(demoSeed, d2.Now().In(db.Zone))
 	hashes := make([]string, len(db.Roles))
 	for i := range db.Roles {
 		h, err := register.HashPassword(password)
@@ -50,7 +50,7 @@ func BuildDemo(d2 *db.DB, ctx context.Context, password string) ([]DemoAccount, 
 		}
 		hashes[i] = h
 	}
-	var accounts []DemoAccount
+	var accounts []Account
 	err := d2.Update(ctx, func(tx *db.Tx) error {
 		ids, err := insertDemoCity(tx, city)
 		if err != nil {
@@ -78,7 +78,7 @@ func BuildDemo(d2 *db.DB, ctx context.Context, password string) ([]DemoAccount, 
 // demoIDs maps the city's slice indexes to row ids.
 type demoIDs struct{ departments, leaders, enterprises []int64 }
 
-func insertDemoCity(t *db.Tx, city DemoCity) (demoIDs, error) {
+func insertDemoCity(t *db.Tx, city City) (demoIDs, error) {
 	var ids demoIDs
 	now := t.Now.Unix()
 	insert := func(query string, args ...any) (int64, error) {
@@ -123,7 +123,7 @@ func insertDemoCity(t *db.Tx, city DemoCity) (demoIDs, error) {
 // insertDemoAccounts makes one account per role. The department account belongs to the
 // market regulator and the leader account to the leader with the most enterprises, so
 // that both have work to show.
-func insertDemoAccounts(t *db.Tx, city DemoCity, ids demoIDs, hashes []string) ([]DemoAccount, error) {
+func insertDemoAccounts(t *db.Tx, city City, ids demoIDs, hashes []string) ([]Account, error) {
 	dept := 0
 	for i, d := range city.Departments {
 		if d.Name == "市市场监督管理局" {
@@ -149,7 +149,7 @@ func insertDemoAccounts(t *db.Tx, city DemoCity, ids demoIDs, hashes []string) (
 		db.RoleAdmin: "系统管理员", db.RoleOffice: "专班 王敏", db.RoleDepartment: city.Departments[dept].Name + " 刘洋",
 		db.RoleLeader: city.Leaders[leader].Name, db.RoleEnterprise: city.Enterprises[ent].Name, db.RoleAuditor: "纪检监督 赵磊",
 	}
-	var accounts []DemoAccount
+	var accounts []Account
 	for i, role := range db.Roles {
 		var d, l, e any
 		switch role {
@@ -171,7 +171,7 @@ func insertDemoAccounts(t *db.Tx, city DemoCity, ids demoIDs, hashes []string) (
 		if err := t.Audit(db.SystemActor, "user.create", "user", id, map[string]any{"username": role, "role": role}); err != nil {
 			return nil, err
 		}
-		accounts = append(accounts, DemoAccount{Username: string(role), Role: role, Name: names[role]})
+		accounts = append(accounts, Account{Username: string(role), Role: role, Name: names[role]})
 	}
 	return accounts, nil
 }

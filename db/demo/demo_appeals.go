@@ -14,7 +14,7 @@ import (
 )
 
 // DemoAppeals is how many appeals the demo city gets over its last twelve months.
-const DemoAppeals = 2000
+const Appeals = 2000
 
 // demoStep is one thing that happens to one demo appeal at one time.
 type demoStep struct {
@@ -22,7 +22,7 @@ type demoStep struct {
 	appeal int
 	actor  db.Actor
 	in     appeal.ActionInput // Action "file" files the appeal
-	file   appeal.AppealInput
+	file   appeal.Input
 }
 
 // demoCast are the people who act in the demo city's appeals.
@@ -43,7 +43,7 @@ type demoFirm struct {
 // order, so that every appeal, event and audit row is one the product itself could
 // have written. Steps that would fall after now are left undone, which leaves recent
 // appeals in every stage and some of them overdue.
-func BuildDemoAppeals(d *db.DB, ctx context.Context, n int) (int, error) {
+func BuildAppeals(ctx context.Context, d *db.DB, n int) (int, error) {
 	var count int
 	if err := d.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM appeals").Scan(&count); err != nil {
 		return 0, err
@@ -51,7 +51,7 @@ func BuildDemoAppeals(d *db.DB, ctx context.Context, n int) (int, error) {
 	if count > 0 {
 		return 0, db.Errorf(db.ECONFLICT, "数据库中已有诉求，未生成演示诉求。")
 	}
-	cast, err := castOf(d, ctx)
+	cast, err := castOf(ctx, d)
 	if err != nil {
 		return 0, err
 	}
@@ -114,7 +114,7 @@ func BuildDemoAppeals(d *db.DB, ctx context.Context, n int) (int, error) {
 	return done, err
 }
 
-func castOf(d *db.DB, ctx context.Context) (*demoCast, error) {
+func castOf(ctx context.Context, d *db.DB) (*demoCast, error) {
 	c := &demoCast{departments: map[string]db.Actor{}, deptIDs: map[string]int64{}, leaders: map[int64]db.Actor{}}
 	q := d.R(ctx)
 	for _, x := range []struct {

@@ -10,10 +10,10 @@ import (
 
 func TestBuildDemoAppeals(t *testing.T) {
 	d := dbtest.MustOpen(t)
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	n, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 400)
+	n, err := demo.BuildAppeals(dbtest.Ctx(), d, 400)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +46,10 @@ func TestBuildDemoAppeals(t *testing.T) {
 	if reopened == 0 || extended == 0 || overdue == 0 {
 		t.Errorf("reopened %d, extended %d, overdue %d: want some of each", reopened, extended, overdue)
 	}
-	if res, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !res.OK {
+	if res, err := audit.Verify(dbtest.Ctx(), d); err != nil || !res.OK {
 		t.Fatalf("verify: %+v %v", res, err)
 	}
-	if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 10); db.ErrorCode(err) != db.ECONFLICT {
+	if _, err := demo.BuildAppeals(dbtest.Ctx(), d, 10); db.ErrorCode(err) != db.ECONFLICT {
 		t.Errorf("second build: %v", err)
 	}
 }
@@ -57,10 +57,10 @@ func TestBuildDemoAppeals(t *testing.T) {
 func BenchmarkBuildDemoAppeals(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		d := dbtest.MustOpen(b)
-		if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+		if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), demo.DemoAppeals); err != nil {
+		if _, err := demo.BuildAppeals(dbtest.Ctx(), d, demo.Appeals); err != nil {
 			b.Fatal(err)
 		}
 	}

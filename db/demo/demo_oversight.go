@@ -13,7 +13,7 @@ import (
 
 // DemoReceipt is a demo report's receipt code, printed at start so that a visitor can
 // play the reporter at /track.
-type DemoReceipt struct {
+type Receipt struct {
 	Number, Receipt string
 	Stage           appeal.Stage
 }
@@ -56,8 +56,8 @@ type demoAct struct {
 // BuildDemoOversight adds what the discipline office works on: reports in every stage
 // with receipts, public replies and messages, an identity reveal, suspicious closures,
 // extension chains, an accountability record, typical cases and last month's sample.
-func BuildDemoOversight(d *db.DB, ctx context.Context, k *db.Keys) ([]DemoReceipt, error) {
-	cast, err := castOf(d, ctx)
+func BuildOversight(ctx context.Context, d *db.DB, k *db.Keys) ([]Receipt, error) {
+	cast, err := castOf(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -97,13 +97,13 @@ func BuildDemoOversight(d *db.DB, ctx context.Context, k *db.Keys) ([]DemoReceip
 	if err != nil {
 		return nil, err
 	}
-	var out []DemoReceipt
+	var out []Receipt
 	for _, key := range []string{"verifying", "feedback", "closed"} {
-		ap, err := appeal.AppealWhere(d.R(ctx), db.SystemActor, p.ids[key])
+		ap, err := appeal.FindOn(d.R(ctx), db.SystemActor, p.ids[key])
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, DemoReceipt{Number: ap.Number, Receipt: p.codes[key], Stage: ap.Stage})
+		out = append(out, Receipt{Number: ap.Number, Receipt: p.codes[key], Stage: ap.Stage})
 	}
 	return out, nil
 }
@@ -148,7 +148,7 @@ func (p *demoScript) reports() {
 			"supervised": 12, "feedback": 9, "feedback-dismissed": 5, "closed": 25, "closed-redone": 28}[r.key]
 		p.at(days(filed), r.key, func(t *db.Tx, _ int64) error {
 			about := p.c.deptIDs[r.about]
-			ap, err := appeal.FileAppeal(t, oversight.Reporter(0), appeal.AppealInput{Title: r.title, Content: r.content, Category: r.category,
+			ap, err := appeal.FileAppeal(t, oversight.Reporter(0), appeal.Input{Title: r.title, Content: r.content, Category: r.category,
 				Source: appeal.SourceReport, Tier: appeal.TierFast, Confidential: true, ContactName: r.name, ContactPhone: r.phone, AboutDepartmentID: &about})
 			if err != nil {
 				return err
@@ -239,7 +239,7 @@ func (p *demoScript) suspicious() {
 		dept := p.c.deptIDs[pl.dept]
 		handler := p.c.departments[pl.dept]
 		p.at(days(pl.filed), pl.key, func(t *db.Tx, _ int64) error {
-			ap, err := appeal.FileAppeal(t, office, appeal.AppealInput{Title: pl.title, Content: pl.content, Category: "审批服务", Source: appeal.SourceHotline,
+			ap, err := appeal.FileAppeal(t, office, appeal.Input{Title: pl.title, Content: pl.content, Category: "审批服务", Source: appeal.SourceHotline,
 				Tier: appeal.TierFast, EnterpriseID: &firm.id, ContactName: "企业联系人", ContactPhone: "13904270000"})
 			if err == nil {
 				p.ids[pl.key] = ap.ID

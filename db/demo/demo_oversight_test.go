@@ -12,13 +12,13 @@ import (
 
 func TestBuildDemoOversight(t *testing.T) {
 	d, k := dbtest.MustOpen(t), dbtest.MustKeys(t)
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 300); err != nil {
+	if _, err := demo.BuildAppeals(dbtest.Ctx(), d, 300); err != nil {
 		t.Fatal(err)
 	}
-	receipts, err := demo.BuildDemoOversight(d, dbtest.Ctx(), k)
+	receipts, err := demo.BuildOversight(dbtest.Ctx(), d, k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestBuildDemoOversight(t *testing.T) {
 		if !want[r.Stage] {
 			t.Errorf("receipt of a report in %s", r.Stage)
 		}
-		pr, err := oversight.FindReport(d, dbtest.Ctx(), k, r.Receipt)
+		pr, err := oversight.FindReport(dbtest.Ctx(), d, k, r.Receipt)
 		if err != nil || pr.Number != r.Number || len(pr.Steps) < 2 {
 			t.Errorf("demo receipt %s: %+v %v", r.Number, pr, err)
 		}
@@ -52,29 +52,29 @@ func TestBuildDemoOversight(t *testing.T) {
 	}
 	auditor := db.Actor{Role: db.RoleAuditor}
 	for _, kind := range []string{oversight.WatchSuspicious, oversight.WatchExtensions, oversight.WatchSupervisions, oversight.WatchUnsatisfied, oversight.WatchReturned} {
-		if l, err := oversight.Watch(d, dbtest.Ctx(), auditor, kind, oversight.WatchFilter{}); err != nil || l.Total == 0 {
+		if l, err := oversight.Watch(dbtest.Ctx(), d, auditor, kind, oversight.WatchFilter{}); err != nil || l.Total == 0 {
 			t.Errorf("demo %s list is empty: %v", kind, err)
 		}
 	}
 	for reason, min := range map[string]int{oversight.SuspectQuick: 1, oversight.SuspectThin: 1, oversight.SuspectUnsatisfied: 1} {
-		if l, _ := oversight.Watch(d, dbtest.Ctx(), auditor, oversight.WatchSuspicious, oversight.WatchFilter{Reason: reason}); l.Total < min {
+		if l, _ := oversight.Watch(dbtest.Ctx(), d, auditor, oversight.WatchSuspicious, oversight.WatchFilter{Reason: reason}); l.Total < min {
 			t.Errorf("demo suspicious %s: %d", reason, l.Total)
 		}
 	}
-	if l, _ := oversight.ListReveals(d, dbtest.Ctx(), auditor, 0, db.Page{}); l.Total != 1 {
+	if l, _ := oversight.ListReveals(dbtest.Ctx(), d, auditor, 0, db.Page{}); l.Total != 1 {
 		t.Errorf("demo reveals: %d", l.Total)
 	}
-	if l, _ := oversight.ListCases(d, dbtest.Ctx(), db.Actor{Role: db.RoleOffice}, oversight.CaseFilter{}); l.Total != 1 || len(l.Items[0].Measures) != 1 {
+	if l, _ := oversight.ListCases(dbtest.Ctx(), d, db.Actor{Role: db.RoleOffice}, oversight.CaseFilter{}); l.Total != 1 || len(l.Items[0].Measures) != 1 {
 		t.Errorf("demo published cases: %+v", l)
 	}
-	if s, err := oversight.MonthSample(d, dbtest.Ctx(), auditor, oversight.LastMonth(d.Now())); err != nil || !s.Drawn || s.Checked == 0 {
+	if s, err := oversight.MonthSample(dbtest.Ctx(), d, auditor, oversight.LastMonth(d.Now())); err != nil || !s.Drawn || s.Checked == 0 {
 		t.Errorf("demo sample: %+v %v", s, err)
 	}
-	cp, err := audit.SignCheckpoint(d, dbtest.Ctx(), k)
+	cp, err := audit.SignCheckpoint(dbtest.Ctx(), d, k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err := audit.VerifyCheckpoint(d, dbtest.Ctx(), k, []byte(cp.Note)); err != nil || !res.OK {
+	if res, err := audit.VerifyCheckpoint(dbtest.Ctx(), d, k, []byte(cp.Note)); err != nil || !res.OK {
 		t.Fatalf("checkpoint over the demo: %+v %v", res, err)
 	}
 }

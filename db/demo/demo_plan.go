@@ -62,7 +62,7 @@ func planDemoLife(r *rand.Rand, c *demoCast, i int, now time.Time) []demoStep {
 	} else if x > 0.85 {
 		tier = appeal.TierEscalated
 	}
-	in := appeal.AppealInput{Title: topic.Title, Content: demoText(r, topic.Content, firm.name), Category: topic.Category,
+	in := appeal.Input{Title: topic.Title, Content: demoText(r, topic.Content, firm.name), Category: topic.Category,
 		Source: source, Tier: tier, EnterpriseID: &firm.id}
 	intake := c.office
 	var filer db.Actor

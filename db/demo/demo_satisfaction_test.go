@@ -14,20 +14,20 @@ import (
 // feedback nobody rated is closed by the system as 未评价, which is not counted.
 func TestDemoSatisfaction(t *testing.T) {
 	d := dbtest.MustOpen(t)
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), demo.DemoAppeals); err != nil {
+	if _, err := demo.BuildAppeals(dbtest.Ctx(), d, demo.Appeals); err != nil {
 		t.Fatal(err)
 	}
-	f, err := figures.Overview(d, dbtest.Ctx(), db.SystemActor, appeal.AppealFilter{})
+	f, err := figures.Overview(dbtest.Ctx(), d, db.SystemActor, appeal.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.SatisfactionRate == nil || *f.SatisfactionRate < 0.95 || *f.SatisfactionRate > 0.98 {
 		t.Errorf("满意率 %v over %d rated, want 95–98%%", dbtest.Fp(f.SatisfactionRate), f.Rated)
 	}
-	months, err := figures.Trend(d, dbtest.Ctx(), db.SystemActor, appeal.AppealFilter{}, 12)
+	months, err := figures.Trend(dbtest.Ctx(), d, db.SystemActor, appeal.Filter{}, 12)
 	if err != nil {
 		t.Fatal(err)
 	}

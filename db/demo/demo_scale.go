@@ -15,7 +15,7 @@ import (
 // exactly, which is what benchmarks and load tests need. Reports are not copied: their
 // receipts belong to one reporter each. Each round is one transaction with one audit
 // event naming the ids it added, so the chain says what the generator did.
-func ScaleDemoAppeals(d *db.DB, ctx context.Context, total int) (int, error) {
+func ScaleAppeals(ctx context.Context, d *db.DB, total int) (int, error) {
 	var have, srcMax int64
 	err := d.Read.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM appeals").Scan(&have, &srcMax)
 	if err != nil {
@@ -27,7 +27,7 @@ func ScaleDemoAppeals(d *db.DB, ctx context.Context, total int) (int, error) {
 	var copies []tableCopy
 	for _, t := range []struct{ table, key string }{{"appeals", "id"}, {"appeal_events", "appeal_id"},
 		{"appeal_departments", "appeal_id"}} {
-		c, err := copyPlan(d, ctx, t.table, t.key)
+		c, err := copyPlan(ctx, d, t.table, t.key)
 		if err != nil {
 			return 0, err
 		}
@@ -65,7 +65,7 @@ type tableCopy struct {
 	table, cols, exprs string
 }
 
-func copyPlan(d *db.DB, ctx context.Context, table, key string) (tableCopy, error) {
+func copyPlan(ctx context.Context, d *db.DB, table, key string) (tableCopy, error) {
 	rows, err := d.Read.QueryContext(ctx, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", table)
 	if err != nil {
 		return tableCopy{}, err

@@ -14,17 +14,17 @@ import (
 // the audit chain still verifies.
 func TestScaleDemoAppeals(t *testing.T) {
 	d := dbtest.MustOpen(t)
-	if _, err := demo.ScaleDemoAppeals(d, dbtest.Ctx(), 10); db.ErrorCode(err) != db.EINVALID {
+	if _, err := demo.ScaleAppeals(dbtest.Ctx(), d, 10); db.ErrorCode(err) != db.EINVALID {
 		t.Fatalf("scaling an empty city: %v, want EINVALID", err)
 	}
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	played, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 120)
+	played, err := demo.BuildAppeals(dbtest.Ctx(), d, 120)
 	if err != nil {
 		t.Fatal(err)
 	}
-	copied, err := demo.ScaleDemoAppeals(d, dbtest.Ctx(), 500)
+	copied, err := demo.ScaleAppeals(dbtest.Ctx(), d, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +97,11 @@ func TestScaleDemoAppeals(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a copied vault entry does not open: %v", err)
 	}
-	if v, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !v.OK {
+	if v, err := audit.Verify(dbtest.Ctx(), d); err != nil || !v.OK {
 		t.Fatalf("audit chain after scaling: %+v %v", v, err)
 	}
 	// The next appeal filed gets the next number of its year, not a copy's.
-	if _, err := demo.ScaleDemoAppeals(d, dbtest.Ctx(), 500); err != nil {
+	if _, err := demo.ScaleAppeals(dbtest.Ctx(), d, 500); err != nil {
 		t.Fatalf("scaling to the size the city has: %v", err)
 	}
 }

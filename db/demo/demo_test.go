@@ -11,7 +11,7 @@ import (
 
 func TestBuildDemo(t *testing.T) {
 	d := dbtest.MustOpen(t)
-	accounts, err := demo.BuildDemo(d, dbtest.Ctx(), "")
+	accounts, err := demo.Build(dbtest.Ctx(), d, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestBuildDemo(t *testing.T) {
 		}
 	}
 	for _, a := range accounts {
-		u, err := register.Authenticate(d, dbtest.Ctx(), a.Username, demo.DemoPassword)
+		u, err := register.Authenticate(dbtest.Ctx(), d, a.Username, demo.Password)
 		if err != nil {
 			t.Fatalf("login %s: %v", a.Username, err)
 		}
@@ -43,10 +43,10 @@ func TestBuildDemo(t *testing.T) {
 			t.Errorf("%s has role %s", a.Username, u.Role)
 		}
 	}
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); db.ErrorCode(err) != db.ECONFLICT {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); db.ErrorCode(err) != db.ECONFLICT {
 		t.Errorf("second build: %v, want conflict", err)
 	}
-	res, err := audit.VerifyAudit(d, dbtest.Ctx())
+	res, err := audit.Verify(dbtest.Ctx(), d)
 	if err != nil || !res.OK {
 		t.Fatalf("verify after demo: %+v %v", res, err)
 	}

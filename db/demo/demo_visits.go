@@ -32,7 +32,7 @@ type demoPair struct {
 // keep in touch every one to three months, some slip, and a few pairs go unvisited for
 // longer than the 90-day cadence. Each visit-source appeal the year holds is linked to a
 // visit on the day it was filed, by the leader who filed it.
-func BuildDemoVisits(d *db.DB, ctx context.Context) (int, error) {
+func BuildVisits(ctx context.Context, d *db.DB) (int, error) {
 	var n int
 	if err := d.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM visits").Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: demo visits: %w", err)
@@ -40,7 +40,7 @@ func BuildDemoVisits(d *db.DB, ctx context.Context) (int, error) {
 	if n > 0 {
 		return 0, db.Errorf(db.ECONFLICT, "数据库中已有走访记录，未生成演示走访。")
 	}
-	pairs, err := demoPairs(d, ctx)
+	pairs, err := demoPairs(ctx, d)
 	if err != nil {
 		return 0, err
 	}
@@ -58,7 +58,7 @@ func BuildDemoVisits(d *db.DB, ctx context.Context) (int, error) {
 			byDay[key(p, day)] = &demoVisit{day: day, leader: p.leader, enterprise: p.enterprise, firm: p.firm}
 		}
 	}
-	if err := linkDemoAppeals(d, ctx, index, byDay, key); err != nil {
+	if err := linkDemoAppeals(ctx, d, index, byDay, key); err != nil {
 		return 0, err
 	}
 	visits := make([]*demoVisit, 0, len(byDay))
@@ -101,7 +101,7 @@ func BuildDemoVisits(d *db.DB, ctx context.Context) (int, error) {
 
 // demoPairs reads the active pairs with their leaders as actors (the leader's account,
 // where one exists, logs their visits).
-func demoPairs(d *db.DB, ctx context.Context) ([]demoPair, error) {
+func demoPairs(ctx context.Context, d *db.DB) ([]demoPair, error) {
 	rows, err := d.Read.QueryContext(ctx, `SELECT p.leader_id, ld.name, COALESCE(u.id, 0), p.enterprise_id, e.name, p.since
 		FROM liaisons p JOIN leaders ld ON ld.id = p.leader_id JOIN enterprises e ON e.id = p.enterprise_id
 		LEFT JOIN users u ON u.leader_id = p.leader_id AND u.role = 'leader'
@@ -154,7 +154,7 @@ func planDemoVisits(r *rand.Rand, since, today time.Time) []time.Time {
 
 // linkDemoAppeals adds, for each visit-source appeal of a current pair filed by its
 // leader, a visit on the day it was filed, and notes the appeal to link to it.
-func linkDemoAppeals(d *db.DB, ctx context.Context, pairs map[int64]demoPair, byDay map[string]*demoVisit,
+func linkDemoAppeals(ctx context.Context, d *db.DB, pairs map[int64]demoPair, byDay map[string]*demoVisit,
 	key func(demoPair, time.Time) string) error {
 	rows, err := d.Read.QueryContext(ctx, `SELECT id, enterprise_id, leader_id, created_at FROM appeals
 		WHERE source = 'visit' AND visit_id IS NULL AND enterprise_id IS NOT NULL AND leader_id IS NOT NULL ORDER BY id`)

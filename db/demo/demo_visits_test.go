@@ -11,13 +11,13 @@ import (
 
 func TestBuildDemoVisits(t *testing.T) {
 	d := dbtest.MustOpen(t)
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.BuildDemoAppeals(d, dbtest.Ctx(), 400); err != nil {
+	if _, err := demo.BuildAppeals(dbtest.Ctx(), d, 400); err != nil {
 		t.Fatal(err)
 	}
-	n, err := demo.BuildDemoVisits(d, dbtest.Ctx())
+	n, err := demo.BuildVisits(dbtest.Ctx(), d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,17 +37,17 @@ func TestBuildDemoVisits(t *testing.T) {
 		WHERE v.enterprise_id != a.enterprise_id OR v.leader_id != a.leader_id`); bad != 0 {
 		t.Errorf("%d appeals linked to another pair's visit", bad)
 	}
-	cov, err := ledger.LedgerCoverage(d, dbtest.Ctx(), db.SystemActor)
+	cov, err := ledger.LedgerCoverage(dbtest.Ctx(), d, db.SystemActor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if share := float64(cov.Total.VisitOverdue) / float64(cov.Total.Pairs); share < 0.05 || share > 0.4 {
 		t.Errorf("%d of %d pairs overdue for a visit", cov.Total.VisitOverdue, cov.Total.Pairs)
 	}
-	if res, err := audit.VerifyAudit(d, dbtest.Ctx()); err != nil || !res.OK {
+	if res, err := audit.Verify(dbtest.Ctx(), d); err != nil || !res.OK {
 		t.Fatalf("verify: %+v %v", res, err)
 	}
-	if _, err := demo.BuildDemoVisits(d, dbtest.Ctx()); db.ErrorCode(err) != db.ECONFLICT {
+	if _, err := demo.BuildVisits(dbtest.Ctx(), d); db.ErrorCode(err) != db.ECONFLICT {
 		t.Errorf("second build: %v", err)
 	}
 }

@@ -12,31 +12,31 @@ import (
 // bodies that rectify appeals, the liaison leaders, the enterprises and who
 // looks after whom. It holds no SQL so that the generator can be tested on
 // its own and the loader can decide how to store it.
-type DemoCity struct {
-	Departments []DemoDepartment // about 30
-	Leaders     []DemoLeader     // 40
-	Enterprises []DemoEnterprise // exactly 680
-	Liaisons    []DemoLiaison    // exactly 680: one active pair per enterprise, Liaisons[i].Enterprise == i
+type City struct {
+	Departments []Department // about 30
+	Leaders     []Leader     // 40
+	Enterprises []Enterprise // exactly 680
+	Liaisons    []Liaison    // exactly 680: one active pair per enterprise, Liaisons[i].Enterprise == i
 }
 
 // DemoDepartment is a government body or utility of the demo city. Kind is
 // 职能部门 (a municipal bureau), 公用事业 (a utility or the port) or 区县政府
 // (a district or county government, or a zone's management committee).
-type DemoDepartment struct{ Name, Kind string }
+type Department struct{ Name, Kind string }
 
 // DemoLeader is a liaison leader of the demo city; names are distinct.
-type DemoLeader struct{ Name, Title string }
+type Leader struct{ Name, Title string }
 
 // DemoEnterprise is a firm of the demo city. CreditCode is a valid unified
 // social credit code whose region (positions 3-8) is that of District.
-type DemoEnterprise struct {
+type Enterprise struct {
 	Name, CreditCode, District, Industry, Address, Contact, Phone string
 	Scale                                                         string // 规上, 规下 or 小微
 }
 
 // DemoLiaison pairs Leaders[Leader] with Enterprises[Enterprise] since the
 // date Since, written YYYY-MM-DD.
-type DemoLiaison struct {
+type Liaison struct {
 	Leader, Enterprise int
 	Since              string
 }
@@ -53,9 +53,9 @@ const demoStream = 0x7169_6e71_696e_6721
 // give the same city; today anchors the liaison dates, which fall in the
 // three years before it (most over a year back, so that a year of visits can
 // follow them). It is pure and takes about a millisecond.
-func NewDemoCity(seed int64, today time.Time) DemoCity {
+func NewCity(seed int64, today time.Time) City {
 	r := rand.New(rand.NewPCG(uint64(seed), demoStream))
-	city := DemoCity{
+	city := City{
 		Departments: slices.Clone(demoDepartments),
 		Leaders:     newDemoLeaders(r),
 		Enterprises: newDemoEnterprises(r),
@@ -80,16 +80,16 @@ func demoPersonName(r *rand.Rand) string {
 	return name
 }
 
-func newDemoLeaders(r *rand.Rand) []DemoLeader {
-	leaders := make([]DemoLeader, 0, len(DemoLeaderPosts))
-	used := make(map[string]bool, len(DemoLeaderPosts))
-	for _, post := range DemoLeaderPosts {
+func newDemoLeaders(r *rand.Rand) []Leader {
+	leaders := make([]Leader, 0, len(LeaderPosts))
+	used := make(map[string]bool, len(LeaderPosts))
+	for _, post := range LeaderPosts {
 		name := demoPersonName(r)
 		for used[name] {
 			name = demoPersonName(r)
 		}
 		used[name] = true
-		leaders = append(leaders, DemoLeader{Name: name, Title: post.Title})
+		leaders = append(leaders, Leader{Name: name, Title: post.Title})
 	}
 	return leaders
 }
@@ -110,7 +110,7 @@ func demoWeighted(r *rand.Rand, weights []int) int {
 	return len(weights) - 1
 }
 
-func newDemoEnterprises(r *rand.Rand) []DemoEnterprise {
+func newDemoEnterprises(r *rand.Rand) []Enterprise {
 	industryWeights := make([]int, len(demoIndustries))
 	for i, ind := range demoIndustries {
 		industryWeights[i] = ind.weight
@@ -123,7 +123,7 @@ func newDemoEnterprises(r *rand.Rand) []DemoEnterprise {
 	// while base+i keeps the codes within one city distinct.
 	serialBase := r.IntN(register.OrgSpace)
 
-	firms := make([]DemoEnterprise, 0, demoEnterpriseCount)
+	firms := make([]Enterprise, 0, demoEnterpriseCount)
 	used := make(map[string]bool, demoEnterpriseCount)
 	for i := 0; i < demoEnterpriseCount; i++ {
 		ind := demoIndustries[demoWeighted(r, industryWeights)]
@@ -143,7 +143,7 @@ func newDemoEnterprises(r *rand.Rand) []DemoEnterprise {
 		}
 		used[name] = true
 
-		firms = append(firms, DemoEnterprise{
+		firms = append(firms, Enterprise{
 			Name:       name,
 			CreditCode: register.MakeCreditCode(dist.region, serialBase+i),
 			District:   dist.name,
@@ -181,9 +181,9 @@ func demoFirmName(r *rand.Rand, ind demoIndustry, prefixWeights []int, big bool)
 // within the post's bounds, then nudged one at a time, in a random order, until
 // the loads add up to exactly n.
 func demoQuotas(r *rand.Rand, n int) []int {
-	quotas := make([]int, len(DemoLeaderPosts))
+	quotas := make([]int, len(LeaderPosts))
 	sum := 0
-	for i, p := range DemoLeaderPosts {
+	for i, p := range LeaderPosts {
 		quotas[i] = p.min + r.IntN(p.max-p.min+1)
 		sum += quotas[i]
 	}
@@ -191,7 +191,7 @@ func demoQuotas(r *rand.Rand, n int) []int {
 	for sum != n {
 		moved := false
 		for _, i := range order {
-			p := DemoLeaderPosts[i]
+			p := LeaderPosts[i]
 			switch {
 			case sum < n && quotas[i] < p.max:
 				quotas[i]++
@@ -213,7 +213,7 @@ func demoQuotas(r *rand.Rand, n int) []int {
 	return quotas
 }
 
-func newDemoLiaisons(r *rand.Rand, firms []DemoEnterprise, today time.Time) []DemoLiaison {
+func newDemoLiaisons(r *rand.Rand, firms []Enterprise, today time.Time) []Liaison {
 	quotas := demoQuotas(r, len(firms))
 	owner := make([]int, len(firms))
 	for i := range owner {
@@ -229,7 +229,7 @@ func newDemoLiaisons(r *rand.Rand, firms []DemoEnterprise, today time.Time) []De
 	for _, pool := range pools {
 		r.Shuffle(len(pool), func(a, b int) { pool[a], pool[b] = pool[b], pool[a] })
 	}
-	for li, post := range DemoLeaderPosts {
+	for li, post := range LeaderPosts {
 		if post.District == "" {
 			continue
 		}
@@ -250,7 +250,7 @@ func newDemoLiaisons(r *rand.Rand, firms []DemoEnterprise, today time.Time) []De
 		}
 	}
 	r.Shuffle(len(rest), func(a, b int) { rest[a], rest[b] = rest[b], rest[a] })
-	for li := range DemoLeaderPosts {
+	for li := range LeaderPosts {
 		for ; quotas[li] > 0; quotas[li]-- {
 			owner[rest[0]] = li
 			rest = rest[1:]
@@ -264,7 +264,7 @@ func newDemoLiaisons(r *rand.Rand, firms []DemoEnterprise, today time.Time) []De
 	older := int(yearAgo.Sub(from).Hours() / 24)
 	recent := int(day.Sub(yearAgo).Hours() / 24)
 
-	liaisons := make([]DemoLiaison, len(firms))
+	liaisons := make([]Liaison, len(firms))
 	for i := range firms {
 		var since time.Time
 		if r.IntN(100) < 80 {
@@ -272,7 +272,7 @@ func newDemoLiaisons(r *rand.Rand, firms []DemoEnterprise, today time.Time) []De
 		} else {
 			since = yearAgo.AddDate(0, 0, r.IntN(recent))
 		}
-		liaisons[i] = DemoLiaison{Leader: owner[i], Enterprise: i, Since: since.Format(time.DateOnly)}
+		liaisons[i] = Liaison{Leader: owner[i], Enterprise: i, Since: since.Format(time.DateOnly)}
 	}
 	return liaisons
 }

@@ -7,7 +7,7 @@ package demo
 // demoDepartments are the bodies that rectify appeals, in the order an
 // administrator would expect to find them: functional bureaus first, then
 // utilities, then the district and county governments.
-var demoDepartments = []DemoDepartment{
+var demoDepartments = []Department{
 	{"市发展和改革委员会", "职能部门"},
 	{"市工业和信息化局", "职能部门"},
 	{"市商务局", "职能部门"},
@@ -54,7 +54,7 @@ type demoLeaderPost struct {
 }
 
 // demoLeaderPosts has exactly 40 posts.
-var DemoLeaderPosts = []demoLeaderPost{
+var LeaderPosts = []demoLeaderPost{
 	{"市委书记", 10, 12, ""},
 	{"市委副书记、市长", 10, 12, ""},
 	{"市委副书记", 12, 18, ""},

@@ -12,7 +12,7 @@ import (
 var demoToday = time.Date(2026, 3, 15, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 
 func TestDemoCityCounts(t *testing.T) {
-	c := demo.NewDemoCity(1, demoToday)
+	c := demo.NewCity(1, demoToday)
 	tests := []struct {
 		what     string
 		got      int
@@ -31,7 +31,7 @@ func TestDemoCityCounts(t *testing.T) {
 }
 
 func TestDemoCityDistinct(t *testing.T) {
-	c := demo.NewDemoCity(1, demoToday)
+	c := demo.NewCity(1, demoToday)
 	distinct := func(what string, n int, key func(int) string) {
 		t.Helper()
 		seen := make(map[string]int, n)
@@ -53,7 +53,7 @@ func TestDemoCityDistinct(t *testing.T) {
 }
 
 func TestDemoCityPeopleAndBodies(t *testing.T) {
-	c := demo.NewDemoCity(1, demoToday)
+	c := demo.NewCity(1, demoToday)
 	kinds := map[string]bool{"职能部门": true, "公用事业": true, "区县政府": true}
 	for _, d := range c.Departments {
 		if !kinds[d.Kind] {
@@ -71,7 +71,7 @@ func TestDemoCityPeopleAndBodies(t *testing.T) {
 }
 
 func TestDemoCityEnterprises(t *testing.T) {
-	c := demo.NewDemoCity(1, demoToday)
+	c := demo.NewCity(1, demoToday)
 	regions := map[string]string{
 		"双台子区":  "211102",
 		"兴隆台区":  "211103",
@@ -125,7 +125,7 @@ func demoMobile(s string) bool {
 
 func TestDemoCityLiaisons(t *testing.T) {
 	for _, seed := range []int64{1, 2, 42, -7} {
-		c := demo.NewDemoCity(seed, demoToday)
+		c := demo.NewCity(seed, demoToday)
 		load := make([]int, len(c.Leaders))
 		covered := make([]bool, len(c.Enterprises))
 		from := time.Date(2023, 3, 15, 0, 0, 0, 0, time.UTC)
@@ -168,9 +168,9 @@ func TestDemoCityLiaisons(t *testing.T) {
 }
 
 func TestDemoCityDistrictHeadsStayHome(t *testing.T) {
-	c := demo.NewDemoCity(3, demoToday)
+	c := demo.NewCity(3, demoToday)
 	for _, l := range c.Liaisons {
-		post := demo.DemoLeaderPosts[l.Leader]
+		post := demo.LeaderPosts[l.Leader]
 		if post.District != "" && c.Enterprises[l.Enterprise].District != post.District {
 			t.Errorf("%s (%s) looks after %s in %s", c.Leaders[l.Leader].Name, post.Title,
 				c.Enterprises[l.Enterprise].Name, c.Enterprises[l.Enterprise].District)
@@ -179,11 +179,11 @@ func TestDemoCityDistrictHeadsStayHome(t *testing.T) {
 }
 
 func TestDemoCityDeterministic(t *testing.T) {
-	a, b := demo.NewDemoCity(7, demoToday), demo.NewDemoCity(7, demoToday)
+	a, b := demo.NewCity(7, demoToday), demo.NewCity(7, demoToday)
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("the same seed gave two different cities")
 	}
-	c := demo.NewDemoCity(8, demoToday)
+	c := demo.NewCity(8, demoToday)
 	if reflect.DeepEqual(a.Enterprises, c.Enterprises) {
 		t.Error("seeds 7 and 8 gave the same enterprises")
 	}
@@ -194,6 +194,6 @@ func TestDemoCityDeterministic(t *testing.T) {
 
 func BenchmarkNewDemoCity(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
-		demo.NewDemoCity(int64(i), demoToday)
+		demo.NewCity(int64(i), demoToday)
 	}
 }

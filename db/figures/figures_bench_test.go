@@ -127,7 +127,7 @@ func BenchmarkFigures(b *testing.B) {
 		}
 	}
 	for _, p := range periods {
-		f := appeal.AppealFilter{From: p.from, To: p.to}
+		f := appeal.Filter{From: p.from, To: p.to}
 		b.Run(fmt.Sprintf("raw_count_group_by/%s", p.name), func(b *testing.B) {
 			for b.Loop() {
 				raw(b, p.from, p.to)
@@ -135,14 +135,14 @@ func BenchmarkFigures(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("overview/%s", p.name), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := figures.Overview(d, dbtest.Ctx(), dbtest.AdminActor, f); err != nil {
+				if _, err := figures.Overview(dbtest.Ctx(), d, dbtest.AdminActor, f); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 		b.Run(fmt.Sprintf("rankings/%s", p.name), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := figures.Rankings(d, dbtest.Ctx(), dbtest.AdminActor, "departments", f); err != nil {
+				if _, err := figures.Rankings(dbtest.Ctx(), d, dbtest.AdminActor, "departments", f); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -41,12 +41,12 @@ func (f *Figures) merge(o *Figures) {
 
 // Breakdown groups the figures of the appeals the actor may see that match f by one
 // dimension (departments, leaders, categories, sources, tiers or districts), largest first.
-func Breakdown(d *db.DB, ctx context.Context, a db.Actor, dim string, f appeal.AppealFilter) ([]FigureRow, error) {
-	return breakdown(d, ctx, a, dim, f, true)
+func Breakdown(ctx context.Context, d *db.DB, a db.Actor, dim string, f appeal.Filter) ([]FigureRow, error) {
+	return breakdown(ctx, d, a, dim, f, true)
 }
 
 // breakdown is Breakdown, with the average handling time only when handling is set.
-func breakdown(d2 *db.DB, ctx context.Context, a db.Actor, dim string, f appeal.AppealFilter, handling bool) ([]FigureRow, error) {
+func breakdown(ctx context.Context, d2 *db.DB, a db.Actor, dim string, f appeal.Filter, handling bool) ([]FigureRow, error) {
 	d, ok := Dimensions[dim]
 	if !ok || dim == "months" {
 		return nil, db.Errorf(db.ENOTFOUND, "没有“%s”这一分组。", dim)
@@ -55,7 +55,7 @@ func breakdown(d2 *db.DB, ctx context.Context, a db.Actor, dim string, f appeal.
 	if err != nil {
 		return nil, err
 	}
-	q := fr(d2, ctx)
+	q := fr(ctx, d2)
 	groups, err := fq.groups(q, d.col, d.index, fq.w, handling)
 	if err != nil {
 		return nil, err
@@ -101,7 +101,7 @@ func breakdown(d2 *db.DB, ctx context.Context, a db.Actor, dim string, f appeal.
 }
 
 // narrow is f restricted to one group of a dimension, when the list can express it.
-func narrow(f appeal.AppealFilter, dim, key string) (appeal.AppealFilter, bool) {
+func narrow(f appeal.Filter, dim, key string) (appeal.Filter, bool) {
 	id, _ := strconv.ParseInt(key, 10, 64)
 	switch dim {
 	case "departments":
@@ -202,7 +202,7 @@ func dimensionLabels(q db.Queryer, dim string) (func(string) string, error) {
 
 // Trend gives the figures of each of the months months up to the month of f.To (this
 // month when f.To is empty), oldest first; f's own period is replaced by the months'.
-func Trend(d *db.DB, ctx context.Context, a db.Actor, f appeal.AppealFilter, months int) ([]FigureRow, error) {
+func Trend(ctx context.Context, d *db.DB, a db.Actor, f appeal.Filter, months int) ([]FigureRow, error) {
 	end := d.Now().In(db.Zone)
 	if f.To != "" {
 		t, err := time.ParseInLocation(db.DateLayout, f.To, db.Zone)
@@ -218,7 +218,7 @@ func Trend(d *db.DB, ctx context.Context, a db.Actor, f appeal.AppealFilter, mon
 	if err != nil {
 		return nil, err
 	}
-	q := fr(d, ctx)
+	q := fr(ctx, d)
 	ym := func(t time.Time) int { return t.Year()*100 + int(t.Month()) }
 	w := fq.and("a.fig_month BETWEEN ? AND ?", ym(start), ym(end))
 	groups, err := fq.groups(q, "a.fig_month", "appeals_fig_month", w, true)

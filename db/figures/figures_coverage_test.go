@@ -14,18 +14,18 @@ import (
 // rule, so the figure matches the list it stands for.
 func TestVisitFigureMatchesLedger(t *testing.T) {
 	d := dbtest.MustOpen(t)
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.BuildDemoVisits(d, dbtest.Ctx()); err != nil {
+	if _, err := demo.BuildVisits(dbtest.Ctx(), d); err != nil {
 		t.Fatal(err)
 	}
 	admin := db.Actor{UserID: 1, Name: "管理员", Role: db.RoleAdmin}
-	cov, err := ledger.LedgerCoverage(d, dbtest.Ctx(), admin)
+	cov, err := ledger.LedgerCoverage(dbtest.Ctx(), d, admin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fig, err := figures.Visits(d, dbtest.Ctx(), admin, appeal.AppealFilter{})
+	fig, err := figures.Visits(dbtest.Ctx(), d, admin, appeal.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,10 +18,10 @@ func TestHomeTilesUseIndexes(t *testing.T) {
 	now := d.Now()
 	for _, a := range []db.Actor{{Role: db.RoleOffice, Name: "督办"}, {Role: db.RoleDepartment, DepartmentID: 2, Name: "单位02"},
 		{Role: db.RoleLeader, LeaderID: 1, Name: "领导01"}} {
-		filters := []appeal.AppealFilter{{Extension: &yes}, {Stage: appeal.StageFeedback}, {Overdue: &yes}, {Stage: appeal.StageDiscovered},
+		filters := []appeal.Filter{{Extension: &yes}, {Stage: appeal.StageFeedback}, {Overdue: &yes}, {Stage: appeal.StageDiscovered},
 			{Stage: appeal.StageVerifying}, {DrillFilter: appeal.DrillFilter{Todo: appeal.TodoAll}}, {DrillFilter: appeal.DrillFilter{Todo: appeal.TodoIntake}}}
 		for _, k := range appeal.TodoKinds(a.Role) {
-			filters = append(filters, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{Todo: k.Kind}})
+			filters = append(filters, appeal.Filter{DrillFilter: appeal.DrillFilter{Todo: k.Kind}})
 		}
 		for _, f := range filters {
 			w, err := f.Where(a, now)

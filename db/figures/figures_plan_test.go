@@ -38,24 +38,24 @@ func TestFiguresUseIndexes(t *testing.T) {
 		plans = append(plans, p)
 	}
 	defer func() { figures.FigureTrace = nil }()
-	month := appeal.AppealFilter{From: "2026-05-01", To: "2026-05-31"}
+	month := appeal.Filter{From: "2026-05-01", To: "2026-05-31"}
 	for _, actor := range []db.Actor{dbtest.AdminActor, {Role: db.RoleDepartment, DepartmentID: 2, Name: "单位02"}, {Role: db.RoleLeader, LeaderID: 1, Name: "领导01"}} {
 		city := actor.Role == db.RoleAdmin
 		plans = nil
-		if _, err := figures.Overview(d, dbtest.Ctx(), actor, month); err != nil {
+		if _, err := figures.Overview(dbtest.Ctx(), d, actor, month); err != nil {
 			t.Fatal(err)
 		}
 		for dim := range figures.Dimensions {
 			if dim != "months" {
-				if _, err := figures.Breakdown(d, dbtest.Ctx(), actor, dim, month); err != nil {
+				if _, err := figures.Breakdown(dbtest.Ctx(), d, actor, dim, month); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		if _, err := figures.Trend(d, dbtest.Ctx(), actor, month, 12); err != nil {
+		if _, err := figures.Trend(dbtest.Ctx(), d, actor, month, 12); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := figures.Rankings(d, dbtest.Ctx(), actor, "departments", month); err != nil {
+		if _, err := figures.Rankings(dbtest.Ctx(), d, actor, "departments", month); err != nil {
 			t.Fatal(err)
 		}
 		if len(plans) < 10 {

@@ -31,7 +31,7 @@ func (t tracedQueryer) QueryRow(query string, args ...any) *sql.Row {
 }
 
 // fr is the read pool for figures.
-func fr(d *db.DB, ctx context.Context) db.Queryer { return tracedQueryer{d.R(ctx)} }
+func fr(ctx context.Context, d *db.DB) db.Queryer { return tracedQueryer{d.R(ctx)} }
 
 // dimension is what a breakdown groups appeals by, with the covering index that serves
 // the city-wide query in one ordered pass.
@@ -62,21 +62,21 @@ type figureQuery struct {
 	now  time.Time
 }
 
-func newFigureQuery(d *db.DB, a db.Actor, f appeal.AppealFilter) (figureQuery, error) {
+func newFigureQuery(d *db.DB, a db.Actor, f appeal.Filter) (figureQuery, error) {
 	f.Page, f.Sort = db.Page{}, ""
 	now := d.Now()
 	// Figures count reports in the city's totals for every city-wide role; the drill-down
 	// lists behind them show only what the role may list. A class's figures stand beside
 	// its list of appeals, and must not count what that list leaves out.
-	scope := appeal.AppealCountScope
+	scope := appeal.CountScope
 	if f.IssueClassID != 0 {
-		scope = appeal.AppealScope
+		scope = appeal.Scope
 	}
 	w, err := f.WhereIn(scope, a, now)
 	if err != nil {
 		return figureQuery{}, err
 	}
-	bare := appeal.AppealFilter{From: f.From, To: f.To}
+	bare := appeal.Filter{From: f.From, To: f.To}
 	city := a.Is(db.RoleAdmin, db.RoleOffice, db.RoleAuditor, db.RoleSystem) && f == bare
 	return figureQuery{w: w, city: city, now: now}, nil
 }
@@ -169,12 +169,12 @@ func keyString(v any) string {
 
 // Overview computes the figures of contract §6 for the appeals the actor may see that
 // match f (filed in its period).
-func Overview(d *db.DB, ctx context.Context, a db.Actor, f appeal.AppealFilter) (*Figures, error) {
+func Overview(ctx context.Context, d *db.DB, a db.Actor, f appeal.Filter) (*Figures, error) {
 	fq, err := newFigureQuery(d, a, f)
 	if err != nil {
 		return nil, err
 	}
-	q := fr(d, ctx)
+	q := fr(ctx, d)
 	rows, err := q.Query("SELECT a.fig_flags, a.fig_hb, COUNT(*), COALESCE(SUM(a.fig_handling), 0)"+
 		fq.from("appeals_fig_overview")+fq.w.Sql()+" GROUP BY a.fig_flags, a.fig_hb", fq.w.Args...)
 	if err != nil {

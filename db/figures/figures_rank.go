@@ -64,11 +64,11 @@ func split(rows []FigureRow, w Weights, minSample int) (ranked, unranked []RankI
 
 // Rankings ranks departments or leaders over f's period, with the change against the
 // period before it. Groups without a department or leader are left out.
-func Rankings(d *db.DB, ctx context.Context, a db.Actor, kind string, f appeal.AppealFilter) (*Ranking, error) {
+func Rankings(ctx context.Context, d *db.DB, a db.Actor, kind string, f appeal.Filter) (*Ranking, error) {
 	if kind != "departments" && kind != "leaders" {
 		return nil, db.Errorf(db.ENOTFOUND, "只能对责任单位或包保领导排名。")
 	}
-	w, err := LoadWeights(d, ctx)
+	w, err := LoadWeights(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func Rankings(d *db.DB, ctx context.Context, a db.Actor, kind string, f appeal.A
 	if err != nil {
 		return nil, err
 	}
-	cur, err := breakdown(d, ctx, a, kind, f, false)
+	cur, err := breakdown(ctx, d, a, kind, f, false)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func Rankings(d *db.DB, ctx context.Context, a db.Actor, kind string, f appeal.A
 		out.Previous = &prev
 		g := f
 		g.From, g.To = prev.From, prev.To
-		before, err := breakdown(d, ctx, a, kind, g, false)
+		before, err := breakdown(ctx, d, a, kind, g, false)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +140,7 @@ func rankItems(items []RankItem) {
 var weightKeys = [3]string{"figures.weight.response", "figures.weight.resolution", "figures.weight.satisfaction"}
 
 // Weights returns the composite score's weights as the admin last set them.
-func LoadWeights(d *db.DB, ctx context.Context) (Weights, error) {
+func LoadWeights(ctx context.Context, d *db.DB) (Weights, error) {
 	w := DefaultWeights
 	q := d.R(ctx)
 	for i, dst := range []*int{&w.Response, &w.Resolution, &w.Satisfaction} {
@@ -156,7 +156,7 @@ func LoadWeights(d *db.DB, ctx context.Context) (Weights, error) {
 }
 
 // SetWeights changes the composite score's weights (admin); they must add up to 100.
-func SetWeights(d *db.DB, ctx context.Context, a db.Actor, w Weights) (Weights, error) {
+func SetWeights(ctx context.Context, d *db.DB, a db.Actor, w Weights) (Weights, error) {
 	if !a.Is(db.RoleAdmin) {
 		return w, db.Forbidden()
 	}

@@ -11,8 +11,8 @@ import (
 
 func TestRankingsFollowTheWeightsAndCompareWithTheMonthBefore(t *testing.T) {
 	d, _ := figureFixture(t)
-	f := appeal.AppealFilter{From: "2026-04-01", To: "2026-04-30"}
-	rk, err := figures.Rankings(d, dbtest.Ctx(), dbtest.AdminActor, "departments", f)
+	f := appeal.Filter{From: "2026-04-01", To: "2026-04-30"}
+	rk, err := figures.Rankings(dbtest.Ctx(), d, dbtest.AdminActor, "departments", f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,16 +31,16 @@ func TestRankingsFollowTheWeightsAndCompareWithTheMonthBefore(t *testing.T) {
 			t.Errorf("change of %s: %v", it.Label, it.Change)
 		}
 	}
-	if _, err := figures.SetWeights(d, dbtest.Ctx(), db.Actor{Role: db.RoleOffice}, figures.Weights{100, 0, 0}); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := figures.SetWeights(dbtest.Ctx(), d, db.Actor{Role: db.RoleOffice}, figures.Weights{100, 0, 0}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("the office sets weights: %v", err)
 	}
-	if _, err := figures.SetWeights(d, dbtest.Ctx(), dbtest.AdminActor, figures.Weights{50, 40, 5}); db.ErrorCode(err) != db.EINVALID {
+	if _, err := figures.SetWeights(dbtest.Ctx(), d, dbtest.AdminActor, figures.Weights{50, 40, 5}); db.ErrorCode(err) != db.EINVALID {
 		t.Errorf("weights not adding to 100: %v", err)
 	}
-	if _, err := figures.SetWeights(d, dbtest.Ctx(), dbtest.AdminActor, figures.Weights{100, 0, 0}); err != nil {
+	if _, err := figures.SetWeights(dbtest.Ctx(), d, dbtest.AdminActor, figures.Weights{100, 0, 0}); err != nil {
 		t.Fatal(err)
 	}
-	rk, err = figures.Rankings(d, dbtest.Ctx(), dbtest.AdminActor, "departments", f)
+	rk, err = figures.Rankings(dbtest.Ctx(), d, dbtest.AdminActor, "departments", f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,15 +63,15 @@ func TestVisitFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	dbtest.FixedClock(d, time.Date(2026, 5, 20, 12, 0, 0, 0, db.Zone))
-	v, err := figures.Visits(d, dbtest.Ctx(), dbtest.AdminActor, appeal.AppealFilter{From: "2026-05-01", To: "2026-05-31"})
+	v, err := figures.Visits(dbtest.Ctx(), d, dbtest.AdminActor, appeal.Filter{From: "2026-05-01", To: "2026-05-31"})
 	if err != nil || v == nil || v.Made != 1 || v.NotVisited != 2 || v.CadenceDays != figures.DefaultCadenceDays {
 		t.Errorf("city visits: %+v %v", v, err)
 	}
-	v, err = figures.Visits(d, dbtest.Ctx(), db.Actor{Role: db.RoleLeader, LeaderID: 1}, appeal.AppealFilter{})
+	v, err = figures.Visits(dbtest.Ctx(), d, db.Actor{Role: db.RoleLeader, LeaderID: 1}, appeal.Filter{})
 	if err != nil || v == nil || v.Made != 3 || v.NotVisited != 1 {
 		t.Errorf("leader 1's visits: %+v %v", v, err)
 	}
-	if v, _ := figures.Visits(d, dbtest.Ctx(), db.Actor{Role: db.RoleDepartment, DepartmentID: 1}, appeal.AppealFilter{}); v != nil {
+	if v, _ := figures.Visits(dbtest.Ctx(), d, db.Actor{Role: db.RoleDepartment, DepartmentID: 1}, appeal.Filter{}); v != nil {
 		t.Errorf("a department has visit figures: %+v", v)
 	}
 }

@@ -28,8 +28,8 @@ func sampleFixture(t *testing.T) *db.DB {
 
 func TestRankingLeavesSmallSamplesUnranked(t *testing.T) {
 	d := sampleFixture(t)
-	f := appeal.AppealFilter{From: figuresNow.AddDate(0, -2, 0).Format(db.DateLayout), To: figuresNow.Format(db.DateLayout)}
-	rk, err := figures.Rankings(d, dbtest.Ctx(), dbtest.AdminActor, "leaders", f)
+	f := appeal.Filter{From: figuresNow.AddDate(0, -2, 0).Format(db.DateLayout), To: figuresNow.Format(db.DateLayout)}
+	rk, err := figures.Rankings(dbtest.Ctx(), d, dbtest.AdminActor, "leaders", f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestRankingLeavesSmallSamplesUnranked(t *testing.T) {
 	if _, err := d.SetReportSettings(dbtest.Ctx(), dbtest.AdminActor, db.ReportSettingsUpdate{MinSample: &one}); err != nil {
 		t.Fatal(err)
 	}
-	rk, err = figures.Rankings(d, dbtest.Ctx(), dbtest.AdminActor, "leaders", f)
+	rk, err = figures.Rankings(dbtest.Ctx(), d, dbtest.AdminActor, "leaders", f)
 	if err != nil {
 		t.Fatal(err)
 	}

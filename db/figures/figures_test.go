@@ -71,26 +71,26 @@ func TestFiguresEqualRatesRecomputedFromRawAppeals(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		actor db.Actor
-		f     appeal.AppealFilter
+		f     appeal.Filter
 		keep  func(dbtest.RawAppeal) bool
 	}{
-		{"city", dbtest.AdminActor, appeal.AppealFilter{}, func(dbtest.RawAppeal) bool { return true }},
-		{"city in a period", dbtest.AdminActor, appeal.AppealFilter{From: from, To: to}, inPeriod},
-		{"department_id=2 for the office", db.Actor{Role: db.RoleOffice, Name: "专班"}, appeal.AppealFilter{DepartmentID: 2},
+		{"city", dbtest.AdminActor, appeal.Filter{}, func(dbtest.RawAppeal) bool { return true }},
+		{"city in a period", dbtest.AdminActor, appeal.Filter{From: from, To: to}, inPeriod},
+		{"department_id=2 for the office", db.Actor{Role: db.RoleOffice, Name: "专班"}, appeal.Filter{DepartmentID: 2},
 			func(a dbtest.RawAppeal) bool { return a.Dept == 2 }},
-		{"department_id=2 in a period", dbtest.AdminActor, appeal.AppealFilter{DepartmentID: 2, From: from, To: to},
+		{"department_id=2 in a period", dbtest.AdminActor, appeal.Filter{DepartmentID: 2, From: from, To: to},
 			func(a dbtest.RawAppeal) bool { return a.Dept == 2 && inPeriod(a) }},
-		{"department 2 signed in: every appeal it was ever assigned", dept2, appeal.AppealFilter{},
+		{"department 2 signed in: every appeal it was ever assigned", dept2, appeal.Filter{},
 			func(a dbtest.RawAppeal) bool { return appeal.Contains(a.Assigned, 2) }},
-		{"enterprise 3 signed in: its own", ent3, appeal.AppealFilter{},
+		{"enterprise 3 signed in: its own", ent3, appeal.Filter{},
 			func(a dbtest.RawAppeal) bool { return a.Enterprise == 3 && a.Source != appeal.SourceReport }},
-		{"category and leader", dbtest.AdminActor, appeal.AppealFilter{Category: "融资", LeaderID: 2},
+		{"category and leader", dbtest.AdminActor, appeal.Filter{Category: "融资", LeaderID: 2},
 			func(a dbtest.RawAppeal) bool { return a.Category == "融资" && a.Leader == 2 }},
-		{"district", dbtest.AdminActor, appeal.AppealFilter{DrillFilter: appeal.DrillFilter{District: "区1"}},
+		{"district", dbtest.AdminActor, appeal.Filter{DrillFilter: appeal.DrillFilter{District: "区1"}},
 			func(a dbtest.RawAppeal) bool { return a.Enterprise != 0 && a.Enterprise%3 == 1 }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := figures.Overview(d, dbtest.Ctx(), c.actor, c.f)
+			got, err := figures.Overview(dbtest.Ctx(), d, c.actor, c.f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func TestFiguresEqualRatesRecomputedFromRawAppeals(t *testing.T) {
 
 func TestFiguresWithoutDataAreNullNotZero(t *testing.T) {
 	d, _ := figureFixture(t)
-	got, err := figures.Overview(d, dbtest.Ctx(), dbtest.AdminActor, appeal.AppealFilter{DepartmentID: 5})
+	got, err := figures.Overview(dbtest.Ctx(), d, dbtest.AdminActor, appeal.Filter{DepartmentID: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestFiguresWithoutDataAreNullNotZero(t *testing.T) {
 	if got.OnTimeRate == nil || *got.OnTimeRate != 1 || got.ResponseRate == nil || *got.ResponseRate != 1 {
 		t.Errorf("department 5 closed on time and responded: %v %v", dbtest.Fp(got.OnTimeRate), dbtest.Fp(got.ResponseRate))
 	}
-	empty, err := figures.Overview(d, dbtest.Ctx(), dbtest.AdminActor, appeal.AppealFilter{From: "2020-01-01", To: "2020-01-31"})
+	empty, err := figures.Overview(dbtest.Ctx(), d, dbtest.AdminActor, appeal.Filter{From: "2020-01-01", To: "2020-01-31"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestFiguresExtensionsAndReopenedAppeals(t *testing.T) {
 	e.Id, e.Extended, e.Closed = 3, dbtest.I64p(c+2*86400), dbtest.I64p(c+4*86400)
 	d := dbtest.MustFixture(t, []dbtest.RawAppeal{a, b, e}, 1, 1, 1)
 	dbtest.FixedClock(d, figuresNow)
-	got, err := figures.Overview(d, dbtest.Ctx(), dbtest.AdminActor, appeal.AppealFilter{})
+	got, err := figures.Overview(dbtest.Ctx(), d, dbtest.AdminActor, appeal.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,12 +157,12 @@ func TestFiguresExtensionsAndReopenedAppeals(t *testing.T) {
 func TestFigureListsMatchFigures(t *testing.T) {
 	d, _ := figureFixture(t)
 	auditor := db.Actor{UserID: 1, Name: "测试纪检", Role: db.RoleAuditor}
-	f := appeal.AppealFilter{From: figuresNow.AddDate(0, -3, 0).Format(db.DateLayout), To: figuresNow.Format(db.DateLayout)}
-	got, err := figures.Overview(d, dbtest.Ctx(), auditor, f)
+	f := appeal.Filter{From: figuresNow.AddDate(0, -3, 0).Format(db.DateLayout), To: figuresNow.Format(db.DateLayout)}
+	got, err := figures.Overview(dbtest.Ctx(), d, auditor, f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	admins, err := figures.Overview(d, dbtest.Ctx(), dbtest.AdminActor, f)
+	admins, err := figures.Overview(dbtest.Ctx(), d, dbtest.AdminActor, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,10 +176,10 @@ func TestFigureListsMatchFigures(t *testing.T) {
 		"on_time": got.OnTime, "late": got.Handled - got.OnTime, "on_time_extended": got.OnTimeExtended,
 		"late_extended": got.Handled - got.OnTimeExtended}
 	drill := f.Drill()
-	total := func(a db.Actor, g appeal.AppealFilter) int {
+	total := func(a db.Actor, g appeal.Filter) int {
 		t.Helper()
 		g.Page = db.Page{Limit: 1}
-		list, err := appeal.ListAppeals(d, dbtest.Ctx(), a, g)
+		list, err := appeal.List(dbtest.Ctx(), d, a, g)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +206,7 @@ func TestFigureListsMatchFigures(t *testing.T) {
 }
 
 // applyTestQuery sets the drill-down fields that a query string names, as the handler does.
-func applyTestQuery(t *testing.T, f *appeal.AppealFilter, q string) {
+func applyTestQuery(t *testing.T, f *appeal.Filter, q string) {
 	t.Helper()
 	yes, no := true, false
 	for _, kv := range strings.Split(q, "&") {

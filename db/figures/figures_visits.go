@@ -25,13 +25,13 @@ type VisitFigures struct {
 // visit is older than the cadence at the period's end (or today). It returns nil
 // for a department and under filters that visits do not
 // carry (department, category, source, tier, stage …).
-func Visits(d *db.DB, ctx context.Context, a db.Actor, f appeal.AppealFilter) (*VisitFigures, error) {
+func Visits(ctx context.Context, d *db.DB, a db.Actor, f appeal.Filter) (*VisitFigures, error) {
 	if a.Is(db.RoleDepartment) {
 		return nil, nil
 	}
 	rest := f
 	rest.From, rest.To, rest.LeaderID, rest.EnterpriseID, rest.District, rest.Page = "", "", 0, 0, "", db.Page{}
-	if rest != (appeal.AppealFilter{}) {
+	if rest != (appeal.Filter{}) {
 		return nil, nil
 	}
 	var w db.Where
@@ -49,7 +49,7 @@ func Visits(d *db.DB, ctx context.Context, a db.Actor, f appeal.AppealFilter) (*
 	if f.District != "" {
 		w.Add("l.enterprise_id IN (SELECT id FROM enterprises WHERE district = ?)", f.District)
 	}
-	q := fr(d, ctx)
+	q := fr(ctx, d)
 	out := &VisitFigures{CadenceDays: DefaultCadenceDays}
 	if v, err := db.Setting(q, "visit.cadence_days"); err == nil && v != "" {
 		if n, err := strconv.Atoi(v); err == nil && n > 0 {

@@ -119,7 +119,7 @@ type IssueClassFilter struct {
 }
 
 // ListIssueClasses lists the classes the actor may see, newest first.
-func ListIssueClasses(d *db.DB, ctx context.Context, a db.Actor, f IssueClassFilter) (*db.List[IssueClass], error) {
+func ListIssueClasses(ctx context.Context, d *db.DB, a db.Actor, f IssueClassFilter) (*db.List[IssueClass], error) {
 	var w db.Where
 	issueClassScope(&w, a)
 	w.Eq("c.month", f.Month)
@@ -143,7 +143,7 @@ func ListIssueClasses(d *db.DB, ctx context.Context, a db.Actor, f IssueClassFil
 func fillIssueClass(d *db.DB, q db.Queryer, a db.Actor, c *IssueClass) error {
 	var w db.Where
 	w.Add("a.id IN (SELECT appeal_id FROM issue_class_appeals WHERE class_id = ?)", c.ID)
-	appeal.AppealScope(&w, a)
+	appeal.Scope(&w, a)
 	rows, err := q.Query("SELECT a.id FROM appeals a"+w.Sql()+" ORDER BY a.id", w.Args...)
 	if err != nil {
 		return fmt.Errorf("db: issue class %d appeals: %w", c.ID, err)
@@ -168,7 +168,7 @@ func findIssueClass(q db.Queryer, a db.Actor, id int64) (*IssueClass, error) {
 }
 
 // FindIssueClass returns one class the actor may see, with its appeals.
-func FindIssueClass(d *db.DB, ctx context.Context, a db.Actor, id int64) (*IssueClass, error) {
+func FindIssueClass(ctx context.Context, d *db.DB, a db.Actor, id int64) (*IssueClass, error) {
 	q := d.R(ctx)
 	c, err := findIssueClass(q, a, id)
 	if err != nil {
@@ -178,7 +178,7 @@ func FindIssueClass(d *db.DB, ctx context.Context, a db.Actor, id int64) (*Issue
 }
 
 // CreateIssueClass groups appeals into a new class (office, admin).
-func CreateIssueClass(d *db.DB, ctx context.Context, a db.Actor, in IssueClassInput) (*IssueClass, error) {
+func CreateIssueClass(ctx context.Context, d *db.DB, a db.Actor, in IssueClassInput) (*IssueClass, error) {
 	if !a.Is(db.RoleOffice, db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}
@@ -210,7 +210,7 @@ func CreateIssueClass(d *db.DB, ctx context.Context, a db.Actor, in IssueClassIn
 	if err != nil {
 		return nil, err
 	}
-	return FindIssueClass(d, ctx, a, id)
+	return FindIssueClass(ctx, d, a, id)
 }
 
 // classAppeals adds and removes appeals of a class; each added appeal must be one the
@@ -221,7 +221,7 @@ func classAppeals(t *db.Tx, a db.Actor, id int64, add, remove []int64) error {
 		return fmt.Errorf("db: issue class %d: %w", id, err)
 	}
 	for _, ap := range add {
-		x, err := appeal.AppealWhere(t, a, ap)
+		x, err := appeal.FindOn(t, a, ap)
 		if err != nil {
 			return db.InvalidField("appeal_ids", fmt.Sprintf("诉求 %d 不存在", ap))
 		}
@@ -258,7 +258,7 @@ func checkClassOwner(t *db.Tx, id, owner int64) error {
 
 // UpdateIssueClass changes, closes or reopens a class (office, admin). A stale version
 // answers 409 and changes nothing.
-func UpdateIssueClass(d *db.DB, ctx context.Context, a db.Actor, id int64, up IssueClassUpdate) (*IssueClass, error) {
+func UpdateIssueClass(ctx context.Context, d *db.DB, a db.Actor, id int64, up IssueClassUpdate) (*IssueClass, error) {
 	if !a.Is(db.RoleOffice, db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}
@@ -327,5 +327,5 @@ func UpdateIssueClass(d *db.DB, ctx context.Context, a db.Actor, id int64, up Is
 	if err != nil {
 		return nil, err
 	}
-	return FindIssueClass(d, ctx, a, id)
+	return FindIssueClass(ctx, d, a, id)
 }

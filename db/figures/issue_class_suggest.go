@@ -46,8 +46,8 @@ func trigrams(s string) map[string]bool {
 // IssueClassCandidates suggests appeals for a class: same category and department, not
 // in the class yet, filed in the last year, ranked by the trigrams they share with the
 // class's title, cause and appeals. The full-text index finds them; Go scores them.
-func IssueClassCandidates(d *db.DB, ctx context.Context, a db.Actor, id int64, limit int) ([]Candidate, error) {
-	c, err := FindIssueClass(d, ctx, a, id)
+func IssueClassCandidates(ctx context.Context, d *db.DB, a db.Actor, id int64, limit int) ([]Candidate, error) {
+	c, err := FindIssueClass(ctx, d, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func IssueClassCandidates(d *db.DB, ctx context.Context, a db.Actor, id int64, l
 		return out, nil
 	}
 	var w db.Where
-	appeal.AppealScope(&w, a)
+	appeal.Scope(&w, a)
 	w.Add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", strings.Join(terms, " OR "))
 	w.Add("a.department_id = ?", c.DepartmentID)
 	w.Eq("a.category", c.Category)
@@ -127,7 +127,7 @@ type Cluster struct {
 
 // IssueClassSuggestions lists, for the office, the category and department pairs with at
 // least minAppeals appeals filed in the month and not yet in a class, most first.
-func IssueClassSuggestions(d *db.DB, ctx context.Context, a db.Actor, month string, minAppeals int) ([]Cluster, error) {
+func IssueClassSuggestions(ctx context.Context, d *db.DB, a db.Actor, month string, minAppeals int) ([]Cluster, error) {
 	if !a.Is(db.RoleOffice, db.RoleAdmin, db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}
@@ -135,7 +135,7 @@ func IssueClassSuggestions(d *db.DB, ctx context.Context, a db.Actor, month stri
 	if err != nil {
 		return nil, err
 	}
-	f := appeal.AppealFilter{From: p.From, To: p.To}
+	f := appeal.Filter{From: p.From, To: p.To}
 	w, err := f.Where(a, d.Now())
 	if err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ import (
 func TestMonthlyReportTypicalCases(t *testing.T) {
 	w := dbtest.NewWorld(t)
 	closed := func(title string) *appeal.Appeal {
-		ap := w.File(t, w.Ent, func(in *appeal.AppealInput) { in.Title = title })
+		ap := w.File(t, w.Ent, func(in *appeal.Input) { in.Title = title })
 		ap = w.Act(t, w.Office, ap, appeal.ActionInput{Action: appeal.ActAccept})
 		ap = w.Act(t, w.Office, ap, w.AssignTo(w.Dept.DepartmentID))
 		return w.Act(t, w.Dept, ap, appeal.ActionInput{Action: appeal.ActReport, Note: "已办理完毕"})
@@ -26,12 +26,12 @@ func TestMonthlyReportTypicalCases(t *testing.T) {
 		publish *bool
 	}{{published, "窗口服务整改典型案例", &yes}, {draft, "尚在整理的案例", &no}} {
 		title, summary := c.title, "企业反映窗口办事推诿，经核查属实，责任单位已整改并向企业当面反馈处理结果。"
-		if _, err := oversight.CreateCase(w.DB, dbtest.Ctx(), w.Auditor, oversight.CaseInput{AppealID: c.ap.ID, Title: &title, Summary: &summary, Publish: c.publish}); err != nil {
+		if _, err := oversight.CreateCase(dbtest.Ctx(), w.DB, w.Auditor, oversight.CaseInput{AppealID: c.ap.ID, Title: &title, Summary: &summary, Publish: c.publish}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	month := dbtest.WorldStart.In(db.Zone).Format("2006-01")
-	r, err := figures.BuildMonthlyReport(w.DB, dbtest.Ctx(), w.Office, month)
+	r, err := figures.BuildMonthlyReport(dbtest.Ctx(), w.DB, w.Office, month)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestMonthlyReportTypicalCases(t *testing.T) {
 		t.Fatalf("typical cases in %s: %+v", month, r.Typical)
 	}
 	before := dbtest.WorldStart.AddDate(0, -1, 0).In(db.Zone).Format("2006-01")
-	if r, err := figures.BuildMonthlyReport(w.DB, dbtest.Ctx(), w.Office, before); err != nil || len(r.Typical) != 0 {
+	if r, err := figures.BuildMonthlyReport(dbtest.Ctx(), w.DB, w.Office, before); err != nil || len(r.Typical) != 0 {
 		t.Errorf("a case published in %s shows in the report of %s: %+v %v", month, before, r, err)
 	}
 }

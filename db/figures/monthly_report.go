@@ -74,7 +74,7 @@ const WorstOverdue = 10
 // Everything in it is read in one snapshot, so the audit head it pins is the head of
 // exactly the data its figures count: an appeal filed while the report is made is either
 // in both or in neither.
-func BuildMonthlyReport(d *db.DB, ctx context.Context, a db.Actor, month string) (*MonthlyReport, error) {
+func BuildMonthlyReport(ctx context.Context, d *db.DB, a db.Actor, month string) (*MonthlyReport, error) {
 	p, err := MonthPeriod(month)
 	if err != nil {
 		return nil, err
@@ -82,14 +82,14 @@ func BuildMonthlyReport(d *db.DB, ctx context.Context, a db.Actor, month string)
 	var r *MonthlyReport
 	err = d.View(ctx, func(ctx context.Context) error {
 		var err error
-		r, err = buildMonthlyReport(d, ctx, a, month, p)
+		r, err = buildMonthlyReport(ctx, d, a, month, p)
 		return err
 	})
 	return r, err
 }
 
-func buildMonthlyReport(d *db.DB, ctx context.Context, a db.Actor, month string, p Period) (*MonthlyReport, error) {
-	v, err := audit.VerifyAuditSince(d, ctx)
+func buildMonthlyReport(ctx context.Context, d *db.DB, a db.Actor, month string, p Period) (*MonthlyReport, error) {
+	v, err := audit.VerifySince(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -101,28 +101,28 @@ func buildMonthlyReport(d *db.DB, ctx context.Context, a db.Actor, month string,
 	r := &MonthlyReport{Month: month, Period: p, GeneratedAt: now, AuditOK: v.OK, AuditEvents: v.Events, AuditHead: v.Head,
 		AuditPending: v.Pending, Issuer: rs.Issuer, DocNumber: DocNumber(month),
 		IssuedOn: fmt.Sprintf("%d年%d月%d日", now.Year(), now.Month(), now.Day())}
-	f := appeal.AppealFilter{From: p.From, To: p.To}
-	if r.Figures, err = Overview(d, ctx, a, f); err != nil {
+	f := appeal.Filter{From: p.From, To: p.To}
+	if r.Figures, err = Overview(ctx, d, a, f); err != nil {
 		return nil, err
 	}
 	r.Drill = f.Drill()
 	prev, _ := p.Previous()
-	if r.Previous, err = Overview(d, ctx, a, appeal.AppealFilter{From: prev.From, To: prev.To}); err != nil {
+	if r.Previous, err = Overview(ctx, d, a, appeal.Filter{From: prev.From, To: prev.To}); err != nil {
 		return nil, err
 	}
-	if r.Departments, err = Rankings(d, ctx, a, "departments", f); err != nil {
+	if r.Departments, err = Rankings(ctx, d, a, "departments", f); err != nil {
 		return nil, err
 	}
-	if r.Leaders, err = Rankings(d, ctx, a, "leaders", f); err != nil {
+	if r.Leaders, err = Rankings(ctx, d, a, "leaders", f); err != nil {
 		return nil, err
 	}
-	if r.Overdue, err = worstOverdue(d, ctx, a, p); err != nil {
+	if r.Overdue, err = worstOverdue(ctx, d, a, p); err != nil {
 		return nil, err
 	}
-	if r.Typical, err = typicalCases(d, ctx, a, p); err != nil {
+	if r.Typical, err = typicalCases(ctx, d, a, p); err != nil {
 		return nil, err
 	}
-	classes, err := ListIssueClasses(d, ctx, a, IssueClassFilter{Month: month, Page: db.Page{Limit: db.MaxLimit}})
+	classes, err := ListIssueClasses(ctx, d, a, IssueClassFilter{Month: month, Page: db.Page{Limit: db.MaxLimit}})
 	if err != nil && db.ErrorCode(err) != db.EFORBIDDEN {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ const reportCaseColumns = `a.id, a.number, a.title, a.category, COALESCE(d.name,
 const reportCaseFrom = ` FROM appeals a LEFT JOIN departments d ON d.id = a.department_id
 	LEFT JOIN enterprises e ON e.id = a.enterprise_id`
 
-func caseLines(d *db.DB, ctx context.Context, query string, args []any, now time.Time) ([]CaseLine, error) {
+func caseLines(ctx context.Context, d *db.DB, query string, args []any, now time.Time) ([]CaseLine, error) {
 	rows, err := d.R(ctx).Query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: report cases: %w", err)
@@ -164,22 +164,22 @@ func caseLines(d *db.DB, ctx context.Context, query string, args []any, now time
 
 // worstOverdue lists the open appeals filed by the end of the period that are furthest
 // past their due time now.
-func worstOverdue(d *db.DB, ctx context.Context, a db.Actor, p Period) ([]CaseLine, error) {
+func worstOverdue(ctx context.Context, d *db.DB, a db.Actor, p Period) ([]CaseLine, error) {
 	yes := true
 	now := d.Now()
-	f := appeal.AppealFilter{To: p.To, Overdue: &yes}
+	f := appeal.Filter{To: p.To, Overdue: &yes}
 	w, err := f.Where(a, now)
 	if err != nil {
 		return nil, err
 	}
-	return caseLines(d, ctx, "SELECT "+reportCaseColumns+reportCaseFrom+w.Sql()+
+	return caseLines(ctx, d, "SELECT "+reportCaseColumns+reportCaseFrom+w.Sql()+
 		" ORDER BY COALESCE(a.extended_due_at, a.due_at), a.id LIMIT ?", append(w.Args, WorstOverdue), now)
 }
 
 // typicalCases lists the typical cases (典型案例) the discipline office published by the
 // end of the period, under the case's own title.
-func typicalCases(d *db.DB, ctx context.Context, a db.Actor, p Period) ([]CaseLine, error) {
-	var f appeal.AppealFilter
+func typicalCases(ctx context.Context, d *db.DB, a db.Actor, p Period) ([]CaseLine, error) {
+	var f appeal.Filter
 	w, err := f.Where(a, d.Now())
 	if err != nil {
 		return nil, err
@@ -190,6 +190,6 @@ func typicalCases(d *db.DB, ctx context.Context, a db.Actor, p Period) ([]CaseLi
 	}
 	w.Add("tc.published_at IS NOT NULL AND tc.published_at < ?", end.AddDate(0, 0, 1).Unix())
 	cols := strings.Replace(reportCaseColumns, "a.title", "tc.title", 1)
-	return caseLines(d, ctx, "SELECT "+cols+reportCaseFrom+" JOIN typical_cases tc ON tc.appeal_id = a.id"+w.Sql()+
+	return caseLines(ctx, d, "SELECT "+cols+reportCaseFrom+" JOIN typical_cases tc ON tc.appeal_id = a.id"+w.Sql()+
 		" ORDER BY tc.published_at DESC LIMIT 10", w.Args, d.Now())
 }

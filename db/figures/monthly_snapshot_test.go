@@ -18,7 +18,7 @@ func TestMonthlyReportOneSnapshot(t *testing.T) {
 	d := w.DB
 	report := func(ctx context.Context) *figures.MonthlyReport {
 		t.Helper()
-		r, err := figures.BuildMonthlyReport(d, ctx, w.Auditor, "2026-03")
+		r, err := figures.BuildMonthlyReport(ctx, d, w.Auditor, "2026-03")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestMonthlyReportOneSnapshot(t *testing.T) {
 		defer wg.Done()
 		defer close(done)
 		for range filings {
-			if _, err := appeal.CreateAppeal(d, dbtest.Ctx(), w.Ent, appeal.AppealInput{Title: "申请办理施工许可", Content: "我公司新建厂房项目需要办理施工许可，材料已经齐全，请尽快受理。",
+			if _, err := appeal.Create(dbtest.Ctx(), d, w.Ent, appeal.Input{Title: "申请办理施工许可", Content: "我公司新建厂房项目需要办理施工许可，材料已经齐全，请尽快受理。",
 				Category: "审批服务", EnterpriseID: &w.Ent.EnterpriseID}); err != nil {
 				t.Error(err)
 				return

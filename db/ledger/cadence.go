@@ -29,11 +29,11 @@ func visitCadence(q db.Queryer) (int, error) {
 }
 
 // VisitCadence returns the days allowed between visits to a pair.
-func VisitCadence(d *db.DB, ctx context.Context) (int, error) { return visitCadence(d.R(ctx)) }
+func VisitCadence(ctx context.Context, d *db.DB) (int, error) { return visitCadence(d.R(ctx)) }
 
 // SetVisitCadence changes the days allowed between visits (admin). Flags follow at once,
 // since they are computed, never stored.
-func SetVisitCadence(d *db.DB, ctx context.Context, a db.Actor, days int) error {
+func SetVisitCadence(ctx context.Context, d *db.DB, a db.Actor, days int) error {
 	if !a.Is(db.RoleAdmin) {
 		return db.Forbidden()
 	}

@@ -36,8 +36,8 @@ type DossierFigures struct {
 
 // EnterpriseDossier returns the dossier of an enterprise the actor may see; others are
 // "not found".
-func EnterpriseDossier(d2 *db.DB, ctx context.Context, a db.Actor, id int64) (*Dossier, error) {
-	e, err := register.FindEnterprise(d2, ctx, a, id)
+func EnterpriseDossier(ctx context.Context, d2 *db.DB, a db.Actor, id int64) (*Dossier, error) {
+	e, err := register.FindEnterprise(ctx, d2, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +63,11 @@ func EnterpriseDossier(d2 *db.DB, ctx context.Context, a db.Actor, id int64) (*D
 		return nil, fmt.Errorf("db: dossier %d liaisons: %w", id, err)
 	}
 	if d.Visits, err = Collect(func(p db.Page) (*db.List[Visit], error) {
-		return ListVisits(d2, ctx, a, VisitFilter{EnterpriseID: id, Page: p})
+		return ListVisits(ctx, d2, a, VisitFilter{EnterpriseID: id, Page: p})
 	}); err != nil {
 		return nil, err
 	}
-	if d.Appeals, err = allAppeals(d2, ctx, a, appeal.AppealFilter{EnterpriseID: id}); err != nil {
+	if d.Appeals, err = allAppeals(ctx, d2, a, appeal.Filter{EnterpriseID: id}); err != nil {
 		return nil, err
 	}
 	if d.CadenceDays, err = visitCadence(q); err != nil {

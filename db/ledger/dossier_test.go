@@ -12,7 +12,7 @@ import (
 func TestDossierCarriesHistoryVisitsAndAppeals(t *testing.T) {
 	d2, leader, own, _ := dbtest.DemoLedger(t)
 	admin := dbtest.DemoActor(t, d2, "admin")
-	logged, err := ledger.CreateVisit(d2, dbtest.Ctx(), leader, ledger.VisitInput{EnterpriseID: own, Summary: "实地查看新厂房建设进度。", Problems: problems(2)})
+	logged, err := ledger.CreateVisit(dbtest.Ctx(), d2, leader, ledger.VisitInput{EnterpriseID: own, Summary: "实地查看新厂房建设进度。", Problems: problems(2)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,10 +21,10 @@ func TestDossierCarriesHistoryVisitsAndAppeals(t *testing.T) {
 	if err := d2.Read.QueryRow("SELECT id FROM leaders WHERE id != ? ORDER BY id LIMIT 1", leader.LeaderID).Scan(&newLeader); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := register.CreateLiaison(d2, dbtest.Ctx(), admin, register.LiaisonInput{LeaderID: newLeader, EnterpriseID: own}); err != nil {
+	if _, err := register.CreateLiaison(dbtest.Ctx(), d2, admin, register.LiaisonInput{LeaderID: newLeader, EnterpriseID: own}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := ledger.EnterpriseDossier(d2, dbtest.Ctx(), admin, own)
+	d, err := ledger.EnterpriseDossier(dbtest.Ctx(), d2, admin, own)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,12 +45,12 @@ func TestDossierCarriesHistoryVisitsAndAppeals(t *testing.T) {
 		t.Errorf("visit status: %+v", d.VisitStatus)
 	}
 	// The old leader no longer holds the enterprise: its dossier is out of their scope.
-	if _, err := ledger.EnterpriseDossier(d2, dbtest.Ctx(), leader, own); db.ErrorCode(err) != db.ENOTFOUND {
+	if _, err := ledger.EnterpriseDossier(dbtest.Ctx(), d2, leader, own); db.ErrorCode(err) != db.ENOTFOUND {
 		t.Errorf("former leader reads the dossier: %v", err)
 	}
 	// A department sees only the appeals it handles: none of these yet.
 	dept := dbtest.DemoActor(t, d2, "department")
-	if d, err := ledger.EnterpriseDossier(d2, dbtest.Ctx(), dept, own); err == nil && len(d.Appeals) != 0 {
+	if d, err := ledger.EnterpriseDossier(dbtest.Ctx(), d2, dept, own); err == nil && len(d.Appeals) != 0 {
 		t.Errorf("department sees %d unassigned appeals", len(d.Appeals))
 	}
 }
@@ -58,41 +58,41 @@ func TestDossierCarriesHistoryVisitsAndAppeals(t *testing.T) {
 func TestDirectMessages(t *testing.T) {
 	d, _, _, _ := dbtest.DemoLedger(t)
 	company, leader, office := dbtest.DemoActor(t, d, "enterprise"), dbtest.DemoActor(t, d, "leader"), dbtest.DemoActor(t, d, "office")
-	m, err := ledger.SendMessage(d, dbtest.Ctx(), company, ledger.MessageInput{Title: "厂区道路积水", Body: "厂区门口道路每逢下雨积水严重，影响货车通行。"})
+	m, err := ledger.SendMessage(dbtest.Ctx(), d, company, ledger.MessageInput{Title: "厂区道路积水", Body: "厂区门口道路每逢下雨积水严重，影响货车通行。"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.LeaderID != leader.LeaderID || m.EnterpriseID != company.EnterpriseID {
 		t.Fatalf("message went to leader %d, want %d", m.LeaderID, leader.LeaderID)
 	}
-	if _, err := ledger.SendMessage(d, dbtest.Ctx(), leader, ledger.MessageInput{Title: "标题标题", Body: "内容内容内容内容内容"}); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := ledger.SendMessage(dbtest.Ctx(), d, leader, ledger.MessageInput{Title: "标题标题", Body: "内容内容内容内容内容"}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("leader sends: %v", err)
 	}
 	yes := true
-	inbox, err := ledger.ListMessages(d, dbtest.Ctx(), leader, ledger.MessageFilter{Pending: &yes})
+	inbox, err := ledger.ListMessages(dbtest.Ctx(), d, leader, ledger.MessageFilter{Pending: &yes})
 	if err != nil || inbox.Total != 1 {
 		t.Fatalf("leader inbox: %v %+v", err, inbox)
 	}
-	if l, _ := ledger.ListMessages(d, dbtest.Ctx(), office, ledger.MessageFilter{}); l == nil || l.Total != 0 {
+	if l, _ := ledger.ListMessages(dbtest.Ctx(), d, office, ledger.MessageFilter{}); l == nil || l.Total != 0 {
 		t.Errorf("office sees messages: %+v", l)
 	}
-	if _, err := ledger.MessageToAppeal(d, dbtest.Ctx(), leader, m.ID, ledger.MessageAppealInput{Category: "不存在"}); db.ErrorCode(err) != db.EINVALID {
+	if _, err := ledger.MessageToAppeal(dbtest.Ctx(), d, leader, m.ID, ledger.MessageAppealInput{Category: "不存在"}); db.ErrorCode(err) != db.EINVALID {
 		t.Errorf("bad category: %v", err)
 	}
-	ap, err := ledger.MessageToAppeal(d, dbtest.Ctx(), leader, m.ID, ledger.MessageAppealInput{Category: "物流"})
+	ap, err := ledger.MessageToAppeal(dbtest.Ctx(), d, leader, m.ID, ledger.MessageAppealInput{Category: "物流"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ap.Source != appeal.SourcePortal || ap.Title != m.Title || *ap.LeaderID != leader.LeaderID || *ap.EnterpriseID != company.EnterpriseID {
 		t.Errorf("appeal %+v", ap)
 	}
-	if _, err := ledger.MessageToAppeal(d, dbtest.Ctx(), leader, m.ID, ledger.MessageAppealInput{Category: "物流"}); db.ErrorCode(err) != db.ECONFLICT {
+	if _, err := ledger.MessageToAppeal(dbtest.Ctx(), d, leader, m.ID, ledger.MessageAppealInput{Category: "物流"}); db.ErrorCode(err) != db.ECONFLICT {
 		t.Errorf("second conversion: %v", err)
 	}
-	if _, err := ledger.MessageToAppeal(d, dbtest.Ctx(), dbtest.DemoActor(t, d, "admin"), m.ID, ledger.MessageAppealInput{Category: "物流"}); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := ledger.MessageToAppeal(dbtest.Ctx(), d, dbtest.DemoActor(t, d, "admin"), m.ID, ledger.MessageAppealInput{Category: "物流"}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("admin converts: %v", err)
 	}
-	got, err := ledger.FindMessage(d, dbtest.Ctx(), company, m.ID)
+	got, err := ledger.FindMessage(dbtest.Ctx(), d, company, m.ID)
 	if err != nil || got.AppealNumber != ap.Number || got.ReadAt == nil {
 		t.Errorf("enterprise sees %+v %v", got, err)
 	}

@@ -41,10 +41,10 @@ func Collect[T any](list func(db.Page) (*db.List[T], error)) ([]T, error) {
 }
 
 // allAppeals lists every appeal the actor may see that matches f.
-func allAppeals(d *db.DB, ctx context.Context, a db.Actor, f appeal.AppealFilter) ([]appeal.Appeal, error) {
+func allAppeals(ctx context.Context, d *db.DB, a db.Actor, f appeal.Filter) ([]appeal.Appeal, error) {
 	return Collect(func(p db.Page) (*db.List[appeal.Appeal], error) {
 		f.Page = p
-		return appeal.ListAppeals(d, ctx, a, f)
+		return appeal.List(ctx, d, a, f)
 	})
 }
 
@@ -83,11 +83,11 @@ func canReadLedger(a db.Actor, leaderID int64) error {
 }
 
 // LeaderLedger returns a leader's ledger.
-func LeaderLedgerOf(d *db.DB, ctx context.Context, a db.Actor, leaderID int64) (*LeaderLedger, error) {
+func LeaderLedgerOf(ctx context.Context, d *db.DB, a db.Actor, leaderID int64) (*LeaderLedger, error) {
 	if err := canReadLedger(a, leaderID); err != nil {
 		return nil, err
 	}
-	l, err := register.FindLeader(d, ctx, leaderID)
+	l, err := register.FindLeader(ctx, d, leaderID)
 	if err != nil {
 		return nil, err
 	}
@@ -117,12 +117,12 @@ func LeaderLedgerOf(d *db.DB, ctx context.Context, a db.Actor, leaderID int64) (
 	if out.Problems = problems[leaderID]; out.Problems == nil {
 		out.Problems = newProblemCounts()
 	}
-	items, err := appeal.ListAppeals(d, ctx, a, appeal.AppealFilter{Source: appeal.SourceVisit, LeaderID: leaderID, Page: db.Page{Limit: ledgerLimit}})
+	items, err := appeal.List(ctx, d, a, appeal.Filter{Source: appeal.SourceVisit, LeaderID: leaderID, Page: db.Page{Limit: ledgerLimit}})
 	if err != nil {
 		return nil, err
 	}
 	out.ProblemItems = items.Items
-	visits, err := ListVisits(d, ctx, a, VisitFilter{LeaderID: leaderID, Page: db.Page{Limit: ledgerLimit}})
+	visits, err := ListVisits(ctx, d, a, VisitFilter{LeaderID: leaderID, Page: db.Page{Limit: ledgerLimit}})
 	if err != nil {
 		return nil, err
 	}
@@ -153,12 +153,12 @@ type Coverage struct {
 }
 
 // LedgerCoverage sets every leader's ledger side by side (admin, office, auditor).
-func LedgerCoverage(d *db.DB, ctx context.Context, a db.Actor) (*Coverage, error) {
+func LedgerCoverage(ctx context.Context, d *db.DB, a db.Actor) (*Coverage, error) {
 	if !a.Is(db.RoleAdmin, db.RoleOffice, db.RoleAuditor, db.RoleSystem) {
 		return nil, db.Forbidden()
 	}
 	leaders, err := Collect(func(p db.Page) (*db.List[register.Leader], error) {
-		return register.ListLeaders(d, ctx, register.LeaderFilter{Page: p})
+		return register.ListLeaders(ctx, d, register.LeaderFilter{Page: p})
 	})
 	if err != nil {
 		return nil, err

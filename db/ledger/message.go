@@ -70,7 +70,7 @@ type MessageInput struct {
 }
 
 // SendMessage sends an enterprise's message to the leader who holds its pair now.
-func SendMessage(d *db.DB, ctx context.Context, a db.Actor, in MessageInput) (*DirectMessage, error) {
+func SendMessage(ctx context.Context, d *db.DB, a db.Actor, in MessageInput) (*DirectMessage, error) {
 	if !a.Is(db.RoleEnterprise) {
 		return nil, db.Forbidden()
 	}
@@ -110,11 +110,11 @@ func SendMessage(d *db.DB, ctx context.Context, a db.Actor, in MessageInput) (*D
 	if err != nil {
 		return nil, err
 	}
-	return FindMessage(d, ctx, a, id)
+	return FindMessage(ctx, d, a, id)
 }
 
 // FindMessage returns a message the actor may see.
-func FindMessage(d *db.DB, ctx context.Context, a db.Actor, id int64) (*DirectMessage, error) {
+func FindMessage(ctx context.Context, d *db.DB, a db.Actor, id int64) (*DirectMessage, error) {
 	return findMessage(d.R(ctx), a, id)
 }
 
@@ -135,7 +135,7 @@ type MessageFilter struct {
 }
 
 // ListMessages lists the messages the actor may see, newest first.
-func ListMessages(d *db.DB, ctx context.Context, a db.Actor, f MessageFilter) (*db.List[DirectMessage], error) {
+func ListMessages(ctx context.Context, d *db.DB, a db.Actor, f MessageFilter) (*db.List[DirectMessage], error) {
 	var w db.Where
 	messageScope(&w, a)
 	w.EqID("m.leader_id", f.LeaderID)
@@ -168,7 +168,7 @@ func leaderMessage(t *db.Tx, a db.Actor, id int64) (*DirectMessage, error) {
 // MessageToAppeal files the message as an appeal of its enterprise, linked to the
 // leader, and marks the message handled, in one transaction. The enterprise raised it,
 // so the appeal's source is the portal; the audit row links the two.
-func MessageToAppeal(d *db.DB, ctx context.Context, a db.Actor, id int64, in MessageAppealInput) (*appeal.Appeal, error) {
+func MessageToAppeal(ctx context.Context, d *db.DB, a db.Actor, id int64, in MessageAppealInput) (*appeal.Appeal, error) {
 	var out *appeal.Appeal
 	err := d.Update(ctx, func(tx *db.Tx) error {
 		m, err := leaderMessage(tx, a, id)
@@ -183,7 +183,7 @@ func MessageToAppeal(d *db.DB, ctx context.Context, a db.Actor, id int64, in Mes
 			title = m.Title
 		}
 		enterprise, leader := m.EnterpriseID, m.LeaderID
-		ap := appeal.AppealInput{Title: title, Content: m.Body, Category: in.Category, Tier: in.Tier,
+		ap := appeal.Input{Title: title, Content: m.Body, Category: in.Category, Tier: in.Tier,
 			Source: appeal.SourceVisit, EnterpriseID: &enterprise, LeaderID: &leader}
 		// Checked as the leader's own filing, then filed under the source it came from.
 		if err := ap.Validate(tx, a); err != nil {
@@ -207,7 +207,7 @@ func MessageToAppeal(d *db.DB, ctx context.Context, a db.Actor, id int64, in Mes
 }
 
 // MarkMessageRead records that the leader has dealt with a message without an appeal.
-func MarkMessageRead(d *db.DB, ctx context.Context, a db.Actor, id int64) (*DirectMessage, error) {
+func MarkMessageRead(ctx context.Context, d *db.DB, a db.Actor, id int64) (*DirectMessage, error) {
 	err := d.Update(ctx, func(tx *db.Tx) error {
 		m, err := leaderMessage(tx, a, id)
 		if err != nil {
@@ -224,5 +224,5 @@ func MarkMessageRead(d *db.DB, ctx context.Context, a db.Actor, id int64) (*Dire
 	if err != nil {
 		return nil, err
 	}
-	return FindMessage(d, ctx, a, id)
+	return FindMessage(ctx, d, a, id)
 }

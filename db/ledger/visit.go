@@ -102,7 +102,7 @@ type LoggedVisit struct {
 
 // validate checks the visit against the pair it is logged under and turns each problem
 // into the appeal it will be filed as.
-func (in *VisitInput) validate(q db.Queryer, a db.Actor, today string) ([]appeal.AppealInput, error) {
+func (in *VisitInput) validate(q db.Queryer, a db.Actor, today string) ([]appeal.Input, error) {
 	in.VisitedAt, in.Participants, in.Summary = strings.TrimSpace(in.VisitedAt), strings.TrimSpace(in.Participants), strings.TrimSpace(in.Summary)
 	var v db.Violations
 	if in.EnterpriseID <= 0 {
@@ -142,10 +142,10 @@ func (in *VisitInput) validate(q db.Queryer, a db.Actor, today string) ([]appeal
 	if len(in.Problems) > MaxVisitProblems {
 		v.Add("problems", "一次走访最多登记 %d 个问题", MaxVisitProblems)
 	}
-	var appeals []appeal.AppealInput
+	var appeals []appeal.Input
 	for i, p := range in.Problems {
 		enterprise, leader := in.EnterpriseID, in.LeaderID
-		ap := appeal.AppealInput{Title: p.Title, Content: p.Content, Category: p.Category, Tier: p.Tier,
+		ap := appeal.Input{Title: p.Title, Content: p.Content, Category: p.Category, Tier: p.Tier,
 			Source: appeal.SourceVisit, EnterpriseID: &enterprise, LeaderID: &leader}
 		if err := ap.Validate(q, a); err != nil {
 			e, ok := db.AsError(err)
@@ -165,7 +165,7 @@ func (in *VisitInput) validate(q db.Queryer, a db.Actor, today string) ([]appeal
 // becomes an appeal (source visit, linked to the visit and the leader) in the same
 // transaction as the visit and its audit rows: all of it is written, or none. Photos,
 // JPEG or PNG, are stored with it, under the same all-or-nothing rule.
-func CreateVisit(d *db.DB, ctx context.Context, a db.Actor, in VisitInput, photos ...appeal.Upload) (*LoggedVisit, error) {
+func CreateVisit(ctx context.Context, d *db.DB, a db.Actor, in VisitInput, photos ...appeal.Upload) (*LoggedVisit, error) {
 	if !a.Is(db.RoleLeader) {
 		return nil, db.Forbidden()
 	}
@@ -263,12 +263,12 @@ type VisitDetail struct {
 }
 
 // FindVisit returns a visit the actor may see, with its appeals.
-func FindVisit(d *db.DB, ctx context.Context, a db.Actor, id int64) (*VisitDetail, error) {
+func FindVisit(ctx context.Context, d *db.DB, a db.Actor, id int64) (*VisitDetail, error) {
 	v, err := findVisit(d.R(ctx), a, id)
 	if err != nil {
 		return nil, err
 	}
-	appeals, err := allAppeals(d, ctx, a, appeal.AppealFilter{VisitID: id})
+	appeals, err := allAppeals(ctx, d, a, appeal.Filter{VisitID: id})
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +313,7 @@ func (f *VisitFilter) where(a db.Actor) (db.Where, error) {
 }
 
 // ListVisits lists the visits the actor may see, newest first.
-func ListVisits(d *db.DB, ctx context.Context, a db.Actor, f VisitFilter) (*db.List[Visit], error) {
+func ListVisits(ctx context.Context, d *db.DB, a db.Actor, f VisitFilter) (*db.List[Visit], error) {
 	w, err := f.where(a)
 	if err != nil {
 		return nil, err

@@ -103,7 +103,7 @@ func insertPhotos(t *db.Tx, a db.Actor, visitID int64, files []appeal.StoredFile
 
 // AddVisitPhotos adds photos to a visit the actor logged. A visit the actor may not see
 // is "not found"; one they may see but did not log is not theirs to add to.
-func AddVisitPhotos(d *db.DB, ctx context.Context, a db.Actor, visitID int64, ups []appeal.Upload) ([]VisitPhoto, error) {
+func AddVisitPhotos(ctx context.Context, d *db.DB, a db.Actor, visitID int64, ups []appeal.Upload) ([]VisitPhoto, error) {
 	if !a.Is(db.RoleLeader) {
 		return nil, db.Forbidden()
 	}
@@ -168,7 +168,7 @@ func listPhotos(q db.Queryer, visitID int64) ([]VisitPhoto, error) {
 
 // OpenVisitPhoto returns a photo of a visit the actor may see, and its file path. A
 // photo of another visit, or of a visit out of the actor's scope, is "not found".
-func OpenVisitPhoto(d *db.DB, ctx context.Context, a db.Actor, visitID, photoID int64) (*VisitPhoto, string, error) {
+func OpenVisitPhoto(ctx context.Context, d *db.DB, a db.Actor, visitID, photoID int64) (*VisitPhoto, string, error) {
 	q := d.R(ctx)
 	if _, err := findVisit(q, a, visitID); err != nil {
 		return nil, "", db.NotFound("照片")

@@ -21,7 +21,7 @@ func problems(n int) []ledger.ProblemInput {
 
 func TestCreateVisitFilesLinkedAppeals(t *testing.T) {
 	d2, leader, own, _ := dbtest.DemoLedger(t)
-	out, err := ledger.CreateVisit(d2, dbtest.Ctx(), leader, ledger.VisitInput{EnterpriseID: own, Mode: ledger.ModeMeeting,
+	out, err := ledger.CreateVisit(dbtest.Ctx(), d2, leader, ledger.VisitInput{EnterpriseID: own, Mode: ledger.ModeMeeting,
 		Participants: "企业负责人、区工信局", Summary: "了解企业扩产用电需求。", Problems: problems(3)})
 	if err != nil {
 		t.Fatal(err)
@@ -41,11 +41,11 @@ func TestCreateVisitFilesLinkedAppeals(t *testing.T) {
 	if n := dbtest.Count(t, d2, "SELECT COUNT(*) FROM audit_events WHERE action = 'visit.create' AND object_id = ?", out.Visit.ID); n != 1 {
 		t.Errorf("visit audit rows = %d", n)
 	}
-	d, err := ledger.FindVisit(d2, dbtest.Ctx(), dbtest.DemoActor(t, d2, "office"), out.Visit.ID)
+	d, err := ledger.FindVisit(dbtest.Ctx(), d2, dbtest.DemoActor(t, d2, "office"), out.Visit.ID)
 	if err != nil || len(d.Appeals) != 3 {
 		t.Fatalf("office reads the visit: %v, %d appeals", err, len(d.Appeals))
 	}
-	if res, err := audit.VerifyAudit(d2, dbtest.Ctx()); err != nil || !res.OK {
+	if res, err := audit.Verify(dbtest.Ctx(), d2); err != nil || !res.OK {
 		t.Fatalf("verify: %+v %v", res, err)
 	}
 }
@@ -68,7 +68,7 @@ func TestCreateVisitRefusals(t *testing.T) {
 		{"one bad problem", leader, ledger.VisitInput{EnterpriseID: own, Summary: "走访了解情况。",
 			Problems: append(problems(1), ledger.ProblemInput{Title: "短", Content: "太短", Category: "无此类别"})}, db.EINVALID},
 	} {
-		_, err := ledger.CreateVisit(d, dbtest.Ctx(), c.a, c.in)
+		_, err := ledger.CreateVisit(dbtest.Ctx(), d, c.a, c.in)
 		if db.ErrorCode(err) != c.code {
 			t.Errorf("%s: %v, want %s", c.name, err, c.code)
 		}
@@ -88,7 +88,7 @@ func TestCadenceFlagsMove(t *testing.T) {
 	d, leader, own, _ := dbtest.DemoLedger(t)
 	flag := func() (bool, int) {
 		t.Helper()
-		l, err := ledger.LeaderLedgerOf(d, dbtest.Ctx(), leader, leader.LeaderID)
+		l, err := ledger.LeaderLedgerOf(dbtest.Ctx(), d, leader, leader.LeaderID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,14 +104,14 @@ func TestCadenceFlagsMove(t *testing.T) {
 	if !overdue {
 		t.Fatalf("a pair older than the cadence and never visited should be overdue")
 	}
-	if _, err := ledger.CreateVisit(d, dbtest.Ctx(), leader, ledger.VisitInput{EnterpriseID: own, Mode: ledger.ModePhone, Summary: "电话回访企业。"}); err != nil {
+	if _, err := ledger.CreateVisit(dbtest.Ctx(), d, leader, ledger.VisitInput{EnterpriseID: own, Mode: ledger.ModePhone, Summary: "电话回访企业。"}); err != nil {
 		t.Fatal(err)
 	}
 	overdue, after := flag()
 	if overdue || after != before-1 {
 		t.Errorf("after a visit: overdue %v, %d → %d", overdue, before, after)
 	}
-	cov, err := ledger.LedgerCoverage(d, dbtest.Ctx(), dbtest.DemoActor(t, d, "admin"))
+	cov, err := ledger.LedgerCoverage(dbtest.Ctx(), d, dbtest.DemoActor(t, d, "admin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,29 +121,29 @@ func TestCadenceFlagsMove(t *testing.T) {
 		}
 	}
 	// A shorter cadence than the days since the pair began flags it again.
-	if err := ledger.SetVisitCadence(d, dbtest.Ctx(), dbtest.DemoActor(t, d, "admin"), 7); err != nil {
+	if err := ledger.SetVisitCadence(dbtest.Ctx(), d, dbtest.DemoActor(t, d, "admin"), 7); err != nil {
 		t.Fatal(err)
 	}
 	if overdue, _ := flag(); overdue {
 		t.Errorf("visited today: not overdue under any cadence")
 	}
-	if err := ledger.SetVisitCadence(d, dbtest.Ctx(), leader, 30); db.ErrorCode(err) != db.EFORBIDDEN {
+	if err := ledger.SetVisitCadence(dbtest.Ctx(), d, leader, 30); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("leader sets the cadence: %v", err)
 	}
-	if err := ledger.SetVisitCadence(d, dbtest.Ctx(), dbtest.DemoActor(t, d, "admin"), 3); db.ErrorCode(err) != db.EINVALID {
+	if err := ledger.SetVisitCadence(dbtest.Ctx(), d, dbtest.DemoActor(t, d, "admin"), 3); db.ErrorCode(err) != db.EINVALID {
 		t.Errorf("cadence of 3 days: %v", err)
 	}
 }
 
 func TestLedgerScope(t *testing.T) {
 	d, leader, _, _ := dbtest.DemoLedger(t)
-	if _, err := ledger.LeaderLedgerOf(d, dbtest.Ctx(), leader, leader.LeaderID+1); db.ErrorCode(err) != db.ENOTFOUND {
+	if _, err := ledger.LeaderLedgerOf(dbtest.Ctx(), d, leader, leader.LeaderID+1); db.ErrorCode(err) != db.ENOTFOUND {
 		t.Errorf("another leader's ledger: %v", err)
 	}
-	if _, err := ledger.LeaderLedgerOf(d, dbtest.Ctx(), dbtest.DemoActor(t, d, "enterprise"), leader.LeaderID); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := ledger.LeaderLedgerOf(dbtest.Ctx(), d, dbtest.DemoActor(t, d, "enterprise"), leader.LeaderID); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("enterprise reads a ledger: %v", err)
 	}
-	if _, err := ledger.LedgerCoverage(d, dbtest.Ctx(), leader); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := ledger.LedgerCoverage(dbtest.Ctx(), d, leader); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("leader reads coverage: %v", err)
 	}
 }

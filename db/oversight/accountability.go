@@ -127,7 +127,7 @@ func (in *AccountabilityInput) validate(q db.Queryer, now time.Time) ([]int64, e
 }
 
 // CreateAccountability records a measure (auditors only).
-func CreateAccountability(d *db.DB, ctx context.Context, a db.Actor, in AccountabilityInput) (*Accountability, error) {
+func CreateAccountability(ctx context.Context, d *db.DB, a db.Actor, in AccountabilityInput) (*Accountability, error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}
@@ -146,7 +146,7 @@ func CreateAccountability(d *db.DB, ctx context.Context, a db.Actor, in Accounta
 	if err != nil {
 		return nil, err
 	}
-	return FindAccountability(d, ctx, a, id)
+	return FindAccountability(ctx, d, a, id)
 }
 
 // insertAccountability writes a validated record, its appeals and its audit event.
@@ -184,7 +184,7 @@ func scanAccountability(s db.Scanner) (*Accountability, error) {
 }
 
 // FindAccountability returns one record (auditors only).
-func FindAccountability(d *db.DB, ctx context.Context, a db.Actor, id int64) (*Accountability, error) {
+func FindAccountability(ctx context.Context, d *db.DB, a db.Actor, id int64) (*Accountability, error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.NotFound("问责记录")
 	}
@@ -208,7 +208,7 @@ type AccountabilityFilter struct {
 }
 
 // ListAccountability lists records, newest first (auditors only).
-func ListAccountability(d *db.DB, ctx context.Context, a db.Actor, f AccountabilityFilter) (*db.List[Accountability], error) {
+func ListAccountability(ctx context.Context, d *db.DB, a db.Actor, f AccountabilityFilter) (*db.List[Accountability], error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}

@@ -91,7 +91,7 @@ var auditNameQueries = map[string]string{
 // AuditObjectNames names the objects of a page of events (an appeal by its number, an
 // enterprise, department, leader or user by name), keyed "type:id". Only those who may
 // read the log may ask.
-func AuditObjectNames(d *db.DB, ctx context.Context, a db.Actor, events []db.AuditEvent) (map[string]string, error) {
+func AuditObjectNames(ctx context.Context, d *db.DB, a db.Actor, events []db.AuditEvent) (map[string]string, error) {
 	if !a.Is(db.RoleAuditor, db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}

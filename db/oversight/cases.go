@@ -68,7 +68,7 @@ func (in *CaseInput) validate(c *TypicalCase) error {
 }
 
 // CreateCase marks an appeal as a typical case (auditors only), unpublished unless asked.
-func CreateCase(d *db.DB, ctx context.Context, a db.Actor, in CaseInput) (*TypicalCase, error) {
+func CreateCase(ctx context.Context, d *db.DB, a db.Actor, in CaseInput) (*TypicalCase, error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}
@@ -85,12 +85,12 @@ func CreateCase(d *db.DB, ctx context.Context, a db.Actor, in CaseInput) (*Typic
 	if err != nil {
 		return nil, err
 	}
-	return FindCase(d, ctx, a, id)
+	return FindCase(ctx, d, a, id)
 }
 
 // insertCase writes a validated case, one per appeal, with its audit event.
 func InsertCase(t *db.Tx, a db.Actor, appealID int64, c *TypicalCase, publish bool) (int64, error) {
-	if _, err := appeal.AppealWhere(t, a, appealID); err != nil {
+	if _, err := appeal.FindOn(t, a, appealID); err != nil {
 		return 0, db.InvalidField("appeal_id", "诉求不存在")
 	}
 	var n int
@@ -115,7 +115,7 @@ func InsertCase(t *db.Tx, a db.Actor, appealID int64, c *TypicalCase, publish bo
 }
 
 // UpdateCase edits, publishes or withdraws a typical case (auditors only).
-func UpdateCase(d *db.DB, ctx context.Context, a db.Actor, id int64, in CaseInput) (*TypicalCase, error) {
+func UpdateCase(ctx context.Context, d *db.DB, a db.Actor, id int64, in CaseInput) (*TypicalCase, error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}
@@ -146,7 +146,7 @@ func UpdateCase(d *db.DB, ctx context.Context, a db.Actor, id int64, in CaseInpu
 	if err != nil {
 		return nil, err
 	}
-	return FindCase(d, ctx, a, id)
+	return FindCase(ctx, d, a, id)
 }
 
 const caseCols = `c.id, c.appeal_id, a.number, c.title, c.summary, c.lesson, a.category,
@@ -212,7 +212,7 @@ func findCase(q db.Queryer, a db.Actor, id int64) (*TypicalCase, error) {
 }
 
 // FindCase returns one typical case the actor may see.
-func FindCase(d *db.DB, ctx context.Context, a db.Actor, id int64) (*TypicalCase, error) {
+func FindCase(ctx context.Context, d *db.DB, a db.Actor, id int64) (*TypicalCase, error) {
 	return findCase(d.R(ctx), a, id)
 }
 
@@ -227,7 +227,7 @@ type CaseFilter struct {
 
 // ListCases lists typical cases, newest first: published ones for everyone signed in,
 // drafts too for auditors. The monthly 通报 takes those published in its month.
-func ListCases(d2 *db.DB, ctx context.Context, a db.Actor, f CaseFilter) (*db.List[TypicalCase], error) {
+func ListCases(ctx context.Context, d2 *db.DB, a db.Actor, f CaseFilter) (*db.List[TypicalCase], error) {
 	var w db.Where
 	caseScope(&w, a)
 	w.EqID("c.appeal_id", f.AppealID)

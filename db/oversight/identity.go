@@ -33,7 +33,7 @@ type Identity struct {
 // RevealIdentity opens the vault for one appeal. Everyone but an auditor is told the
 // appeal does not exist; the auditor must give a reason, and the reveal, with that reason
 // but never the identity, becomes an audit event that every auditor sees.
-func RevealIdentity(d *db.DB, ctx context.Context, a db.Actor, id int64, reason string) (*Identity, error) {
+func RevealIdentity(ctx context.Context, d *db.DB, a db.Actor, id int64, reason string) (*Identity, error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.NotFound("诉求")
 	}
@@ -46,7 +46,7 @@ func RevealIdentity(d *db.DB, ctx context.Context, a db.Actor, id int64, reason 
 	}
 	var out *Identity
 	err := d.Update(ctx, func(tx *db.Tx) error {
-		ap, err := appeal.AppealWhere(tx, a, id)
+		ap, err := appeal.FindOn(tx, a, id)
 		if err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ type Reveal struct {
 func (r *Reveal) Key() int64 { return r.ID }
 
 // ListReveals lists the vault's openings, newest first, for auditors.
-func ListReveals(d *db.DB, ctx context.Context, a db.Actor, appealID int64, p db.Page) (*db.List[Reveal], error) {
+func ListReveals(ctx context.Context, d *db.DB, a db.Actor, appealID int64, p db.Page) (*db.List[Reveal], error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}

@@ -39,7 +39,7 @@ const (
 
 // WatchFilter selects a workspace list.
 type WatchFilter struct {
-	appeal.AppealFilter
+	appeal.Filter
 	// MinDays: overdue by at least this many days.
 	MinDays int
 	// MinCount: returned or extended at least this many times (default 2).
@@ -78,7 +78,7 @@ type extraScanner struct {
 func (e extraScanner) Scan(dest ...any) error { return e.s.Scan(append(dest, e.extra...)...) }
 
 // Watch returns one workspace list. Only auditors keep it.
-func Watch(d *db.DB, ctx context.Context, a db.Actor, kind string, f WatchFilter) (*db.List[Flagged], error) {
+func Watch(ctx context.Context, d *db.DB, a db.Actor, kind string, f WatchFilter) (*db.List[Flagged], error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}
@@ -126,10 +126,10 @@ func Watch(d *db.DB, ctx context.Context, a db.Actor, kind string, f WatchFilter
 
 // flaggedList lists by id, newest first, with one counted measure per appeal.
 func flaggedList(q db.Queryer, w db.Where, p db.Page, count string, fill func(*Flagged, int)) (*db.List[Flagged], error) {
-	return db.RunList(q, db.ListQuery{From: appeal.AppealFrom, Cols: appeal.AppealColumns + ", " + count, ID: "a.id", Where: w, Desc: true}, p,
+	return db.RunList(q, db.ListQuery{From: appeal.From, Cols: appeal.Columns + ", " + count, ID: "a.id", Where: w, Desc: true}, p,
 		func(s db.Scanner) (*Flagged, error) {
 			var n int
-			ap, err := appeal.ScanAppeal(extraScanner{s, []any{&n}})
+			ap, err := appeal.Scan(extraScanner{s, []any{&n}})
 			if err != nil {
 				return nil, err
 			}
@@ -166,12 +166,12 @@ func overdueList(q db.Queryer, w db.Where, f WatchFilter, now time.Time) (*db.Li
 func extensionList(q db.Queryer, w db.Where, f WatchFilter) (*db.List[Flagged], error) {
 	const requests = `(SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'request_extension')`
 	w.Add(requests+" >= ?", f.MinCount)
-	cols := appeal.AppealColumns + ", " + requests + `, (SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension'),
+	cols := appeal.Columns + ", " + requests + `, (SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension'),
 		(SELECT COALESCE(SUM(json_extract(x.data, '$.days')), 0) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension')`
-	return db.RunList(q, db.ListQuery{From: appeal.AppealFrom, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page,
+	return db.RunList(q, db.ListQuery{From: appeal.From, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page,
 		func(s db.Scanner) (*Flagged, error) {
 			var asked, approved, days int
-			ap, err := appeal.ScanAppeal(extraScanner{s, []any{&asked, &approved, &days}})
+			ap, err := appeal.Scan(extraScanner{s, []any{&asked, &approved, &days}})
 			if err != nil {
 				return nil, err
 			}
@@ -198,10 +198,10 @@ func HumanDuration(d time.Duration) string {
 }
 
 // WatchCounts is the total of every workspace list, for the workspace's tabs.
-func WatchCounts(d *db.DB, ctx context.Context, a db.Actor) (map[string]int, error) {
+func WatchCounts(ctx context.Context, d *db.DB, a db.Actor) (map[string]int, error) {
 	out := map[string]int{}
 	for _, k := range WatchKinds {
-		list, err := Watch(d, ctx, a, k.Kind, WatchFilter{AppealFilter: appeal.AppealFilter{Page: db.Page{Limit: 1}}})
+		list, err := Watch(ctx, d, a, k.Kind, WatchFilter{Filter: appeal.Filter{Page: db.Page{Limit: 1}}})
 		if err != nil {
 			return nil, err
 		}

@@ -57,10 +57,10 @@ func suspiciousList(q db.Queryer, w db.Where, f WatchFilter) (*db.List[Flagged],
 	default:
 		return nil, &db.Error{Code: db.EINVALID, Message: "可疑原因须为 quick、thin 或 unsatisfied。", Fields: []db.FieldError{{Field: "reason", Message: "无效的原因"}}}
 	}
-	cols := appeal.AppealColumns + ", " + quick + ", " + thin + ", " + unsat
-	return db.RunList(q, db.ListQuery{From: appeal.AppealFrom, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page, func(s db.Scanner) (*Flagged, error) {
+	cols := appeal.Columns + ", " + quick + ", " + thin + ", " + unsat
+	return db.RunList(q, db.ListQuery{From: appeal.From, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page, func(s db.Scanner) (*Flagged, error) {
 		var isQuick, isThin, isUnsat bool
-		ap, err := appeal.ScanAppeal(extraScanner{s, []any{&isQuick, &isThin, &isUnsat}})
+		ap, err := appeal.Scan(extraScanner{s, []any{&isQuick, &isThin, &isUnsat}})
 		if err != nil {
 			return nil, err
 		}
@@ -97,15 +97,15 @@ func supervisionList(q db.Queryer, w db.Where, f WatchFilter, now time.Time) (*d
 		return nil, &db.Error{Code: db.EINVALID, Message: "督办状态须为 open、overdue 或 done。", Fields: []db.FieldError{{Field: "state", Message: "无效的状态"}}}
 	}
 	const since = `(SELECT MAX(s.id) FROM appeal_events s WHERE s.appeal_id = a.id AND s.action IN ('supervise', 'auto_supervise'))`
-	cols := appeal.AppealColumns + `, (SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.id > ` + since + `),
+	cols := appeal.Columns + `, (SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.id > ` + since + `),
 		(SELECT x.action FROM appeal_events x WHERE x.appeal_id = a.id ORDER BY x.id DESC LIMIT 1),
 		(SELECT x.at FROM appeal_events x WHERE x.appeal_id = a.id ORDER BY x.id DESC LIMIT 1)`
-	return db.RunList(q, db.ListQuery{From: appeal.AppealFrom, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page,
+	return db.RunList(q, db.ListQuery{From: appeal.From, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page,
 		func(s db.Scanner) (*Flagged, error) {
 			var after int
 			var last string
 			var lastAt int64
-			ap, err := appeal.ScanAppeal(extraScanner{s, []any{&after, &last, &lastAt}})
+			ap, err := appeal.Scan(extraScanner{s, []any{&after, &last, &lastAt}})
 			if err != nil {
 				return nil, err
 			}

@@ -24,7 +24,7 @@ func (c *watchCity) file(t *testing.T, name string) int64 {
 	t.Helper()
 	c.Advance(time.Minute)
 	eid := c.ent.EnterpriseID
-	ap, err := appeal.CreateAppeal(c.DB, dbtest.Ctx(), c.Office, appeal.AppealInput{Title: "测试诉求" + name, Content: "企业反映的问题内容，用于监督清单测试。",
+	ap, err := appeal.Create(dbtest.Ctx(), c.DB, c.Office, appeal.Input{Title: "测试诉求" + name, Content: "企业反映的问题内容，用于监督清单测试。",
 		Category: "审批服务", EnterpriseID: &eid, Source: appeal.SourceHotline, Tier: appeal.TierFast})
 	if err != nil {
 		t.Fatal(err)
@@ -41,9 +41,9 @@ func (c *watchCity) step(t *testing.T, after time.Duration, a db.Actor, id int64
 		return
 	}
 	c.Advance(time.Hour)
-	ap, _ := appeal.FindAppeal(c.DB, dbtest.Ctx(), a, id)
+	ap, _ := appeal.Find(dbtest.Ctx(), c.DB, a, id)
 	in.Version = ap.Version
-	if _, err := appeal.ActWithFiles(c.DB, dbtest.Ctx(), a, id, in, files); err != nil {
+	if _, err := appeal.ActWithFiles(dbtest.Ctx(), c.DB, a, id, in, files); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -161,7 +161,7 @@ func TestWatchLists(t *testing.T) {
 		// one reported in time (反馈, supervised-kept) waits on the rating, not on anyone's work.
 		{oversight.WatchOverdue, oversight.WatchFilter{}, []string{"overdue", "overdue-other", "returned-twice", "returned-once", "extension-chain",
 			"extension-once", "supervised-late"}, "超过办结期限", []string{"good", "quick", "thin", "supervised-kept"}},
-		{oversight.WatchOverdue, oversight.WatchFilter{AppealFilter: appeal.AppealFilter{DepartmentID: c.OtherDeptID}}, []string{"overdue-other", "returned-twice",
+		{oversight.WatchOverdue, oversight.WatchFilter{Filter: appeal.Filter{DepartmentID: c.OtherDeptID}}, []string{"overdue-other", "returned-twice",
 			"returned-once"}, "", []string{"overdue", "supervised-late"}},
 		{oversight.WatchOverdue, oversight.WatchFilter{MinDays: 30}, nil, "", []string{"overdue", "overdue-other"}},
 		{oversight.WatchReopened, oversight.WatchFilter{}, []string{"unsatisfied-dismissed", "unsatisfied-redone"}, "重办 1 次", []string{"good", "quick", "thin"}},
@@ -180,7 +180,7 @@ func TestWatchLists(t *testing.T) {
 		{oversight.WatchSupervisions, oversight.WatchFilter{State: "done"}, []string{"supervised-kept"}, "按期落实", []string{"supervised-late"}},
 	}
 	for _, tc := range cases {
-		list, err := oversight.Watch(c.DB, dbtest.Ctx(), c.Auditor, tc.kind, tc.filter)
+		list, err := oversight.Watch(dbtest.Ctx(), c.DB, c.Auditor, tc.kind, tc.filter)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.kind, err)
 		}
@@ -205,14 +205,14 @@ func TestWatchLists(t *testing.T) {
 			}
 		}
 	}
-	over, _ := oversight.Watch(c.DB, dbtest.Ctx(), c.Auditor, oversight.WatchOverdue, oversight.WatchFilter{})
+	over, _ := oversight.Watch(dbtest.Ctx(), c.DB, c.Auditor, oversight.WatchOverdue, oversight.WatchFilter{})
 	if h := over.Items[0].OverdueHours; h < 24*6 || h > 24*11 {
 		t.Errorf("overdue by %.1f hours", h)
 	}
-	if _, err := oversight.Watch(c.DB, dbtest.Ctx(), c.Office, oversight.WatchOverdue, oversight.WatchFilter{}); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := oversight.Watch(dbtest.Ctx(), c.DB, c.Office, oversight.WatchOverdue, oversight.WatchFilter{}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("office reads the workspace: %v", err)
 	}
-	counts, err := oversight.WatchCounts(c.DB, dbtest.Ctx(), c.Auditor)
+	counts, err := oversight.WatchCounts(dbtest.Ctx(), c.DB, c.Auditor)
 	if err != nil || counts[oversight.WatchSuspicious] != 3 || counts[oversight.WatchReturned] != 1 {
 		t.Errorf("counts %v %v", counts, err)
 	}
@@ -226,10 +226,10 @@ func TestSample(t *testing.T) {
 	c.rate(t, kept, "satisfied")
 	c.step(t, time.Hour, c.Office, kept, appeal.ActionInput{Action: appeal.ActClose})
 
-	if _, err := oversight.DrawSample(c.DB, dbtest.Ctx(), c.Auditor, "2026-04", 3); db.ErrorCode(err) != db.EINVALID {
+	if _, err := oversight.DrawSample(dbtest.Ctx(), c.DB, c.Auditor, "2026-04", 3); db.ErrorCode(err) != db.EINVALID {
 		t.Errorf("drawing a month not over: %v", err)
 	}
-	s, err := oversight.DrawSample(c.DB, dbtest.Ctx(), c.Auditor, "2026-03", 3)
+	s, err := oversight.DrawSample(dbtest.Ctx(), c.DB, c.Auditor, "2026-03", 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,15 +242,15 @@ func TestSample(t *testing.T) {
 			t.Errorf("sampled %s, not a March closure", it.Appeal.Title)
 		}
 	}
-	if _, err := oversight.DrawSample(c.DB, dbtest.Ctx(), c.Auditor, "2026-03", 3); db.ErrorCode(err) != db.ECONFLICT {
+	if _, err := oversight.DrawSample(dbtest.Ctx(), c.DB, c.Auditor, "2026-03", 3); db.ErrorCode(err) != db.ECONFLICT {
 		t.Errorf("second draw: %v", err)
 	}
 	c.step(t, time.Hour, c.Auditor, s.Items[0].Appeal.ID, appeal.ActionInput{Action: appeal.ActAudit, Verdict: "fail", Note: "回访企业，问题并未解决"})
-	s, _ = oversight.MonthSample(c.DB, dbtest.Ctx(), c.Auditor, "2026-03")
+	s, _ = oversight.MonthSample(dbtest.Ctx(), c.DB, c.Auditor, "2026-03")
 	if s.Checked != 1 || s.Failed != 1 || s.Items[0].Verdict != "fail" || s.Items[0].Note == "" || s.Items[1].Verdict != "" {
 		t.Errorf("after one verdict: %+v", s)
 	}
-	if _, err := oversight.MonthSample(c.DB, dbtest.Ctx(), c.Dept, "2026-03"); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := oversight.MonthSample(dbtest.Ctx(), c.DB, c.Dept, "2026-03"); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("department reads samples: %v", err)
 	}
 }
@@ -263,7 +263,7 @@ func TestAccountabilityAndCases(t *testing.T) {
 	in := oversight.AccountabilityInput{SubjectType: "person", PersonName: "张某", PersonTitle: "科长", DepartmentID: &c.DeptID,
 		Measure: "诫勉", Facts: "未实际整改即报告办结，造成企业反复诉求。", DecidedOn: "2026-03-10",
 		AppealNumbers: []string{strings.ToLower(quickNo)}, AppealIDs: []int64{thin}}
-	x, err := oversight.CreateAccountability(c.DB, dbtest.Ctx(), c.Auditor, in)
+	x, err := oversight.CreateAccountability(dbtest.Ctx(), c.DB, c.Auditor, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,11 +272,11 @@ func TestAccountabilityAndCases(t *testing.T) {
 	}
 	bad := in
 	bad.Measure, bad.AppealNumbers = "罚款", []string{"SQ1999-000001"}
-	_, err = oversight.CreateAccountability(c.DB, dbtest.Ctx(), c.Auditor, bad)
+	_, err = oversight.CreateAccountability(dbtest.Ctx(), c.DB, c.Auditor, bad)
 	if e, ok := db.AsError(err); !ok || !hasField(e.Fields, "measure") || !hasField(e.Fields, "appeal_numbers") {
 		t.Errorf("bad record: %v", err)
 	}
-	if _, err := oversight.CreateAccountability(c.DB, dbtest.Ctx(), c.Office, in); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := oversight.CreateAccountability(dbtest.Ctx(), c.DB, c.Office, in); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Errorf("office records accountability: %v", err)
 	}
 	for _, f := range []struct {
@@ -284,37 +284,37 @@ func TestAccountabilityAndCases(t *testing.T) {
 		want   int
 	}{{oversight.AccountabilityFilter{}, 1}, {oversight.AccountabilityFilter{DepartmentID: c.OtherDeptID}, 0}, {oversight.AccountabilityFilter{AppealID: quick}, 1},
 		{oversight.AccountabilityFilter{AppealID: c.ids["good"]}, 0}, {oversight.AccountabilityFilter{Measure: "诫勉"}, 1}} {
-		if l, err := oversight.ListAccountability(c.DB, dbtest.Ctx(), c.Auditor, f.filter); err != nil || l.Total != f.want {
+		if l, err := oversight.ListAccountability(dbtest.Ctx(), c.DB, c.Auditor, f.filter); err != nil || l.Total != f.want {
 			t.Errorf("%+v: %v %v", f.filter, l, err)
 		}
 	}
 
 	title, summary := "某局窗口未整改即报办结", "某局在交办后十分钟即报告整改完成，经抽查发现问题并未解决，相关责任人受到诫勉。"
-	cs, err := oversight.CreateCase(c.DB, dbtest.Ctx(), c.Auditor, oversight.CaseInput{AppealID: quick, Title: &title, Summary: &summary})
+	cs, err := oversight.CreateCase(dbtest.Ctx(), c.DB, c.Auditor, oversight.CaseInput{AppealID: quick, Title: &title, Summary: &summary})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cs.Measures) != 1 || !strings.Contains(cs.Measures[0], "诫勉") || cs.Number != quickNo {
 		t.Errorf("case %+v", cs)
 	}
-	if _, err := oversight.CreateCase(c.DB, dbtest.Ctx(), c.Auditor, oversight.CaseInput{AppealID: quick, Title: &title, Summary: &summary}); db.ErrorCode(err) != db.ECONFLICT {
+	if _, err := oversight.CreateCase(dbtest.Ctx(), c.DB, c.Auditor, oversight.CaseInput{AppealID: quick, Title: &title, Summary: &summary}); db.ErrorCode(err) != db.ECONFLICT {
 		t.Errorf("second case on one appeal: %v", err)
 	}
-	if l, _ := oversight.ListCases(c.DB, dbtest.Ctx(), c.Office, oversight.CaseFilter{}); l.Total != 0 {
+	if l, _ := oversight.ListCases(dbtest.Ctx(), c.DB, c.Office, oversight.CaseFilter{}); l.Total != 0 {
 		t.Errorf("a draft is published: %+v", l)
 	}
-	if _, err := oversight.FindCase(c.DB, dbtest.Ctx(), c.Dept, cs.ID); db.ErrorCode(err) != db.ENOTFOUND {
+	if _, err := oversight.FindCase(dbtest.Ctx(), c.DB, c.Dept, cs.ID); db.ErrorCode(err) != db.ENOTFOUND {
 		t.Errorf("a draft is visible: %v", err)
 	}
 	yes := true
-	if _, err := oversight.UpdateCase(c.DB, dbtest.Ctx(), c.Auditor, cs.ID, oversight.CaseInput{Publish: &yes}); err != nil {
+	if _, err := oversight.UpdateCase(dbtest.Ctx(), c.DB, c.Auditor, cs.ID, oversight.CaseInput{Publish: &yes}); err != nil {
 		t.Fatal(err)
 	}
-	l, _ := oversight.ListCases(c.DB, dbtest.Ctx(), c.Dept, oversight.CaseFilter{})
+	l, _ := oversight.ListCases(dbtest.Ctx(), c.DB, c.Dept, oversight.CaseFilter{})
 	if l.Total != 1 || l.Items[0].Number != "" || l.Items[0].AppealID != 0 || l.Items[0].Title != title || !l.Items[0].Published {
 		t.Errorf("published case as the department sees it: %+v", l)
 	}
-	if l, _ := oversight.ListCases(c.DB, dbtest.Ctx(), c.Dept, oversight.CaseFilter{From: "2027-01-01"}); l.Total != 0 {
+	if l, _ := oversight.ListCases(dbtest.Ctx(), c.DB, c.Dept, oversight.CaseFilter{From: "2027-01-01"}); l.Total != 0 {
 		t.Errorf("date filter: %+v", l)
 	}
 }

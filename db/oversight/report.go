@@ -38,12 +38,12 @@ func Reporter(appealID int64) db.Actor {
 	return db.Actor{Name: "举报人", Role: db.RolePublic, AppealID: appealID}
 }
 
-func (in *ReportInput) appeal(q db.Queryer) (appeal.AppealInput, error) {
+func (in *ReportInput) appeal(q db.Queryer) (appeal.Input, error) {
 	in.Official = strings.TrimSpace(in.Official)
 	if in.Anonymous {
 		in.ContactName, in.ContactPhone = "", ""
 	}
-	out := appeal.AppealInput{Title: in.Title, Content: strings.TrimSpace(in.Content), Category: in.Category,
+	out := appeal.Input{Title: in.Title, Content: strings.TrimSpace(in.Content), Category: in.Category,
 		Source: appeal.SourceReport, Confidential: true, ContactName: in.ContactName, ContactPhone: in.ContactPhone,
 		AboutDepartmentID: in.AboutDepartmentID}
 	err := out.Validate(q, Reporter(0))
@@ -79,7 +79,7 @@ func (in *ReportInput) appeal(q db.Queryer) (appeal.AppealInput, error) {
 
 // FileReport files a report from the public with its evidence files. Nothing about the
 // sender is kept beyond what they typed: no address, no browser, no cookie.
-func FileReport(d *db.DB, ctx context.Context, k *db.Keys, in ReportInput, ups []appeal.Upload) (*FiledReport, error) {
+func FileReport(ctx context.Context, d *db.DB, k *db.Keys, in ReportInput, ups []appeal.Upload) (*FiledReport, error) {
 	ain, err := in.appeal(d.R(ctx))
 	if err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func FileReport(d *db.DB, ctx context.Context, k *db.Keys, in ReportInput, ups [
 
 // ReportMessage adds the reporter's information or files to their report and returns
 // the report as the reporter sees it.
-func ReportMessage(d *db.DB, ctx context.Context, k *db.Keys, code, text string, ups []appeal.Upload) (*PublicReport, error) {
+func ReportMessage(ctx context.Context, d *db.DB, k *db.Keys, code, text string, ups []appeal.Upload) (*PublicReport, error) {
 	text = strings.TrimSpace(text)
 	if text == "" && len(ups) == 0 {
 		return nil, db.InvalidField("content", "请填写补充的情况或选择要上传的文件")
@@ -137,17 +137,17 @@ func ReportMessage(d *db.DB, ctx context.Context, k *db.Keys, code, text string,
 	if text == "" {
 		in.Action = appeal.ActAttach
 	}
-	return actByReceipt(d, ctx, k, code, in, ups)
+	return actByReceipt(ctx, d, k, code, in, ups)
 }
 
 // RateReport records the reporter's answer to the feedback: resolved, and how satisfied.
-func RateReport(d *db.DB, ctx context.Context, k *db.Keys, code string, resolved *bool, satisfaction, comment string) (*PublicReport, error) {
-	return actByReceipt(d, ctx, k, code, appeal.ActionInput{Action: appeal.ActRate, Resolved: resolved, Satisfaction: satisfaction, Note: comment}, nil)
+func RateReport(ctx context.Context, d *db.DB, k *db.Keys, code string, resolved *bool, satisfaction, comment string) (*PublicReport, error) {
+	return actByReceipt(ctx, d, k, code, appeal.ActionInput{Action: appeal.ActRate, Resolved: resolved, Satisfaction: satisfaction, Note: comment}, nil)
 }
 
 // actByReceipt takes one action as the reporter, on the current version of their report.
 // The input is checked before the code, so a malformed request never counts as a guess.
-func actByReceipt(d *db.DB, ctx context.Context, k *db.Keys, code string, in appeal.ActionInput, ups []appeal.Upload) (*PublicReport, error) {
+func actByReceipt(ctx context.Context, d *db.DB, k *db.Keys, code string, in appeal.ActionInput, ups []appeal.Upload) (*PublicReport, error) {
 	tr, _ := appeal.TransitionOf(in.Action)
 	if _, err := appeal.ValidateInput(tr, &in, d.Now()); err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func actByReceipt(d *db.DB, ctx context.Context, k *db.Keys, code string, in app
 	caps := d.UploadCaps()
 	err = d.Update(ctx, func(tx *db.Tx) error {
 		a := Reporter(id)
-		ap, err := appeal.AppealWhere(tx, a, id)
+		ap, err := appeal.FindOn(tx, a, id)
 		if err != nil {
 			return err
 		}

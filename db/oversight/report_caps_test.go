@@ -47,7 +47,7 @@ func TestPublicUploadCaps(t *testing.T) {
 		wg.Add(1)
 		go func(code string) {
 			defer wg.Done()
-			_, err := oversight.ReportMessage(c.DB, dbtest.Ctx(), c.Keys, code, "补充材料", []appeal.Upload{file})
+			_, err := oversight.ReportMessage(dbtest.Ctx(), c.DB, c.Keys, code, "补充材料", []appeal.Upload{file})
 			mu.Lock()
 			codes[db.ErrorCode(err)]++
 			mu.Unlock()
@@ -73,14 +73,14 @@ func TestPublicUploadCaps(t *testing.T) {
 	}
 	// A report filed with files is held to the day's cap as well; a new day opens again.
 	in := oversight.ReportInput{Category: "吃拿卡要", Title: "窗口人员索要好处费", Content: "办理许可证时窗口人员暗示需要另外“意思意思”。", Anonymous: true}
-	if _, err := oversight.FileReport(c.DB, dbtest.Ctx(), c.Keys, in, []appeal.Upload{file, file}); db.ErrorCode(err) != db.ETOOMANY {
+	if _, err := oversight.FileReport(dbtest.Ctx(), c.DB, c.Keys, in, []appeal.Upload{file, file}); db.ErrorCode(err) != db.ETOOMANY {
 		t.Errorf("report with files past the day's cap: %v", err)
 	}
-	if _, err := oversight.FileReport(c.DB, dbtest.Ctx(), c.Keys, in, nil); err != nil {
+	if _, err := oversight.FileReport(dbtest.Ctx(), c.DB, c.Keys, in, nil); err != nil {
 		t.Errorf("report without files past the day's cap: %v", err)
 	}
 	c.Advance(24 * time.Hour)
-	if _, err := oversight.FileReport(c.DB, dbtest.Ctx(), c.Keys, in, []appeal.Upload{file}); err != nil {
+	if _, err := oversight.FileReport(dbtest.Ctx(), c.DB, c.Keys, in, []appeal.Upload{file}); err != nil {
 		t.Errorf("report with a file the next day: %v", err)
 	}
 }

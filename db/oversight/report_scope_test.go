@@ -49,17 +49,17 @@ func TestReportScope(t *testing.T) {
 	id, actors, sees := reportReaders(t, c)
 	for name, a := range actors {
 		want := sees[name]
-		_, err := appeal.FindAppeal(c.DB, dbtest.Ctx(), a, id)
+		_, err := appeal.Find(dbtest.Ctx(), c.DB, a, id)
 		if got := err == nil; got != want {
 			t.Errorf("%s opens the report: %v, want %v (%v)", name, got, want, err)
 		} else if !want && db.ErrorCode(err) != db.ENOTFOUND {
 			t.Errorf("%s: %v, want not found", name, err)
 		}
-		if _, err := appeal.AppealEvents(c.DB, dbtest.Ctx(), a, id); (err == nil) != want {
+		if _, err := appeal.Events(dbtest.Ctx(), c.DB, a, id); (err == nil) != want {
 			t.Errorf("%s reads the timeline: %v", name, err)
 		}
-		for _, f := range []appeal.AppealFilter{{}, {Source: appeal.SourceReport}, {Q: reportWord}, {Q: "好处"}} {
-			list, err := appeal.ListAppeals(c.DB, dbtest.Ctx(), a, f)
+		for _, f := range []appeal.Filter{{}, {Source: appeal.SourceReport}, {Q: reportWord}, {Q: "好处"}} {
+			list, err := appeal.List(dbtest.Ctx(), c.DB, a, f)
 			if err != nil {
 				t.Fatal(name, err)
 			}
@@ -72,7 +72,7 @@ func TestReportScope(t *testing.T) {
 			}
 		}
 		var buf bytes.Buffer
-		n, err := sheet.ExportAppeals(c.DB, dbtest.Ctx(), a, appeal.AppealFilter{Source: appeal.SourceReport}, &buf)
+		n, err := sheet.ExportAppeals(dbtest.Ctx(), c.DB, a, appeal.Filter{Source: appeal.SourceReport}, &buf)
 		if err != nil && db.ErrorCode(err) != db.EFORBIDDEN {
 			t.Fatal(name, err)
 		}
@@ -87,9 +87,9 @@ func TestReportScope(t *testing.T) {
 func TestReportCountedNotListed(t *testing.T) {
 	c := dbtest.MustCity(t)
 	reportReaders(t, c)
-	f := appeal.AppealFilter{Source: appeal.SourceReport}
+	f := appeal.Filter{Source: appeal.SourceReport}
 	for _, a := range []db.Actor{c.Office, c.Admin, c.Auditor} {
-		fig, err := figures.Overview(c.DB, dbtest.Ctx(), a, f)
+		fig, err := figures.Overview(dbtest.Ctx(), c.DB, a, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,13 +97,13 @@ func TestReportCountedNotListed(t *testing.T) {
 			t.Errorf("%s: the city figures count %d reports, want 1", a.Role, fig.Filed)
 		}
 	}
-	if list, _ := appeal.ListAppeals(c.DB, dbtest.Ctx(), c.Office, f); list.Total != 0 || list.HiddenReports != 1 {
+	if list, _ := appeal.List(dbtest.Ctx(), c.DB, c.Office, f); list.Total != 0 || list.HiddenReports != 1 {
 		t.Errorf("the office's drill-down lists %d reports and says it leaves out %d, want 0 and 1", list.Total, list.HiddenReports)
 	}
 	// The whole city: what the list shows and what it says it leaves out add up to the figure.
 	for _, a := range []db.Actor{c.Office, c.Admin, c.Auditor} {
-		fig, _ := figures.Overview(c.DB, dbtest.Ctx(), a, appeal.AppealFilter{})
-		list, err := appeal.ListAppeals(c.DB, dbtest.Ctx(), a, appeal.AppealFilter{})
+		fig, _ := figures.Overview(dbtest.Ctx(), c.DB, a, appeal.Filter{})
+		list, err := appeal.List(dbtest.Ctx(), c.DB, a, appeal.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestReportCountedNotListed(t *testing.T) {
 			t.Errorf("%s: list %d + hidden %d, figure %d", a.Role, list.Total, list.HiddenReports, fig.Filed)
 		}
 	}
-	if list, _ := appeal.ListAppeals(c.DB, dbtest.Ctx(), c.Auditor, f); list.HiddenReports != 0 {
+	if list, _ := appeal.List(dbtest.Ctx(), c.DB, c.Auditor, f); list.HiddenReports != 0 {
 		t.Errorf("the auditor is told of %d hidden reports", list.HiddenReports)
 	}
 }
@@ -122,17 +122,17 @@ func TestMergeAcrossReportBoundary(t *testing.T) {
 	c := dbtest.MustCity(t)
 	_, report := c.Report(t, c.DeptID, "", "")
 	_, other := c.Report(t, c.OtherDeptID, "", "")
-	hot, err := appeal.CreateAppeal(c.DB, dbtest.Ctx(), c.Office, appeal.AppealInput{Title: "窗口人员索要好处费", Content: "热线反映窗口人员索要好处费的问题。", Category: "其他",
+	hot, err := appeal.Create(dbtest.Ctx(), c.DB, c.Office, appeal.Input{Title: "窗口人员索要好处费", Content: "热线反映窗口人员索要好处费的问题。", Category: "其他",
 		EnterpriseID: anEnterprise(t, c)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	merge := func(a db.Actor, id, target int64) error {
-		ap, err := appeal.FindAppeal(c.DB, dbtest.Ctx(), a, id)
+		ap, err := appeal.Find(dbtest.Ctx(), c.DB, a, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = appeal.Act(c.DB, dbtest.Ctx(), a, id, appeal.ActionInput{Action: appeal.ActMerge, Version: ap.Version, TargetID: &target})
+		_, err = appeal.Act(dbtest.Ctx(), c.DB, a, id, appeal.ActionInput{Action: appeal.ActMerge, Version: ap.Version, TargetID: &target})
 		return err
 	}
 	if err := merge(c.Auditor, report, hot.ID); db.ErrorCode(err) != db.EINVALID {
@@ -154,18 +154,18 @@ func TestMergeAcrossReportBoundary(t *testing.T) {
 func TestIssueClassHidesReports(t *testing.T) {
 	c := dbtest.MustCity(t)
 	id, actors, _ := reportReaders(t, c)
-	hot, err := appeal.CreateAppeal(c.DB, dbtest.Ctx(), c.Office, appeal.AppealInput{Title: "审批材料反复补正", Content: "同一事项被要求反复补正材料。", Category: "其他",
+	hot, err := appeal.Create(dbtest.Ctx(), c.DB, c.Office, appeal.Input{Title: "审批材料反复补正", Content: "同一事项被要求反复补正材料。", Category: "其他",
 		EnterpriseID: anEnterprise(t, c)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := figures.IssueClassInput{Title: "窗口作风问题", Category: "其他", DepartmentID: c.OtherDeptID, Month: "2026-03",
 		DueDate: "2026-04-30", AppealIDs: []int64{hot.ID, id}}
-	if _, err := figures.CreateIssueClass(c.DB, dbtest.Ctx(), c.Office, in); db.ErrorCode(err) != db.EINVALID {
+	if _, err := figures.CreateIssueClass(dbtest.Ctx(), c.DB, c.Office, in); db.ErrorCode(err) != db.EINVALID {
 		t.Fatalf("the office put a report into a class: %v", err)
 	}
 	in.AppealIDs = []int64{hot.ID}
-	ic, err := figures.CreateIssueClass(c.DB, dbtest.Ctx(), c.Office, in)
+	ic, err := figures.CreateIssueClass(dbtest.Ctx(), c.DB, c.Office, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestIssueClassHidesReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"office", "admin", "auditor", "assigned"} {
-		got, err := figures.FindIssueClass(c.DB, dbtest.Ctx(), actors[name], ic.ID)
+		got, err := figures.FindIssueClass(dbtest.Ctx(), c.DB, actors[name], ic.ID)
 		if err != nil {
 			t.Fatal(name, err)
 		}
@@ -185,7 +185,7 @@ func TestIssueClassHidesReports(t *testing.T) {
 		if want := name == "auditor" || name == "assigned"; has != want {
 			t.Errorf("%s sees the report in the class: %v", name, has)
 		}
-		list, err := figures.ListIssueClasses(c.DB, dbtest.Ctx(), actors[name], figures.IssueClassFilter{})
+		list, err := figures.ListIssueClasses(dbtest.Ctx(), c.DB, actors[name], figures.IssueClassFilter{})
 		if err != nil {
 			t.Fatal(name, err)
 		}
@@ -196,7 +196,7 @@ func TestIssueClassHidesReports(t *testing.T) {
 				}
 			}
 		}
-		fig, err := figures.Overview(c.DB, dbtest.Ctx(), actors[name], appeal.AppealFilter{DrillFilter: appeal.DrillFilter{IssueClassID: ic.ID}})
+		fig, err := figures.Overview(dbtest.Ctx(), c.DB, actors[name], appeal.Filter{DrillFilter: appeal.DrillFilter{IssueClassID: ic.ID}})
 		if err != nil {
 			t.Fatal(name, err)
 		}
@@ -205,7 +205,7 @@ func TestIssueClassHidesReports(t *testing.T) {
 		}
 	}
 	// Handing the class to the department complained of is refused.
-	_, err = figures.UpdateIssueClass(c.DB, dbtest.Ctx(), c.Office, ic.ID, figures.IssueClassUpdate{Version: ic.Version, DepartmentID: &c.DeptID})
+	_, err = figures.UpdateIssueClass(dbtest.Ctx(), c.DB, c.Office, ic.ID, figures.IssueClassUpdate{Version: ic.Version, DepartmentID: &c.DeptID})
 	if db.ErrorCode(err) != db.EINVALID {
 		t.Errorf("the class went to the department the report is about: %v", err)
 	}
@@ -225,7 +225,7 @@ func anEnterprise(t *testing.T, c *dbtest.City) *int64 {
 func TestReportIntakeIsTheAuditors(t *testing.T) {
 	c := dbtest.MustCity(t)
 	_, id := c.Report(t, c.DeptID, "", "")
-	ap, err := appeal.FindAppeal(c.DB, dbtest.Ctx(), c.Auditor, id)
+	ap, err := appeal.Find(dbtest.Ctx(), c.DB, c.Auditor, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func TestReceiptIsNeverStored(t *testing.T) {
 				}
 			}
 		}
-		if _, err := oversight.FindReport(c.DB, dbtest.Ctx(), c.Keys, oversight.FormatReceipt(code)); err != nil {
+		if _, err := oversight.FindReport(dbtest.Ctx(), c.DB, c.Keys, oversight.FormatReceipt(code)); err != nil {
 			t.Errorf("receipt %s does not open its report: %v", code, err)
 		}
 	}
@@ -55,7 +55,7 @@ func TestWrongReceiptsLookUnknown(t *testing.T) {
 	wrong[19] = '0' + (wrong[19]-'0'+1)%10
 	var msgs []string
 	for _, code := range []string{string(wrong), "12345", "", "abcdefghijabcdefghij", f.Receipt + "1", "00000000000000000000"} {
-		_, err := oversight.FindReport(c.DB, dbtest.Ctx(), c.Keys, code)
+		_, err := oversight.FindReport(dbtest.Ctx(), c.DB, c.Keys, code)
 		if db.ErrorCode(err) != db.ENOTFOUND {
 			t.Fatalf("%q: %v", code, err)
 		}
@@ -67,7 +67,7 @@ func TestWrongReceiptsLookUnknown(t *testing.T) {
 		}
 	}
 	// Another server's key opens nothing, even with the right code.
-	if _, err := oversight.FindReport(c.DB, dbtest.Ctx(), dbtest.MustKeys(t), f.Receipt); db.ErrorCode(err) != db.ENOTFOUND {
+	if _, err := oversight.FindReport(dbtest.Ctx(), c.DB, dbtest.MustKeys(t), f.Receipt); db.ErrorCode(err) != db.ENOTFOUND {
 		t.Errorf("another key opened the report: %v", err)
 	}
 }
@@ -91,7 +91,7 @@ func TestReportValidation(t *testing.T) {
 	for name, tc := range cases {
 		in := base
 		tc.change(&in)
-		_, err := oversight.FileReport(c.DB, dbtest.Ctx(), c.Keys, in, nil)
+		_, err := oversight.FileReport(dbtest.Ctx(), c.DB, c.Keys, in, nil)
 		e, ok := db.AsError(err)
 		if !ok || e.Code != db.EINVALID || len(e.Fields) == 0 || !hasField(e.Fields, tc.field) {
 			t.Errorf("%s: %v", name, err)
@@ -100,7 +100,7 @@ func TestReportValidation(t *testing.T) {
 	// Anonymous wins over a contact given by mistake: nothing of it is kept.
 	in := base
 	in.ContactName, in.ContactPhone = "王五六", "13811112222"
-	f, err := oversight.FileReport(c.DB, dbtest.Ctx(), c.Keys, in, nil)
+	f, err := oversight.FileReport(dbtest.Ctx(), c.DB, c.Keys, in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,25 +123,25 @@ func hasField(fs []db.FieldError, name string) bool {
 func TestReportLoop(t *testing.T) {
 	c := dbtest.MustCity(t)
 	f, id := c.Report(t, c.DeptID, "", "")
-	if _, err := oversight.ReportMessage(c.DB, dbtest.Ctx(), c.Keys, f.Receipt, "补充：当时还有另一位工作人员在场。", nil); err != nil {
+	if _, err := oversight.ReportMessage(dbtest.Ctx(), c.DB, c.Keys, f.Receipt, "补充：当时还有另一位工作人员在场。", nil); err != nil {
 		t.Fatal(err)
 	}
 	c.Act(t, c.Auditor, id, appeal.ActionInput{Action: appeal.ActAccept})
 	// The department complained of never handles it.
-	ap, _ := appeal.FindAppeal(c.DB, dbtest.Ctx(), c.Auditor, id)
-	_, err := appeal.Act(c.DB, dbtest.Ctx(), c.Auditor, id, appeal.ActionInput{Action: appeal.ActAssign, Version: ap.Version, DepartmentID: &c.DeptID})
+	ap, _ := appeal.Find(dbtest.Ctx(), c.DB, c.Auditor, id)
+	_, err := appeal.Act(dbtest.Ctx(), c.DB, c.Auditor, id, appeal.ActionInput{Action: appeal.ActAssign, Version: ap.Version, DepartmentID: &c.DeptID})
 	if db.ErrorCode(err) != db.EINVALID {
 		t.Fatalf("assigning a report to the department it is about: %v", err)
 	}
 	c.Act(t, c.Auditor, id, appeal.ActionInput{Action: appeal.ActAssign, DepartmentID: &c.OtherDeptID})
 	c.Act(t, c.Auditor, id, appeal.ActionInput{Action: appeal.ActComment, Note: "内部：请核实窗口监控录像"})
 	c.Act(t, c.Auditor, id, appeal.ActionInput{Action: appeal.ActComment, Note: "您反映的问题已转有关单位核查，请耐心等待。", Public: true})
-	if _, err := appeal.Act(c.DB, dbtest.Ctx(), c.Office, id, appeal.ActionInput{Action: appeal.ActComment, Version: 99, Note: "x", Public: true}); err == nil {
+	if _, err := appeal.Act(dbtest.Ctx(), c.DB, c.Office, id, appeal.ActionInput{Action: appeal.ActComment, Version: 99, Note: "x", Public: true}); err == nil {
 		t.Error("the office posted a public reply")
 	}
 	c.Act(t, c.Auditor, id, appeal.ActionInput{Action: appeal.ActReport, Note: "经核查情况属实，已对相关人员批评教育并调整岗位。"})
 
-	r, err := oversight.FindReport(c.DB, dbtest.Ctx(), c.Keys, f.Receipt)
+	r, err := oversight.FindReport(dbtest.Ctx(), c.DB, c.Keys, f.Receipt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,24 +161,24 @@ func TestReportLoop(t *testing.T) {
 		t.Fatalf("reporter cannot rate: %+v", r)
 	}
 	no := false
-	if _, err := oversight.RateReport(c.DB, dbtest.Ctx(), c.Keys, f.Receipt, &no, "unsatisfied", "没有解决"); err != nil {
+	if _, err := oversight.RateReport(dbtest.Ctx(), c.DB, c.Keys, f.Receipt, &no, "unsatisfied", "没有解决"); err != nil {
 		t.Fatal(err)
 	}
-	ap, _ = appeal.FindAppeal(c.DB, dbtest.Ctx(), c.Auditor, id)
+	ap, _ = appeal.Find(dbtest.Ctx(), c.DB, c.Auditor, id)
 	if ap.Stage != appeal.StageRectifying || ap.ReopenCount != 1 {
 		t.Errorf("unsatisfied report: stage %s reopen %d", ap.Stage, ap.ReopenCount)
 	}
-	if _, err := oversight.RateReport(c.DB, dbtest.Ctx(), c.Keys, f.Receipt, &no, "unsatisfied", ""); db.ErrorCode(err) != db.ECONFLICT {
+	if _, err := oversight.RateReport(dbtest.Ctx(), c.DB, c.Keys, f.Receipt, &no, "unsatisfied", ""); db.ErrorCode(err) != db.ECONFLICT {
 		t.Errorf("rating outside feedback: %v", err)
 	}
 	c.Act(t, c.Auditor, id, appeal.ActionInput{Action: appeal.ActReport, Note: "再次核查，已退还费用并书面道歉。"})
 	yes := true
 	c.Advance(time.Hour)
-	if _, err := oversight.RateReport(c.DB, dbtest.Ctx(), c.Keys, f.Receipt, &yes, "satisfied", ""); err != nil {
+	if _, err := oversight.RateReport(dbtest.Ctx(), c.DB, c.Keys, f.Receipt, &yes, "satisfied", ""); err != nil {
 		t.Fatal(err)
 	}
 	c.Act(t, c.Auditor, id, appeal.ActionInput{Action: appeal.ActClose})
-	if r, _ := oversight.FindReport(c.DB, dbtest.Ctx(), c.Keys, f.Receipt); r.Stage != appeal.StageClosed || r.Rating == nil || r.Rating.Satisfaction != "satisfied" {
+	if r, _ := oversight.FindReport(dbtest.Ctx(), c.DB, c.Keys, f.Receipt); r.Stage != appeal.StageClosed || r.Rating == nil || r.Rating.Satisfaction != "satisfied" {
 		t.Errorf("closed report: %+v", r)
 	}
 }
@@ -195,24 +195,24 @@ func TestRevealIdentity(t *testing.T) {
 	c := dbtest.MustCity(t)
 	_, id := c.Report(t, c.DeptID, "钱多多", "13712345678")
 	for _, a := range []db.Actor{c.Admin, c.Office, c.Dept} {
-		if _, err := oversight.RevealIdentity(c.DB, dbtest.Ctx(), a, id, "核实举报线索需要联系举报人"); db.ErrorCode(err) != db.ENOTFOUND {
+		if _, err := oversight.RevealIdentity(dbtest.Ctx(), c.DB, a, id, "核实举报线索需要联系举报人"); db.ErrorCode(err) != db.ENOTFOUND {
 			t.Errorf("%s reveals: %v", a.Role, err)
 		}
 	}
 	for _, reason := range []string{"", "  ", "看看"} {
-		if _, err := oversight.RevealIdentity(c.DB, dbtest.Ctx(), c.Auditor, id, reason); db.ErrorCode(err) != db.EINVALID {
+		if _, err := oversight.RevealIdentity(dbtest.Ctx(), c.DB, c.Auditor, id, reason); db.ErrorCode(err) != db.EINVALID {
 			t.Errorf("reason %q: %v", reason, err)
 		}
 	}
-	before, _ := oversight.ListReveals(c.DB, dbtest.Ctx(), c.Auditor, 0, db.Page{})
-	who, err := oversight.RevealIdentity(c.DB, dbtest.Ctx(), c.Auditor, id, "核实举报线索需要联系举报人")
+	before, _ := oversight.ListReveals(dbtest.Ctx(), c.DB, c.Auditor, 0, db.Page{})
+	who, err := oversight.RevealIdentity(dbtest.Ctx(), c.DB, c.Auditor, id, "核实举报线索需要联系举报人")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if who.Name != "钱多多" || who.Phone != "13712345678" || who.Anonymous {
 		t.Fatalf("identity %+v", who)
 	}
-	after, _ := oversight.ListReveals(c.DB, dbtest.Ctx(), c.Auditor, 0, db.Page{})
+	after, _ := oversight.ListReveals(dbtest.Ctx(), c.DB, c.Auditor, 0, db.Page{})
 	if after.Total != before.Total+1 || after.Items[0].AppealID != id || after.Items[0].Reason != "核实举报线索需要联系举报人" {
 		t.Fatalf("reveal not listed: %+v", after)
 	}

@@ -52,7 +52,7 @@ var publicLabels = map[appeal.Action]struct{ kind, label string }{
 }
 
 // FindReport opens a report by its receipt code.
-func FindReport(d *db.DB, ctx context.Context, k *db.Keys, code string) (*PublicReport, error) {
+func FindReport(ctx context.Context, d *db.DB, k *db.Keys, code string) (*PublicReport, error) {
 	q := d.R(ctx)
 	id, err := ReceiptAppeal(q, k, code)
 	if err != nil {
@@ -64,7 +64,7 @@ func FindReport(d *db.DB, ctx context.Context, k *db.Keys, code string) (*Public
 // reportView builds the reporter's view of report id.
 func reportView(q db.Queryer, id int64, now time.Time) (*PublicReport, error) {
 	a := Reporter(id)
-	ap, err := appeal.AppealWhere(q, a, id)
+	ap, err := appeal.FindOn(q, a, id)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ const closuresOf = `FROM appeals WHERE stage = 'closed' AND COALESCE(close_reaso
 	AND closed_at >= ? AND closed_at < ?`
 
 // DrawSample draws the month's sample, once; the month must be over.
-func DrawSample(d *db.DB, ctx context.Context, a db.Actor, month string, size int) (*Sample, error) {
+func DrawSample(ctx context.Context, d *db.DB, a db.Actor, month string, size int) (*Sample, error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}
@@ -85,7 +85,7 @@ func DrawSample(d *db.DB, ctx context.Context, a db.Actor, month string, size in
 	if err != nil {
 		return nil, err
 	}
-	return MonthSample(d, ctx, a, month)
+	return MonthSample(ctx, d, a, month)
 }
 
 // drawSample draws and keeps a month's sample, once, and returns the appeals picked.
@@ -117,7 +117,7 @@ func DrawSampleTx(t *db.Tx, a db.Actor, month string, start, end time.Time, size
 }
 
 // Sample returns the month's sample with the verdicts given since it was drawn.
-func MonthSample(d2 *db.DB, ctx context.Context, a db.Actor, month string) (*Sample, error) {
+func MonthSample(ctx context.Context, d2 *db.DB, a db.Actor, month string) (*Sample, error) {
 	if !a.Is(db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}
@@ -166,7 +166,7 @@ func MonthSample(d2 *db.DB, ctx context.Context, a db.Actor, month string) (*Sam
 	}
 	now := d2.Now()
 	for _, r := range list {
-		ap, err := appeal.AppealWhere(q, a, r.id)
+		ap, err := appeal.FindOn(q, a, r.id)
 		if errors.Is(err, sql.ErrNoRows) || db.ErrorCode(err) == db.ENOTFOUND {
 			continue
 		}

@@ -12,7 +12,7 @@ type CityCounts struct {
 }
 
 // CityCounts counts the registers in one query.
-func CountCity(d *db.DB, ctx context.Context) (CityCounts, error) {
+func CountCity(ctx context.Context, d *db.DB) (CityCounts, error) {
 	var n CityCounts
 	err := d.Read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM departments),
 		(SELECT COUNT(*) FROM leaders), (SELECT COUNT(*) FROM enterprises),

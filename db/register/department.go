@@ -71,7 +71,7 @@ func duplicateName(q db.Queryer, table, name string, except int64) error {
 }
 
 // CreateDepartment adds a department (admin).
-func CreateDepartment(d2 *db.DB, ctx context.Context, a db.Actor, in DepartmentInput) (*Department, error) {
+func CreateDepartment(ctx context.Context, d2 *db.DB, a db.Actor, in DepartmentInput) (*Department, error) {
 	if !a.Is(db.RoleAdmin, db.RoleSystem) {
 		return nil, db.Forbidden()
 	}
@@ -101,7 +101,7 @@ func CreateDepartment(d2 *db.DB, ctx context.Context, a db.Actor, in DepartmentI
 }
 
 // FindDepartment returns one department; every signed-in role may read departments.
-func FindDepartment(d *db.DB, ctx context.Context, id int64) (*Department, error) {
+func FindDepartment(ctx context.Context, d *db.DB, id int64) (*Department, error) {
 	return findDepartment(d.R(ctx), id)
 }
 
@@ -118,7 +118,7 @@ func findDepartment(q db.Queryer, id int64) (*Department, error) {
 
 // UpdateDepartment renames or reclassifies a department (admin). The row is read and
 // written in one write transaction, and only the fields that change are written.
-func UpdateDepartment(d2 *db.DB, ctx context.Context, a db.Actor, id int64, up DepartmentUpdate) (*Department, error) {
+func UpdateDepartment(ctx context.Context, d2 *db.DB, a db.Actor, id int64, up DepartmentUpdate) (*Department, error) {
 	if !a.Is(db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}
@@ -175,7 +175,7 @@ type DepartmentFilter struct {
 }
 
 // ListDepartments lists departments by id.
-func ListDepartments(d *db.DB, ctx context.Context, f DepartmentFilter) (*db.List[Department], error) {
+func ListDepartments(ctx context.Context, d *db.DB, f DepartmentFilter) (*db.List[Department], error) {
 	var w db.Where
 	w.Like(f.Q, "name")
 	w.Eq("kind", f.Kind)

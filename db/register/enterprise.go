@@ -110,7 +110,7 @@ func duplicateCreditCode(q db.Queryer, code string, except int64) error {
 }
 
 // CreateEnterprise adds an enterprise (admin).
-func CreateEnterprise(d *db.DB, ctx context.Context, a db.Actor, in EnterpriseInput) (*Enterprise, error) {
+func CreateEnterprise(ctx context.Context, d *db.DB, a db.Actor, in EnterpriseInput) (*Enterprise, error) {
 	if !a.Is(db.RoleAdmin, db.RoleSystem) {
 		return nil, db.Forbidden()
 	}
@@ -128,7 +128,7 @@ func CreateEnterprise(d *db.DB, ctx context.Context, a db.Actor, in EnterpriseIn
 	if err != nil {
 		return nil, err
 	}
-	return FindEnterprise(d, ctx, a, id)
+	return FindEnterprise(ctx, d, a, id)
 }
 
 // insertEnterprise writes a validated enterprise; import uses it for many rows in one transaction.
@@ -163,7 +163,7 @@ func enterpriseScope(w *db.Where, a db.Actor, col string) {
 }
 
 // FindEnterprise returns an enterprise the actor may see; others are "not found".
-func FindEnterprise(d *db.DB, ctx context.Context, a db.Actor, id int64) (*Enterprise, error) {
+func FindEnterprise(ctx context.Context, d *db.DB, a db.Actor, id int64) (*Enterprise, error) {
 	return findEnterprise(d.R(ctx), a, id)
 }
 
@@ -191,7 +191,7 @@ type EnterpriseFilter struct {
 }
 
 // ListEnterprises lists the enterprises the actor may see.
-func ListEnterprises(d *db.DB, ctx context.Context, a db.Actor, f EnterpriseFilter) (*db.List[Enterprise], error) {
+func ListEnterprises(ctx context.Context, d *db.DB, a db.Actor, f EnterpriseFilter) (*db.List[Enterprise], error) {
 	var w db.Where
 	enterpriseScope(&w, a, "e.id")
 	w.Like(f.Q, "e.name", "e.credit_code")
@@ -202,12 +202,12 @@ func ListEnterprises(d *db.DB, ctx context.Context, a db.Actor, f EnterpriseFilt
 }
 
 // Districts lists the districts in use, for filters.
-func Districts(d *db.DB, ctx context.Context) ([]string, error) {
+func Districts(ctx context.Context, d *db.DB) ([]string, error) {
 	return distinct(d.R(ctx), "SELECT DISTINCT district FROM enterprises WHERE district != '' ORDER BY district")
 }
 
 // Industries lists the industries in use, for filters.
-func Industries(d *db.DB, ctx context.Context) ([]string, error) {
+func Industries(ctx context.Context, d *db.DB) ([]string, error) {
 	return distinct(d.R(ctx), "SELECT DISTINCT industry FROM enterprises WHERE industry != '' ORDER BY industry")
 }
 

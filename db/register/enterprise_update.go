@@ -21,7 +21,7 @@ type EnterpriseUpdate struct {
 
 // UpdateEnterprise edits an enterprise (admin). The row is read and written in one write
 // transaction, and only the fields that change are written.
-func UpdateEnterprise(d *db.DB, ctx context.Context, a db.Actor, id int64, up EnterpriseUpdate) (*Enterprise, error) {
+func UpdateEnterprise(ctx context.Context, d *db.DB, a db.Actor, id int64, up EnterpriseUpdate) (*Enterprise, error) {
 	if !a.Is(db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}

@@ -67,7 +67,7 @@ func validateLeader(v *db.Violations, l *Leader) {
 }
 
 // CreateLeader adds a leader (admin).
-func CreateLeader(d *db.DB, ctx context.Context, a db.Actor, in LeaderInput) (*Leader, error) {
+func CreateLeader(ctx context.Context, d *db.DB, a db.Actor, in LeaderInput) (*Leader, error) {
 	if !a.Is(db.RoleAdmin, db.RoleSystem) {
 		return nil, db.Forbidden()
 	}
@@ -101,7 +101,7 @@ func InsertLeader(t *db.Tx, a db.Actor, in LeaderInput) (int64, error) {
 }
 
 // FindLeader returns one leader; leaders' names and titles are public within the system.
-func FindLeader(d *db.DB, ctx context.Context, id int64) (*Leader, error) {
+func FindLeader(ctx context.Context, d *db.DB, id int64) (*Leader, error) {
 	return findLeader(d.R(ctx), id)
 }
 
@@ -118,7 +118,7 @@ func findLeader(q db.Queryer, id int64) (*Leader, error) {
 
 // UpdateLeader edits a leader (admin). The row is read and written in one write
 // transaction, and only the fields that change are written.
-func UpdateLeader(d *db.DB, ctx context.Context, a db.Actor, id int64, up LeaderUpdate) (*Leader, error) {
+func UpdateLeader(ctx context.Context, d *db.DB, a db.Actor, id int64, up LeaderUpdate) (*Leader, error) {
 	if !a.Is(db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}
@@ -169,7 +169,7 @@ type LeaderFilter struct {
 }
 
 // ListLeaders lists leaders by id.
-func ListLeaders(d *db.DB, ctx context.Context, f LeaderFilter) (*db.List[Leader], error) {
+func ListLeaders(ctx context.Context, d *db.DB, f LeaderFilter) (*db.List[Leader], error) {
 	var w db.Where
 	w.Like(f.Q, "name", "title")
 	return db.ListRows(d.R(ctx), "leaders", leaderColumns, w, f.Page, false, scanLeader)

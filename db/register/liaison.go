@@ -63,7 +63,7 @@ type LiaisonUpdate struct {
 }
 
 // CreateLiaison pairs a leader with an enterprise (admin).
-func CreateLiaison(d *db.DB, ctx context.Context, a db.Actor, in LiaisonInput) (*Liaison, error) {
+func CreateLiaison(ctx context.Context, d *db.DB, a db.Actor, in LiaisonInput) (*Liaison, error) {
 	if !a.Is(db.RoleAdmin, db.RoleSystem) {
 		return nil, db.Forbidden()
 	}
@@ -102,7 +102,7 @@ func CreateLiaison(d *db.DB, ctx context.Context, a db.Actor, in LiaisonInput) (
 	if err != nil {
 		return nil, err
 	}
-	return findLiaisonRead(d, ctx, id)
+	return findLiaisonRead(ctx, d, id)
 }
 
 // insertLiaison writes a validated pair, ending the enterprise's current one.
@@ -146,7 +146,7 @@ func InsertLiaison(t *db.Tx, a db.Actor, in LiaisonInput) (int64, error) {
 	return id, t.Audit(a, "liaison.create", "liaison", id, in)
 }
 
-func findLiaisonRead(d *db.DB, ctx context.Context, id int64) (*Liaison, error) {
+func findLiaisonRead(ctx context.Context, d *db.DB, id int64) (*Liaison, error) {
 	return findLiaison(d.R(ctx), id)
 }
 
@@ -174,7 +174,7 @@ func liaisonScope(w *db.Where, a db.Actor) {
 }
 
 // FindLiaison returns a pair the actor may see.
-func FindLiaison(d *db.DB, ctx context.Context, a db.Actor, id int64) (*Liaison, error) {
+func FindLiaison(ctx context.Context, d *db.DB, a db.Actor, id int64) (*Liaison, error) {
 	var w db.Where
 	w.Add("p.id = ?", id)
 	liaisonScope(&w, a)
@@ -192,7 +192,7 @@ func FindLiaison(d *db.DB, ctx context.Context, a db.Actor, id int64) (*Liaison,
 // a new pair is made instead, so the history stays true. The pair is read and written in
 // one write transaction, and only the fields that change are written, so a note edited
 // from a page opened before the pair ended never clears its end date.
-func UpdateLiaison(d *db.DB, ctx context.Context, a db.Actor, id int64, up LiaisonUpdate) (*Liaison, error) {
+func UpdateLiaison(ctx context.Context, d *db.DB, a db.Actor, id int64, up LiaisonUpdate) (*Liaison, error) {
 	if !a.Is(db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}
@@ -260,7 +260,7 @@ type LiaisonFilter struct {
 }
 
 // ListLiaisons lists the pairs the actor may see, newest first.
-func ListLiaisons(d *db.DB, ctx context.Context, a db.Actor, f LiaisonFilter) (*db.List[Liaison], error) {
+func ListLiaisons(ctx context.Context, d *db.DB, a db.Actor, f LiaisonFilter) (*db.List[Liaison], error) {
 	var w db.Where
 	liaisonScope(&w, a)
 	w.EqID("p.leader_id", f.LeaderID)

@@ -60,12 +60,12 @@ func UserWhere(q db.Queryer, clause string, arg any) (*User, error) {
 }
 
 // UserByID returns an account for the authentication layer, without scope checks.
-func UserByID(d *db.DB, ctx context.Context, id int64) (*User, error) {
+func UserByID(ctx context.Context, d *db.DB, id int64) (*User, error) {
 	return UserWhere(d.R(ctx), "id = ?", id)
 }
 
 // FindUser returns an account the actor may see: their own, or any to admins and auditors.
-func FindUser(d *db.DB, ctx context.Context, a db.Actor, id int64) (*User, error) {
+func FindUser(ctx context.Context, d *db.DB, a db.Actor, id int64) (*User, error) {
 	if !a.Is(db.RoleAdmin, db.RoleAuditor) && a.UserID != id {
 		return nil, db.NotFound("用户")
 	}
@@ -117,7 +117,7 @@ func checkScope(q db.Queryer, v *db.Violations, role db.Role, dept, leader, ent 
 
 // CreateUser adds an account. Admins create accounts; the command line and the demo
 // builder act as the system.
-func CreateUser(d *db.DB, ctx context.Context, a db.Actor, in UserInput) (*User, error) {
+func CreateUser(ctx context.Context, d *db.DB, a db.Actor, in UserInput) (*User, error) {
 	if !a.Is(db.RoleAdmin, db.RoleSystem) {
 		return nil, db.Forbidden()
 	}
@@ -169,7 +169,7 @@ func CreateUser(d *db.DB, ctx context.Context, a db.Actor, in UserInput) (*User,
 	if err != nil {
 		return nil, err
 	}
-	return UserByID(d, ctx, id)
+	return UserByID(ctx, d, id)
 }
 
 // UserFilter selects accounts.
@@ -181,7 +181,7 @@ type UserFilter struct {
 }
 
 // ListUsers lists accounts to admins and auditors.
-func ListUsers(d *db.DB, ctx context.Context, a db.Actor, f UserFilter) (*db.List[User], error) {
+func ListUsers(ctx context.Context, d *db.DB, a db.Actor, f UserFilter) (*db.List[User], error) {
 	if !a.Is(db.RoleAdmin, db.RoleAuditor) {
 		return nil, db.Forbidden()
 	}

@@ -26,7 +26,7 @@ type UserUpdate struct {
 // account revokes its tokens. The account is read and written in one write transaction
 // and only what changes is written, so that a rename never undoes a password reset or
 // re-enables an account that another admin has just disabled.
-func UpdateUser(d *db.DB, ctx context.Context, a db.Actor, id int64, up UserUpdate) (*User, error) {
+func UpdateUser(ctx context.Context, d *db.DB, a db.Actor, id int64, up UserUpdate) (*User, error) {
 	if !a.Is(db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}
@@ -34,7 +34,7 @@ func UpdateUser(d *db.DB, ctx context.Context, a db.Actor, id int64, up UserUpda
 	if up.Password != nil {
 		// The username never changes, so the policy may be judged, and the slow hash
 		// made, before the writer is entered.
-		u, err := UserByID(d, ctx, id)
+		u, err := UserByID(ctx, d, id)
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +150,7 @@ var errBadLogin = db.Errorf(db.EUNAUTHORIZED, "用户名或密码错误。")
 
 // Authenticate checks a sign-in. An unknown user and a wrong password get the same
 // error after the same amount of work.
-func Authenticate(d *db.DB, ctx context.Context, username, password string) (*User, error) {
+func Authenticate(ctx context.Context, d *db.DB, username, password string) (*User, error) {
 	u, err := UserWhere(d.R(ctx), "username = ?", strings.TrimSpace(username))
 	if err != nil {
 		if db.ErrorCode(err) == db.ENOTFOUND {
@@ -183,7 +183,7 @@ func Authenticate(d *db.DB, ctx context.Context, username, password string) (*Us
 }
 
 // Logout revokes every token of the actor's account.
-func Logout(d *db.DB, ctx context.Context, a db.Actor) error {
+func Logout(ctx context.Context, d *db.DB, a db.Actor) error {
 	return d.Update(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec("UPDATE users SET token_version = token_version + 1 WHERE id = ?", a.UserID); err != nil {
 			return fmt.Errorf("db: logout: %w", err)
@@ -200,8 +200,8 @@ var ErrWrongPassword = &db.Error{Code: db.EINVALID, Message: "当前密码不正
 // revokes all of the account's tokens. A wrong current password is audited, as a guess at
 // it would be, and nothing about the new password is judged before the current one holds,
 // so that the answer never tells whether a guess was right by another route.
-func ChangePassword(d *db.DB, ctx context.Context, a db.Actor, current, next string) error {
-	u, err := UserByID(d, ctx, a.UserID)
+func ChangePassword(ctx context.Context, d *db.DB, a db.Actor, current, next string) error {
+	u, err := UserByID(ctx, d, a.UserID)
 	if err != nil {
 		return err
 	}

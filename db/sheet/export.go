@@ -206,10 +206,10 @@ func yesNo(b bool) string {
 }
 
 // ExportEnterprises writes every enterprise the actor may see that matches f.
-func ExportEnterprises(d *db.DB, ctx context.Context, a db.Actor, f register.EnterpriseFilter, out io.Writer) (int, error) {
+func ExportEnterprises(ctx context.Context, d *db.DB, a db.Actor, f register.EnterpriseFilter, out io.Writer) (int, error) {
 	return exportList(out, "企业名录", enterpriseColumnsX, func(p db.Page) (*db.List[register.Enterprise], error) {
 		f.Page = p
-		return register.ListEnterprises(d, ctx, a, f)
+		return register.ListEnterprises(ctx, d, a, f)
 	}, func(e *register.Enterprise) []any {
 		return []any{e.ID, e.Name, e.CreditCode, e.District, e.Industry, e.Scale, e.Address, e.ContactName,
 			e.ContactPhone, e.LeaderName, e.CreatedAt}
@@ -217,11 +217,11 @@ func ExportEnterprises(d *db.DB, ctx context.Context, a db.Actor, f register.Ent
 }
 
 // ExportLiaisons writes every pair the actor may see that matches f, ended ones included.
-func ExportLiaisons(d *db.DB, ctx context.Context, a db.Actor, f register.LiaisonFilter, out io.Writer) (int, error) {
+func ExportLiaisons(ctx context.Context, d *db.DB, a db.Actor, f register.LiaisonFilter, out io.Writer) (int, error) {
 	codes := map[int64]string{}
 	return exportList(out, "包保关系", liaisonColumnsX, func(p db.Page) (*db.List[register.Liaison], error) {
 		f.Page = p
-		page, err := register.ListLiaisons(d, ctx, a, f)
+		page, err := register.ListLiaisons(ctx, d, a, f)
 		if err == nil {
 			err = creditCodes(d.R(ctx), page.Items, codes)
 		}
@@ -252,10 +252,10 @@ func creditCodes(q db.Queryer, pairs []register.Liaison, codes map[int64]string)
 }
 
 // ExportVisits writes every visit the actor may see that matches f.
-func ExportVisits(d *db.DB, ctx context.Context, a db.Actor, f ledger.VisitFilter, out io.Writer) (int, error) {
+func ExportVisits(ctx context.Context, d *db.DB, a db.Actor, f ledger.VisitFilter, out io.Writer) (int, error) {
 	return exportList(out, "走访记录", visitColumnsX, func(p db.Page) (*db.List[ledger.Visit], error) {
 		f.Page = p
-		return ledger.ListVisits(d, ctx, a, f)
+		return ledger.ListVisits(ctx, d, a, f)
 	}, func(v *ledger.Visit) []any {
 		return []any{v.ID, v.VisitedAt, v.LeaderName, v.EnterpriseName, v.ModeLabel, v.Participants, v.Summary, v.Problems, v.CreatedAt}
 	})
@@ -263,12 +263,12 @@ func ExportVisits(d *db.DB, ctx context.Context, a db.Actor, f ledger.VisitFilte
 
 // ExportAppeals writes every appeal the actor may see that matches f, with its full text,
 // newest first whatever the list's sort.
-func ExportAppeals(d *db.DB, ctx context.Context, a db.Actor, f appeal.AppealFilter, out io.Writer) (int, error) {
+func ExportAppeals(ctx context.Context, d *db.DB, a db.Actor, f appeal.Filter, out io.Writer) (int, error) {
 	// An export is every matching row, whatever page of the list it was asked from.
 	f.Sort, f.PageNo = "", 0
 	return exportList(out, "诉求工单", appealColumnsX, func(p db.Page) (*db.List[appeal.Appeal], error) {
 		f.Page = p
-		return appeal.ListAppeals(d, ctx, a, f)
+		return appeal.List(ctx, d, a, f)
 	}, func(ap *appeal.Appeal) []any {
 		var resolved, satisfaction, comment any
 		if ap.Rating != nil {

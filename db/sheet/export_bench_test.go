@@ -43,7 +43,7 @@ func seedAppeals(tb testing.TB, d *db.DB, n int) {
 func BenchmarkExportAppeals(b *testing.B) {
 	const n = 100_000
 	d := dbtest.MustOpen(b)
-	if _, err := demo.BuildDemo(d, dbtest.Ctx(), ""); err != nil {
+	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		b.Fatal(err)
 	}
 	seedAppeals(b, d, n)
@@ -53,7 +53,7 @@ func BenchmarkExportAppeals(b *testing.B) {
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		var w countingWriter
-		rows, err := sheet.ExportAppeals(d, dbtest.Ctx(), office, appeal.AppealFilter{}, &w)
+		rows, err := sheet.ExportAppeals(dbtest.Ctx(), d, office, appeal.Filter{}, &w)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -26,7 +26,7 @@ var ImportKinds = []string{"enterprises", "liaisons"}
 
 // Import brings a ledger file into the database (admin): the whole file in one
 // transaction, or nothing. Every bad row is listed by its row number and reason.
-func Import(d *db.DB, ctx context.Context, a db.Actor, kind string, s *Sheet) (*ImportResult, error) {
+func Import(ctx context.Context, d *db.DB, a db.Actor, kind string, s *Sheet) (*ImportResult, error) {
 	if !a.Is(db.RoleAdmin, db.RoleSystem) {
 		return nil, db.Forbidden()
 	}
@@ -35,9 +35,9 @@ func Import(d *db.DB, ctx context.Context, a db.Actor, kind string, s *Sheet) (*
 	}
 	switch kind {
 	case "enterprises":
-		return importEnterprises(d, ctx, a, s)
+		return importEnterprises(ctx, d, a, s)
 	case "liaisons":
-		return importLiaisons(d, ctx, a, s)
+		return importLiaisons(ctx, d, a, s)
 	}
 	return nil, db.Errorf(db.ENOTFOUND, "没有名为“%s”的导入类型（可导入 enterprises、liaisons）。", kind)
 }
@@ -98,7 +98,7 @@ func headerOf(cols []column, key string) string {
 }
 
 // get reads a column by key, "" when the file has no such column.
-func get(r SheetRow, at map[string]int, key string) string {
+func get(r Row, at map[string]int, key string) string {
 	i, ok := at[key]
 	if !ok {
 		return ""
@@ -106,7 +106,7 @@ func get(r SheetRow, at map[string]int, key string) string {
 	return r.Cell(i)
 }
 
-func importEnterprises(d *db.DB, ctx context.Context, a db.Actor, s *Sheet) (*ImportResult, error) {
+func importEnterprises(ctx context.Context, d *db.DB, a db.Actor, s *Sheet) (*ImportResult, error) {
 	at, err := columnsOf(s.Header, enterpriseColumnsX, "name", "credit_code")
 	if err != nil {
 		return nil, err

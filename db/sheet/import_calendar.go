@@ -24,7 +24,7 @@ var calendarColumns = []column{{Header: "日期", Key: "date"}, {Header: "类型
 // ImportCalendar lists the days of an imported sheet (日期, 类型 节假日/调休上班, 名称)
 // (admin): the whole file in one write, or nothing, every bad row named. Days already
 // listed are updated; days not in the file stay as they are.
-func ImportCalendar(d2 *db.DB, ctx context.Context, a db.Actor, s *Sheet) (*ImportResult, error) {
+func ImportCalendar(ctx context.Context, d2 *db.DB, a db.Actor, s *Sheet) (*ImportResult, error) {
 	if !a.Is(db.RoleAdmin) {
 		return nil, db.Forbidden()
 	}
@@ -40,7 +40,7 @@ func ImportCalendar(d2 *db.DB, ctx context.Context, a db.Actor, s *Sheet) (*Impo
 	days := make([]db.CalendarDay, 0, len(s.Rows))
 	for _, r := range s.Rows {
 		d := db.CalendarDay{Name: get(r, at, "name")}
-		date, ok := SheetDate(get(r, at, "date"))
+		date, ok := Date(get(r, at, "date"))
 		if !ok || date == "" {
 			errs.add(r.Number, "date", "日期“%s”无法识别（如 2026-02-14）", get(r, at, "date"))
 		} else if y := date[:4]; y < strconv.Itoa(db.MinCalendarYear) || y >= strconv.Itoa(db.MaxCalendarYear) {

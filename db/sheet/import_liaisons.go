@@ -45,7 +45,7 @@ func (f *leaderFinder) find(k leaderKey) (id int64, ambiguous bool) {
 	return 0, true
 }
 
-func importLiaisons(d *db.DB, ctx context.Context, a db.Actor, s *Sheet) (*ImportResult, error) {
+func importLiaisons(ctx context.Context, d *db.DB, a db.Actor, s *Sheet) (*ImportResult, error) {
 	at, err := columnsOf(s.Header, liaisonColumnsX, "leader")
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func importLiaisons(d *db.DB, ctx context.Context, a db.Actor, s *Sheet) (*Impor
 		return nil, sheetError("缺少“统一社会信用代码”列（或“企业名称”列）")
 	}
 	leaders, err := ledger.Collect(func(p db.Page) (*db.List[register.Leader], error) {
-		return register.ListLeaders(d, ctx, register.LeaderFilter{Page: p})
+		return register.ListLeaders(ctx, d, register.LeaderFilter{Page: p})
 	})
 	if err != nil {
 		return nil, err
@@ -90,12 +90,12 @@ func importLiaisons(d *db.DB, ctx context.Context, a db.Actor, s *Sheet) (*Impor
 			errs.add(r.Number, "credit_code", "%s", msg)
 		}
 		var ok bool
-		if row.since, ok = SheetDate(get(r, at, "since")); !ok {
+		if row.since, ok = Date(get(r, at, "since")); !ok {
 			errs.add(r.Number, "since", "开始日期“%s”无法识别，请写成 YYYY-MM-DD", get(r, at, "since"))
 		} else if row.since == "" {
 			row.since = today
 		}
-		if row.until, ok = SheetDate(get(r, at, "until")); !ok {
+		if row.until, ok = Date(get(r, at, "until")); !ok {
 			errs.add(r.Number, "until", "结束日期“%s”无法识别，请写成 YYYY-MM-DD", get(r, at, "until"))
 		} else if row.until != "" && row.until < row.since {
 			errs.add(r.Number, "until", "结束日期不能早于开始日期 %s", row.since)

@@ -28,17 +28,17 @@ const (
 // number a person sees in the spreadsheet, so that errors can name it.
 type Sheet struct {
 	Header []string
-	Rows   []SheetRow
+	Rows   []Row
 }
 
 // SheetRow is one data row.
-type SheetRow struct {
+type Row struct {
 	Number int
 	Cells  []string
 }
 
 // cell returns the row's value in column i, trimmed, or "" past its end.
-func (r SheetRow) Cell(i int) string {
+func (r Row) Cell(i int) string {
 	if i < 0 || i >= len(r.Cells) {
 		return ""
 	}
@@ -58,7 +58,7 @@ func sheetError(format string, args ...any) error {
 // without BOM, or GB18030 as Chinese Excel saves it). The kind is told by the content,
 // not the name. An .xlsx is checked entry by entry, declared and actual sizes, before
 // it is parsed, so that a zip bomb is refused without being inflated.
-func ReadSheet(name string, data []byte) (*Sheet, error) {
+func Read(name string, data []byte) (*Sheet, error) {
 	if len(data) > MaxSheetFile {
 		return nil, db.Errorf(db.ETOOLARGE, "文件超过 %d MB。", MaxSheetFile>>20)
 	}
@@ -193,7 +193,7 @@ func toSheet(rows [][]string) (*Sheet, error) {
 		case s.Header == nil:
 			s.Header = cells
 		default:
-			s.Rows = append(s.Rows, SheetRow{Number: i + 1, Cells: cells})
+			s.Rows = append(s.Rows, Row{Number: i + 1, Cells: cells})
 		}
 	}
 	if s.Header == nil {
@@ -204,7 +204,7 @@ func toSheet(rows [][]string) (*Sheet, error) {
 
 // sheetDate reads a date cell: an Excel serial number, or text such as 2025-03-01,
 // 2025/3/1 or 2025年3月1日. It answers "" for an empty cell and false for anything else.
-func SheetDate(s string) (string, bool) {
+func Date(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", true

@@ -28,7 +28,7 @@ func exported(t *testing.T, export func(*bytes.Buffer) (int, error)) (*sheet.She
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := sheet.ReadSheet("x.xlsx", buf.Bytes())
+	s, err := sheet.Read("x.xlsx", buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,14 +69,14 @@ func TestLedgerRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One reassignment, so that the pairs file carries an ended pair too.
-	if _, err := register.CreateLiaison(src, dbtest.Ctx(), admin, register.LiaisonInput{LeaderID: other, EnterpriseID: own, Note: "工作调整"}); err != nil {
+	if _, err := register.CreateLiaison(dbtest.Ctx(), src, admin, register.LiaisonInput{LeaderID: other, EnterpriseID: own, Note: "工作调整"}); err != nil {
 		t.Fatal(err)
 	}
 	ents, nEnts := exported(t, func(b *bytes.Buffer) (int, error) {
-		return sheet.ExportEnterprises(src, dbtest.Ctx(), admin, register.EnterpriseFilter{}, b)
+		return sheet.ExportEnterprises(dbtest.Ctx(), src, admin, register.EnterpriseFilter{}, b)
 	})
 	pairs, nPairs := exported(t, func(b *bytes.Buffer) (int, error) {
-		return sheet.ExportLiaisons(src, dbtest.Ctx(), admin, register.LiaisonFilter{}, b)
+		return sheet.ExportLiaisons(dbtest.Ctx(), src, admin, register.LiaisonFilter{}, b)
 	})
 	if nEnts != 680 || nPairs != 681 {
 		t.Fatalf("exported %d enterprises and %d pairs", nEnts, nPairs)
@@ -99,21 +99,21 @@ func TestLedgerRoundTrip(t *testing.T) {
 		run  func(*bytes.Buffer) (int, error)
 	}{
 		{"enterprises", 680, func(b *bytes.Buffer) (int, error) {
-			return sheet.ExportEnterprises(src, dbtest.Ctx(), admin, register.EnterpriseFilter{}, b)
+			return sheet.ExportEnterprises(dbtest.Ctx(), src, admin, register.EnterpriseFilter{}, b)
 		}},
 		{"liaisons", 681, func(b *bytes.Buffer) (int, error) {
-			return sheet.ExportLiaisons(src, dbtest.Ctx(), admin, register.LiaisonFilter{}, b)
+			return sheet.ExportLiaisons(dbtest.Ctx(), src, admin, register.LiaisonFilter{}, b)
 		}},
 	} {
 		buf.Reset()
 		if _, err := x.run(&buf); err != nil {
 			t.Fatal(err)
 		}
-		s, err := sheet.ReadSheet(x.kind+".xlsx", buf.Bytes())
+		s, err := sheet.Read(x.kind+".xlsx", buf.Bytes())
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := sheet.Import(dst, dbtest.Ctx(), systemImport, x.kind, s)
+		res, err := sheet.Import(dbtest.Ctx(), dst, systemImport, x.kind, s)
 		if err != nil {
 			t.Fatalf("import %s: %v", x.kind, err)
 		}
@@ -121,15 +121,15 @@ func TestLedgerRoundTrip(t *testing.T) {
 			t.Errorf("import %s: %+v", x.kind, res)
 		}
 		// The same file again changes nothing.
-		if res, err := sheet.Import(dst, dbtest.Ctx(), systemImport, x.kind, s); err != nil || res.Unchanged != x.rows {
+		if res, err := sheet.Import(dbtest.Ctx(), dst, systemImport, x.kind, s); err != nil || res.Unchanged != x.rows {
 			t.Errorf("second import %s: %+v %v", x.kind, res, err)
 		}
 	}
 	ents2, _ := exported(t, func(b *bytes.Buffer) (int, error) {
-		return sheet.ExportEnterprises(dst, dbtest.Ctx(), systemImport, register.EnterpriseFilter{}, b)
+		return sheet.ExportEnterprises(dbtest.Ctx(), dst, systemImport, register.EnterpriseFilter{}, b)
 	})
 	pairs2, _ := exported(t, func(b *bytes.Buffer) (int, error) {
-		return sheet.ExportLiaisons(dst, dbtest.Ctx(), systemImport, register.LiaisonFilter{}, b)
+		return sheet.ExportLiaisons(dbtest.Ctx(), dst, systemImport, register.LiaisonFilter{}, b)
 	})
 	if a, b := withoutColumns(ents, "编号", "登记时间"), withoutColumns(ents2, "编号", "登记时间"); !reflect.DeepEqual(a, b) {
 		t.Errorf("enterprises differ after the round trip")
@@ -139,7 +139,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(sortedRows(a), sortedRows(b)) {
 		t.Errorf("pairs differ after the round trip")
 	}
-	if res, err := audit.VerifyAudit(dst, dbtest.Ctx()); err != nil || !res.OK {
+	if res, err := audit.Verify(dbtest.Ctx(), dst); err != nil || !res.OK {
 		t.Errorf("audit after import: %+v %v", res, err)
 	}
 }
@@ -160,11 +160,11 @@ const enterpriseCSV = "企业名称,统一社会信用代码,所在区县,行业
 func TestImportOneBadRowImportsNothing(t *testing.T) {
 	d := dbtest.MustOpen(t)
 	bad := enterpriseCSV + "坏,914403001922038217,双台子区,农业,12\n"
-	s, err := sheet.ReadSheet("e.csv", []byte(bad))
+	s, err := sheet.Read("e.csv", []byte(bad))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = sheet.Import(d, dbtest.Ctx(), systemImport, "enterprises", s)
+	_, err = sheet.Import(dbtest.Ctx(), d, systemImport, "enterprises", s)
 	e, ok := db.AsError(err)
 	if !ok || e.Code != db.EINVALID {
 		t.Fatalf("bad file: %v", err)
@@ -185,11 +185,11 @@ func TestImportOneBadRowImportsNothing(t *testing.T) {
 	}
 	// The same rows in Excel's Chinese CSV encoding import whole.
 	gbk, _ := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(enterpriseCSV))
-	s, err = sheet.ReadSheet("e.csv", gbk)
+	s, err = sheet.Read("e.csv", gbk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sheet.Import(d, dbtest.Ctx(), systemImport, "enterprises", s)
+	res, err := sheet.Import(dbtest.Ctx(), d, systemImport, "enterprises", s)
 	if err != nil || res.Created != 2 {
 		t.Fatalf("valid file: %+v %v", res, err)
 	}
@@ -210,11 +210,11 @@ func TestImportLiaisonErrors(t *testing.T) {
 		"另一领导,副主任," + code + ",2025/4/1,\n" +
 		"王,,914403001922038216,昨天,\n" +
 		"新任领导,市发展改革委主任," + code + ",2025-03-01,2025-02-01\n"
-	s, err := sheet.ReadSheet("p.csv", []byte(file))
+	s, err := sheet.Read("p.csv", []byte(file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = sheet.Import(d, dbtest.Ctx(), systemImport, "liaisons", s)
+	_, err = sheet.Import(dbtest.Ctx(), d, systemImport, "liaisons", s)
 	e, _ := db.AsError(err)
 	if e == nil {
 		t.Fatal("bad pairs file imported")
@@ -260,7 +260,7 @@ func TestReadSheetRefusals(t *testing.T) {
 		{"text.xlsx", []byte("企业名称\n某企业\n"), db.EINVALID, "已损坏"},
 		{"empty.csv", []byte("  \n"), db.EINVALID, "空的"},
 	} {
-		_, err := sheet.ReadSheet(c.name, c.data)
+		_, err := sheet.Read(c.name, c.data)
 		if db.ErrorCode(err) != c.code || !strings.Contains(db.ErrorMessage(err), c.text) {
 			t.Errorf("%s: %v, want %s with %q", c.name, err, c.code, c.text)
 		}
@@ -272,12 +272,12 @@ func TestSheetDate(t *testing.T) {
 		"45717": "2025-03-01", "2025-03-01 08:00:00": "2025-03-01", "": "", "2025/3/1 10:00": "2025-03-01",
 		"2025-3-1 9:05": "2025-03-01", "20250301": "2025-03-01", "2025-02-28T20:00:00Z": "2025-03-01",
 		"2025-03-01T10:00:00+08:00": "2025-03-01", "45717.4375": "2025-03-01", "2025年3月1号": "2025-03-01"} {
-		if got, ok := sheet.SheetDate(in); !ok || got != want {
+		if got, ok := sheet.Date(in); !ok || got != want {
 			t.Errorf("sheetDate(%q) = %q %v, want %q", in, got, ok, want)
 		}
 	}
 	for _, bad := range []string{"昨天", "2025-13-01", "-5", "2025", "3", "100000", "20251301", "2025/3/1x"} {
-		if _, ok := sheet.SheetDate(bad); ok {
+		if _, ok := sheet.Date(bad); ok {
 			t.Errorf("sheetDate(%q) accepted", bad)
 		}
 	}

@@ -74,7 +74,7 @@ func TestReadSheetRefusesDamagedXML(t *testing.T) {
 	good := rezip(t, workbook(t, rows), sh, func(b []byte) []byte {
 		return bytes.Replace(b, []byte(`<dimension ref="A1">`), []byte(`<dimension ref="A1:C1001">`), 1)
 	})
-	s, err := sheet.ReadSheet("ok.xlsx", good)
+	s, err := sheet.Read("ok.xlsx", good)
 	if err != nil || len(s.Rows) != rows {
 		t.Fatalf("intact workbook: %v, %d rows", err, len(s.Rows))
 	}
@@ -94,12 +94,12 @@ func TestReadSheetRefusesDamagedXML(t *testing.T) {
 		return bytes.Replace(b, []byte(`<row r="700"`), []byte(`<row r="7"`), 1)
 	}
 	for name, edit := range map[string]func([]byte) []byte{"cut": cut, "garbled": garble, "cut at a row": atRow, "rows out of order": unordered} {
-		_, err := sheet.ReadSheet(name+".xlsx", rezip(t, good, sh, edit))
+		_, err := sheet.Read(name+".xlsx", rezip(t, good, sh, edit))
 		if db.ErrorCode(err) != db.EINVALID || !strings.Contains(db.ErrorMessage(err), "已损坏") {
 			t.Errorf("%s sheet: %v, want refusal", name, err)
 		}
 	}
-	if _, err := sheet.ReadSheet("strings.xlsx", rezip(t, workbookWithSharedStrings(t), "xl/sharedStrings.xml", cut)); db.ErrorCode(err) != db.EINVALID {
+	if _, err := sheet.Read("strings.xlsx", rezip(t, workbookWithSharedStrings(t), "xl/sharedStrings.xml", cut)); db.ErrorCode(err) != db.EINVALID {
 		t.Errorf("cut shared strings: %v, want refusal", err)
 	}
 }
@@ -129,9 +129,9 @@ func TestImportDamagedWorkbookWritesNothing(t *testing.T) {
 	}
 	before := count()
 	damaged := rezip(t, workbook(t, 300), "xl/worksheets/sheet1.xml", func(b []byte) []byte { return b[:len(b)*2/3] })
-	s, err := sheet.ReadSheet("damaged.xlsx", damaged)
+	s, err := sheet.Read("damaged.xlsx", damaged)
 	if err == nil {
-		if _, err = sheet.Import(d, dbtest.Ctx(), systemImport, "enterprises", s); err == nil {
+		if _, err = sheet.Import(dbtest.Ctx(), d, systemImport, "enterprises", s); err == nil {
 			t.Fatal("a damaged workbook imported")
 		}
 	}
