@@ -70,6 +70,18 @@ type DB struct {
 
 	ReadOnly bool
 	health   writeHealth
+	// engine is SQLite unless the database was opened by a postgres:// URL.
+	engine Engine
+	// files, when set, is where attachments are kept instead of beside the SQLite file.
+	files string
+}
+
+// Engine is the engine the database runs on.
+func (db *DB) Engine() Engine {
+	if db.engine == "" {
+		return SQLite
+	}
+	return db.engine
 }
 
 // Tx is one request's share of a write transaction. Now is fixed when the request starts,
@@ -129,8 +141,12 @@ type Options struct {
 // Open opens (creating if needed) the database file at path and brings its schema up to date.
 func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
 
-// OpenWith opens the database file at path as o says.
+// OpenWith opens the database file at path (or the PostgreSQL database a postgres:// URL
+// names) as o says.
 func OpenWith(path string, o Options) (*DB, error) {
+	if EngineOf(path) == Postgres {
+		return openPostgres(path, o)
+	}
 	o.MustExist = o.MustExist || o.ReadOnly
 	if o.MustExist {
 		if err := checkExisting(path, o.ReadOnly); err != nil {
@@ -165,7 +181,7 @@ func OpenWith(path string, o Options) (*DB, error) {
 	if o.MustExist {
 		err = checkSchema(w, path)
 	} else {
-		err = migrate(w)
+		err = migrate(w, SQLite)
 	}
 	if err == nil && !o.ReadOnly {
 		err = IndexLeftovers(w)
@@ -215,6 +231,9 @@ func (db *DB) Close() error {
 	db.wg.Wait()
 	// Wait returns at once for every caller after the first; the writer's connection
 	// goes back (and its statements are closed) only once.
+	if db.Engine() == Postgres {
+		return db.Read.Close()
+	}
 	db.closeOnce.Do(func() {
 		db.Stmts.close()
 		db.wconn.Close()
@@ -228,7 +247,7 @@ func (t *Tx) stmt(query string) (*sql.Stmt, error) { return t.stmts.get(query) }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
-	if returnsRows(query) {
+	if t.stmts == nil || returnsRows(query) {
 		// The driver's Exec steps such a statement once and leaves it unfinished; kept
 		// prepared, it would hold a read snapshot on the writer's connection past COMMIT,
 		// and the next BEGIN would fail once another connection wrote. Unprepared, the
@@ -255,6 +274,9 @@ func returnsRows(query string) bool {
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	if t.stmts == nil {
+		return t.conn.QueryContext(context.Background(), query, args...)
+	}
 	st, err := t.stmt(query)
 	if err != nil {
 		return nil, err
@@ -264,6 +286,9 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 
 // QueryRow runs a one-row query in the transaction.
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+	if t.stmts == nil {
+		return t.conn.QueryRowContext(context.Background(), query, args...)
+	}
 	st, err := t.stmt(query)
 	if err != nil {
 		// Let the error surface from Scan, as database/sql does. It must run on the
@@ -304,4 +329,12 @@ func (db *DB) R(ctx context.Context) Queryer {
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	return db.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// InsertID runs an INSERT and returns the id of the row it made, through RETURNING,
+// which both engines answer (PostgreSQL's driver has no LastInsertId).
+func (t *Tx) InsertID(query string, args ...any) (int64, error) {
+	var id int64
+	err := t.QueryRow(query+" RETURNING id", args...).Scan(&id)
+	return id, err
 }

@@ -83,4 +83,16 @@ func tightenModes(path string) error {
 }
 
 // FilesDir is where attachments are kept, beside the database file.
-func (db *DB) FilesDir() string { return db.Path + ".files" }
+func (db *DB) FilesDir() string {
+	switch {
+	case db.files != "":
+		return db.files
+	case db.Engine() == Postgres:
+		return "qinqing.files"
+	}
+	return db.Path + ".files"
+}
+
+// SetFilesDir keeps attachments in dir instead of beside the database file; servers that
+// share one PostgreSQL database share this directory too.
+func (db *DB) SetFilesDir(dir string) { db.files = dir }

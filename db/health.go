@@ -75,6 +75,9 @@ func DroppedLoginAudits() int64 { return LoginAuditsDropped.Load() }
 // keeps the cap at least the current size. Tests use it to make the disk "full"; a cap
 // of 0 gives back SQLite's default limit.
 func (db *DB) SetMaxPageCount(ctx context.Context, pages int) error {
+	if db.Engine() != SQLite {
+		return nil
+	}
 	if pages <= 0 {
 		pages = 1073741823
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -139,9 +140,12 @@ func idempotent(ctx context.Context, fn func(*Tx) error) func(*Tx) error {
 	}
 }
 
+// isUnique tells a uniqueness (or other constraint) violation, on either engine.
 func isUnique(err error) bool {
 	var se sqlite3.Error
-	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
+	var pe *pgconn.PgError
+	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint ||
+		errors.As(err, &pe) && pe.Code == "23505"
 }
 
 // keyLocks is a mutex per key, held only while a request with that key runs.

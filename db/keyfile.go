@@ -63,7 +63,7 @@ func (db *DB) OpenKeys(ctx context.Context, path string) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sealed > 0 {
+	if sealed > 0 && db.Engine() == SQLite {
 		// Flush the sealed rows into the database file and empty the WAL, which still
 		// holds pages with the plaintext; the database's free space is zeroed already.
 		if _, err := db.Write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {

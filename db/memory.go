@@ -11,7 +11,7 @@ import (
 // its heap nears the limit, wherever they are. The limit is process-wide in SQLite, so
 // setting it on one connection sets it for all.
 func (db *DB) SetCacheBudget(ctx context.Context, bytes int64) error {
-	if bytes <= 0 {
+	if bytes <= 0 || db.Engine() != SQLite {
 		return nil
 	}
 	if _, err := db.Read.ExecContext(ctx, fmt.Sprintf("PRAGMA soft_heap_limit = %d", bytes)); err != nil {
@@ -23,6 +23,9 @@ func (db *DB) SetCacheBudget(ctx context.Context, bytes int64) error {
 // CacheBudget reports SQLite's process-wide soft heap limit (0: none).
 func (db *DB) CacheBudget(ctx context.Context) (int64, error) {
 	var n int64
+	if db.Engine() != SQLite {
+		return 0, nil
+	}
 	err := db.Read.QueryRowContext(ctx, "PRAGMA soft_heap_limit").Scan(&n)
 	return n, err
 }

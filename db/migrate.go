@@ -11,23 +11,32 @@ import (
 	"time"
 )
 
-//go:embed migrations/*.sql
+// The two engines keep one ordered set of migrations each, with the same numbers and
+// names, reaching the same tables and columns (TestMigrationsEquivalent).
+//
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
+
+// migrationFiles are the engine's migrations in order.
+func migrationFiles(e Engine) ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/"+string(e)+"/*.sql")
+	sort.Strings(names)
+	return names, err
+}
 
 // migrate applies, in order and each in its own transaction, the embedded migrations
 // that the schema_migrations table does not record yet.
-func migrate(w *sql.DB) error {
+func migrate(w *sql.DB, e Engine) error {
 	if _, err := w.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("db: migrations table: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := migrationFiles(e)
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
 	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
+		base := name[strings.LastIndexByte(name, '/')+1:]
 		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("db: migration %s: name must start with a number", base)

@@ -49,10 +49,13 @@ func checkExisting(path string, readOnly bool) error {
 // checkSchema refuses a database whose schema lacks a migration this program has, or
 // one that is no qinqing database at all. It never migrates: that is for serve and
 // migrate to do, when the operator chooses.
-func checkSchema(w *sql.DB, path string) error {
+func checkSchema(w *sql.DB, path string) error { return checkSchemaOf(w, path, SQLite) }
+
+// checkSchemaOf checks that the database has every migration of engine e applied.
+func checkSchemaOf(w *sql.DB, path string, e Engine) error {
 	rows, err := w.Query("SELECT version FROM schema_migrations")
 	if err != nil {
-		if strings.Contains(err.Error(), "no such table") {
+		if strings.Contains(err.Error(), "no such table") || strings.Contains(err.Error(), "does not exist") {
 			return Errorf(EINVALID, "%s 不是亲清数据库（没有结构版本记录）。", path)
 		}
 		return fmt.Errorf("db: open %s: %w", path, err)
@@ -71,7 +74,7 @@ func checkSchema(w *sql.DB, path string) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("db: open %s: %w", path, err)
 	}
-	want, err := migrationVersions()
+	want, err := migrationVersions(e)
 	if err != nil {
 		return err
 	}
@@ -85,14 +88,14 @@ func checkSchema(w *sql.DB, path string) error {
 }
 
 // migrationVersions lists the versions of the embedded migrations, in order.
-func migrationVersions() ([]int, error) {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+func migrationVersions(e Engine) ([]int, error) {
+	names, err := migrationFiles(e)
 	if err != nil {
 		return nil, err
 	}
 	var out []int
 	for _, name := range names {
-		v, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		v, err := strconv.Atoi(strings.SplitN(name[strings.LastIndexByte(name, '/')+1:], "_", 2)[0])
 		if err != nil {
 			return nil, fmt.Errorf("db: migration %s: name must start with a number", name)
 		}

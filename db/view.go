@@ -31,7 +31,12 @@ func (db *DB) View(ctx context.Context, fn func(ctx context.Context) error) erro
 	if db.snapshotOf(ctx) != nil {
 		return fn(ctx)
 	}
-	tx, err := db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.Engine() == Postgres {
+		// PostgreSQL's default isolation takes a new snapshot at every statement.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.Read.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("db: view: %w", err)
 	}

@@ -16,6 +16,9 @@ import (
 // transaction and one fsync; each runs inside its own savepoint, so an error rolls back
 // only that request's writes and reaches only its caller.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	if db.Engine() == Postgres {
+		return db.updatePostgres(ctx, idempotent(ctx, fn))
+	}
 	return db.enqueue(&writeReq{ctx: ctx, fn: idempotent(ctx, fn), Res: make(chan error, 1)})
 }
 
@@ -76,6 +79,9 @@ func (db *DB) writer() {
 // onConn runs fn on the writer's connection between transactions, for settings that
 // belong to the connection, such as its page cap.
 func (db *DB) OnConn(ctx context.Context, fn func(*sql.Conn) error) error {
+	if db.Engine() == Postgres {
+		return fmt.Errorf("db: connection settings are SQLite's")
+	}
 	return db.enqueue(&writeReq{ctx: ctx, raw: fn, Res: make(chan error, 1)})
 }
 

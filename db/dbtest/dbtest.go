@@ -11,9 +11,13 @@ import (
 	"time"
 )
 
-// mustOpen opens a fresh database file in the test's temp dir with a fixed clock.
+// MustOpen opens a fresh database: a file in the test's temp dir, or, when the tests
+// run on PostgreSQL (see Engine), a new database on the test server.
 func MustOpen(tb testing.TB) *db.DB {
 	tb.Helper()
+	if Engine() == db.Postgres {
+		return OpenPostgres(tb)
+	}
 	d, err := db.Open(filepath.Join(tb.TempDir(), "test.db"))
 	if err != nil {
 		tb.Fatal(err)
