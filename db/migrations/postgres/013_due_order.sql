@@ -3,10 +3,12 @@
 -- key rather than a sort of every row the filter matches. SQLite ends every index with the
 -- rowid; here the id is named, so that the walk needs no sort on either engine.
 --
--- The closed-last key is the same boolean expression as on SQLite (false sorts before
--- true, as 0 before 1). A query matches this index with (a.stage = 'closed') = ? and a Go
--- bool, which the SQLite driver binds as 1 or 0.
-CREATE INDEX appeals_due_order ON appeals ((stage = 'closed'), COALESCE(extended_due_at, due_at), id);
+-- The closed-last key is an integer, 0 or 1, not the bare comparison SQLite indexes:
+-- PostgreSQL rewrites (stage = 'closed') = false into stage <> 'closed' before it looks
+-- for an index, so the run of open appeals, the one read most, would never walk a
+-- boolean key. A query matches this index with CAST(a.stage = 'closed' AS integer) = ?
+-- and the same 0 or 1 the cursor carries.
+CREATE INDEX appeals_due_order ON appeals (CAST(stage = 'closed' AS integer), COALESCE(extended_due_at, due_at), id);
 
 -- The escalation job's candidates: appeals the government holds whose resolution deadline,
 -- or (while unaccepted) response deadline, has passed. Both indexes cover only the held
