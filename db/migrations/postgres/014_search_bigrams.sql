@@ -1,0 +1,11 @@
+-- On SQLite this migration adds a second full-text table holding each appeal's character
+-- pairs, for two-character words (用电, 审批) that are too short for the trigram index,
+-- with triggers that queue the appeals the writer then indexes. None of that exists here:
+-- pg_trgm cannot take a trigram from a two-character word, so such a word is matched by
+-- ILIKE over title and content, read in full.
+--
+-- The pairs' queue exists for the same reason as the trigram queue (migration 012): the
+-- writer reads and empties it on either engine, and here it always finds it empty. The
+-- queue is not filled from the existing appeals as on SQLite, since nothing would index them.
+-- stale marks an appeal whose old entry must go first.
+CREATE TABLE appeals_bigrams_pending (id bigint PRIMARY KEY, stale boolean NOT NULL);
