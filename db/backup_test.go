@@ -35,6 +35,7 @@ func (c cutAfterDB) Err() error {
 // with the original key file, opens the reporter's identity. A backup cut short leaves
 // nothing at its target.
 func TestBackupWithAttachments(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	c := dbtest.MustCity(t)
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{3}, 300)...)
 	dept := c.DeptID

@@ -16,6 +16,7 @@ import (
 )
 
 func TestGroupCommit(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	d := dbtest.MustOpen(t)
 	const n = 200
 	b0, w0 := d.WriteStats()
@@ -51,6 +52,7 @@ func TestGroupCommit(t *testing.T) {
 }
 
 func TestSavepointIsolation(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	d := dbtest.MustOpen(t)
 	if _, err := register.CreateDepartment(dbtest.Ctx(), d, dbtest.AdminActor, register.DepartmentInput{Name: "市已有局"}); err != nil {
 		t.Fatal(err)
@@ -293,6 +295,7 @@ func TestLiaisonHandOver(t *testing.T) {
 }
 
 func TestBackupDuringWrites(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	d := dbtest.MustOpen(t)
 	if _, err := demo.Build(dbtest.Ctx(), d, ""); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 
 // The cache budget is SQLite's process-wide soft heap limit, visible from any connection.
 func TestCacheBudget(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	d := dbtest.MustOpen(t)
 	if err := d.SetCacheBudget(dbtest.Ctx(), 100<<20); err != nil {
 		t.Fatal(err)

@@ -130,6 +130,7 @@ func TestPairSearchOracle(t *testing.T) {
 // TestPairSearchPlan: a two-character search reads the pair index, not every appeal's
 // text; a search with punctuation still works through LIKE.
 func TestPairSearchPlan(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	d := dbtest.MustOpen(t)
 	for _, term := range []string{"用电", "5g", "审批 拖延"} {
 		var w db.Where
@@ -162,6 +163,7 @@ func TestPairSearchPlan(t *testing.T) {
 // TestPairIndexQueue: what the writer saves, changes and deletes is what two-character
 // searches find once the transaction commits, and a failed request leaves nothing queued.
 func TestPairIndexQueue(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	w := dbtest.NewWorld(t)
 	d := w.DB
 	search := func(q string) int {
@@ -257,6 +259,7 @@ func TestPairIndexQueue(t *testing.T) {
 // TestPairIndexBackfill: appeals saved before the pair index existed, and rows written
 // past the writer, are indexed when the database is next opened.
 func TestPairIndexBackfill(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	d := dbtest.MustOpen(t)
 	if _, err := d.Write.Exec(`INSERT INTO appeals (number, title, content, category, source, tier, stage, created_at,
 		response_due_at, due_at, updated_at) VALUES ('SQ2026-000001', '道路施工噪音扰民', '夜间施工影响企业员工休息。', '其他', 'hotline',

@@ -17,6 +17,7 @@ import (
 // back its savepoint (here it ends the transaction itself, as SQLite does after an I/O
 // error) aborts the whole batch: no request of it commits, and every caller hears so.
 func TestBatchAbortsWhenARollbackFails(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	d := dbtest.MustOpen(t)
 	if _, err := d.Write.Exec("CREATE TABLE probe (v TEXT)"); err != nil {
 		t.Fatal(err)
@@ -115,6 +116,7 @@ func TestFailedCommitRollsBack(t *testing.T) {
 // TestStatementCacheIsBounded: statements stay prepared across transactions, but texts
 // built per request must not pile up without end.
 func TestStatementCacheIsBounded(t *testing.T) {
+	dbtest.SQLiteOnly(t)
 	d := dbtest.MustOpen(t)
 	if err := d.Update(dbtest.Ctx(), func(tx *db.Tx) error {
 		for i := 0; i < db.MaxStmts+50; i++ {

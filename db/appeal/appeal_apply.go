@@ -244,13 +244,12 @@ func appealEvent(t *db.Tx, a db.Actor, appealID int64, act Action, before, after
 	if a.UserID != 0 {
 		actorID = a.UserID
 	}
-	res, err := t.Exec(`INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, actor_role, action, stage_before,
+	t.LastEvent, err = t.InsertID(`INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, actor_role, action, stage_before,
 		stage_after, note, data) VALUES (?,?,?,?,?,?,?,?,?,?)`, appealID, t.Now.Unix(), actorID, a.Name, string(a.Role),
 		string(act), string(before), string(after), note, string(body))
 	if err != nil {
 		return fmt.Errorf("db: appeal event: %w", err)
 	}
-	t.LastEvent, _ = res.LastInsertId()
 	return t.Audit(a, "appeal."+string(act), "appeal", appealID, map[string]any{
 		"stage_before": before, "stage_after": after, "note": note, "data": data})
 }

@@ -82,11 +82,11 @@ func insertDemoCity(t *db.Tx, city City) (demoIDs, error) {
 	var ids demoIDs
 	now := t.Now.Unix()
 	insert := func(query string, args ...any) (int64, error) {
-		res, err := t.Exec(query, args...)
+		id, err := t.InsertID(query, args...)
 		if err != nil {
 			return 0, fmt.Errorf("db: demo: %w", err)
 		}
-		return res.LastInsertId()
+		return id, nil
 	}
 	for _, d := range city.Departments {
 		id, err := insert("INSERT INTO departments (name, kind, created_at) VALUES (?,?,?)", d.Name, d.Kind, now)
@@ -161,13 +161,12 @@ func insertDemoAccounts(t *db.Tx, city City, ids demoIDs, hashes []string) ([]Ac
 			e = ids.enterprises[ent]
 		}
 		now := t.Now.Unix()
-		res, err := t.Exec(`INSERT INTO users (username, password_hash, display_name, role, department_id, leader_id,
+		id, err := t.InsertID(`INSERT INTO users (username, password_hash, display_name, role, department_id, leader_id,
 			enterprise_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`,
 			string(role), hashes[i], names[role], string(role), d, l, e, now, now)
 		if err != nil {
 			return nil, fmt.Errorf("db: demo account %s: %w", role, err)
 		}
-		id, _ := res.LastInsertId()
 		if err := t.Audit(db.SystemActor, "user.create", "user", id, map[string]any{"username": role, "role": role}); err != nil {
 			return nil, err
 		}

@@ -194,13 +194,13 @@ func CreateIssueClass(ctx context.Context, d *db.DB, a db.Actor, in IssueClassIn
 		if ok, err := db.Exists(tx, "departments", c.DepartmentID); err != nil || !ok {
 			return errors.Join(err, db.InvalidField("department_id", "责任单位不存在"))
 		}
-		res, err := tx.Exec(`INSERT INTO issue_classes (title, cause, category, department_id, month, due_date, created_by,
+		var err error
+		id, err = tx.InsertID(`INSERT INTO issue_classes (title, cause, category, department_id, month, due_date, created_by,
 			created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`, c.Title, c.Cause, c.Category, c.DepartmentID, c.Month,
 			c.DueDate, appeal.NullID(a.UserID), tx.Now.Unix(), tx.Now.Unix())
 		if err != nil {
 			return fmt.Errorf("db: create issue class: %w", err)
 		}
-		id, _ = res.LastInsertId()
 		if err := classAppeals(tx, a, id, in.AppealIDs, nil); err != nil {
 			return err
 		}

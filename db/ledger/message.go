@@ -99,12 +99,11 @@ func SendMessage(ctx context.Context, d *db.DB, a db.Actor, in MessageInput) (*D
 		if a.UserID != 0 {
 			createdBy = a.UserID
 		}
-		res, err := tx.Exec(`INSERT INTO direct_messages (enterprise_id, leader_id, title, body, created_by, created_at)
+		id, err = tx.InsertID(`INSERT INTO direct_messages (enterprise_id, leader_id, title, body, created_by, created_at)
 			VALUES (?,?,?,?,?,?)`, a.EnterpriseID, leader, in.Title, in.Body, createdBy, tx.Now.Unix())
 		if err != nil {
 			return fmt.Errorf("db: send message: %w", err)
 		}
-		id, _ = res.LastInsertId()
 		return tx.Audit(a, "message.send", "message", id, map[string]any{"enterprise_id": a.EnterpriseID, "leader_id": leader})
 	})
 	if err != nil {

@@ -222,13 +222,12 @@ func InsertVisit(t *db.Tx, a db.Actor, in VisitInput) (int64, error) {
 	if a.UserID != 0 {
 		createdBy = a.UserID
 	}
-	res, err := t.Exec(`INSERT INTO visits (enterprise_id, leader_id, visited_at, mode, participants, summary,
+	id, err := t.InsertID(`INSERT INTO visits (enterprise_id, leader_id, visited_at, mode, participants, summary,
 		created_by, created_at) VALUES (?,?,?,?,?,?,?,?)`, in.EnterpriseID, in.LeaderID, in.VisitedAt, string(in.Mode),
 		in.Participants, in.Summary, createdBy, t.Now.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("db: log visit: %w", err)
 	}
-	id, _ := res.LastInsertId()
 	return id, t.Audit(a, "visit.create", "visit", id, map[string]any{"enterprise_id": in.EnterpriseID,
 		"leader_id": in.LeaderID, "visited_at": in.VisitedAt, "mode": in.Mode, "problems": len(in.Problems)})
 }

@@ -151,13 +151,12 @@ func CreateAccountability(ctx context.Context, d *db.DB, a db.Actor, in Accounta
 
 // insertAccountability writes a validated record, its appeals and its audit event.
 func InsertAccountability(t *db.Tx, a db.Actor, in AccountabilityInput, ids []int64) (int64, error) {
-	res, err := t.Exec(`INSERT INTO accountabilities (subject_type, person_name, person_title, department_id, measure,
+	id, err := t.InsertID(`INSERT INTO accountabilities (subject_type, person_name, person_title, department_id, measure,
 		facts, decided_on, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, in.SubjectType, in.PersonName,
 		in.PersonTitle, *in.DepartmentID, in.Measure, in.Facts, in.DecidedOn, appeal.NullID(a.UserID), t.Now.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("db: accountability: %w", err)
 	}
-	id, _ := res.LastInsertId()
 	for _, ap := range ids {
 		if _, err := t.Exec("INSERT OR IGNORE INTO accountability_appeals (accountability_id, appeal_id) VALUES (?, ?)", id, ap); err != nil {
 			return 0, fmt.Errorf("db: accountability appeal: %w", err)

@@ -104,13 +104,12 @@ func InsertCase(t *db.Tx, a db.Actor, appealID int64, c *TypicalCase, publish bo
 	if publish {
 		published = t.Now.Unix()
 	}
-	res, err := t.Exec(`INSERT INTO typical_cases (appeal_id, title, summary, lesson, published_at, created_by,
+	id, err := t.InsertID(`INSERT INTO typical_cases (appeal_id, title, summary, lesson, published_at, created_by,
 		created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)`, appealID, c.Title, c.Summary, c.Lesson, published,
 		appeal.NullID(a.UserID), t.Now.Unix(), t.Now.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("db: case: %w", err)
 	}
-	id, _ := res.LastInsertId()
 	return id, t.Audit(a, "case.create", "case", id, map[string]any{"appeal_id": appealID, "title": c.Title, "published": published != nil})
 }
 

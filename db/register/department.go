@@ -85,11 +85,11 @@ func CreateDepartment(ctx context.Context, d2 *db.DB, a db.Actor, in DepartmentI
 		if err := duplicateName(tx, "departments", d.Name, 0); err != nil {
 			return err
 		}
-		res, err := tx.Exec("INSERT INTO departments (name, kind, created_at) VALUES (?, ?, ?)", d.Name, d.Kind, tx.Now.Unix())
+		var err error
+		d.ID, err = tx.InsertID("INSERT INTO departments (name, kind, created_at) VALUES (?, ?, ?)", d.Name, d.Kind, tx.Now.Unix())
 		if err != nil {
 			return fmt.Errorf("db: create department: %w", err)
 		}
-		d.ID, _ = res.LastInsertId()
 		d.Version = 1
 		d.CreatedAt = tx.Now.In(db.Zone)
 		return tx.Audit(a, "department.create", "department", d.ID, in)

@@ -137,13 +137,12 @@ func InsertEnterprise(t *db.Tx, a db.Actor, in EnterpriseInput) (int64, error) {
 		return 0, err
 	}
 	now := t.Now.Unix()
-	res, err := t.Exec(`INSERT INTO enterprises (name, credit_code, district, industry, scale, address,
+	id, err := t.InsertID(`INSERT INTO enterprises (name, credit_code, district, industry, scale, address,
 		contact_name, contact_phone, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
 		in.Name, in.CreditCode, in.District, in.Industry, in.Scale, in.Address, in.ContactName, in.ContactPhone, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("db: create enterprise: %w", err)
 	}
-	id, _ := res.LastInsertId()
 	return id, t.Audit(a, "enterprise.create", "enterprise", id, map[string]any{"name": in.Name, "credit_code": in.CreditCode})
 }
 

@@ -91,12 +91,11 @@ func CreateLeader(ctx context.Context, d *db.DB, a db.Actor, in LeaderInput) (*L
 
 // insertLeader writes a validated leader; import uses it for leaders a pairs file names.
 func InsertLeader(t *db.Tx, a db.Actor, in LeaderInput) (int64, error) {
-	res, err := t.Exec("INSERT INTO leaders (name, title, phone, created_at) VALUES (?, ?, ?, ?)",
+	id, err := t.InsertID("INSERT INTO leaders (name, title, phone, created_at) VALUES (?, ?, ?, ?)",
 		in.Name, in.Title, in.Phone, t.Now.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("db: create leader: %w", err)
 	}
-	id, _ := res.LastInsertId()
 	return id, t.Audit(a, "leader.create", "leader", id, in)
 }
 

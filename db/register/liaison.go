@@ -137,12 +137,11 @@ func InsertLiaison(t *db.Tx, a db.Actor, in LiaisonInput) (int64, error) {
 			return 0, err
 		}
 	}
-	res, err := t.Exec("INSERT INTO liaisons (leader_id, enterprise_id, since, note, created_at) VALUES (?,?,?,?,?)",
+	id, err := t.InsertID("INSERT INTO liaisons (leader_id, enterprise_id, since, note, created_at) VALUES (?,?,?,?,?)",
 		in.LeaderID, in.EnterpriseID, in.Since, in.Note, t.Now.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("db: create liaison: %w", err)
 	}
-	id, _ := res.LastInsertId()
 	return id, t.Audit(a, "liaison.create", "liaison", id, in)
 }
 

@@ -156,13 +156,13 @@ func CreateUser(ctx context.Context, d *db.DB, a db.Actor, in UserInput) (*User,
 			return &db.Error{Code: db.ECONFLICT, Message: "用户名已被使用。", Fields: []db.FieldError{{Field: "username", Message: "用户名已被使用"}}}
 		}
 		now := tx.Now.Unix()
-		res, err := tx.Exec(`INSERT INTO users (username, password_hash, display_name, role, department_id,
+		var err error
+		id, err = tx.InsertID(`INSERT INTO users (username, password_hash, display_name, role, department_id,
 			leader_id, enterprise_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`,
 			in.Username, hash, in.DisplayName, string(in.Role), in.DepartmentID, in.LeaderID, in.EnterpriseID, now, now)
 		if err != nil {
 			return fmt.Errorf("db: create user: %w", err)
 		}
-		id, _ = res.LastInsertId()
 		return tx.Audit(a, "user.create", "user", id, map[string]any{"username": in.Username,
 			"role": in.Role, "department_id": in.DepartmentID, "leader_id": in.LeaderID, "enterprise_id": in.EnterpriseID})
 	})

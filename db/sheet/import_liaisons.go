@@ -212,12 +212,11 @@ func importPair(t *db.Tx, a db.Actor, row *liaisonRow, res *ImportResult) error 
 			}
 			return t.Audit(a, "liaison.end", "liaison", id, map[string]any{"until": row.until, "import": true})
 		}
-		r, err := t.Exec("INSERT INTO liaisons (leader_id, enterprise_id, since, until, note, created_at) VALUES (?,?,?,?,?,?)",
+		id, err = t.InsertID("INSERT INTO liaisons (leader_id, enterprise_id, since, until, note, created_at) VALUES (?,?,?,?,?,?)",
 			row.leaderID, row.enterpriseID, row.since, row.until, row.note, t.Now.Unix())
 		if err != nil {
 			return fmt.Errorf("db: import pair: %w", err)
 		}
-		id, _ = r.LastInsertId()
 		res.Created++
 		return t.Audit(a, "liaison.create", "liaison", id, map[string]any{"leader_id": row.leaderID,
 			"enterprise_id": row.enterpriseID, "since": row.since, "until": row.until, "note": row.note, "import": true})
