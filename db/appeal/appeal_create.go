@@ -73,7 +73,7 @@ func (in *Input) Validate(q db.Queryer, a db.Actor) error {
 		v.Add("contact_phone", "电话号码格式不正确")
 	}
 	var n int
-	if err := q.QueryRow("SELECT COUNT(*) FROM categories WHERE name = ? AND active = 1", in.Category).Scan(&n); err != nil {
+	if err := q.QueryRow("SELECT COUNT(*) FROM categories WHERE name = ? AND active", in.Category).Scan(&n); err != nil {
 		return fmt.Errorf("db: category: %w", err)
 	}
 	if n == 0 {
@@ -210,7 +210,7 @@ func nextNumber(t *db.Tx) (string, error) {
 	year := t.Now.In(db.Zone).Year()
 	var last int
 	err := t.QueryRow(`INSERT INTO appeal_numbers (year, last) VALUES (?, 1)
-		ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&last)
+		ON CONFLICT (year) DO UPDATE SET last = appeal_numbers.last + 1 RETURNING last`, year).Scan(&last)
 	if err != nil {
 		return "", fmt.Errorf("db: appeal number: %w", err)
 	}

@@ -70,7 +70,7 @@ func CreateWithEnterprise(ctx context.Context, d *db.DB, a db.Actor, in Input, e
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec("UPDATE enterprises SET needs_review = 1 WHERE id = ?", id); err != nil {
+		if _, err := tx.Exec("UPDATE enterprises SET needs_review = TRUE WHERE id = ?", id); err != nil {
 			return fmt.Errorf("db: flag enterprise %d: %w", id, err)
 		}
 		in.EnterpriseID = &id
@@ -113,7 +113,7 @@ func EnterprisesToReview(ctx context.Context, d *db.DB, a db.Actor) ([]register.
 		return nil, db.Forbidden()
 	}
 	rows, err := d.R(ctx).Query("SELECT " + register.EnterpriseColumns + " FROM " + register.EnterpriseFrom +
-		" WHERE e.needs_review = 1 ORDER BY e.id")
+		" WHERE e.needs_review ORDER BY e.id")
 	if err != nil {
 		return nil, fmt.Errorf("db: enterprises to review: %w", err)
 	}
@@ -131,12 +131,12 @@ func EnterprisesToReview(ctx context.Context, d *db.DB, a db.Actor) ([]register.
 
 // EnterpriseNeedsReview reports whether an enterprise waits for an administrator's check.
 func EnterpriseNeedsReview(ctx context.Context, d *db.DB, id int64) (bool, error) {
-	var n int
-	if err := d.R(ctx).QueryRow("SELECT needs_review FROM enterprises WHERE id = ?", id).Scan(&n); err != nil &&
+	var review bool
+	if err := d.R(ctx).QueryRow("SELECT needs_review FROM enterprises WHERE id = ?", id).Scan(&review); err != nil &&
 		!errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("db: enterprise %d review: %w", id, err)
 	}
-	return n == 1, nil
+	return review, nil
 }
 
 // ConfirmEnterprise clears the review flag (admin), after the administrator checked the
@@ -147,17 +147,17 @@ func ConfirmEnterprise(ctx context.Context, d *db.DB, a db.Actor, id int64) (*re
 		return nil, db.Forbidden()
 	}
 	err := d.Update(ctx, func(tx *db.Tx) error {
-		var n int
-		err := tx.QueryRow("SELECT needs_review FROM enterprises WHERE id = ?", id).Scan(&n)
+		var review bool
+		err := tx.QueryRow("SELECT needs_review FROM enterprises WHERE id = ?", id).Scan(&review)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return db.NotFound("企业")
 		case err != nil:
 			return fmt.Errorf("db: confirm enterprise %d: %w", id, err)
-		case n == 0:
+		case !review:
 			return db.Errorf(db.ECONFLICT, "该企业不在待审核之列，无需确认。")
 		}
-		if _, err := tx.Exec("UPDATE enterprises SET needs_review = 0, updated_at = ? WHERE id = ?", tx.Now.Unix(), id); err != nil {
+		if _, err := tx.Exec("UPDATE enterprises SET needs_review = FALSE, updated_at = ? WHERE id = ?", tx.Now.Unix(), id); err != nil {
 			return fmt.Errorf("db: confirm enterprise %d: %w", id, err)
 		}
 		return tx.Audit(a, "enterprise.review", "enterprise", id, map[string]any{"needs_review": false})
