@@ -14,7 +14,7 @@ PLAYWRIGHT := e2e/node_modules/playwright-core/package.json
 
 .DEFAULT_GOAL := build
 MAKEFLAGS += --no-print-directory
-.PHONY: build run test vet unit e2e browser-deps clean bench
+.PHONY: build run test vet unit unit-pg e2e browser-deps clean bench
 
 build:
 	$(GO) build -tags $(TAGS) -o $(BIN) .
@@ -26,6 +26,7 @@ run: build
 test:
 	$(MAKE) vet
 	$(MAKE) unit
+	$(MAKE) unit-pg
 	$(MAKE) e2e
 
 vet:
@@ -35,6 +36,13 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 -timeout 30m -tags $(TAGS) ./...
+
+# The database and API tests once more on PostgreSQL: on the server QINQING_TEST_PG names,
+# or on a throwaway cluster that scripts/testpg.sh starts (installing Debian's postgresql
+# package if it is missing) and removes afterwards.
+PG_PKGS := ./db/...
+unit-pg:
+	scripts/with-testpg.sh $(GO) test -count=1 -timeout 30m -tags $(TAGS) $(PG_PKGS)
 
 e2e: build browser-deps
 	cd e2e && QINQING_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 --test-reporter=spec

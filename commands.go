@@ -31,7 +31,7 @@ func cmdMigrate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: schema version %d\n", *path, v)
+	fmt.Fprintf(stdout, "%s: schema version %d\n", d.Path, v)
 	return nil
 }
 
@@ -54,6 +54,9 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if fs.NArg() != 1 {
 		return errors.New("usage: qinqing backup [--db FILE] DEST")
+	}
+	if db.EngineOf(*path) == db.Postgres {
+		return pgDump(ctx, *path, fs.Arg(0), stdout)
 	}
 	d, err := openExisting(*path, db.Options{MustExist: true})
 	if err != nil {

@@ -48,8 +48,9 @@ const usage = `qinqing — 亲清 营商环境服务与监督平台
 usage:
   qinqing [serve] [--addr ADDR] [--db FILE] [--key FILE] [--demo] [--demo-password P]
                   [--trusted-proxy CIDR[,CIDR]] [--metrics-token T]
-  qinqing migrate [--db FILE]
-  qinqing backup [--db FILE] FILE
+  qinqing migrate [--db FILE|URL]
+  qinqing backup [--db FILE|URL] FILE
+  qinqing copy --from FILE --to postgres://… [--files DIR]
   qinqing audit verify [--db FILE] [--checkpoint FILE] [--key FILE]
   qinqing audit checkpoint [--db FILE] [--key FILE] > FILE
   qinqing import [--db FILE] enterprises|liaisons FILE.xlsx|FILE.csv
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdServe(ctx, args, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(args, stdout)
+	case "copy":
+		return cmdCopy(ctx, args, stdout)
 	case "backup":
 		return cmdBackup(ctx, args, stdout)
 	case "audit":
@@ -99,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func newFlags(name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	path := fs.String("db", env("QINQING_DB", "qinqing.db"), "SQLite database file")
+	path := fs.String("db", env("QINQING_DB", "qinqing.db"), "SQLite database file, or a postgres:// URL")
 	return fs, path
 }
 
@@ -107,7 +110,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, path := newFlags("serve")
 	m := &Main{Stdout: stdout, Logger: slog.New(slog.NewJSONHandler(stderr, nil))}
 	fs.StringVar(&m.Addr, "addr", env("QINQING_ADDR", "127.0.0.1:8080"), "address to listen on")
-	fs.StringVar(&m.KeyPath, "key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key)")
+	fs.StringVar(&m.KeyPath, "key", os.Getenv("QINQING_KEY"), "key file (default: the database path plus .key; qinqing.key with PostgreSQL)")
+	fs.StringVar(&m.FilesDir, "files", os.Getenv("QINQING_FILES"), "attachments directory (default: the database path plus .files; qinqing.files with PostgreSQL); servers sharing one PostgreSQL database share it")
 	fs.BoolVar(&m.Demo, "demo", false, "build the demo city in an empty database")
 	fs.StringVar(&m.DemoPassword, "demo-password", demo.Password, "password of the demo accounts")
 	fs.DurationVar(&m.Drain, "drain", defaultDrain, "how long shutdown waits for requests in flight")
@@ -131,7 +135,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 type Main struct {
 	Addr, DBPath, Secret string
 	// KeyPath is the key file; DBPath + ".key" when empty.
-	KeyPath      string
+	KeyPath string
+	// FilesDir is where attachments are kept; beside the database file when empty.
+	FilesDir     string
 	Demo         bool
 	DemoPassword string
 	// Drain bounds how long Close waits for requests in flight; defaultDrain when zero.
@@ -167,6 +173,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = d
+	if m.FilesDir != "" {
+		d.SetFilesDir(m.FilesDir)
+	}
 	if err := applyMemoryBudget(ctx, d, m.MemoryMB); err != nil {
 		d.Close()
 		return err
@@ -209,8 +218,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.stop = make(chan struct{})
 	m.jobs.Add(1)
 	go m.escalate()
-	fmt.Fprintf(m.Stdout, "qinqing %s listening on http://%s (database %s)\n", version, m.Listener.Addr(), m.DBPath)
-	m.Logger.Info("listening", slog.String("addr", m.Listener.Addr().String()), slog.String("db", m.DBPath))
+	fmt.Fprintf(m.Stdout, "qinqing %s listening on http://%s (database %s)\n", version, m.Listener.Addr(), d.Path)
+	m.Logger.Info("listening", slog.String("addr", m.Listener.Addr().String()), slog.String("db", d.Path))
 	return nil
 }
 
@@ -247,8 +256,12 @@ func (m *Main) buildDemo(ctx context.Context) error {
 
 // keyPath is the key file: as given, or beside the database.
 func keyPath(flagValue, dbPath string) string {
-	if flagValue != "" {
+	switch {
+	case flagValue != "":
 		return flagValue
+	case db.EngineOf(dbPath) == db.Postgres:
+		// A database URL is no place for a file: the key sits in the working directory.
+		return "qinqing.key"
 	}
 	return dbPath + ".key"
 }
@@ -276,20 +289,27 @@ func (m *Main) escalate() {
 	t := time.NewTicker(escalateEvery)
 	defer t.Stop()
 	for {
-		n, err := appeal.EscalateOverdue(context.Background(), m.DB)
-		if err != nil {
-			m.Logger.Error("escalation", slog.Int("steps", n), slog.String("error", err.Error()))
-		} else if n > 0 {
-			m.Logger.Info("escalation", slog.Int("steps", n))
+		if m.DB.HoldJobs(context.Background()) {
+			m.clockJobs()
 		}
-		m.dailyCheckpoint()
-		m.ratingTimers()
 		select {
 		case <-t.C:
 		case <-m.stop:
 			return
 		}
 	}
+}
+
+// clockJobs are the minute's work: escalation, the daily checkpoint, the rating timers.
+func (m *Main) clockJobs() {
+	n, err := appeal.EscalateOverdue(context.Background(), m.DB)
+	if err != nil {
+		m.Logger.Error("escalation", slog.Int("steps", n), slog.String("error", err.Error()))
+	} else if n > 0 {
+		m.Logger.Info("escalation", slog.Int("steps", n))
+	}
+	m.dailyCheckpoint()
+	m.ratingTimers()
 }
 
 // defaultDrain is shorter than the 10 s a container runtime waits before it kills.

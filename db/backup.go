@@ -40,7 +40,7 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	}
 	// The snapshot is taken: every file it names was written and flushed before its
 	// commit, and attachments are never removed, so copying the folder now misses none.
-	if err := copyFiles(ctx, db.FilesDir(), tmpFiles); err != nil {
+	if err := CopyFiles(ctx, db.FilesDir(), tmpFiles); err != nil {
 		return fmt.Errorf("db: backup attachments: %w", err)
 	}
 	if err := os.Rename(tmpFiles, path+".files"); err != nil {
@@ -80,8 +80,8 @@ func (db *DB) vacuumInto(ctx context.Context, path string) error {
 	return errors.Join(f.Sync(), f.Close())
 }
 
-// copyFiles copies the regular files of dir into a new folder dst, flushing each.
-func copyFiles(ctx context.Context, dir, dst string) error {
+// CopyFiles copies the regular files of dir into a new folder dst, flushing each.
+func CopyFiles(ctx context.Context, dir, dst string) error {
 	if err := os.Mkdir(dst, DirMode); err != nil {
 		return err
 	}

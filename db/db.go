@@ -74,6 +74,9 @@ type DB struct {
 	engine Engine
 	// files, when set, is where attachments are kept instead of beside the SQLite file.
 	files string
+	// lease is the connection holding the clock jobs' lock on PostgreSQL (HoldJobs).
+	lease   *sql.Conn
+	leaseMu sync.Mutex
 }
 
 // Engine is the engine the database runs on.
@@ -232,6 +235,13 @@ func (db *DB) Close() error {
 	// Wait returns at once for every caller after the first; the writer's connection
 	// goes back (and its statements are closed) only once.
 	if db.Engine() == Postgres {
+		db.leaseMu.Lock()
+		if db.lease != nil {
+			// Closing the pool ends the session, and with it the jobs' lease.
+			db.lease.Close()
+			db.lease = nil
+		}
+		db.leaseMu.Unlock()
 		return db.Read.Close()
 	}
 	db.closeOnce.Do(func() {

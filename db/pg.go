@@ -153,3 +153,37 @@ func runGuarded(t *Tx, fn func(*Tx) error) (err error) {
 	}()
 	return fn(t)
 }
+
+// jobsLockKey names the session lock that is the clock jobs' lease.
+const jobsLockKey = writeLockKey + 2
+
+// HoldJobs tells whether this process should run the clock jobs (escalation, the rating
+// timers, the daily checkpoint). On SQLite the one process does. Servers sharing a
+// PostgreSQL database hold a session advisory lock as a lease: the first to take it runs
+// the jobs for as long as its connection lives; the others try again at their next tick,
+// so a server that dies hands the jobs on within a tick.
+func (db *DB) HoldJobs(ctx context.Context) bool {
+	if db.Engine() != Postgres {
+		return true
+	}
+	db.leaseMu.Lock()
+	defer db.leaseMu.Unlock()
+	if db.lease != nil {
+		if err := db.lease.PingContext(ctx); err == nil {
+			return true
+		}
+		db.lease.Close()
+		db.lease = nil
+	}
+	c, err := db.Write.Conn(ctx)
+	if err != nil {
+		return false
+	}
+	var ok bool
+	if err := c.QueryRowContext(ctx, "SELECT pg_try_advisory_lock(?)", jobsLockKey).Scan(&ok); err != nil || !ok {
+		c.Close()
+		return false
+	}
+	db.lease = c
+	return true
+}

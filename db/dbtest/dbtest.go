@@ -2,6 +2,7 @@ package dbtest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"qinqing/db"
 	"qinqing/db/demo"
@@ -16,6 +17,9 @@ import (
 func MustOpen(tb testing.TB) *db.DB {
 	tb.Helper()
 	if Engine() == db.Postgres {
+		if os.Getenv("QINQING_TEST_PG") == "" {
+			tb.Fatal("QINQING_TEST_ENGINE=postgres needs QINQING_TEST_PG, a database URL")
+		}
 		return OpenPostgres(tb)
 	}
 	d, err := db.Open(filepath.Join(tb.TempDir(), "test.db"))

@@ -85,13 +85,13 @@ CREATE TABLE issue_classes (
 	title         text NOT NULL,
 	cause         text NOT NULL DEFAULT '',
 	category      text NOT NULL DEFAULT '',
-	department_id bigint NOT NULL REFERENCES departments (id),
+	department_id bigint NOT NULL REFERENCES departments (id) DEFERRABLE,
 	month         text NOT NULL,
 	due_date      text NOT NULL,
 	status        text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
 	conclusion    text NOT NULL DEFAULT '',
 	version       integer NOT NULL DEFAULT 1,
-	created_by    bigint REFERENCES users (id),
+	created_by    bigint REFERENCES users (id) DEFERRABLE,
 	created_at    bigint NOT NULL,
 	updated_at    bigint NOT NULL,
 	closed_at     bigint
@@ -100,8 +100,8 @@ CREATE INDEX issue_classes_department ON issue_classes (department_id, id);
 CREATE INDEX issue_classes_month ON issue_classes (month, id);
 
 CREATE TABLE issue_class_appeals (
-	class_id  bigint NOT NULL REFERENCES issue_classes (id),
-	appeal_id bigint NOT NULL REFERENCES appeals (id),
+	class_id  bigint NOT NULL REFERENCES issue_classes (id) DEFERRABLE,
+	appeal_id bigint NOT NULL REFERENCES appeals (id) DEFERRABLE,
 	added_at  bigint NOT NULL,
 	PRIMARY KEY (class_id, appeal_id)
 );
