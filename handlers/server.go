@@ -87,6 +87,9 @@ func New(o Options) (*Server, error) {
 		}
 	}
 	s.throttle = newThrottle(s.now)
+	if o.DB.Engine() == db.Postgres {
+		s.throttle.shared = o.DB
+	}
 	s.metrics = newMetrics()
 	s.app = fiber.New(fiber.Config{
 		Immutable: true,

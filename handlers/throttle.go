@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sync"
@@ -16,11 +17,16 @@ import (
 // the slow work it guards (argon2id) and counted at once, so that concurrent requests see
 // each other: checking first and counting the failure afterwards let dozens of parallel
 // guesses through while the first ones were still hashing.
+//
+// With several servers on one PostgreSQL database the attempts live in the database
+// (shared), so that spreading guesses over the servers gains nothing; one SQLite server
+// counts in memory. Should the database fail to answer, the count falls back to memory.
 type throttle struct {
 	mu     sync.Mutex
 	now    func() time.Time
 	window time.Duration
 	hits   map[string][]time.Time
+	shared *db.DB
 }
 
 // Limits. A wrong password counts per account and address strictly, so one address cannot
@@ -67,11 +73,30 @@ type reservation struct {
 	t     *throttle
 	keys  []string
 	taken time.Time
+	// rows are the attempts' ids when they are counted in the database.
+	rows map[string]int64
 }
 
 // take reserves one attempt under every limit, all or none. When a limit is reached it
 // returns how long until that limit frees an attempt.
 func (t *throttle) take(limits ...limit) (*reservation, time.Duration) {
+	if t.shared != nil {
+		ls := make([]db.AttemptLimit, len(limits))
+		for i, l := range limits {
+			ls[i] = db.AttemptLimit{Key: l.key, Max: l.max}
+		}
+		rows, wait, err := t.shared.TakeAttempts(context.Background(), ls, t.now(), t.window)
+		if err == nil {
+			if wait > 0 {
+				return nil, wait
+			}
+			r := &reservation{t: t, rows: rows}
+			for _, l := range limits {
+				r.keys = append(r.keys, l.key)
+			}
+			return r, 0
+		}
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var wait time.Duration
@@ -102,11 +127,22 @@ func (t *throttle) take(limits ...limit) (*reservation, time.Duration) {
 // reason that is not a guess, or succeeded where success must not count).
 func (r *reservation) release(keys ...string) {
 	t := r.t
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	if len(keys) == 0 {
 		keys = r.keys
 	}
+	if r.rows != nil {
+		var ids []int64
+		for _, k := range keys {
+			if id, ok := r.rows[k]; ok {
+				ids = append(ids, id)
+				delete(r.rows, k)
+			}
+		}
+		t.shared.ReleaseAttempts(context.Background(), ids)
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	for _, k := range keys {
 		list := t.hits[k]
 		for i := len(list) - 1; i >= 0; i-- {
@@ -125,6 +161,9 @@ func (r *reservation) release(keys ...string) {
 
 // reset forgets every attempt of key.
 func (t *throttle) reset(key string) {
+	if t.shared != nil {
+		t.shared.ResetAttempts(context.Background(), key)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.hits, key)
