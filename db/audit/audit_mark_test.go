@@ -57,13 +57,7 @@ func TestAuditVerifySinceDetectsTamperingAfterTheMark(t *testing.T) {
 		t.Fatalf("untouched: %+v", v)
 	}
 	addDepartments(t, d, 100, 5) // events 11..15, after the mark at 10
-	raw := outside(t, d)
-	if _, err := raw.Exec("DROP TRIGGER audit_events_no_update"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`UPDATE audit_events SET payload = '{"name":"改过的名字"}' WHERE id = 13`); err != nil {
-		t.Fatal(err)
-	}
+	tamper(t, d, `UPDATE audit_events SET payload = '{"name":"改过的名字"}' WHERE id = 13`)
 	v, hashed := verifySince(t, d)
 	if v.OK || v.FirstBadID == nil || *v.FirstBadID != 13 || hashed != 3 {
 		t.Fatalf("tampered event 13 after the mark: %+v, hashed %d", v, hashed)
@@ -79,13 +73,7 @@ func TestAuditVerifySinceDetectsTheMarkedEventChanged(t *testing.T) {
 	if v, _ := verifySince(t, d); !v.OK {
 		t.Fatalf("untouched: %+v", v)
 	}
-	raw := outside(t, d)
-	if _, err := raw.Exec("DROP TRIGGER audit_events_no_delete"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec("DELETE FROM audit_events WHERE id = 10"); err != nil {
-		t.Fatal(err)
-	}
+	tamper(t, d, "DELETE FROM audit_events WHERE id = 10")
 	if v, _ := verifySince(t, d); v.OK || v.FirstBadID == nil || *v.FirstBadID != 10 {
 		t.Errorf("marked event deleted: %+v", v)
 	}
@@ -98,13 +86,7 @@ func TestAuditFullVerifyMovesTheMarkBackBeforeABreak(t *testing.T) {
 	if v, _ := verifySince(t, d); !v.OK {
 		t.Fatalf("untouched: %+v", v)
 	}
-	raw := outside(t, d)
-	if _, err := raw.Exec("DROP TRIGGER audit_events_no_update"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec("UPDATE audit_events SET actor_name = '某人' WHERE id = 4"); err != nil {
-		t.Fatal(err)
-	}
+	tamper(t, d, "UPDATE audit_events SET actor_name = '某人' WHERE id = 4")
 	full, err := audit.Verify(dbtest.Ctx(), d)
 	if err != nil || full.OK || *full.FirstBadID != 4 || full.VerifiedTo != 3 {
 		t.Fatalf("full run: %+v (%v)", full, err)

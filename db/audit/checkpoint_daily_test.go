@@ -76,7 +76,7 @@ func TestDailyCheckpointDetectsTruncation(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Someone with the file deletes the newest events.
-	dbtest.Tamper(t, d, "DELETE FROM audit_events WHERE id > 33")
+	tamper(t, d, "DELETE FROM audit_events WHERE id > 33")
 	c, res, err := audit.VerifyAutoCheckpoint(dbtest.Ctx(), d, auditorActor, d.Keys.Load(), "latest")
 	if err != nil {
 		t.Fatal(err)

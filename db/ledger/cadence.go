@@ -82,7 +82,6 @@ func rate(part, whole int) *float64 {
 // pair is overdue for a visit when today is past its due day; the rule lives here only.
 func pairStatuses(q db.Queryer, today string, cadence int, cond string, args ...any) ([]PairStatus, error) {
 	rows, err := q.Query(`SELECT p.leader_id, e.id, e.name, e.district, e.industry, p.since, lv.last,
-		date(MAX(p.since, COALESCE(lv.last, '')), ?),
 		(SELECT COUNT(*) FROM appeals a WHERE a.enterprise_id = e.id AND a.source != 'report'),
 		(SELECT COUNT(*) FROM appeals a WHERE a.enterprise_id = e.id AND a.source != 'report' AND a.stage != 'closed'),
 		(SELECT COUNT(*) FROM appeals a WHERE a.enterprise_id = e.id AND a.source != 'report' AND a.rated_at IS NOT NULL),
@@ -90,7 +89,7 @@ func pairStatuses(q db.Queryer, today string, cadence int, cond string, args ...
 			AND a.satisfaction IN ('satisfied', 'basic'))
 		FROM liaisons p JOIN enterprises e ON e.id = p.enterprise_id
 		LEFT JOIN (SELECT enterprise_id, MAX(visited_at) AS last FROM visits GROUP BY enterprise_id) lv ON lv.enterprise_id = e.id
-		WHERE p.until IS NULL AND `+cond, append([]any{"+" + strconv.Itoa(cadence) + " days"}, args...)...)
+		WHERE p.until IS NULL AND `+cond, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: pair statuses: %w", err)
 	}
@@ -99,7 +98,10 @@ func pairStatuses(q db.Queryer, today string, cadence int, cond string, args ...
 	for rows.Next() {
 		var p PairStatus
 		if err := rows.Scan(&p.LeaderID, &p.EnterpriseID, &p.EnterpriseName, &p.District, &p.Industry, &p.Since,
-			&p.LastVisit, &p.DueBy, &p.Appeals, &p.OpenAppeals, &p.Rated, &p.Satisfied); err != nil {
+			&p.LastVisit, &p.Appeals, &p.OpenAppeals, &p.Rated, &p.Satisfied); err != nil {
+			return nil, fmt.Errorf("db: pair statuses: %w", err)
+		}
+		if p.DueBy, err = dueBy(p.Since, p.LastVisit, cadence); err != nil {
 			return nil, fmt.Errorf("db: pair statuses: %w", err)
 		}
 		p.VisitOverdue = today > p.DueBy
@@ -116,6 +118,20 @@ func pairStatuses(q db.Queryer, today string, cadence int, cond string, args ...
 		return out[i].EnterpriseID < out[j].EnterpriseID
 	})
 	return out, nil
+}
+
+// dueBy is the cadence's days after the later of the pair's start and its last visit.
+// Date arithmetic is done here rather than in SQL, which the engines spell differently.
+func dueBy(since string, last *string, cadence int) (string, error) {
+	from := since
+	if last != nil && *last > from {
+		from = *last
+	}
+	t, err := time.Parse(db.DateLayout, from)
+	if err != nil {
+		return "", err
+	}
+	return t.AddDate(0, 0, cadence).Format(db.DateLayout), nil
 }
 
 // periodStarts are the first days of the month, quarter and year that today falls in.
@@ -140,7 +156,8 @@ func visitCounts(q db.Queryer, now time.Time, leaderID int64) (map[int64]VisitCo
 	w.Add("visited_at >= ?", year)
 	w.Add("visited_at <= ?", db.Today(now))
 	w.EqID("leader_id", leaderID)
-	rows, err := q.Query(`SELECT leader_id, SUM(visited_at >= ?), SUM(visited_at >= ?), COUNT(*) FROM visits`+
+	rows, err := q.Query(`SELECT leader_id, SUM(CASE WHEN visited_at >= ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN visited_at >= ? THEN 1 ELSE 0 END), COUNT(*) FROM visits`+
 		w.Sql()+` GROUP BY leader_id`, append([]any{month, quarter}, w.Args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("db: visit counts: %w", err)

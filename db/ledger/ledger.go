@@ -169,7 +169,7 @@ func LedgerCoverage(ctx context.Context, d *db.DB, a db.Actor) (*Coverage, error
 	if out.CadenceDays, err = visitCadence(q); err != nil {
 		return nil, err
 	}
-	pairs, err := pairStatuses(q, out.Today, out.CadenceDays, "1")
+	pairs, err := pairStatuses(q, out.Today, out.CadenceDays, "TRUE")
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ func messageScope(w *db.Where, a db.Actor) {
 	case db.RoleEnterprise:
 		w.Add("m.enterprise_id = ?", a.EnterpriseID)
 	default:
-		w.Add("0")
+		w.Add("FALSE")
 	}
 }
 

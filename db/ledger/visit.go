@@ -54,19 +54,18 @@ type Visit struct {
 func (v *Visit) Key() int64 { return v.ID }
 
 const VisitColumns = `v.id, v.enterprise_id, e.name, v.leader_id, ld.name, v.visited_at, v.mode, v.participants,
-	v.summary, (SELECT COUNT(*) FROM appeals WHERE visit_id = v.id), v.created_by, v.created_at, ` + visitPhotoIDs
+	v.summary, (SELECT COUNT(*) FROM appeals WHERE visit_id = v.id), v.created_by, v.created_at`
 
 const VisitFrom = `visits v JOIN enterprises e ON e.id = v.enterprise_id JOIN leaders ld ON ld.id = v.leader_id`
 
 func scanVisit(s db.Scanner) (*Visit, error) {
 	var v Visit
 	var created int64
-	var photos sql.NullString
 	if err := s.Scan(&v.ID, &v.EnterpriseID, &v.EnterpriseName, &v.LeaderID, &v.LeaderName, &v.VisitedAt, &v.Mode,
-		&v.Participants, &v.Summary, &v.Problems, &v.CreatedBy, &created, &photos); err != nil {
+		&v.Participants, &v.Summary, &v.Problems, &v.CreatedBy, &created); err != nil {
 		return nil, err
 	}
-	v.Photos = parsePhotoIDs(v.ID, photos)
+	v.Photos = []VisitPhoto{}
 	v.ModeLabel = v.Mode.Label()
 	v.CreatedAt = time.Unix(created, 0).In(db.Zone)
 	return &v, nil
@@ -243,7 +242,7 @@ func visitScope(w *db.Where, a db.Actor) {
 	case db.RoleEnterprise:
 		w.Add("v.enterprise_id = ?", a.EnterpriseID)
 	default:
-		w.Add("0")
+		w.Add("FALSE")
 	}
 }
 
@@ -251,7 +250,15 @@ func findVisit(q db.Queryer, a db.Actor, id int64) (*Visit, error) {
 	var w db.Where
 	w.Add("v.id = ?", id)
 	visitScope(&w, a)
-	return db.FindOne(q, db.ListQuery{From: VisitFrom, Cols: VisitColumns, Where: w}, "走访记录", scanVisit)
+	v, err := db.FindOne(q, db.ListQuery{From: VisitFrom, Cols: VisitColumns, Where: w}, "走访记录", scanVisit)
+	if err != nil {
+		return nil, err
+	}
+	one := []Visit{*v}
+	if err := attachPhotoIDs(q, one); err != nil {
+		return nil, err
+	}
+	return &one[0], nil
 }
 
 // VisitDetail is one visit with the appeals its problems became, as far as the actor
@@ -317,5 +324,13 @@ func ListVisits(ctx context.Context, d *db.DB, a db.Actor, f VisitFilter) (*db.L
 	if err != nil {
 		return nil, err
 	}
-	return db.RunList(d.R(ctx), db.ListQuery{From: VisitFrom, Cols: VisitColumns, ID: "v.id", Where: w, Desc: true}, f.Page, scanVisit)
+	q := d.R(ctx)
+	list, err := db.RunList(q, db.ListQuery{From: VisitFrom, Cols: VisitColumns, ID: "v.id", Where: w, Desc: true}, f.Page, scanVisit)
+	if err != nil {
+		return nil, err
+	}
+	if err := attachPhotoIDs(q, list.Items); err != nil {
+		return nil, err
+	}
+	return list, nil
 }

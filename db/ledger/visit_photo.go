@@ -35,18 +35,37 @@ func photoURL(visitID, photoID int64) string {
 	return "/api/v1/visits/" + strconv.FormatInt(visitID, 10) + "/photos/" + strconv.FormatInt(photoID, 10)
 }
 
-// visitPhotoIDs is a visit column: the ids of its photos in upload order, comma separated.
-const visitPhotoIDs = `(SELECT group_concat(id) FROM (SELECT id FROM visit_photos WHERE visit_id = v.id ORDER BY id))`
-
-// parsePhotoIDs turns visitPhotoIDs into photo references.
-func parsePhotoIDs(visitID int64, list sql.NullString) []VisitPhoto {
-	out := []VisitPhoto{}
-	for _, s := range strings.Split(list.String, ",") {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-			out = append(out, VisitPhoto{ID: id, URL: photoURL(visitID, id)})
+// attachPhotoIDs fills the photo references of visits, in upload order, with one query
+// for all of them. The ids are read here rather than aggregated into a column, as the
+// engines aggregate text differently.
+func attachPhotoIDs(q db.Queryer, visits []Visit) error {
+	if len(visits) == 0 {
+		return nil
+	}
+	at := make(map[int64]*Visit, len(visits))
+	marks := make([]string, len(visits))
+	args := make([]any, len(visits))
+	for i := range visits {
+		v := &visits[i]
+		v.Photos = []VisitPhoto{}
+		at[v.ID] = v
+		marks[i], args[i] = "?", v.ID
+	}
+	rows, err := q.Query("SELECT visit_id, id FROM visit_photos WHERE visit_id IN ("+strings.Join(marks, ",")+") ORDER BY id", args...)
+	if err != nil {
+		return fmt.Errorf("db: visit photos: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var visitID, id int64
+		if err := rows.Scan(&visitID, &id); err != nil {
+			return fmt.Errorf("db: visit photos: %w", err)
+		}
+		if v := at[visitID]; v != nil {
+			v.Photos = append(v.Photos, VisitPhoto{ID: id, URL: photoURL(visitID, id)})
 		}
 	}
-	return out
+	return rows.Err()
 }
 
 // checkPhotos refuses anything but JPEG and PNG, read from the content, before any file

@@ -157,7 +157,7 @@ func enterpriseScope(w *db.Where, a db.Actor, col string) {
 	case db.RoleDepartment:
 		w.Add(col+" IN ("+departmentEnterprises+")", a.DepartmentID)
 	default:
-		w.Add("0")
+		w.Add("FALSE")
 	}
 }
 

@@ -168,7 +168,7 @@ func liaisonScope(w *db.Where, a db.Actor) {
 	case db.RoleEnterprise:
 		w.Add("p.enterprise_id = ?", a.EnterpriseID)
 	default:
-		w.Add("0")
+		w.Add("FALSE")
 	}
 }
 
