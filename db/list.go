@@ -89,10 +89,12 @@ func (w *Where) Like(text string, cols ...string) {
 	if text == "" {
 		return
 	}
-	pat := "%" + EscapeLike(text) + "%"
+	// SQLite's LIKE ignores the case of ASCII letters and PostgreSQL's does not; lowering
+	// both sides answers alike on both (a leading % uses no index on either).
+	pat := "%" + EscapeLike(strings.ToLower(text)) + "%"
 	var ors []string
 	for _, c := range cols {
-		ors = append(ors, c+` LIKE ? ESCAPE '\'`)
+		ors = append(ors, "lower("+c+`) LIKE ? ESCAPE '\'`)
 		w.Args = append(w.Args, pat)
 	}
 	w.Clauses = append(w.Clauses, "("+strings.Join(ors, " OR ")+")")
