@@ -100,6 +100,7 @@ func fillBench(b *testing.B, d *db.DB, n int) {
 // overview and the department ranking against a raw COUNT … GROUP BY over a covering
 // index for the same period. Run with: go test -tags sqlite_fts5 -run '^$' -bench Figures ./db/
 func BenchmarkFigures(b *testing.B) {
+	dbtest.SQLiteOnly(b) // loads through sqlite_master and drops the FTS triggers
 	d := dbtest.MustOpen(b)
 	start := time.Now()
 	fillBench(b, d, benchAppeals)

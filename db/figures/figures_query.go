@@ -57,9 +57,10 @@ func IsDimension(name string) bool { _, ok := Dimensions[name]; return ok }
 // figureQuery is one figures request: its conditions and whether it spans the whole
 // city with no filter but the period, which lets it name its covering index.
 type figureQuery struct {
-	w    db.Where
-	city bool
-	now  time.Time
+	w      db.Where
+	city   bool
+	now    time.Time
+	engine db.Engine
 }
 
 func newFigureQuery(d *db.DB, a db.Actor, f appeal.Filter) (figureQuery, error) {
@@ -78,14 +79,15 @@ func newFigureQuery(d *db.DB, a db.Actor, f appeal.Filter) (figureQuery, error) 
 	}
 	bare := appeal.Filter{From: f.From, To: f.To}
 	city := a.Is(db.RoleAdmin, db.RoleOffice, db.RoleAuditor, db.RoleSystem) && f == bare
-	return figureQuery{w: w, city: city, now: now}, nil
+	return figureQuery{w: w, city: city, now: now, engine: d.Engine()}, nil
 }
 
 // from names the table, with the covering index when the query spans the city: the
 // planner cannot see that an index of generated columns covers a query, and would
-// otherwise sort the rows it reads through the filing-time index.
+// otherwise sort the rows it reads through the filing-time index. PostgreSQL has no
+// INDEXED BY and its planner chooses for itself.
 func (fq figureQuery) from(index string) string {
-	if fq.city && index != "" {
+	if fq.city && index != "" && fq.engine == db.SQLite {
 		return " FROM appeals a INDEXED BY " + index
 	}
 	return " FROM appeals a"

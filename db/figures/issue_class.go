@@ -87,7 +87,7 @@ func issueClassScope(w *db.Where, a db.Actor) {
 	case db.RoleDepartment:
 		w.Add("c.department_id = ?", a.DepartmentID)
 	default:
-		w.Add("0")
+		w.Add("FALSE")
 	}
 }
 
@@ -228,7 +228,7 @@ func classAppeals(t *db.Tx, a db.Actor, id int64, add, remove []int64) error {
 		if x.AboutDepartmentID != nil && *x.AboutDepartmentID == owner {
 			return db.InvalidField("appeal_ids", fmt.Sprintf("诉求 %d 涉及牵头单位，不能归入其牵头的一类问题", ap))
 		}
-		if _, err := t.Exec("INSERT OR IGNORE INTO issue_class_appeals (class_id, appeal_id, added_at) VALUES (?, ?, ?)",
+		if _, err := t.Exec("INSERT INTO issue_class_appeals (class_id, appeal_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 			id, ap, t.Now.Unix()); err != nil {
 			return fmt.Errorf("db: issue class appeal: %w", err)
 		}

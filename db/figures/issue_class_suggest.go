@@ -43,6 +43,30 @@ func trigrams(s string) map[string]bool {
 	return out
 }
 
+// anyTrigram keeps the appeals whose title or content holds any of the trigrams, each
+// engine through its own text index: SQLite's trigram FTS table, PostgreSQL's pg_trgm
+// indexes on the two columns (a bitmap OR of ILIKE probes; ILIKE ignores case as the
+// FTS tokenizer does).
+var anyTrigram = map[db.Engine]func(w *db.Where, terms []string){
+	db.SQLite: func(w *db.Where, terms []string) {
+		quoted := make([]string, len(terms))
+		for i, t := range terms {
+			quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		}
+		w.Add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", strings.Join(quoted, " OR "))
+	},
+	db.Postgres: func(w *db.Where, terms []string) {
+		var alt []string
+		var args []any
+		for _, t := range terms {
+			pat := "%" + db.EscapeLike(t) + "%"
+			alt = append(alt, `a.title ILIKE ? ESCAPE '\' OR a.content ILIKE ? ESCAPE '\'`)
+			args = append(args, pat, pat)
+		}
+		w.Add("("+strings.Join(alt, " OR ")+")", args...)
+	},
+}
+
 // IssueClassCandidates suggests appeals for a class: same category and department, not
 // in the class yet, filed in the last year, ranked by the trigrams they share with the
 // class's title, cause and appeals. The full-text index finds them; Go scores them.
@@ -62,7 +86,7 @@ func IssueClassCandidates(ctx context.Context, d *db.DB, a db.Actor, id int64, l
 	class := trigrams(text)
 	terms := make([]string, 0, len(class))
 	for t := range class {
-		terms = append(terms, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
+		terms = append(terms, t)
 	}
 	sort.Strings(terms)
 	if len(terms) > 60 {
@@ -74,7 +98,7 @@ func IssueClassCandidates(ctx context.Context, d *db.DB, a db.Actor, id int64, l
 	}
 	var w db.Where
 	appeal.Scope(&w, a)
-	w.Add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", strings.Join(terms, " OR "))
+	anyTrigram[d.Engine()](&w, terms)
 	w.Add("a.department_id = ?", c.DepartmentID)
 	w.Eq("a.category", c.Category)
 	w.Add("a.created_at >= ?", d.Now().AddDate(-1, 0, 0).Unix())
@@ -142,9 +166,10 @@ func IssueClassSuggestions(ctx context.Context, d *db.DB, a db.Actor, month stri
 	}
 	w.Add("a.department_id IS NOT NULL")
 	w.Add("a.id NOT IN (SELECT appeal_id FROM issue_class_appeals)")
-	rows, err := d.R(ctx).Query(`SELECT a.category, a.department_id, COALESCE(d.name, ''), COUNT(*), SUM(a.fig_flags & 40 = 8)
+	rows, err := d.R(ctx).Query(`SELECT a.category, a.department_id, COALESCE(d.name, ''), COUNT(*),
+		SUM(CASE WHEN (a.fig_flags & 40) = 8 THEN 1 ELSE 0 END)
 		FROM appeals a LEFT JOIN departments d ON d.id = a.department_id`+w.Sql()+`
-		GROUP BY a.category, a.department_id HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC, a.category LIMIT 20`,
+		GROUP BY a.category, a.department_id, d.name HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC, a.category, a.department_id LIMIT 20`,
 		append(w.Args, minAppeals)...)
 	if err != nil {
 		return nil, fmt.Errorf("db: issue class suggestions: %w", err)

@@ -158,7 +158,7 @@ func InsertAccountability(t *db.Tx, a db.Actor, in AccountabilityInput, ids []in
 		return 0, fmt.Errorf("db: accountability: %w", err)
 	}
 	for _, ap := range ids {
-		if _, err := t.Exec("INSERT OR IGNORE INTO accountability_appeals (accountability_id, appeal_id) VALUES (?, ?)", id, ap); err != nil {
+		if _, err := t.Exec("INSERT INTO accountability_appeals (accountability_id, appeal_id) VALUES (?, ?) ON CONFLICT DO NOTHING", id, ap); err != nil {
 			return 0, fmt.Errorf("db: accountability appeal: %w", err)
 		}
 	}

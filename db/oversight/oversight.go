@@ -99,17 +99,17 @@ func Watch(ctx context.Context, d *db.DB, a db.Actor, kind string, f WatchFilter
 		w.Add("a.reopen_count > 0")
 		out, err = flaggedList(q, w, f.Page, "a.reopen_count", func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("重办 %d 次", n) })
 	case WatchUnsatisfied:
-		const n = `(SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'rate'
-			AND json_extract(x.data, '$.satisfaction') = 'unsatisfied')`
+		n := `(SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'rate'
+			AND ` + eventText(d.Engine(), "x", "satisfaction") + ` = 'unsatisfied')`
 		w.Add(n + " > 0")
 		out, err = flaggedList(q, w, f.Page, n, func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("不满意 %d 次", n) })
 	case WatchReturned:
 		w.Add("a.return_count >= ?", f.MinCount)
 		out, err = flaggedList(q, w, f.Page, "a.return_count", func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("退回 %d 次", n) })
 	case WatchExtensions:
-		out, err = extensionList(q, w, f)
+		out, err = extensionList(q, w, f, d.Engine())
 	case WatchSuspicious:
-		out, err = suspiciousList(q, w, f)
+		out, err = suspiciousList(q, w, f, d.Engine())
 	case WatchSupervisions:
 		out, err = supervisionList(q, w, f, now)
 	default:
@@ -163,11 +163,11 @@ func overdueList(q db.Queryer, w db.Where, f WatchFilter, now time.Time) (*db.Li
 }
 
 // extensionList lists extension chains: appeals whose department asked for more time again and again.
-func extensionList(q db.Queryer, w db.Where, f WatchFilter) (*db.List[Flagged], error) {
+func extensionList(q db.Queryer, w db.Where, f WatchFilter, e db.Engine) (*db.List[Flagged], error) {
 	const requests = `(SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'request_extension')`
 	w.Add(requests+" >= ?", f.MinCount)
 	cols := appeal.Columns + ", " + requests + `, (SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension'),
-		(SELECT COALESCE(SUM(json_extract(x.data, '$.days')), 0) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension')`
+		(SELECT COALESCE(SUM(` + eventInt(e, "x", "days") + `), 0) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension')`
 	return db.RunList(q, db.ListQuery{From: appeal.From, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page,
 		func(s db.Scanner) (*Flagged, error) {
 			var asked, approved, days int
@@ -178,6 +178,23 @@ func extensionList(q db.Queryer, w db.Where, f WatchFilter) (*db.List[Flagged], 
 			return &Flagged{Appeal: ap, Count: asked,
 				Detail: fmt.Sprintf("申请延期 %d 次，批准 %d 次，累计延长 %d 天", asked, approved, days)}, nil
 		})
+}
+
+// An event's data is JSON kept as text on both engines; each reads a key its own way.
+// eventText is the key's value as text, eventInt as an integer (PostgreSQL's ->> gives
+// text, which it will neither add up nor compare with a number).
+func eventText(e db.Engine, alias, key string) string {
+	if e == db.Postgres {
+		return fmt.Sprintf("(%s.data::jsonb ->> '%s')", alias, key)
+	}
+	return fmt.Sprintf("json_extract(%s.data, '$.%s')", alias, key)
+}
+
+func eventInt(e db.Engine, alias, key string) string {
+	if e == db.Postgres {
+		return fmt.Sprintf("((%s.data::jsonb ->> '%s')::bigint)", alias, key)
+	}
+	return fmt.Sprintf("json_extract(%s.data, '$.%s')", alias, key)
 }
 
 // HumanDuration writes a duration as days and hours, or hours and minutes when short.

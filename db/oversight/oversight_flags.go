@@ -14,13 +14,14 @@ const (
 	suspectQuickSQL = `EXISTS (SELECT 1 FROM appeal_events r WHERE r.appeal_id = a.id AND r.action = 'report'
 		AND r.at - (SELECT MAX(s.at) FROM appeal_events s WHERE s.appeal_id = a.id AND s.action = 'assign' AND s.id < r.id)
 		BETWEEN 0 AND %d)`
-	// The last report is one short line, with no file attached to it.
+	// The last report is one short line, with no file attached to it. The newline sits in
+	// the literal itself, which both engines read as is.
 	suspectThinSQL = `EXISTS (SELECT 1 FROM appeal_events r WHERE r.id = (SELECT MAX(x.id) FROM appeal_events x
-		WHERE x.appeal_id = a.id AND x.action = 'report') AND instr(r.note, char(10)) = 0 AND length(r.note) < %d
+		WHERE x.appeal_id = a.id AND x.action = 'report') AND r.note NOT LIKE '%%` + "\n" + `%%' AND length(r.note) < %d
 		AND NOT EXISTS (SELECT 1 FROM attachments f WHERE f.event_id = r.id))`
 	// Rated 不满意, and closed without any report after that rating.
 	suspectUnsatisfiedSQL = `EXISTS (SELECT 1 FROM appeal_events u WHERE u.appeal_id = a.id AND u.action = 'rate'
-		AND json_extract(u.data, '$.satisfaction') = 'unsatisfied'
+		AND %s = 'unsatisfied'
 		AND NOT EXISTS (SELECT 1 FROM appeal_events r WHERE r.appeal_id = a.id AND r.action = 'report' AND r.id > u.id))`
 )
 
@@ -34,7 +35,7 @@ var suspectLabels = map[string]string{
 func SuspectLabel(reason string) string { return suspectLabels[reason] }
 
 // suspiciousList lists closed appeals that show any of the three signs.
-func suspiciousList(q db.Queryer, w db.Where, f WatchFilter) (*db.List[Flagged], error) {
+func suspiciousList(q db.Queryer, w db.Where, f WatchFilter, e db.Engine) (*db.List[Flagged], error) {
 	if f.Minutes <= 0 {
 		f.Minutes = 30
 	}
@@ -42,8 +43,9 @@ func suspiciousList(q db.Queryer, w db.Where, f WatchFilter) (*db.List[Flagged],
 		f.MaxChars = 20
 	}
 	// The thresholds are integers, written into the SQL so that the flags can be both
-	// conditions and selected columns.
-	quick, thin, unsat := fmt.Sprintf(suspectQuickSQL, f.Minutes*60), fmt.Sprintf(suspectThinSQL, f.MaxChars), suspectUnsatisfiedSQL
+	// conditions and selected columns (a selected column takes no bound argument here).
+	quick, thin := fmt.Sprintf(suspectQuickSQL, f.Minutes*60), fmt.Sprintf(suspectThinSQL, f.MaxChars)
+	unsat := fmt.Sprintf(suspectUnsatisfiedSQL, eventText(e, "u", "satisfaction"))
 	w.Add("a.stage = 'closed' AND COALESCE(a.close_reason, '') != 'merged'")
 	switch f.Reason {
 	case "":
