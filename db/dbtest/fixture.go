@@ -65,7 +65,7 @@ func InsertRaw(tb testing.TB, tx *sql.Tx, list []RawAppeal) {
 		tb.Fatal(err)
 	}
 	defer st.Close()
-	ad, err := tx.Prepare("INSERT OR IGNORE INTO appeal_departments (appeal_id, department_id) VALUES (?, ?)")
+	ad, err := tx.Prepare("INSERT INTO appeal_departments (appeal_id, department_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
 	if err != nil {
 		tb.Fatal(err)
 	}
