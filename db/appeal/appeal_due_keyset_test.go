@@ -233,7 +233,7 @@ func TestDueOrderUsesIndex(t *testing.T) {
 	dept := db.Actor{Role: db.RoleDepartment, DepartmentID: 2, Name: "单位02"}
 	for _, a := range []db.Actor{dbtest.AdminActor, {UserID: 2, Name: "办公室", Role: db.RoleOffice}, dept} {
 		f := appeal.Filter{Sort: "due"}
-		w, err := f.Where(a, d.Now())
+		w, err := f.WhereOn(d.Engine(), a, d.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,11 +244,11 @@ func TestDueOrderUsesIndex(t *testing.T) {
 		}
 		var qs []q
 		for _, closed := range []int{0, 1} {
-			query, args := appeal.DueRunSQL(w, closed, nil, 51, 0)
+			query, args := appeal.DueRunSQL(d.Engine(), w, closed, nil, 51, 0)
 			qs = append(qs, q{"first page", query, args})
-			query, args = appeal.DueRunSQL(w, closed, &appeal.DueKey{closed, 1_800_000_000, 40}, 51, 0)
+			query, args = appeal.DueRunSQL(d.Engine(), w, closed, &appeal.DueKey{closed, 1_800_000_000, 40}, 51, 0)
 			qs = append(qs, q{"from a cursor", query, args})
-			query, args = appeal.DueRunSQL(w, closed, nil, 51, 100)
+			query, args = appeal.DueRunSQL(d.Engine(), w, closed, nil, 51, 100)
 			qs = append(qs, q{"numbered page", query, args})
 		}
 		for _, x := range qs {
@@ -281,7 +281,7 @@ func BenchmarkDuePages(b *testing.B) {
 		b.Fatal(err)
 	}
 	var deep appeal.DueKey
-	if err := d.Read.QueryRow(`SELECT a.stage = 'closed', COALESCE(a.extended_due_at, a.due_at), a.id FROM appeals a
+	if err := d.Read.QueryRow(`SELECT CASE WHEN a.stage = 'closed' THEN 1 ELSE 0 END, COALESCE(a.extended_due_at, a.due_at), a.id FROM appeals a
 		WHERE a.source != 'report' ORDER BY 1, 2, 3 LIMIT 1 OFFSET 50000`).Scan(&deep.Closed, &deep.Due, &deep.Id); err != nil {
 		b.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package appeal
 
 import (
+	"fmt"
 	"qinqing/db"
 	"regexp"
 	"strconv"
@@ -12,13 +13,22 @@ import (
 // maxSearchTerm bounds one word of an appeal search, in characters.
 const maxSearchTerm = 100
 
-// searchAppeals adds a user's search text: every word must match the appeal somewhere a
-// clerk would look for it — its number, its title or content, its enterprise's name or
-// credit code, or its category. Each alternative stays on an index: numbers by the unique
-// number column, text through the trigram index or, for two characters, the pair index
-// (LIKE for one), and the enterprise and category as uncorrelated IN lists, which SQLite
-// resolves to a set once per query before probing appeals by enterprise_id and category.
-func Search(w *db.Where, v *db.Violations, q string) {
+// Search adds a user's search text: every word must match the appeal somewhere a clerk
+// would look for it — its number, its title or content, its enterprise's name or credit
+// code, or its category. Each alternative stays on an index: numbers by the unique number
+// column, text as the engine's text search serves it (searchText), and the enterprise and
+// category as uncorrelated IN lists, resolved to a set once per query before probing
+// appeals by enterprise_id and category.
+func Search(e db.Engine, w *db.Where, v *db.Violations, q string) {
+	text := searchText[e]
+	if text == nil {
+		text = searchTextSQLite
+	}
+	like := "LIKE"
+	if e == db.Postgres {
+		// SQLite's LIKE ignores ASCII case; PostgreSQL's does not.
+		like = "ILIKE"
+	}
 	for _, term := range strings.Fields(CleanSearch(q)) {
 		if utf8.RuneCountInString(term) > maxSearchTerm {
 			v.Add("q", "搜索词过长")
@@ -26,22 +36,43 @@ func Search(w *db.Where, v *db.Violations, q string) {
 		}
 		var alt db.Where
 		NumberMatch(&alt, term)
-		switch n := utf8.RuneCountInString(term); {
-		case n >= 3:
-			alt.Add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", ftsPhrase(term))
-		case n == 2 && pairTerm(term):
-			alt.Add("a.id IN (SELECT rowid FROM appeals_bigrams WHERE appeals_bigrams MATCH ?)", ftsPhrase(term))
-		default:
-			// One character would be a prefix query over every pair it starts, and
-			// the commonest match most appeals anyway; a pair with punctuation is
-			// not a word of the pair index. Both are rare enough to scan for.
-			alt.Like(term, "a.title", "a.content")
-		}
+		text(&alt, term)
 		pat := "%" + db.EscapeLike(term) + "%"
-		alt.Add(`a.enterprise_id IN (SELECT id FROM enterprises WHERE name LIKE ? ESCAPE '\' OR credit_code LIKE ? ESCAPE '\')`, pat, pat)
-		alt.Add(`a.category IN (SELECT name FROM categories WHERE name LIKE ? ESCAPE '\')`, pat)
+		alt.Add(`a.enterprise_id IN (SELECT id FROM enterprises WHERE name `+like+` ? ESCAPE '\' OR credit_code `+like+` ? ESCAPE '\')`, pat, pat)
+		alt.Add(`a.category IN (SELECT name FROM categories WHERE name `+like+` ? ESCAPE '\')`, pat)
 		w.Add("("+strings.Join(alt.Clauses, " OR ")+")", alt.Args...)
 	}
+}
+
+// searchText adds, per engine, the condition that a word occurs in an appeal's title or
+// content, ignoring case.
+var searchText = map[db.Engine]func(*db.Where, string){
+	db.SQLite:   searchTextSQLite,
+	db.Postgres: searchTextPostgres,
+}
+
+// searchTextSQLite reads the FTS5 trigram index for three characters or more and the pair
+// index for two.
+func searchTextSQLite(alt *db.Where, term string) {
+	switch n := utf8.RuneCountInString(term); {
+	case n >= 3:
+		alt.Add("a.id IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ?)", ftsPhrase(term))
+	case n == 2 && pairTerm(term):
+		alt.Add("a.id IN (SELECT rowid FROM appeals_bigrams WHERE appeals_bigrams MATCH ?)", ftsPhrase(term))
+	default:
+		// One character would be a prefix query over every pair it starts, and
+		// the commonest match most appeals anyway; a pair with punctuation is
+		// not a word of the pair index. Both are rare enough to scan for.
+		alt.Like(term, "a.title", "a.content")
+	}
+}
+
+// searchTextPostgres matches with ILIKE, which the trigram GIN indexes on title and
+// content serve for three characters or more (a bitmap OR of the two); shorter words have
+// no trigram and are read from every appeal's text.
+func searchTextPostgres(alt *db.Where, term string) {
+	pat := "%" + db.EscapeLike(term) + "%"
+	alt.Add(`(a.title ILIKE ? ESCAPE '\' OR a.content ILIKE ? ESCAPE '\')`, pat, pat)
 }
 
 var (
@@ -65,11 +96,11 @@ func NumberMatch(w *db.Where, term string) {
 	case yearSequence.MatchString(t):
 		m := yearSequence.FindStringSubmatch(t)
 		seq, _ := strconv.Atoi(m[2])
-		w.Add("a.number = printf('SQ%s-%06d', ?, ?)", m[1], seq)
+		w.Add("a.number = ?", fmt.Sprintf("SQ%s-%06d", m[1], seq))
 	case sequenceOnly.MatchString(t):
 		seq, _ := strconv.Atoi(t)
 		if seq > 0 {
-			w.Add("a.number IN (SELECT printf('SQ%d-%06d', year, ?) FROM appeal_numbers)", seq)
+			w.Add("a.number IN (SELECT 'SQ' || year || '-' || ? FROM appeal_numbers)", fmt.Sprintf("%06d", seq))
 		}
 	}
 }
