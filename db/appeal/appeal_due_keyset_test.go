@@ -252,12 +252,43 @@ func TestDueOrderUsesIndex(t *testing.T) {
 			qs = append(qs, q{"numbered page", query, args})
 		}
 		for _, x := range qs {
+			if d.Engine() == db.Postgres {
+				plan := postgresPlanWithoutSort(t, d, x.query, x.args)
+				if strings.Contains(plan, `"Node Type": "Sort"`) || !strings.Contains(plan, `"appeals_due_order"`) {
+					t.Errorf("%s, %s: not a walk of the due index:\n%s\n%s", a.Role, x.name, x.query, plan)
+				}
+				continue
+			}
 			plan := strings.Join(dbtest.Explain(t, d, x.query, x.args...), " | ")
 			if strings.Contains(plan, "TEMP B-TREE FOR ORDER BY") || !strings.Contains(plan, "appeals_due_order") {
 				t.Errorf("%s, %s: not a walk of the due index:\n%s\n%s", a.Role, x.name, x.query, plan)
 			}
 		}
 	}
+}
+
+// postgresPlanWithoutSort is PostgreSQL's plan of the query, as JSON, with scans of the
+// table and sorts priced out. The test database is empty and unanalysed, so the planner's
+// own choice proves nothing; what is proven is that the query's closed-last key and
+// order match the index's expressions, for the planner can walk the index for the order
+// only if they do, and must otherwise sort.
+func postgresPlanWithoutSort(t *testing.T, d *db.DB, query string, args []any) string {
+	t.Helper()
+	tx, err := d.Read.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, s := range []string{"SET LOCAL enable_seqscan = off", "SET LOCAL enable_sort = off"} {
+		if _, err := tx.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var plan string
+	if err := tx.QueryRow("EXPLAIN (FORMAT JSON) "+query, args...).Scan(&plan); err != nil {
+		t.Fatalf("explain %s: %v", query, err)
+	}
+	return plan
 }
 
 // BenchmarkDuePages reads pages of the due order from the demo city grown to 100,000

@@ -37,6 +37,7 @@ func appealListPage(t *testing.T, name string, a db.Actor, f appeal.Filter) []ap
 // with its user here. The figures indexes (appeals_fig_*) are proven by
 // TestFiguresUseIndexes, and the UNIQUE constraint's own index by the constraint.
 func TestAppealIndexesHaveUsers(t *testing.T) {
+	dbtest.SQLiteOnly(t) // reads sqlite_master and SQLite's plans; TestDueOrderUsesIndex checks PostgreSQL's own due index
 	d := dbtest.MustOpen(t)
 	office := db.Actor{Role: db.RoleOffice, Name: "专班"}
 	dept := db.Actor{Role: db.RoleDepartment, DepartmentID: 2, Name: "单位"}

@@ -122,7 +122,7 @@ func (f *DrillFilter) todo(w *db.Where, v *db.Violations, a db.Actor, now time.T
 		parts, args = append(parts, cond), append(args, xs...)
 	}
 	if len(parts) == 0 {
-		w.Add("0")
+		w.Add("FALSE")
 		return
 	}
 	w.Add("("+strings.Join(parts, " OR ")+")", args...)
