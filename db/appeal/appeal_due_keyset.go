@@ -27,19 +27,16 @@ const (
 	dueRunOrder = dueTimeSQL + ", a.id"
 )
 
-// dueClosedSQL is the closed-last key, 0 or 1, as each engine's appeals_due_order indexes
-// it: SQLite the bare comparison; PostgreSQL an integer, since it rewrites a boolean key
-// compared with false into stage <> 'closed', which no index of the key matches.
-var dueClosedSQL = map[db.Engine]string{
-	db.SQLite:   "(a.stage = 'closed')",
-	db.Postgres: "CAST(a.stage = 'closed' AS integer)",
-}
-
-func dueClosedOn(e db.Engine) string {
-	if s, ok := dueClosedSQL[e]; ok {
-		return s
+// dueClosed is the condition that a row is in the closed-last key's run closed (0 or 1),
+// written as each engine's appeals_due_order indexes the key: SQLite the bare comparison;
+// PostgreSQL an integer, since it rewrites a boolean key compared with false into
+// stage <> 'closed', which no index of the key matches. SQLite's form binds a Go bool, so
+// that it is still right, if slower, when PostgreSQL is handed it.
+func dueClosed(e db.Engine, closed int) (string, any) {
+	if e == db.Postgres {
+		return "CAST(a.stage = 'closed' AS integer) = ?", closed
 	}
-	return dueClosedSQL[db.SQLite]
+	return "(a.stage = 'closed') = ?", closed == 1
 }
 
 // dueKey is a row's place in the due order.
@@ -161,7 +158,7 @@ func ListByDueOn(e db.Engine, q db.Queryer, w db.Where, p db.Page, pageNo int, s
 
 func dueRunCount(e db.Engine, q db.Queryer, w db.Where, closed int) (int, error) {
 	rw := db.Where{Clauses: append([]string(nil), w.Clauses...), Args: append([]any(nil), w.Args...)}
-	rw.Add(dueClosedOn(e)+" = ?", closed)
+	rw.Add(dueClosed(e, closed))
 	var n int
 	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, rw)+rw.Sql(), rw.Args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: count appeals: %w", err)
@@ -191,7 +188,7 @@ func dueRun(e db.Engine, q db.Queryer, w db.Where, closed int, after *DueKey, n,
 // dueRunSQL is the query of one run's page.
 func DueRunSQL(e db.Engine, w db.Where, closed int, after *DueKey, n, offset int) (string, []any) {
 	rw := db.Where{Clauses: append([]string(nil), w.Clauses...), Args: append([]any(nil), w.Args...)}
-	rw.Add(dueClosedOn(e)+" = ?", closed)
+	rw.Add(dueClosed(e, closed))
 	if after != nil && after.Closed == closed {
 		// The first condition is the index range; the second drops the rows of the
 		// cursor's own due second up to and including its id.
