@@ -16,18 +16,13 @@ const maxSearchTerm = 100
 // Search adds a user's search text: every word must match the appeal somewhere a clerk
 // would look for it — its number, its title or content, its enterprise's name or credit
 // code, or its category. Each alternative stays on an index: numbers by the unique number
-// column, text as the engine's text search serves it (searchText), and the enterprise and
-// category as uncorrelated IN lists, resolved to a set once per query before probing
-// appeals by enterprise_id and category.
+// column, text as the engine's text search serves it, and the enterprise and category as
+// uncorrelated sets, resolved once per query before probing appeals by enterprise_id and
+// category.
 func Search(e db.Engine, w *db.Where, v *db.Violations, q string) {
-	text := searchText[e]
-	if text == nil {
-		text = searchTextSQLite
-	}
-	like := "LIKE"
-	if e == db.Postgres {
-		// SQLite's LIKE ignores ASCII case; PostgreSQL's does not.
-		like = "ILIKE"
+	sd, ok := searchDialects[e]
+	if !ok {
+		sd = searchDialects[db.SQLite]
 	}
 	for _, term := range strings.Fields(CleanSearch(q)) {
 		if utf8.RuneCountInString(term) > maxSearchTerm {
@@ -35,21 +30,38 @@ func Search(e db.Engine, w *db.Where, v *db.Violations, q string) {
 			return
 		}
 		var alt db.Where
-		NumberMatch(&alt, term)
-		text(&alt, term)
+		numberMatch(&alt, term, sd.in)
+		sd.text(&alt, term)
 		pat := "%" + db.EscapeLike(term) + "%"
-		alt.Add(`a.enterprise_id IN (SELECT id FROM enterprises WHERE name `+like+` ? ESCAPE '\' OR credit_code `+like+` ? ESCAPE '\')`, pat, pat)
-		alt.Add(`a.category IN (SELECT name FROM categories WHERE name `+like+` ? ESCAPE '\')`, pat)
+		alt.Add(sd.in("a.enterprise_id", `SELECT id FROM enterprises WHERE name `+sd.like+` ? ESCAPE '\' OR credit_code `+sd.like+` ? ESCAPE '\'`), pat, pat)
+		alt.Add(sd.in("a.category", `SELECT name FROM categories WHERE name `+sd.like+` ? ESCAPE '\'`), pat)
 		w.Add("("+strings.Join(alt.Clauses, " OR ")+")", alt.Args...)
 	}
 }
 
-// searchText adds, per engine, the condition that a word occurs in an appeal's title or
-// content, ignoring case.
-var searchText = map[db.Engine]func(*db.Where, string){
-	db.SQLite:   searchTextSQLite,
-	db.Postgres: searchTextPostgres,
+// searchDialect is how an engine's SQL says the parts of a search.
+type searchDialect struct {
+	// like matches a pattern ignoring ASCII case, as SQLite's LIKE does and PostgreSQL's
+	// does not.
+	like string
+	// in is the condition that col is in the set the uncorrelated subquery selects.
+	in func(col, subquery string) string
+	// text adds the condition that a word occurs in the title or content, ignoring case.
+	text func(*db.Where, string)
 }
+
+var searchDialects = map[db.Engine]searchDialect{
+	db.SQLite:   {like: "LIKE", in: inSubquery, text: searchTextSQLite},
+	db.Postgres: {like: "ILIKE", in: inArray, text: searchTextPostgres},
+}
+
+// inSubquery is an IN list, which SQLite's OR optimisation probes an index with.
+func inSubquery(col, subquery string) string { return col + " IN (" + subquery + ")" }
+
+// inArray reads the subquery once into an array, so that PostgreSQL probes col's index
+// with it inside the bitmap OR of a word's alternatives; an IN (subquery) there becomes a
+// filter that every row of appeals is read to test.
+func inArray(col, subquery string) string { return col + " = ANY(ARRAY(" + subquery + "))" }
 
 // searchTextSQLite reads the FTS5 trigram index for three characters or more and the pair
 // index for two.
@@ -84,10 +96,14 @@ var (
 	sequenceOnly = regexp.MustCompile(`^\d{1,9}$`)
 )
 
+// NumberMatch adds the number conditions a word may mean, if any, in SQL that both
+// engines read.
+func NumberMatch(w *db.Where, term string) { numberMatch(w, term, inSubquery) }
+
 // numberMatch adds the number conditions a word may mean, if any. A prefix is a range
 // on the unique number column; a bare sequence becomes the exact number in each year
 // that has appeals (appeal_numbers holds one row per year), so neither scans appeals.
-func NumberMatch(w *db.Where, term string) {
+func numberMatch(w *db.Where, term string, in func(col, subquery string) string) {
 	t := strings.ToUpper(term)
 	switch {
 	case numberPrefix.MatchString(t):
@@ -100,7 +116,7 @@ func NumberMatch(w *db.Where, term string) {
 	case sequenceOnly.MatchString(t):
 		seq, _ := strconv.Atoi(t)
 		if seq > 0 {
-			w.Add("a.number IN (SELECT 'SQ' || year || '-' || ? FROM appeal_numbers)", fmt.Sprintf("%06d", seq))
+			w.Add(in("a.number", "SELECT 'SQ' || year || '-' || ? FROM appeal_numbers"), fmt.Sprintf("%06d", seq))
 		}
 	}
 }
