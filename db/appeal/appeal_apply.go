@@ -98,7 +98,7 @@ func ActTx(t *db.Tx, a db.Actor, id int64, in ActionInput) (*Appeal, error) {
 			}
 			set["tier"], set["response_due_at"], set["due_at"] = string(in.Tier), resp.Unix(), res.Unix()
 		}
-		if _, err := t.Exec("INSERT OR IGNORE INTO appeal_departments (appeal_id, department_id) VALUES (?, ?)", ap.ID, *in.DepartmentID); err != nil {
+		if _, err := t.Exec("INSERT INTO appeal_departments (appeal_id, department_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ap.ID, *in.DepartmentID); err != nil {
 			return nil, fmt.Errorf("db: assign: %w", err)
 		}
 		data["department_id"], data["tier"] = *in.DepartmentID, in.Tier

@@ -77,16 +77,27 @@ func TestConfidentialIdentity(t *testing.T) {
 				t.Errorf("%s reads the identity of %s", who.Role, ap.Number)
 			}
 		}
-		for _, q := range []string{
-			"SELECT COUNT(*) FROM appeals WHERE contact_name || contact_phone LIKE ?1 OR contact_name || contact_phone LIKE ?2",
-			"SELECT COUNT(*) FROM appeals WHERE id = ?3 AND (contact_name != '' OR contact_phone != '' OR created_by IS NOT NULL)",
-			"SELECT COUNT(*) FROM appeal_events WHERE note || data || actor_name LIKE ?1 OR note || data || actor_name LIKE ?2",
-			"SELECT COUNT(*) FROM appeal_events WHERE appeal_id = ?3 AND action = 'file' AND actor_id IS NOT NULL",
-			"SELECT COUNT(*) FROM audit_events WHERE payload || actor_name LIKE ?1 OR payload || actor_name LIKE ?2",
-			"SELECT COUNT(*) FROM audit_events WHERE object_id = ?3 AND action = 'appeal.file' AND actor_id IS NOT NULL",
+		// Each query names what it searches for in order: a pattern of the name, of the
+		// phone, or the appeal's id.
+		const name, phone, id = 0, 1, 2
+		for _, q := range []struct {
+			sql  string
+			args []int
+		}{
+			{"SELECT COUNT(*) FROM appeals WHERE contact_name || contact_phone LIKE ? OR contact_name || contact_phone LIKE ?", []int{name, phone}},
+			{"SELECT COUNT(*) FROM appeals WHERE id = ? AND (contact_name != '' OR contact_phone != '' OR created_by IS NOT NULL)", []int{id}},
+			{"SELECT COUNT(*) FROM appeal_events WHERE note || data || actor_name LIKE ? OR note || data || actor_name LIKE ?", []int{name, phone}},
+			{"SELECT COUNT(*) FROM appeal_events WHERE appeal_id = ? AND action = 'file' AND actor_id IS NOT NULL", []int{id}},
+			{"SELECT COUNT(*) FROM audit_events WHERE payload || actor_name LIKE ? OR payload || actor_name LIKE ?", []int{name, phone}},
+			{"SELECT COUNT(*) FROM audit_events WHERE object_id = ? AND action = 'appeal.file' AND actor_id IS NOT NULL", []int{id}},
 		} {
-			if n := dbtest.CountOf(t, w.DB, q, "%"+c.name+"%", "%"+c.phone+"%", ap.ID); n != 0 {
-				t.Errorf("%s: %s finds %d rows", c.source, q, n)
+			vals := []any{"%" + c.name + "%", "%" + c.phone + "%", ap.ID}
+			var args []any
+			for _, i := range q.args {
+				args = append(args, vals[i])
+			}
+			if n := dbtest.CountOf(t, w.DB, q.sql, args...); n != 0 {
+				t.Errorf("%s: %s finds %d rows", c.source, q.sql, n)
 			}
 		}
 		// The vault holds the identity sealed; only the auditor's reveal opens it.

@@ -23,10 +23,21 @@ import (
 
 // Parts of the due order as SQL; appealOrders["due"] is the same order.
 const (
-	dueClosedSQL = "(a.stage = 'closed')"
-	dueTimeSQL   = "COALESCE(a.extended_due_at, a.due_at)"
-	dueRunOrder  = dueTimeSQL + ", a.id"
+	dueTimeSQL  = "COALESCE(a.extended_due_at, a.due_at)"
+	dueRunOrder = dueTimeSQL + ", a.id"
 )
+
+// dueClosed is the condition that a row is in the closed-last key's run closed (0 or 1),
+// written as each engine's appeals_due_order indexes the key: SQLite the bare comparison;
+// PostgreSQL an integer, since it rewrites a boolean key compared with false into
+// stage <> 'closed', which no index of the key matches. SQLite's form binds a Go bool, so
+// that it is still right, if slower, when PostgreSQL is handed it.
+func dueClosed(e db.Engine, closed int) (string, any) {
+	if e == db.Postgres {
+		return "CAST(a.stage = 'closed' AS integer) = ?", closed
+	}
+	return "(a.stage = 'closed') = ?", closed == 1
+}
 
 // dueKey is a row's place in the due order.
 type DueKey struct {
@@ -84,10 +95,15 @@ func (f *Filter) dueSegments() []int {
 	return []int{0, 1}
 }
 
-// listByDue pages by due time, overdue first. Numbered pages (pageNo) and the offset
-// cursors of pages that began by number are read by position, run by run; whatever the
-// page, its next cursor is the last row's key.
+// ListByDue is ListByDueOn for SQLite.
 func ListByDue(q db.Queryer, w db.Where, p db.Page, pageNo int, segments []int) (*db.List[Appeal], error) {
+	return ListByDueOn(db.SQLite, q, w, p, pageNo, segments)
+}
+
+// ListByDueOn pages by due time, overdue first, in the SQL of engine e. Numbered pages
+// (pageNo) and the offset cursors of pages that began by number are read by position,
+// run by run; whatever the page, its next cursor is the last row's key.
+func ListByDueOn(e db.Engine, q db.Queryer, w db.Where, p db.Page, pageNo int, segments []int) (*db.List[Appeal], error) {
 	var limit, offset int
 	var after *DueKey
 	var err error
@@ -119,7 +135,7 @@ func ListByDue(q db.Queryer, w db.Where, p db.Page, pageNo int, segments []int) 
 		}
 		if offset > 0 && i < len(segments)-1 {
 			// A position past this run is a position in the next one.
-			n, err := dueRunCount(q, w, closed)
+			n, err := dueRunCount(e, q, w, closed)
 			if err != nil {
 				return nil, err
 			}
@@ -128,7 +144,7 @@ func ListByDue(q db.Queryer, w db.Where, p db.Page, pageNo int, segments []int) 
 				continue
 			}
 		}
-		if err := dueRun(q, w, closed, after, limit+1-len(out.Items), offset, out); err != nil {
+		if err := dueRun(e, q, w, closed, after, limit+1-len(out.Items), offset, out); err != nil {
 			return nil, err
 		}
 		offset = 0
@@ -140,9 +156,9 @@ func ListByDue(q db.Queryer, w db.Where, p db.Page, pageNo int, segments []int) 
 	return out, nil
 }
 
-func dueRunCount(q db.Queryer, w db.Where, closed int) (int, error) {
+func dueRunCount(e db.Engine, q db.Queryer, w db.Where, closed int) (int, error) {
 	rw := db.Where{Clauses: append([]string(nil), w.Clauses...), Args: append([]any(nil), w.Args...)}
-	rw.Add(dueClosedSQL+" = ?", closed)
+	rw.Add(dueClosed(e, closed))
 	var n int
 	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, rw)+rw.Sql(), rw.Args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: count appeals: %w", err)
@@ -152,8 +168,8 @@ func dueRunCount(q db.Queryer, w db.Where, closed int) (int, error) {
 
 // dueRun appends up to n rows of one run (open or closed) that follow after, or that
 // follow the first offset rows of the run.
-func dueRun(q db.Queryer, w db.Where, closed int, after *DueKey, n, offset int, out *db.List[Appeal]) error {
-	query, args := DueRunSQL(w, closed, after, n, offset)
+func dueRun(e db.Engine, q db.Queryer, w db.Where, closed int, after *DueKey, n, offset int, out *db.List[Appeal]) error {
+	query, args := DueRunSQL(e, w, closed, after, n, offset)
 	rows, err := q.Query(query, args...)
 	if err != nil {
 		return fmt.Errorf("db: list appeals: %w", err)
@@ -170,9 +186,9 @@ func dueRun(q db.Queryer, w db.Where, closed int, after *DueKey, n, offset int, 
 }
 
 // dueRunSQL is the query of one run's page.
-func DueRunSQL(w db.Where, closed int, after *DueKey, n, offset int) (string, []any) {
+func DueRunSQL(e db.Engine, w db.Where, closed int, after *DueKey, n, offset int) (string, []any) {
 	rw := db.Where{Clauses: append([]string(nil), w.Clauses...), Args: append([]any(nil), w.Args...)}
-	rw.Add(dueClosedSQL+" = ?", closed)
+	rw.Add(dueClosed(e, closed))
 	if after != nil && after.Closed == closed {
 		// The first condition is the index range; the second drops the rows of the
 		// cursor's own due second up to and including its id.

@@ -233,7 +233,7 @@ func TestDueOrderUsesIndex(t *testing.T) {
 	dept := db.Actor{Role: db.RoleDepartment, DepartmentID: 2, Name: "单位02"}
 	for _, a := range []db.Actor{dbtest.AdminActor, {UserID: 2, Name: "办公室", Role: db.RoleOffice}, dept} {
 		f := appeal.Filter{Sort: "due"}
-		w, err := f.Where(a, d.Now())
+		w, err := f.WhereOn(d.Engine(), a, d.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,20 +244,51 @@ func TestDueOrderUsesIndex(t *testing.T) {
 		}
 		var qs []q
 		for _, closed := range []int{0, 1} {
-			query, args := appeal.DueRunSQL(w, closed, nil, 51, 0)
+			query, args := appeal.DueRunSQL(d.Engine(), w, closed, nil, 51, 0)
 			qs = append(qs, q{"first page", query, args})
-			query, args = appeal.DueRunSQL(w, closed, &appeal.DueKey{closed, 1_800_000_000, 40}, 51, 0)
+			query, args = appeal.DueRunSQL(d.Engine(), w, closed, &appeal.DueKey{closed, 1_800_000_000, 40}, 51, 0)
 			qs = append(qs, q{"from a cursor", query, args})
-			query, args = appeal.DueRunSQL(w, closed, nil, 51, 100)
+			query, args = appeal.DueRunSQL(d.Engine(), w, closed, nil, 51, 100)
 			qs = append(qs, q{"numbered page", query, args})
 		}
 		for _, x := range qs {
+			if d.Engine() == db.Postgres {
+				plan := postgresPlanWithoutSort(t, d, x.query, x.args)
+				if strings.Contains(plan, `"Node Type": "Sort"`) || !strings.Contains(plan, `"appeals_due_order"`) {
+					t.Errorf("%s, %s: not a walk of the due index:\n%s\n%s", a.Role, x.name, x.query, plan)
+				}
+				continue
+			}
 			plan := strings.Join(dbtest.Explain(t, d, x.query, x.args...), " | ")
 			if strings.Contains(plan, "TEMP B-TREE FOR ORDER BY") || !strings.Contains(plan, "appeals_due_order") {
 				t.Errorf("%s, %s: not a walk of the due index:\n%s\n%s", a.Role, x.name, x.query, plan)
 			}
 		}
 	}
+}
+
+// postgresPlanWithoutSort is PostgreSQL's plan of the query, as JSON, with scans of the
+// table and sorts priced out. The test database is empty and unanalysed, so the planner's
+// own choice proves nothing; what is proven is that the query's closed-last key and
+// order match the index's expressions, for the planner can walk the index for the order
+// only if they do, and must otherwise sort.
+func postgresPlanWithoutSort(t *testing.T, d *db.DB, query string, args []any) string {
+	t.Helper()
+	tx, err := d.Read.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, s := range []string{"SET LOCAL enable_seqscan = off", "SET LOCAL enable_sort = off"} {
+		if _, err := tx.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var plan string
+	if err := tx.QueryRow("EXPLAIN (FORMAT JSON) "+query, args...).Scan(&plan); err != nil {
+		t.Fatalf("explain %s: %v", query, err)
+	}
+	return plan
 }
 
 // BenchmarkDuePages reads pages of the due order from the demo city grown to 100,000
@@ -281,7 +312,7 @@ func BenchmarkDuePages(b *testing.B) {
 		b.Fatal(err)
 	}
 	var deep appeal.DueKey
-	if err := d.Read.QueryRow(`SELECT a.stage = 'closed', COALESCE(a.extended_due_at, a.due_at), a.id FROM appeals a
+	if err := d.Read.QueryRow(`SELECT CASE WHEN a.stage = 'closed' THEN 1 ELSE 0 END, COALESCE(a.extended_due_at, a.due_at), a.id FROM appeals a
 		WHERE a.source != 'report' ORDER BY 1, 2, 3 LIMIT 1 OFFSET 50000`).Scan(&deep.Closed, &deep.Due, &deep.Id); err != nil {
 		b.Fatal(err)
 	}

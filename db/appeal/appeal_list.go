@@ -37,12 +37,24 @@ type Filter struct {
 	DrillFilter
 }
 
+// Where is WhereOn for SQLite, whose text search it writes; code that may run on
+// PostgreSQL calls WhereOn with the database's engine.
 func (f *Filter) Where(a db.Actor, now time.Time) (db.Where, error) {
-	return f.WhereIn(Scope, a, now)
+	return f.WhereInOn(db.SQLite, Scope, a, now)
 }
 
-// whereIn is where under the given scope: figures count in a wider one than lists show.
+// WhereIn is WhereInOn for SQLite.
 func (f *Filter) WhereIn(scope func(*db.Where, db.Actor), a db.Actor, now time.Time) (db.Where, error) {
+	return f.WhereInOn(db.SQLite, scope, a, now)
+}
+
+// WhereOn is the filter's conditions in the SQL of engine e (the text search differs).
+func (f *Filter) WhereOn(e db.Engine, a db.Actor, now time.Time) (db.Where, error) {
+	return f.WhereInOn(e, Scope, a, now)
+}
+
+// WhereInOn is WhereOn under the given scope: figures count in a wider one than lists show.
+func (f *Filter) WhereInOn(e db.Engine, scope func(*db.Where, db.Actor), a db.Actor, now time.Time) (db.Where, error) {
 	var w db.Where
 	var v db.Violations
 	scope(&w, a)
@@ -105,7 +117,7 @@ func (f *Filter) WhereIn(scope func(*db.Where, db.Actor), a db.Actor, now time.T
 		w.Add(cond, args...)
 	}
 	f.DrillFilter.todo(&w, &v, a, now)
-	Search(&w, &v, f.Q)
+	Search(e, &w, &v, f.Q)
 	f.DrillFilter.apply(&w, &v)
 	return w, v.Err()
 }

@@ -56,7 +56,7 @@ func (f *Filter) whereIDs(w *db.Where, v *db.Violations) {
 // reports' count are read in one snapshot.
 func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal], error) {
 	now := d.Now().Truncate(time.Second)
-	w, err := f.Where(a, now)
+	w, err := f.WhereOn(d.Engine(), a, now)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal]
 		}
 		switch {
 		case f.Sort == "due":
-			out, err = ListByDue(q, w, f.Page, f.PageNo, f.dueSegments())
+			out, err = ListByDueOn(d.Engine(), q, w, f.Page, f.PageNo, f.dueSegments())
 		case f.PageNo == 0 && !offsetCursor(f.Cursor) && (f.Sort == "" || f.Sort == "new" || f.Sort == "old"):
 			out, err = db.RunList(q, db.ListQuery{From: From, CountFrom: CountFrom, Cols: Columns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, Scan)
 		default:
@@ -84,7 +84,7 @@ func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal]
 		if err != nil {
 			return err
 		}
-		out.HiddenReports, err = hiddenReports(q, a, f, now)
+		out.HiddenReports, err = hiddenReports(d.Engine(), q, a, f, now)
 		return err
 	})
 	if err != nil {
@@ -99,11 +99,11 @@ func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal]
 // hiddenReports counts the reports that match the filter and that the city's figures
 // count for the actor but its lists never show (the office and admins): a drill-down
 // from a figure then says how many it cannot list, rather than silently listing fewer.
-func hiddenReports(q db.Queryer, a db.Actor, f Filter, now time.Time) (int, error) {
+func hiddenReports(e db.Engine, q db.Queryer, a db.Actor, f Filter, now time.Time) (int, error) {
 	if !a.Is(db.RoleAdmin, db.RoleOffice) {
 		return 0, nil
 	}
-	w, err := f.WhereIn(CountScope, a, now)
+	w, err := f.WhereInOn(e, CountScope, a, now)
 	if err != nil {
 		return 0, err
 	}

@@ -35,7 +35,7 @@ func reassign(t *db.Tx, ap *Appeal, in ActionInput, set, data map[string]any) er
 		set["tier"], set["response_due_at"], set["due_at"] = string(in.Tier), resp.Unix(), res.Unix()
 	}
 	// The department keeps seeing the appeal it once held, as after a return.
-	if _, err := t.Exec("INSERT OR IGNORE INTO appeal_departments (appeal_id, department_id) VALUES (?, ?)", ap.ID, to); err != nil {
+	if _, err := t.Exec("INSERT INTO appeal_departments (appeal_id, department_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ap.ID, to); err != nil {
 		return fmt.Errorf("db: reassign: %w", err)
 	}
 	if ap.DepartmentID != nil {

@@ -134,9 +134,18 @@ func TestEscalationOneBadAppeal(t *testing.T) {
 	a := w.At(t, appeal.StageRectifying)
 	b := w.At(t, appeal.StageRectifying)
 	c := w.At(t, appeal.StageRectifying)
-	if _, err := w.DB.Write.Exec(fmt.Sprintf(`CREATE TRIGGER refuse_b BEFORE UPDATE ON appeals WHEN old.id = %d
-		BEGIN SELECT RAISE(ABORT, 'refused in test'); END`, b.ID)); err != nil {
-		t.Fatal(err)
+	refuse := map[db.Engine][]string{
+		db.SQLite: {fmt.Sprintf(`CREATE TRIGGER refuse_b BEFORE UPDATE ON appeals WHEN old.id = %d
+		BEGIN SELECT RAISE(ABORT, 'refused in test'); END`, b.ID)},
+		db.Postgres: {`CREATE FUNCTION refuse_b() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'refused in test'; END $$`,
+			fmt.Sprintf(`CREATE TRIGGER refuse_b BEFORE UPDATE ON appeals FOR EACH ROW WHEN (old.id = %d)
+		EXECUTE FUNCTION refuse_b()`, b.ID)},
+	}
+	for _, s := range refuse[w.DB.Engine()] {
+		if _, err := w.DB.Write.Exec(s); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w.Advance(5*day + time.Second)
 	n, err := appeal.EscalateOverdue(dbtest.Ctx(), w.DB)

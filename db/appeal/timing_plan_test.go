@@ -12,6 +12,7 @@ import (
 // minute, so each overdue state's query must be a range on its index of held appeals,
 // never a scan of the appeals table or of every held appeal.
 func TestEscalationCandidatesUseIndexes(t *testing.T) {
+	dbtest.SQLiteOnly(t) // reads SQLite's plan text (SEARCH … USING INDEX)
 	d := dbtest.MustOpen(t)
 	for st, index := range map[appeal.OverdueState]string{appeal.OverdueResolution: "appeals_held_due", appeal.OverdueResponse: "appeals_held_response"} {
 		query, args := appeal.OverdueCandidateSQL(st, time.Now())
