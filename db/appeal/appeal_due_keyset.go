@@ -95,15 +95,10 @@ func (f *Filter) dueSegments() []int {
 	return []int{0, 1}
 }
 
-// ListByDue is ListByDueOn for SQLite.
-func ListByDue(q db.Queryer, w db.Where, p db.Page, pageNo int, segments []int) (*db.List[Appeal], error) {
-	return ListByDueOn(db.SQLite, q, w, p, pageNo, segments)
-}
-
-// ListByDueOn pages by due time, overdue first, in the SQL of engine e. Numbered pages
+// ListByDue pages by due time, overdue first, in the SQL of engine e. Numbered pages
 // (pageNo) and the offset cursors of pages that began by number are read by position,
 // run by run; whatever the page, its next cursor is the last row's key.
-func ListByDueOn(e db.Engine, q db.Queryer, w db.Where, p db.Page, pageNo int, segments []int) (*db.List[Appeal], error) {
+func ListByDue(e db.Engine, q db.Queryer, w db.Where, p db.Page, pageNo int, segments []int) (*db.List[Appeal], error) {
 	var limit, offset int
 	var after *DueKey
 	var err error

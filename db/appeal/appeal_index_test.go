@@ -23,7 +23,7 @@ type appealIndexUser struct {
 // column and needs no order.)
 func appealListPage(t *testing.T, name string, a db.Actor, f appeal.Filter) []appealIndexUser {
 	t.Helper()
-	w, err := f.WhereOn(dbtest.Engine(), a, time.Now())
+	w, err := f.Where(dbtest.Engine(), a, time.Now())
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}

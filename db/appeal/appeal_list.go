@@ -37,24 +37,13 @@ type Filter struct {
 	DrillFilter
 }
 
-// Where is WhereOn for SQLite, whose text search it writes; code that may run on
-// PostgreSQL calls WhereOn with the database's engine.
-func (f *Filter) Where(a db.Actor, now time.Time) (db.Where, error) {
-	return f.WhereInOn(db.SQLite, Scope, a, now)
+// Where is the filter's conditions in the SQL of engine e (the text search differs).
+func (f *Filter) Where(e db.Engine, a db.Actor, now time.Time) (db.Where, error) {
+	return f.WhereIn(e, Scope, a, now)
 }
 
-// WhereIn is WhereInOn for SQLite.
-func (f *Filter) WhereIn(scope func(*db.Where, db.Actor), a db.Actor, now time.Time) (db.Where, error) {
-	return f.WhereInOn(db.SQLite, scope, a, now)
-}
-
-// WhereOn is the filter's conditions in the SQL of engine e (the text search differs).
-func (f *Filter) WhereOn(e db.Engine, a db.Actor, now time.Time) (db.Where, error) {
-	return f.WhereInOn(e, Scope, a, now)
-}
-
-// WhereInOn is WhereOn under the given scope: figures count in a wider one than lists show.
-func (f *Filter) WhereInOn(e db.Engine, scope func(*db.Where, db.Actor), a db.Actor, now time.Time) (db.Where, error) {
+// WhereIn is Where under the given scope: figures count in a wider one than lists show.
+func (f *Filter) WhereIn(e db.Engine, scope func(*db.Where, db.Actor), a db.Actor, now time.Time) (db.Where, error) {
 	var w db.Where
 	var v db.Violations
 	scope(&w, a)

@@ -56,7 +56,7 @@ func (f *Filter) whereIDs(w *db.Where, v *db.Violations) {
 // reports' count are read in one snapshot.
 func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal], error) {
 	now := d.Now().Truncate(time.Second)
-	w, err := f.WhereOn(d.Engine(), a, now)
+	w, err := f.Where(d.Engine(), a, now)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal]
 		}
 		switch {
 		case f.Sort == "due":
-			out, err = ListByDueOn(d.Engine(), q, w, f.Page, f.PageNo, f.dueSegments())
+			out, err = ListByDue(d.Engine(), q, w, f.Page, f.PageNo, f.dueSegments())
 		case f.PageNo == 0 && !offsetCursor(f.Cursor) && (f.Sort == "" || f.Sort == "new" || f.Sort == "old"):
 			out, err = db.RunList(q, db.ListQuery{From: From, CountFrom: CountFrom, Cols: Columns, ID: "a.id", Where: w, Desc: f.Sort != "old"}, f.Page, Scan)
 		default:
@@ -103,7 +103,7 @@ func hiddenReports(e db.Engine, q db.Queryer, a db.Actor, f Filter, now time.Tim
 	if !a.Is(db.RoleAdmin, db.RoleOffice) {
 		return 0, nil
 	}
-	w, err := f.WhereInOn(e, CountScope, a, now)
+	w, err := f.WhereIn(e, CountScope, a, now)
 	if err != nil {
 		return 0, err
 	}

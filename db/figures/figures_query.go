@@ -73,7 +73,7 @@ func newFigureQuery(d *db.DB, a db.Actor, f appeal.Filter) (figureQuery, error) 
 	if f.IssueClassID != 0 {
 		scope = appeal.Scope
 	}
-	w, err := f.WhereIn(scope, a, now)
+	w, err := f.WhereIn(d.Engine(), scope, a, now)
 	if err != nil {
 		return figureQuery{}, err
 	}

@@ -83,7 +83,7 @@ func Watch(ctx context.Context, d *db.DB, a db.Actor, kind string, f WatchFilter
 		return nil, db.Forbidden()
 	}
 	now := d.Now()
-	w, err := f.Where(a, now)
+	w, err := f.Where(d.Engine(), a, now)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func Watch(ctx context.Context, d *db.DB, a db.Actor, kind string, f WatchFilter
 	var out *db.List[Flagged]
 	switch kind {
 	case WatchOverdue:
-		out, err = overdueList(q, w, f, now)
+		out, err = overdueList(d.Engine(), q, w, f, now)
 	case WatchReopened:
 		w.Add("a.reopen_count > 0")
 		out, err = flaggedList(q, w, f.Page, "a.reopen_count", func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("重办 %d 次", n) })
@@ -142,10 +142,10 @@ func flaggedList(q db.Queryer, w db.Where, p db.Page, count string, fill func(*F
 // overdueList lists the overdue appeals (the one rule, db/overdue.go), the longest
 // overdue first; MinDays asks for those overdue by at least that many days, that is
 // those that were already overdue that long ago.
-func overdueList(q db.Queryer, w db.Where, f WatchFilter, now time.Time) (*db.List[Flagged], error) {
+func overdueList(e db.Engine, q db.Queryer, w db.Where, f WatchFilter, now time.Time) (*db.List[Flagged], error) {
 	cond, args := appeal.OverdueSQL(appeal.OverdueNone, now.Add(-time.Duration(f.MinDays)*24*time.Hour))
 	w.Add(cond, args...)
-	list, err := appeal.ListByDue(q, w, f.Page, 0, []int{0}) // overdue appeals are open
+	list, err := appeal.ListByDue(e, q, w, f.Page, 0, []int{0}) // overdue appeals are open
 	if err != nil {
 		return nil, err
 	}
