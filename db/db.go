@@ -237,7 +237,9 @@ func (db *DB) Close() error {
 	if db.Engine() == Postgres {
 		db.leaseMu.Lock()
 		if db.lease != nil {
-			// Closing the pool ends the session, and with it the jobs' lease.
+			// Given back at once, so that another server takes the jobs at its next
+			// tick; were this to fail, the session's end would still free it.
+			db.lease.ExecContext(context.Background(), "SELECT pg_advisory_unlock(?)", jobsLockKey)
 			db.lease.Close()
 			db.lease = nil
 		}
