@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
+	"qinqing/db/dbtest"
 	"qinqing/db/demo"
 	"qinqing/db/register"
 	"strings"
@@ -19,14 +19,10 @@ import (
 	"qinqing/db"
 )
 
-// startPageServer serves the demo city from a fresh SQLite file and returns its base URL.
+// startPageServer serves the demo city from a fresh database and returns its base URL.
 func startPageServer(t *testing.T) (string, *db.DB) {
 	t.Helper()
-	d, err := db.Open(filepath.Join(t.TempDir(), "pages.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := dbtest.MustOpen(t)
 	if _, err := demo.Build(context.Background(), d, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"qinqing/db/demo"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"qinqing/db"
+	"qinqing/db/dbtest"
 	"qinqing/handlers"
 )
 
@@ -63,10 +63,7 @@ func startAPI(t *testing.T) *api { return startAPIWith(t, nil) }
 func startAPIWith(t *testing.T, now func() time.Time) *api {
 	t.Helper()
 	ctx := context.Background()
-	d, err := db.Open(filepath.Join(t.TempDir(), "api.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.MustOpen(t)
 	t.Cleanup(func() {
 		if err := d.Close(); err != nil {
 			t.Errorf("close db: %v", err)
