@@ -29,7 +29,7 @@ func startLoopAPI(t *testing.T) (*api, *testClock) {
 	if _, err := demo.Build(context.Background(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := handlers.New(handlers.Options{DB: d, Secret: testSecret, Now: clk.Now, Version: "test", Logger: discardLogger()})
+	srv, err := handlers.New(handlers.Options{DB: d, Secret: testSecret, Now: clk.Now, Version: "test", Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

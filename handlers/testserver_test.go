@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"qinqing/db/demo"
 	"strings"
 	"sync"
@@ -78,7 +79,7 @@ func startAPIWith(t *testing.T, now func() time.Time) *api {
 // serveAPI serves an open database on a free port until the test ends.
 func serveAPI(t *testing.T, d *db.DB, now func() time.Time) *api {
 	t.Helper()
-	return serveWith(t, handlers.Options{DB: d, Secret: testSecret, Now: now, Version: "test", Logger: discardLogger()})
+	return serveWith(t, handlers.Options{DB: d, Secret: testSecret, Now: now, Version: "test", Logger: testLogger(t)})
 }
 
 // serveWith serves with the options given until the test ends.
@@ -255,4 +256,18 @@ func (a *api) totalOf(path string) int {
 	return r.total()
 }
 
-func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+// testLogger keeps a test server quiet; QINQING_TEST_LOG=1 lets its errors through to
+// the test's log, to see what lies behind a 500 (on a new engine, say).
+func testLogger(t testing.TB) *slog.Logger {
+	if os.Getenv("QINQING_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
+}

@@ -36,7 +36,7 @@ func startAPIOpts(t *testing.T, opts func(*handlers.Options), setup func(*db.DB)
 	if setup != nil {
 		setup(d)
 	}
-	o := handlers.Options{DB: d, Secret: testSecret, Version: "test", Logger: discardLogger()}
+	o := handlers.Options{DB: d, Secret: testSecret, Version: "test", Logger: testLogger(t)}
 	if opts != nil {
 		opts(&o)
 	}
