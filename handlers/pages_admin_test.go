@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -27,7 +26,7 @@ func startPageServer(t *testing.T) (string, *db.DB) {
 		t.Fatal(err)
 	}
 	s, err := New(Options{DB: d, Secret: []byte("0123456789abcdef0123456789abcdef"),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: QuietLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

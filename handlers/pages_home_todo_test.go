@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"html"
-	"io"
-	"log/slog"
 	"net"
 	"qinqing/db/appeal"
 	"qinqing/db/dbtest"
@@ -70,7 +68,7 @@ func startClockServer(t *testing.T, clock *stillClock, n int) (string, *db.DB) {
 		t.Fatal(err)
 	}
 	s, err := New(Options{DB: d, Secret: []byte("0123456789abcdef0123456789abcdef"),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: QuietLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

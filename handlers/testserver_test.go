@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"qinqing/db/demo"
 	"strings"
 	"sync"
@@ -256,18 +255,5 @@ func (a *api) totalOf(path string) int {
 	return r.total()
 }
 
-// testLogger keeps a test server quiet; QINQING_TEST_LOG=1 lets its errors through to
-// the test's log, to see what lies behind a 500 (on a new engine, say).
-func testLogger(t testing.TB) *slog.Logger {
-	if os.Getenv("QINQING_TEST_LOG") != "" {
-		return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
-type testWriter struct{ t testing.TB }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSuffix(string(p), "\n"))
-	return len(p), nil
-}
+// testLogger keeps a test server quiet unless QINQING_TEST_LOG is set (see QuietLogger).
+func testLogger(t testing.TB) *slog.Logger { return handlers.QuietLogger(t) }
