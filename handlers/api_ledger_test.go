@@ -3,13 +3,13 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"qinqing/db/demo"
 	"qinqing/db/register"
 	"testing"
 	"time"
 
 	"qinqing/db"
+	"qinqing/db/dbtest"
 )
 
 // ledgerIDs are the demo leader and one enterprise they hold, one they do not, and
@@ -243,11 +243,7 @@ func TestDirectMessageAPI(t *testing.T) {
 // startEmptyAPI serves a fresh database that holds only an admin account.
 func startEmptyAPI(t *testing.T) *api {
 	t.Helper()
-	d, err := db.Open(filepath.Join(t.TempDir(), "empty.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := dbtest.MustOpen(t)
 	if _, err := register.CreateUser(context.Background(), d, db.SystemActor, register.UserInput{Username: "admin",
 		Password: demo.Password, DisplayName: "管理员", Role: db.RoleAdmin}); err != nil {
 		t.Fatal(err)

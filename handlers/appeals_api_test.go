@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
-	"path/filepath"
 	"qinqing/db/demo"
 	"slices"
 	"strings"
@@ -16,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"qinqing/db"
+	"qinqing/db/dbtest"
 	"qinqing/handlers"
 )
 
@@ -25,16 +24,12 @@ import (
 func startLoopAPI(t *testing.T) (*api, *testClock) {
 	t.Helper()
 	clk := &testClock{}
-	d, err := db.Open(filepath.Join(t.TempDir(), "loop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.MustOpen(t)
 	d.Now = clk.Now
-	t.Cleanup(func() { d.Close() })
 	if _, err := demo.Build(context.Background(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := handlers.New(handlers.Options{DB: d, Secret: testSecret, Now: clk.Now, Version: "test", Logger: discardLogger()})
+	srv, err := handlers.New(handlers.Options{DB: d, Secret: testSecret, Now: clk.Now, Version: "test", Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

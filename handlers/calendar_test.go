@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"path/filepath"
 	"qinqing/db/demo"
 	"strings"
 	"testing"
 	"time"
 
 	"qinqing/db"
+	"qinqing/db/dbtest"
 	"qinqing/handlers"
 )
 
@@ -21,16 +21,12 @@ func startCalendarAPI(t *testing.T, at time.Time) *api {
 	t.Helper()
 	clk := &testClock{}
 	clk.Advance(time.Until(at))
-	d, err := db.Open(filepath.Join(t.TempDir(), "calendar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.MustOpen(t)
 	d.Now = clk.Now
-	t.Cleanup(func() { d.Close() })
 	if _, err := demo.Build(context.Background(), d, ""); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := handlers.New(handlers.Options{DB: d, Secret: testSecret, Now: clk.Now, Version: "test", Logger: discardLogger()})
+	srv, err := handlers.New(handlers.Options{DB: d, Secret: testSecret, Now: clk.Now, Version: "test", Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"qinqing/db/demo"
 	"regexp"
 	"slices"
@@ -16,7 +15,7 @@ import (
 	"sync"
 	"testing"
 
-	"qinqing/db"
+	"qinqing/db/dbtest"
 )
 
 // crawlAppeals is how many demo appeals the crawl's city holds: every kind of appeal,
@@ -28,21 +27,14 @@ const crawlAppeals = 400
 func crawlCity(t *testing.T) *api {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "crawl.db")
-	d, err := db.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.MustOpen(t)
 	t.Cleanup(func() {
 		if err := d.Close(); err != nil {
 			t.Errorf("close db: %v", err)
 		}
 	})
-	// The server reads the same key file, so receipts made here stay valid.
-	keys, err := d.OpenKeys(ctx, path+".key")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The server uses the keys the database opened, so receipts made here stay valid.
+	keys := d.Keys.Load()
 	if _, err := demo.Build(ctx, d, ""); err != nil {
 		t.Fatal(err)
 	}

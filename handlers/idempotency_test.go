@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"database/sql"
+	"qinqing/db"
 	"strings"
 	"sync"
 	"testing"
@@ -16,14 +17,18 @@ func (a *api) keyed(path, token, key string, body any) *resp {
 	return a.send(req)
 }
 
-// countRows counts rows on a separate connection to the server's database file.
+// countRows counts rows on a connection of its own to the server's database (on
+// PostgreSQL every connection of the read pool is one).
 func (a *api) countRows(query string, args ...any) int {
 	a.t.Helper()
-	conn, err := sql.Open("sqlite3", "file:"+a.db.Path+"?mode=ro")
-	if err != nil {
-		a.t.Fatal(err)
+	conn := a.db.Read
+	if a.db.Engine() == db.SQLite {
+		var err error
+		if conn, err = sql.Open("sqlite3", "file:"+a.db.Path+"?mode=ro"); err != nil {
+			a.t.Fatal(err)
+		}
+		defer conn.Close()
 	}
-	defer conn.Close()
 	var n int
 	if err := conn.QueryRow(query, args...).Scan(&n); err != nil {
 		a.t.Fatal(err)

@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
+	"qinqing/db/dbtest"
 	"qinqing/db/demo"
 	"qinqing/db/register"
 	"strings"
@@ -19,19 +18,15 @@ import (
 	"qinqing/db"
 )
 
-// startPageServer serves the demo city from a fresh SQLite file and returns its base URL.
+// startPageServer serves the demo city from a fresh database and returns its base URL.
 func startPageServer(t *testing.T) (string, *db.DB) {
 	t.Helper()
-	d, err := db.Open(filepath.Join(t.TempDir(), "pages.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := dbtest.MustOpen(t)
 	if _, err := demo.Build(context.Background(), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	s, err := New(Options{DB: d, Secret: []byte("0123456789abcdef0123456789abcdef"),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: QuietLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

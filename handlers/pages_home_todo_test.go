@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"html"
-	"io"
-	"log/slog"
 	"net"
-	"path/filepath"
 	"qinqing/db/appeal"
+	"qinqing/db/dbtest"
 	"qinqing/db/demo"
 	"regexp"
 	"strconv"
@@ -63,18 +61,14 @@ func (c *stillClock) advance(d time.Duration) { atomic.AddInt64(&c.at, int64(d))
 // startClockServer serves the demo city, with n demo appeals, on the given clock.
 func startClockServer(t *testing.T, clock *stillClock, n int) (string, *db.DB) {
 	t.Helper()
-	d, err := db.Open(filepath.Join(t.TempDir(), "todo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := dbtest.MustOpen(t)
 	d.Now = clock.now
 	ctx := context.Background()
 	if _, err := demo.Build(ctx, d, ""); err != nil {
 		t.Fatal(err)
 	}
 	s, err := New(Options{DB: d, Secret: []byte("0123456789abcdef0123456789abcdef"),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: QuietLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"os"
+	"qinqing/db"
 	"regexp"
 	"strconv"
 	"strings"
@@ -125,14 +126,7 @@ func TestReportStoresNoClient(t *testing.T) {
 			t.Errorf("receipt %s: %s", rc, r)
 		}
 	}
-	var files [][]byte
-	for _, suffix := range []string{"", "-wal"} {
-		b, err := os.ReadFile(a.db.Path + suffix)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, b)
-	}
+	files := a.storedBytes()
 	needles := []string{"127.0.0.1", "203.0.113.77", "QinqingLeakProbe", testCSRF, "不该保存", "13700000000"}
 	for _, rc := range receipts {
 		needles = append(needles, rc, rc[:10], rc[10:])
@@ -147,6 +141,55 @@ func TestReportStoresNoClient(t *testing.T) {
 	if len(files[1]) == 0 {
 		t.Error("the WAL is empty: the search proved nothing")
 	}
+}
+
+// storedBytes is what the database keeps, in two parts that must both hold something:
+// on SQLite its file and its WAL; on PostgreSQL, which has no file of the database's
+// own, every row of every table as text, and the audit payloads and event data again.
+func (a *api) storedBytes() [][]byte {
+	a.t.Helper()
+	if a.db.Engine() == db.SQLite {
+		var files [][]byte
+		for _, suffix := range []string{"", "-wal"} {
+			b, err := os.ReadFile(a.db.Path + suffix)
+			if err != nil {
+				a.t.Fatal(err)
+			}
+			files = append(files, b)
+		}
+		return files
+	}
+	dump := func(query string) []byte {
+		rows, err := a.db.Read.Query(query)
+		if err != nil {
+			a.t.Fatalf("%s: %v", query, err)
+		}
+		defer rows.Close()
+		var out bytes.Buffer
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				a.t.Fatal(err)
+			}
+			out.WriteString(s)
+			out.WriteByte('\n')
+		}
+		if err := rows.Err(); err != nil {
+			a.t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	var tables []string
+	for _, line := range bytes.Fields(dump("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")) {
+		tables = append(tables, string(line))
+	}
+	var all bytes.Buffer
+	for _, table := range tables {
+		all.Write(dump("SELECT CAST(x AS text) FROM " + table + " x"))
+	}
+	// A row's text escapes quotes and backslashes in JSON; the payloads again as stored.
+	recent := dump("SELECT payload FROM audit_events UNION ALL SELECT COALESCE(data, '') FROM appeal_events")
+	return [][]byte{all.Bytes(), recent}
 }
 
 func TestPublicReportFlow(t *testing.T) {

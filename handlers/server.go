@@ -28,7 +28,8 @@ type Options struct {
 	// Now is the clock for tokens and throttling; time.Now when nil.
 	Now func() time.Time
 	// Keys sign audit checkpoints and key receipt lookups and the identity vault; when
-	// nil they are opened (DB.OpenKeys) from KeyPath, or the database's path plus ".key".
+	// nil they are opened (DB.OpenKeys) from KeyPath, or are those the database has open,
+	// or (SQLite only) are opened from the database's path plus ".key".
 	Keys    *db.Keys
 	KeyPath string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client.
@@ -77,9 +78,16 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
-	if s.keys = o.Keys; s.keys == nil {
+	if s.keys = o.Keys; s.keys == nil && o.KeyPath == "" {
+		// Keys the database already opened are the ones its vault is sealed with.
+		s.keys = o.DB.Keys.Load()
+	}
+	if s.keys == nil {
 		path := o.KeyPath
 		if path == "" {
+			if o.DB.Engine() != db.SQLite {
+				return nil, errors.New("handlers: a PostgreSQL database has no file to keep its key file beside: give Keys or KeyPath")
+			}
 			path = o.DB.Path + ".key"
 		}
 		if s.keys, err = o.DB.OpenKeys(context.Background(), path); err != nil {

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"qinqing/db/demo"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"qinqing/db"
+	"qinqing/db/dbtest"
 	"qinqing/handlers"
 )
 
@@ -63,10 +63,7 @@ func startAPI(t *testing.T) *api { return startAPIWith(t, nil) }
 func startAPIWith(t *testing.T, now func() time.Time) *api {
 	t.Helper()
 	ctx := context.Background()
-	d, err := db.Open(filepath.Join(t.TempDir(), "api.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.MustOpen(t)
 	t.Cleanup(func() {
 		if err := d.Close(); err != nil {
 			t.Errorf("close db: %v", err)
@@ -81,7 +78,7 @@ func startAPIWith(t *testing.T, now func() time.Time) *api {
 // serveAPI serves an open database on a free port until the test ends.
 func serveAPI(t *testing.T, d *db.DB, now func() time.Time) *api {
 	t.Helper()
-	return serveWith(t, handlers.Options{DB: d, Secret: testSecret, Now: now, Version: "test", Logger: discardLogger()})
+	return serveWith(t, handlers.Options{DB: d, Secret: testSecret, Now: now, Version: "test", Logger: testLogger(t)})
 }
 
 // serveWith serves with the options given until the test ends.
@@ -258,4 +255,5 @@ func (a *api) totalOf(path string) int {
 	return r.total()
 }
 
-func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+// testLogger keeps a test server quiet unless QINQING_TEST_LOG is set (see QuietLogger).
+func testLogger(t testing.TB) *slog.Logger { return handlers.QuietLogger(t) }

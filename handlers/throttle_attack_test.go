@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"qinqing/db"
+	"qinqing/db/dbtest"
 	"qinqing/handlers"
 )
 
@@ -28,18 +29,14 @@ func init() { register.HashWait = 2 * time.Minute }
 // of the test's choosing.
 func startAPIOpts(t *testing.T, opts func(*handlers.Options), setup func(*db.DB)) *api {
 	t.Helper()
-	d, err := db.Open(filepath.Join(t.TempDir(), "api.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := dbtest.MustOpen(t)
 	if _, err := demo.Build(context.Background(), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	if setup != nil {
 		setup(d)
 	}
-	o := handlers.Options{DB: d, Secret: testSecret, Version: "test", Logger: discardLogger()}
+	o := handlers.Options{DB: d, Secret: testSecret, Version: "test", Logger: testLogger(t)}
 	if opts != nil {
 		opts(&o)
 	}

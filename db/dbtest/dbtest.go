@@ -157,7 +157,7 @@ func DemoLedger(t testing.TB) (d *db.DB, leader db.Actor, own, other int64) {
 	}
 	leader = DemoActor(t, d, "leader")
 	err := d.Read.QueryRow(`SELECT enterprise_id FROM liaisons WHERE leader_id = ? AND until IS NULL
-		AND since < date('now', '-200 days') ORDER BY enterprise_id LIMIT 1`, leader.LeaderID).Scan(&own)
+		AND since < ? ORDER BY enterprise_id LIMIT 1`, leader.LeaderID, time.Now().UTC().AddDate(0, 0, -200).Format(db.DateLayout)).Scan(&own)
 	if err != nil {
 		t.Fatal(err)
 	}

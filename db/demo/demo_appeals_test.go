@@ -38,8 +38,9 @@ func TestBuildDemoAppeals(t *testing.T) {
 		t.Errorf("spread: %d stages, %d sources, %d tiers, %d categories", stages, sources, tiers, categories)
 	}
 	var reopened, extended, unsatisfied, overdue int
-	err = d.Read.QueryRow(`SELECT SUM(reopen_count > 0), SUM(extended_due_at IS NOT NULL), SUM(return_count > 0 OR 1) * 0 + SUM(satisfaction = 'unsatisfied'),
-		SUM(stage != 'closed' AND COALESCE(extended_due_at, due_at) < ?) FROM appeals`, d.Now().Unix()).Scan(&reopened, &extended, &unsatisfied, &overdue)
+	err = d.Read.QueryRow(`SELECT SUM(CASE WHEN reopen_count > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN extended_due_at IS NOT NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN satisfaction = 'unsatisfied' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN stage != 'closed' AND COALESCE(extended_due_at, due_at) < ? THEN 1 ELSE 0 END) FROM appeals`, d.Now().Unix()).Scan(&reopened, &extended, &unsatisfied, &overdue)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,15 +57,15 @@ func TestBuildDemoOversight(t *testing.T) {
 		}
 	}
 	for reason, min := range map[string]int{oversight.SuspectQuick: 1, oversight.SuspectThin: 1, oversight.SuspectUnsatisfied: 1} {
-		if l, _ := oversight.Watch(dbtest.Ctx(), d, auditor, oversight.WatchSuspicious, oversight.WatchFilter{Reason: reason}); l.Total < min {
-			t.Errorf("demo suspicious %s: %d", reason, l.Total)
+		if l, err := oversight.Watch(dbtest.Ctx(), d, auditor, oversight.WatchSuspicious, oversight.WatchFilter{Reason: reason}); err != nil || l.Total < min {
+			t.Errorf("demo suspicious %s: %+v %v", reason, l, err)
 		}
 	}
-	if l, _ := oversight.ListReveals(dbtest.Ctx(), d, auditor, 0, db.Page{}); l.Total != 1 {
-		t.Errorf("demo reveals: %d", l.Total)
+	if l, err := oversight.ListReveals(dbtest.Ctx(), d, auditor, 0, db.Page{}); err != nil || l.Total != 1 {
+		t.Errorf("demo reveals: %+v %v", l, err)
 	}
-	if l, _ := oversight.ListCases(dbtest.Ctx(), d, db.Actor{Role: db.RoleOffice}, oversight.CaseFilter{}); l.Total != 1 || len(l.Items[0].Measures) != 1 {
-		t.Errorf("demo published cases: %+v", l)
+	if l, err := oversight.ListCases(dbtest.Ctx(), d, db.Actor{Role: db.RoleOffice}, oversight.CaseFilter{}); err != nil || l.Total != 1 || len(l.Items[0].Measures) != 1 {
+		t.Errorf("demo published cases: %+v %v", l, err)
 	}
 	if s, err := oversight.MonthSample(dbtest.Ctx(), d, auditor, oversight.LastMonth(d.Now())); err != nil || !s.Drawn || s.Checked == 0 {
 		t.Errorf("demo sample: %+v %v", s, err)

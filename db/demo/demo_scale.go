@@ -27,7 +27,7 @@ func ScaleAppeals(ctx context.Context, d *db.DB, total int) (int, error) {
 	var copies []tableCopy
 	for _, t := range []struct{ table, key string }{{"appeals", "id"}, {"appeal_events", "appeal_id"},
 		{"appeal_departments", "appeal_id"}} {
-		c, err := copyPlan(ctx, d, t.table, t.key)
+		c, err := copyPlan(ctx, d, scaleSQL[d.Engine()].columns, t.table, t.key)
 		if err != nil {
 			return 0, err
 		}
@@ -38,7 +38,7 @@ func ScaleAppeals(ctx context.Context, d *db.DB, total int) (int, error) {
 		var n int64
 		err := d.Update(ctx, func(tx *db.Tx) error {
 			var err error
-			n, err = copyDemoRound(tx, copies, srcMax, round, int64(total)-have)
+			n, err = copyDemoRound(tx, scaleSQL[d.Engine()], copies, srcMax, round, int64(total)-have)
 			return err
 		})
 		if err != nil {
@@ -51,7 +51,7 @@ func ScaleAppeals(ctx context.Context, d *db.DB, total int) (int, error) {
 		added += int(n)
 	}
 	if added > 0 {
-		if err := d.Update(ctx, func(tx *db.Tx) error { return numberCopies(tx) }); err != nil {
+		if err := d.Update(ctx, func(tx *db.Tx) error { return numberCopies(tx, scaleSQL[d.Engine()]) }); err != nil {
 			return added, err
 		}
 	}
@@ -65,8 +65,39 @@ type tableCopy struct {
 	table, cols, exprs string
 }
 
-func copyPlan(ctx context.Context, d *db.DB, table, key string) (tableCopy, error) {
-	rows, err := d.Read.QueryContext(ctx, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", table)
+// scaleEngine is what the engines spell differently for scaling: the columns of a table
+// in order with each one's place in the primary key (0: not in it), computed columns
+// left out as the database fills them; a filing time's year
+// in the city's zone (UTC+8, no daylight saving); a sequence number zero-padded to six
+// digits; and what must follow rows inserted with their ids given.
+type scaleEngine struct {
+	columns, year, pad, afterIDs string
+}
+
+var scaleSQL = map[db.Engine]scaleEngine{
+	db.SQLite: {
+		columns: "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid",
+		year:    "CAST(strftime('%Y', created_at + 28800, 'unixepoch') AS INTEGER)",
+		pad:     "printf('%06d', COALESCE(n.last, 0) + r.rn)",
+	},
+	db.Postgres: {
+		columns: `SELECT c.column_name, COALESCE(k.ordinal_position, 0) FROM information_schema.columns c
+			LEFT JOIN information_schema.table_constraints p ON p.table_schema = c.table_schema
+				AND p.table_name = c.table_name AND p.constraint_type = 'PRIMARY KEY'
+			LEFT JOIN information_schema.key_column_usage k ON k.constraint_schema = p.constraint_schema
+				AND k.constraint_name = p.constraint_name AND k.column_name = c.column_name
+			WHERE c.table_schema = current_schema() AND c.table_name = ? AND c.is_generated = 'NEVER'
+			ORDER BY c.ordinal_position`,
+		year: "CAST(EXTRACT(YEAR FROM to_timestamp(created_at + 28800) AT TIME ZONE 'UTC') AS integer)",
+		pad:  "lpad(CAST(COALESCE(n.last, 0) + r.rn AS text), 6, '0')",
+		// An identity column does not see ids given explicitly; the next filing must not
+		// be handed a copy's id.
+		afterIDs: "SELECT setval(pg_get_serial_sequence('appeals', 'id'), (SELECT MAX(id) FROM appeals))",
+	},
+}
+
+func copyPlan(ctx context.Context, d *db.DB, columns, table, key string) (tableCopy, error) {
+	rows, err := d.Read.QueryContext(ctx, columns, table)
 	if err != nil {
 		return tableCopy{}, err
 	}
@@ -96,21 +127,37 @@ func copyPlan(ctx context.Context, d *db.DB, table, key string) (tableCopy, erro
 
 // copyDemoRound copies up to want of the played appeals (ids up to srcMax), with their
 // timelines, departments and vault entries, and returns how many it copied.
-func copyDemoRound(t *db.Tx, copies []tableCopy, srcMax, round, want int64) (int64, error) {
+func copyDemoRound(t *db.Tx, eng scaleEngine, copies []tableCopy, srcMax, round, want int64) (int64, error) {
 	var off int64
 	if err := t.QueryRow("SELECT MAX(id) FROM appeals").Scan(&off); err != nil {
 		return 0, err
 	}
 	named := map[string]any{"off": off, "round": round, "src": srcMax, "lim": want}
 	exec := func(query string) (sql.Result, error) {
-		// The driver wants exactly the parameters a statement names.
+		// Names read better than a row of ?s, but not every driver binds them: each
+		// :name becomes a positional parameter carrying its value.
 		var args []any
-		for k, v := range named {
-			if strings.Contains(query, ":"+k) {
-				args = append(args, sql.Named(k, v))
+		var b strings.Builder
+		for {
+			i := strings.IndexByte(query, ':')
+			if i < 0 {
+				break
 			}
+			j := i + 1
+			for j < len(query) && query[j] >= 'a' && query[j] <= 'z' {
+				j++
+			}
+			v, ok := named[query[i+1:j]]
+			if !ok {
+				return nil, fmt.Errorf("db: scale demo: no parameter %q", query[i:j])
+			}
+			b.WriteString(query[:i])
+			b.WriteByte('?')
+			args = append(args, v)
+			query = query[j:]
 		}
-		return t.Exec(query, args...)
+		b.WriteString(query)
+		return t.Exec(b.String(), args...)
 	}
 	a := copies[0]
 	res, err := exec("INSERT INTO appeals (" + a.cols + ") SELECT " + a.exprs +
@@ -119,6 +166,11 @@ func copyDemoRound(t *db.Tx, copies []tableCopy, srcMax, round, want int64) (int
 		return 0, fmt.Errorf("db: scale demo: %w", err)
 	}
 	n, _ := res.RowsAffected()
+	if eng.afterIDs != "" {
+		if _, err := t.Exec(eng.afterIDs); err != nil {
+			return 0, fmt.Errorf("db: scale demo: %w", err)
+		}
+	}
 	copied := " WHERE s.appeal_id IN (SELECT id - :off FROM appeals WHERE id > :off)"
 	for _, c := range copies[1:] {
 		order := ""
@@ -169,8 +221,8 @@ func copyIdentities(t *db.Tx, off int64) error {
 }
 
 // numberCopies gives the copies SQ numbers, continuing each year's sequence in filing order.
-func numberCopies(t *db.Tx) error {
-	const ranked = `WITH c AS (SELECT id, created_at, CAST(strftime('%Y', created_at + 28800, 'unixepoch') AS INTEGER) AS y
+func numberCopies(t *db.Tx, eng scaleEngine) error {
+	ranked := `WITH c AS (SELECT id, created_at, ` + eng.year + ` AS y
 		FROM appeals WHERE number LIKE '~%')`
 	rows, err := t.Query(ranked + " SELECT y, COUNT(*) FROM c GROUP BY y")
 	if err != nil {
@@ -190,14 +242,14 @@ func numberCopies(t *db.Tx) error {
 		return err
 	}
 	_, err = t.Exec(ranked + `, r AS (SELECT id, y, ROW_NUMBER() OVER (PARTITION BY y ORDER BY created_at, id) AS rn FROM c)
-		UPDATE appeals SET number = 'SQ' || r.y || '-' || printf('%06d', COALESCE(n.last, 0) + r.rn)
+		UPDATE appeals SET number = 'SQ' || r.y || '-' || ` + eng.pad + `
 		FROM r LEFT JOIN appeal_numbers n ON n.year = r.y WHERE appeals.id = r.id`)
 	if err != nil {
 		return fmt.Errorf("db: number copies: %w", err)
 	}
 	for y, n := range counts {
 		if _, err := t.Exec(`INSERT INTO appeal_numbers (year, last) VALUES (?, ?)
-			ON CONFLICT (year) DO UPDATE SET last = last + excluded.last`, y, n); err != nil {
+			ON CONFLICT (year) DO UPDATE SET last = appeal_numbers.last + excluded.last`, y, n); err != nil {
 			return fmt.Errorf("db: number copies: %w", err)
 		}
 	}

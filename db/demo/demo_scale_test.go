@@ -1,7 +1,9 @@
 package demo_test
 
 import (
+	"fmt"
 	"qinqing/db"
+	"qinqing/db/appeal"
 	"qinqing/db/audit"
 	"qinqing/db/dbtest"
 	"qinqing/db/demo"
@@ -100,8 +102,25 @@ func TestScaleDemoAppeals(t *testing.T) {
 	if v, err := audit.Verify(dbtest.Ctx(), d); err != nil || !v.OK {
 		t.Fatalf("audit chain after scaling: %+v %v", v, err)
 	}
-	// The next appeal filed gets the next number of its year, not a copy's.
 	if _, err := demo.ScaleAppeals(dbtest.Ctx(), d, 500); err != nil {
 		t.Fatalf("scaling to the size the city has: %v", err)
+	}
+	// The next appeal filed gets a fresh id and the next number of its year, not a copy's.
+	var ent, maxID int64
+	if err := q.QueryRow("SELECT (SELECT MIN(id) FROM enterprises), (SELECT MAX(id) FROM appeals)").Scan(&ent, &maxID); err != nil {
+		t.Fatal(err)
+	}
+	ap, err := appeal.Create(dbtest.Ctx(), d, dbtest.DemoActor(t, d, "office"), appeal.Input{Title: "扩充后提交的诉求",
+		Content: "演示城市扩充之后新提交的一件诉求。", Category: "其他", EnterpriseID: &ent, Source: appeal.SourceHotline,
+		Tier: appeal.TierFast, ContactName: "企业联系人", ContactPhone: "13900000000"})
+	if err != nil {
+		t.Fatalf("filing after scaling: %v", err)
+	}
+	var last int
+	if err := q.QueryRow("SELECT last FROM appeal_numbers WHERE year = ?", d.Now().In(db.Zone).Year()).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	if ap.ID <= maxID || ap.Number != fmt.Sprintf("SQ%d-%06d", d.Now().In(db.Zone).Year(), last) {
+		t.Errorf("filed after scaling: id %d number %s, want past %d and the year's last (%d)", ap.ID, ap.Number, maxID, last)
 	}
 }

@@ -102,10 +102,11 @@ func BuildVisits(ctx context.Context, d *db.DB) (int, error) {
 // demoPairs reads the active pairs with their leaders as actors (the leader's account,
 // where one exists, logs their visits).
 func demoPairs(ctx context.Context, d *db.DB) ([]demoPair, error) {
-	rows, err := d.Read.QueryContext(ctx, `SELECT p.leader_id, ld.name, COALESCE(u.id, 0), p.enterprise_id, e.name, p.since
+	rows, err := d.Read.QueryContext(ctx, `SELECT p.leader_id, ld.name,
+			COALESCE((SELECT MIN(u.id) FROM users u WHERE u.leader_id = p.leader_id AND u.role = 'leader'), 0),
+			p.enterprise_id, e.name, p.since
 		FROM liaisons p JOIN leaders ld ON ld.id = p.leader_id JOIN enterprises e ON e.id = p.enterprise_id
-		LEFT JOIN users u ON u.leader_id = p.leader_id AND u.role = 'leader'
-		WHERE p.until IS NULL GROUP BY p.id ORDER BY p.enterprise_id`)
+		WHERE p.until IS NULL ORDER BY p.enterprise_id`)
 	if err != nil {
 		return nil, fmt.Errorf("db: demo pairs: %w", err)
 	}

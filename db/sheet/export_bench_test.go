@@ -27,7 +27,7 @@ func seedAppeals(tb testing.TB, d *db.DB, n int) {
 		_, err := tx.Exec(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
 			INSERT INTO appeals (number, title, content, category, source, tier, stage, enterprise_id, leader_id,
 				created_at, response_due_at, due_at, updated_at)
-			SELECT printf('SQ2025-%06d', i), '用电报装周期长' || i, ? || i, '要素保障-用电', 'visit', 'fast',
+			SELECT 'SQ2025-' || substr(CAST(1000000 + i AS text), 2), '用电报装周期长' || i, CAST(? AS text) || i, '要素保障-用电', 'visit', 'fast',
 				CASE i % 5 WHEN 0 THEN 'discovered' WHEN 1 THEN 'verifying' WHEN 2 THEN 'rectifying' WHEN 3 THEN 'feedback' ELSE 'closed' END,
 				i % 680 + 1, (SELECT leader_id FROM liaisons WHERE enterprise_id = i % 680 + 1 AND until IS NULL),
 				? - i * 300, ? - i * 300 + 86400, ? - i * 300 + 432000, ? FROM seq`,
