@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Page is the paging part of every list request.
@@ -85,7 +87,7 @@ func (w *Where) EqID(col string, id int64) {
 
 // like matches a user's search text anywhere in any of the columns.
 func (w *Where) Like(text string, cols ...string) {
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(CleanSearch(text))
 	if text == "" {
 		return
 	}
@@ -247,4 +249,18 @@ func QueryIDs(q Queryer, query string, args ...any) ([]int64, error) {
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// CleanSearch makes typed search text safe on both engines: control characters (a NUL
+// ends an FTS5 string early and turns the query into a syntax error; PostgreSQL refuses a
+// NUL in a parameter outright) and bytes that are not UTF-8 become spaces, so they
+// separate words as a user would expect.
+func CleanSearch(q string) string {
+	q = strings.ToValidUTF8(q, " ")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, q)
 }

@@ -96,7 +96,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.throttle = newThrottle(s.now)
 	if o.DB.Engine() == db.Postgres {
-		s.throttle.shared = o.DB
+		s.throttle.shared, s.throttle.salt = o.DB, o.Secret
 	}
 	s.metrics = newMetrics()
 	s.app = fiber.New(fiber.Config{

@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"sync"
@@ -27,6 +30,16 @@ type throttle struct {
 	window time.Duration
 	hits   map[string][]time.Time
 	shared *db.DB
+	// salt keys the names under which attempts are stored in the database: a key holds a
+	// client's address, and nothing about a reporter's connection may be stored readable.
+	salt []byte
+}
+
+// stored is the name an attempt is kept under in the database.
+func (t *throttle) stored(key string) string {
+	m := hmac.New(sha256.New, t.salt)
+	m.Write([]byte("throttle\x00" + key))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // Limits. A wrong password counts per account and address strictly, so one address cannot
@@ -83,14 +96,17 @@ func (t *throttle) take(limits ...limit) (*reservation, time.Duration) {
 	if t.shared != nil {
 		ls := make([]db.AttemptLimit, len(limits))
 		for i, l := range limits {
-			ls[i] = db.AttemptLimit{Key: l.key, Max: l.max}
+			ls[i] = db.AttemptLimit{Key: t.stored(l.key), Max: l.max}
 		}
 		rows, wait, err := t.shared.TakeAttempts(context.Background(), ls, t.now(), t.window)
 		if err == nil {
 			if wait > 0 {
 				return nil, wait
 			}
-			r := &reservation{t: t, rows: rows}
+			r := &reservation{t: t, rows: map[string]int64{}}
+			for _, l := range limits {
+				r.rows[l.key] = rows[t.stored(l.key)]
+			}
 			for _, l := range limits {
 				r.keys = append(r.keys, l.key)
 			}
@@ -162,7 +178,7 @@ func (r *reservation) release(keys ...string) {
 // reset forgets every attempt of key.
 func (t *throttle) reset(key string) {
 	if t.shared != nil {
-		t.shared.ResetAttempts(context.Background(), key)
+		t.shared.ResetAttempts(context.Background(), t.stored(key))
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -121,18 +120,8 @@ func numberMatch(w *db.Where, term string, in func(col, subquery string) string)
 	}
 }
 
-// cleanSearch makes typed text safe for the full-text query language: control characters
-// (a NUL ends an FTS5 string early and turns the query into a syntax error) and bytes that
-// are not UTF-8 become spaces, so they separate words as a user would expect.
-func CleanSearch(q string) string {
-	q = strings.ToValidUTF8(q, " ")
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return ' '
-		}
-		return r
-	}, q)
-}
+// CleanSearch is db.CleanSearch: search text with control characters and broken UTF-8 blanked.
+func CleanSearch(q string) string { return db.CleanSearch(q) }
 
 // ftsPhrase quotes one word as an FTS5 string, so that its characters are matched
 // literally and never read as operators.
