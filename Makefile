@@ -37,12 +37,14 @@ vet:
 unit:
 	$(GO) test -race -count=1 -timeout 30m -tags $(TAGS) ./...
 
-# The database and API tests once more on PostgreSQL: on the server QINQING_TEST_PG names,
+# The database and API tests once more on PostgreSQL (and the command's PostgreSQL tests): on the server QINQING_TEST_PG names,
 # or on a throwaway cluster that scripts/testpg.sh starts (installing Debian's postgresql
 # package if it is missing) and removes afterwards.
-PG_PKGS := ./db/...
+PG_PKGS := ./db/... ./handlers
 unit-pg:
-	scripts/with-testpg.sh $(GO) test -count=1 -timeout 30m -tags $(TAGS) $(PG_PKGS)
+	scripts/with-testpg.sh sh -c '$(GO) test -count=1 -timeout 30m -tags $(TAGS) $(PG_PKGS) && \
+		$(GO) test -count=1 -timeout 30m -tags $(TAGS) -run Postgres .'
+
 
 e2e: build browser-deps
 	cd e2e && QINQING_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 --test-reporter=spec
