@@ -14,7 +14,7 @@ PLAYWRIGHT := e2e/node_modules/playwright-core/package.json
 
 .DEFAULT_GOAL := build
 MAKEFLAGS += --no-print-directory
-.PHONY: build run test vet unit unit-pg e2e browser-deps clean bench
+.PHONY: build run test vet unit unit-pg pg-deps e2e browser-deps clean bench
 
 build:
 	$(GO) build -tags $(TAGS) -o $(BIN) .
@@ -23,11 +23,13 @@ run: build
 	./$(BIN) serve --demo --addr 127.0.0.1:8080 --db ./qinqing.db
 
 # Sub-makes keep the order even under `make -j`.
+# The PostgreSQL suite and the browser tests use different servers, so they run side by
+# side once the packages they need are installed (one apt at a time).
 test:
 	$(MAKE) vet
 	$(MAKE) unit
-	$(MAKE) unit-pg
-	$(MAKE) e2e
+	$(MAKE) build browser-deps pg-deps
+	$(MAKE) -j2 -Otarget unit-pg e2e
 
 vet:
 	@files="$$($(GOFMT) -l .)"; \
@@ -41,6 +43,9 @@ unit:
 # or on a throwaway cluster that scripts/testpg.sh starts (installing Debian's postgresql
 # package if it is missing) and removes afterwards.
 PG_PKGS := ./db/... ./handlers
+pg-deps:
+	scripts/testpg.sh install
+
 unit-pg:
 	scripts/with-testpg.sh sh -c '$(GO) test -count=1 -timeout 30m -tags $(TAGS) $(PG_PKGS) && \
 		$(GO) test -count=1 -timeout 30m -tags $(TAGS) -run Postgres .'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for tests.
 #
+#   scripts/testpg.sh install     installs Debian's postgresql package if initdb is missing
 #   scripts/testpg.sh start DIR   prints one line on stdout, the DSN of database qinqing
 #   scripts/testpg.sh stop DIR    stops the cluster and removes DIR (nothing to do if gone)
 #
@@ -19,7 +20,7 @@ die() {
 }
 
 usage() {
-	echo "usage: $0 start DIR | stop DIR" >&2
+	echo "usage: $0 install | start DIR | stop DIR" >&2
 	exit 2
 }
 
@@ -47,7 +48,7 @@ install_postgres() {
 	export DEBIAN_FRONTEND=noninteractive
 	# A fresh machine may have no package lists yet.
 	apt-get update -q >&2 || true
-	apt-get install -y -q postgresql >&2
+	apt-get install -y -q -o DPkg::Lock::Timeout=600 postgresql >&2
 }
 
 # as_owner runs a command as the cluster's owner. PostgreSQL refuses to run as root, so
@@ -167,9 +168,14 @@ stop() {
 	rm -rf "$dir"
 }
 
-[ $# -eq 2 ] || usage
-case $1 in
-start) start "$2" ;;
-stop) stop "$2" ;;
+case ${1:-} in
+install)
+	# Only installs (when initdb is missing), so that a caller can do it before others
+	# use apt at the same time.
+	find_bin || install_postgres
+	find_bin || die "PostgreSQL was installed but initdb is still not found"
+	;;
+start) [ $# -eq 2 ] || usage; start "$2" ;;
+stop) [ $# -eq 2 ] || usage; stop "$2" ;;
 *) usage ;;
 esac
