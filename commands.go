@@ -240,7 +240,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "demo city built in %s in %.0f s: %d appeals played, %d copied, %d visits; accounts (password %s):\n",
-		*path, time.Since(start).Seconds(), n, copied, visits, *password)
+		d.Path, time.Since(start).Seconds(), n, copied, visits, *password)
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-10s %s\n", a.Username, a.Name)
 	}

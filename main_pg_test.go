@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,16 @@ func TestPostgresCity(t *testing.T) {
 	out, err := runCmd(t, "copy", "--from", path, "--to", url, "--files", files)
 	if err != nil || !strings.Contains(out, "audit chain verified") {
 		t.Fatalf("copy: %q %v", out, err)
+	}
+	// A database URL's password never appears in what the commands print.
+	u, _ := neturl.Parse(url)
+	if pw, ok := u.User.Password(); ok && strings.Contains(out, pw) {
+		t.Errorf("copy printed the database password: %q", out)
+	}
+	if out, err := runCmd(t, "migrate", "--db", url); err != nil || !strings.Contains(out, "schema version") {
+		t.Errorf("migrate: %q %v", out, err)
+	} else if pw, ok := u.User.Password(); ok && strings.Contains(out, pw) {
+		t.Errorf("migrate printed the database password: %q", out)
 	}
 	servers := make([]*Main, 2)
 	for i := range servers {
