@@ -23,7 +23,7 @@ func Search(e db.Engine, w *db.Where, v *db.Violations, q string) {
 	if !ok {
 		sd = searchDialects[db.SQLite]
 	}
-	for _, term := range strings.Fields(CleanSearch(q)) {
+	for _, term := range strings.Fields(db.CleanSearch(q)) {
 		if utf8.RuneCountInString(term) > maxSearchTerm {
 			v.Add("q", "搜索词过长")
 			return
@@ -119,9 +119,6 @@ func numberMatch(w *db.Where, term string, in func(col, subquery string) string)
 		}
 	}
 }
-
-// CleanSearch is db.CleanSearch: search text with control characters and broken UTF-8 blanked.
-func CleanSearch(q string) string { return db.CleanSearch(q) }
 
 // ftsPhrase quotes one word as an FTS5 string, so that its characters are matched
 // literally and never read as operators.

@@ -32,7 +32,7 @@ func FuzzAppealQuery(f *testing.F) {
 
 func TestCleanSearch(t *testing.T) {
 	for in, want := range map[string]string{"a\x00b": "a b", "营商\x7f环境": "营商 环境", "ok\xffok": "ok ok", "正常": "正常"} {
-		got := appeal.CleanSearch(in)
+		got := db.CleanSearch(in)
 		if got != want || !utf8.ValidString(got) {
 			t.Errorf("cleanSearch(%q) = %q, want %q", in, got, want)
 		}

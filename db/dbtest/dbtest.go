@@ -45,9 +45,11 @@ func FixedClock(d2 *db.DB, t time.Time) func(time.Duration) {
 	return func(d time.Duration) { now = now.Add(d) }
 }
 
-// holdWriter queues a request that blocks the writer until release is called, and
-// waitQueued waits until n more requests are queued behind it, so that a test knows
-// exactly which requests share the next transaction without relying on timing.
+// HoldWriter queues a request that blocks the writer until release is called, and
+// waitQueued waits until n more requests wait behind it, so that a test knows exactly
+// which requests come next without relying on timing. SQLite's writer queues requests
+// in its channel; PostgreSQL's write transactions queue on the write lock, in the order
+// they asked for it, so there the waiters are counted in pg_locks.
 func HoldWriter(t *testing.T, d *db.DB) (release func(), waitQueued func(n int)) {
 	t.Helper()
 	running, gate := make(chan struct{}), make(chan struct{})
@@ -67,6 +69,10 @@ func HoldWriter(t *testing.T, d *db.DB) (release func(), waitQueued func(n int))
 		}
 	}
 	waitQueued = func(n int) {
+		if d.Engine() == db.Postgres {
+			waitLockQueue(t, d, n)
+			return
+		}
 		if n > cap(d.Reqs) {
 			t.Fatalf("cannot queue %d requests behind the gate; the queue holds %d", n, cap(d.Reqs))
 		}
@@ -75,6 +81,22 @@ func HoldWriter(t *testing.T, d *db.DB) (release func(), waitQueued func(n int))
 		}
 	}
 	return release, waitQueued
+}
+
+// waitLockQueue waits until n write transactions wait on PostgreSQL's write lock.
+func waitLockQueue(t *testing.T, d *db.DB, n int) {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		waiting := Count(t, d, `SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
+		if waiting >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d write requests wait behind the gate, want %d", waiting, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func Count(t *testing.T, d *db.DB, query string, args ...any) int {
@@ -157,11 +179,11 @@ func DemoLedger(t testing.TB) (d *db.DB, leader db.Actor, own, other int64) {
 	}
 	leader = DemoActor(t, d, "leader")
 	err := d.Read.QueryRow(`SELECT enterprise_id FROM liaisons WHERE leader_id = ? AND until IS NULL
-		AND since < ? ORDER BY enterprise_id LIMIT 1`, leader.LeaderID, time.Now().UTC().AddDate(0, 0, -200).Format(db.DateLayout)).Scan(&own)
+		AND since < ? ORDER BY enterprise_id LIMIT 1`, leader.LeaderID, d.Now().UTC().AddDate(0, 0, -200).Format(db.DateLayout)).Scan(&own)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Read.QueryRow("SELECT enterprise_id FROM liaisons WHERE leader_id != ? AND until IS NULL LIMIT 1",
+	if err := d.Read.QueryRow("SELECT enterprise_id FROM liaisons WHERE leader_id != ? AND until IS NULL ORDER BY enterprise_id LIMIT 1",
 		leader.LeaderID).Scan(&other); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestDossierCarriesHistoryVisitsAndAppeals(t *testing.T) {
-	d2, leader, own, _ := demoLedger(t)
+	d2, leader, own, _ := dbtest.DemoLedger(t)
 	admin := dbtest.DemoActor(t, d2, "admin")
 	logged, err := ledger.CreateVisit(dbtest.Ctx(), d2, leader, ledger.VisitInput{EnterpriseID: own, Summary: "实地查看新厂房建设进度。", Problems: problems(2)})
 	if err != nil {
@@ -56,7 +56,7 @@ func TestDossierCarriesHistoryVisitsAndAppeals(t *testing.T) {
 }
 
 func TestDirectMessages(t *testing.T) {
-	d, _, _, _ := demoLedger(t)
+	d, _, _, _ := dbtest.DemoLedger(t)
 	company, leader, office := dbtest.DemoActor(t, d, "enterprise"), dbtest.DemoActor(t, d, "leader"), dbtest.DemoActor(t, d, "office")
 	m, err := ledger.SendMessage(dbtest.Ctx(), d, company, ledger.MessageInput{Title: "厂区道路积水", Body: "厂区门口道路每逢下雨积水严重，影响货车通行。"})
 	if err != nil {

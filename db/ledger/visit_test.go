@@ -20,7 +20,7 @@ func problems(n int) []ledger.ProblemInput {
 }
 
 func TestCreateVisitFilesLinkedAppeals(t *testing.T) {
-	d2, leader, own, _ := demoLedger(t)
+	d2, leader, own, _ := dbtest.DemoLedger(t)
 	out, err := ledger.CreateVisit(dbtest.Ctx(), d2, leader, ledger.VisitInput{EnterpriseID: own, Mode: ledger.ModeMeeting,
 		Participants: "企业负责人、区工信局", Summary: "了解企业扩产用电需求。", Problems: problems(3)})
 	if err != nil {
@@ -51,7 +51,7 @@ func TestCreateVisitFilesLinkedAppeals(t *testing.T) {
 }
 
 func TestCreateVisitRefusals(t *testing.T) {
-	d, leader, own, other := demoLedger(t)
+	d, leader, own, other := dbtest.DemoLedger(t)
 	office := dbtest.DemoActor(t, d, "office")
 	for _, c := range []struct {
 		name string
@@ -85,7 +85,7 @@ func TestCreateVisitRefusals(t *testing.T) {
 }
 
 func TestCadenceFlagsMove(t *testing.T) {
-	d, leader, own, _ := demoLedger(t)
+	d, leader, own, _ := dbtest.DemoLedger(t)
 	flag := func() (bool, int) {
 		t.Helper()
 		l, err := ledger.LeaderLedgerOf(dbtest.Ctx(), d, leader, leader.LeaderID)
@@ -136,7 +136,7 @@ func TestCadenceFlagsMove(t *testing.T) {
 }
 
 func TestLedgerScope(t *testing.T) {
-	d, leader, _, _ := demoLedger(t)
+	d, leader, _, _ := dbtest.DemoLedger(t)
 	if _, err := ledger.LeaderLedgerOf(dbtest.Ctx(), d, leader, leader.LeaderID+1); db.ErrorCode(err) != db.ENOTFOUND {
 		t.Errorf("another leader's ledger: %v", err)
 	}

@@ -21,7 +21,7 @@ var (
 // second read the row as it was before first, and write it back whole.
 func raceEdits(t *testing.T, d *db.DB, first, second func() error) (err1, err2 error) {
 	t.Helper()
-	release, waitQueued := holdWriter(t, d)
+	release, waitQueued := dbtest.HoldWriter(t, d)
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); err1 = first() }()
