@@ -51,8 +51,11 @@ unit-pg:
 		$(GO) test -count=1 -timeout 30m -tags $(TAGS) -run Postgres .'
 
 
+# The demo city is built once into e2e/.demo, and each browser suite's server starts from a copy.
 e2e: build browser-deps
-	cd e2e && QINQING_BIN="$(CURDIR)/$(BIN)" node --test --test-concurrency=1 --test-reporter=spec
+	rm -rf e2e/.demo && mkdir -p e2e/.demo && ./$(BIN) demo --db e2e/.demo/qinqing.db > e2e/.demo/demo.txt
+	cd e2e && QINQING_BIN="$(CURDIR)/$(BIN)" QINQING_E2E_DEMO="$(CURDIR)/e2e/.demo/qinqing.db" \
+		node --test --test-concurrency=1 --test-reporter=spec
 
 browser-deps: $(PLAYWRIGHT)
 	@if [ ! -x $(CHROMIUM) ]; then \
@@ -71,7 +74,7 @@ $(PLAYWRIGHT): e2e/package-lock.json
 	@touch $@
 
 clean:
-	rm -rf $(BIN) e2e/output e2e/test-results
+	rm -rf $(BIN) e2e/output e2e/test-results e2e/.demo
 
 # Not part of `make test`: builds a city of 2k appeals and one of BENCH_LARGE (1M) into
 # BENCH_DIR (.bench, reused), measures both with cmd/qqload and prints the ratios, then

@@ -74,6 +74,14 @@ func CopyCity(ctx context.Context, src, dst *DB) ([]TableCount, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("db: copy: commit: %w", err)
 	}
+	// Statistics for the planner now, not when autovacuum gets round to it: without them
+	// it guesses the sizes of the small tables a search reads first, and plans the first
+	// searches of the city as if every appeal matched.
+	for _, c := range out {
+		if _, err := dst.Write.ExecContext(ctx, "ANALYZE "+c.Table); err != nil {
+			return nil, fmt.Errorf("db: copy: analyze %s: %w", c.Table, err)
+		}
+	}
 	for i := range out {
 		if err := dst.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+out[i].Table).Scan(&out[i].Target); err != nil {
 			return nil, fmt.Errorf("db: copy: count %s: %w", out[i].Table, err)

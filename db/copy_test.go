@@ -61,6 +61,12 @@ func TestCopyCity(t *testing.T) {
 			t.Errorf("%s was not copied", table)
 		}
 	}
+	for _, table := range []string{"appeals", "enterprises", "categories", "appeal_numbers"} {
+		var analysed bool
+		if err := dst.Read.QueryRow("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = $1", table).Scan(&analysed); err != nil || !analysed {
+			t.Errorf("%s has no planner statistics after the copy (%v)", table, err)
+		}
+	}
 	res, err := audit.Verify(ctx, dst)
 	if err != nil || !res.OK {
 		t.Fatalf("verify on the target = %+v, %v", res, err)

@@ -143,7 +143,7 @@ func TestPairSearchPlan(t *testing.T) {
 	for _, term := range []string{"用电", "5g", "审批 拖延"} {
 		var w db.Where
 		var v db.Violations
-		appeal.Search(d.Engine(), &w, &v, term)
+		appeal.Search(d.Engine(), d.R(t.Context()), &w, &v, term)
 		rows, err := d.Read.Query("EXPLAIN QUERY PLAN SELECT a.id FROM appeals a WHERE "+strings.Join(w.Clauses, " AND "), w.Args...)
 		if err != nil {
 			t.Fatal(err)
@@ -176,7 +176,7 @@ func trigramSearchPlan(t *testing.T, d *db.DB) {
 	for _, term := range []string{"审批拖延", "5G基站", "用电 审批拖延"} {
 		var w db.Where
 		var v db.Violations
-		appeal.Search(d.Engine(), &w, &v, term)
+		appeal.Search(d.Engine(), d.R(t.Context()), &w, &v, term)
 		tx, err := d.Read.Begin()
 		if err != nil {
 			t.Fatal(err)

@@ -56,8 +56,19 @@ async function startServer({ demo = true, name = 'server', args = [], env = {} }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qinqing-e2e-'));
   const logFile = path.join(dir, 'server.log');
   const url = `http://127.0.0.1:${port}`;
-  const argv = ['serve', '--addr', `127.0.0.1:${port}`, '--db', path.join(dir, 'qinqing.db')];
-  if (demo) argv.push('--demo');
+  const dbFile = path.join(dir, 'qinqing.db');
+  const argv = ['serve', '--addr', `127.0.0.1:${port}`, '--db', dbFile];
+  if (demo) {
+    argv.push('--demo');
+    // The demo city takes seconds to build: `make e2e` builds it once (QINQING_E2E_DEMO
+    // names that database) and each server starts from a copy, as --demo keeps a city
+    // it finds.
+    const template = process.env.QINQING_E2E_DEMO;
+    if (template) {
+      fs.copyFileSync(template, dbFile);
+      fs.copyFileSync(`${template}.key`, `${dbFile}.key`);
+    }
+  }
   argv.push(...args);
 
   const log = fs.openSync(logFile, 'a');

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -55,6 +56,9 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	}
 	if dec.More() {
 		return badRequest("请求体只能包含一个 JSON 对象。")
+	}
+	if holdsNUL(reflect.ValueOf(v)) {
+		return errNUL()
 	}
 	return nil
 }

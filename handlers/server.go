@@ -117,7 +117,7 @@ func New(o Options) (*Server, error) {
 		DisablePreParseMultipartForm: true,
 	})
 	s.app.Use(s.requestID, recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}),
-		s.securityHeaders, s.accessLog)
+		s.securityHeaders, s.accessLog, s.refuseNUL)
 	s.mount()
 	return s, nil
 }

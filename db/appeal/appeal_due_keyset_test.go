@@ -233,7 +233,7 @@ func TestDueOrderUsesIndex(t *testing.T) {
 	dept := db.Actor{Role: db.RoleDepartment, DepartmentID: 2, Name: "单位02"}
 	for _, a := range []db.Actor{dbtest.AdminActor, {UserID: 2, Name: "办公室", Role: db.RoleOffice}, dept} {
 		f := appeal.Filter{Sort: "due"}
-		w, err := f.Where(d.Engine(), a, d.Now())
+		w, err := f.Where(t.Context(), d, a, d.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

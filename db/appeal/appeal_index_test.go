@@ -21,9 +21,9 @@ type appealIndexUser struct {
 // appealListPage is the SQL of the first page of ListAppeals (runList) for the actor and
 // filter. (Its total may count over a figures index instead, which has the same leading
 // column and needs no order.)
-func appealListPage(t *testing.T, name string, a db.Actor, f appeal.Filter) []appealIndexUser {
+func appealListPage(t *testing.T, d *db.DB, name string, a db.Actor, f appeal.Filter) []appealIndexUser {
 	t.Helper()
-	w, err := f.Where(dbtest.Engine(), a, time.Now())
+	w, err := f.Where(t.Context(), d, a, time.Now())
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -48,17 +48,17 @@ func TestAppealIndexesHaveUsers(t *testing.T) {
 	dueSQL, dueArgs := appeal.DueRunSQL(dbtest.Engine(), open, 0, nil, 21, 0)
 	yes := true
 	users := map[string][]appealIndexUser{
-		"appeals_stage_due":     appealListPage(t, "list of one stage", office, appeal.Filter{Stage: appeal.StageRectifying}),
+		"appeals_stage_due":     appealListPage(t, d, "list of one stage", office, appeal.Filter{Stage: appeal.StageRectifying}),
 		"appeals_held_due":      {{"escalation candidates past their resolution deadline", resolution, rArgs}},
 		"appeals_held_response": {{"escalation candidates not accepted in time", response, sArgs}},
 		"appeals_due_order":     {{"the office's list by due time (open run)", dueSQL, dueArgs}},
-		"appeals_ext_pending":   appealListPage(t, "the office's extension requests", office, appeal.Filter{Extension: &yes}),
-		"appeals_enterprise":    appealListPage(t, "an enterprise's own list", db.Actor{Role: db.RoleEnterprise, EnterpriseID: 1}, appeal.Filter{}),
-		"appeals_leader":        appealListPage(t, "list of one leader's appeals", office, appeal.Filter{LeaderID: id}),
-		"appeals_department":    appealListPage(t, "a department's 待办", dept, appeal.Filter{DrillFilter: appeal.DrillFilter{Todo: appeal.TodoAll}}),
-		"appeals_created":       appealListPage(t, "list of a date range", office, appeal.Filter{From: "2026-05-01", To: "2026-05-31"}),
-		"appeals_category":      appealListPage(t, "list of one category", office, appeal.Filter{Category: "要素保障-用电"}),
-		"appeals_visit": append(appealListPage(t, "list of one visit's appeals", office, appeal.Filter{VisitID: id}),
+		"appeals_ext_pending":   appealListPage(t, d, "the office's extension requests", office, appeal.Filter{Extension: &yes}),
+		"appeals_enterprise":    appealListPage(t, d, "an enterprise's own list", db.Actor{Role: db.RoleEnterprise, EnterpriseID: 1}, appeal.Filter{}),
+		"appeals_leader":        appealListPage(t, d, "list of one leader's appeals", office, appeal.Filter{LeaderID: id}),
+		"appeals_department":    appealListPage(t, d, "a department's 待办", dept, appeal.Filter{DrillFilter: appeal.DrillFilter{Todo: appeal.TodoAll}}),
+		"appeals_created":       appealListPage(t, d, "list of a date range", office, appeal.Filter{From: "2026-05-01", To: "2026-05-31"}),
+		"appeals_category":      appealListPage(t, d, "list of one category", office, appeal.Filter{Category: "要素保障-用电"}),
+		"appeals_visit": append(appealListPage(t, d, "list of one visit's appeals", office, appeal.Filter{VisitID: id}),
 			appealIndexUser{"a visit's appeal count", "SELECT " + ledger.VisitColumns + " FROM " + ledger.VisitFrom + " WHERE v.id = ?", []any{id}}),
 	}
 	rows, err := d.Read.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'appeals' ORDER BY name")

@@ -37,13 +37,14 @@ type Filter struct {
 	DrillFilter
 }
 
-// Where is the filter's conditions in the SQL of engine e (the text search differs).
-func (f *Filter) Where(e db.Engine, a db.Actor, now time.Time) (db.Where, error) {
-	return f.WhereIn(e, Scope, a, now)
+// Where is the filter's conditions in the SQL of d's engine (the text search differs, and
+// on PostgreSQL reads the enterprises and categories a search names first).
+func (f *Filter) Where(ctx context.Context, d *db.DB, a db.Actor, now time.Time) (db.Where, error) {
+	return f.WhereIn(ctx, d, Scope, a, now)
 }
 
 // WhereIn is Where under the given scope: figures count in a wider one than lists show.
-func (f *Filter) WhereIn(e db.Engine, scope func(*db.Where, db.Actor), a db.Actor, now time.Time) (db.Where, error) {
+func (f *Filter) WhereIn(ctx context.Context, d *db.DB, scope func(*db.Where, db.Actor), a db.Actor, now time.Time) (db.Where, error) {
 	var w db.Where
 	var v db.Violations
 	scope(&w, a)
@@ -106,7 +107,9 @@ func (f *Filter) WhereIn(e db.Engine, scope func(*db.Where, db.Actor), a db.Acto
 		w.Add(cond, args...)
 	}
 	f.DrillFilter.todo(&w, &v, a, now)
-	Search(e, &w, &v, f.Q)
+	if err := Search(d.Engine(), d.R(ctx), &w, &v, f.Q); err != nil {
+		return w, err
+	}
 	f.DrillFilter.apply(&w, &v)
 	return w, v.Err()
 }

@@ -56,7 +56,7 @@ func (f *Filter) whereIDs(w *db.Where, v *db.Violations) {
 // reports' count are read in one snapshot.
 func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal], error) {
 	now := d.Now().Truncate(time.Second)
-	w, err := f.Where(d.Engine(), a, now)
+	w, err := f.Where(ctx, d, a, now)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal]
 		if err != nil {
 			return err
 		}
-		out.HiddenReports, err = hiddenReports(d.Engine(), q, a, f, now)
+		out.HiddenReports, err = hiddenReports(ctx, d, a, f, now)
 		return err
 	})
 	if err != nil {
@@ -99,17 +99,17 @@ func List(ctx context.Context, d *db.DB, a db.Actor, f Filter) (*db.List[Appeal]
 // hiddenReports counts the reports that match the filter and that the city's figures
 // count for the actor but its lists never show (the office and admins): a drill-down
 // from a figure then says how many it cannot list, rather than silently listing fewer.
-func hiddenReports(e db.Engine, q db.Queryer, a db.Actor, f Filter, now time.Time) (int, error) {
+func hiddenReports(ctx context.Context, d *db.DB, a db.Actor, f Filter, now time.Time) (int, error) {
 	if !a.Is(db.RoleAdmin, db.RoleOffice) {
 		return 0, nil
 	}
-	w, err := f.WhereIn(e, CountScope, a, now)
+	w, err := f.WhereIn(ctx, d, CountScope, a, now)
 	if err != nil {
 		return 0, err
 	}
 	w.Add("a.source = 'report'")
 	var n int
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, w)+w.Sql(), w.Args...).Scan(&n); err != nil {
+	if err := d.R(ctx).QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, w)+w.Sql(), w.Args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: count hidden reports: %w", err)
 	}
 	return n, nil

@@ -15,27 +15,44 @@ const maxSearchTerm = 100
 // Search adds a user's search text: every word must match the appeal somewhere a clerk
 // would look for it — its number, its title or content, its enterprise's name or credit
 // code, or its category. Each alternative stays on an index: numbers by the unique number
-// column, text as the engine's text search serves it, and the enterprise and category as
-// uncorrelated sets, resolved once per query before probing appeals by enterprise_id and
-// category.
-func Search(e db.Engine, w *db.Where, v *db.Violations, q string) {
+// column, text as the engine's text search serves it, and the enterprise and category
+// through the sets of them the word names, before appeals are probed by enterprise_id and
+// category. q reads those sets where the engine wants them as values (PostgreSQL).
+func Search(e db.Engine, q db.Queryer, w *db.Where, v *db.Violations, text string) error {
 	sd, ok := searchDialects[e]
 	if !ok {
 		sd = searchDialects[db.SQLite]
 	}
-	for _, term := range strings.Fields(db.CleanSearch(q)) {
+	for _, term := range strings.Fields(db.CleanSearch(text)) {
 		if utf8.RuneCountInString(term) > maxSearchTerm {
 			v.Add("q", "搜索词过长")
-			return
+			return nil
 		}
 		var alt db.Where
-		numberMatch(&alt, term, sd.in)
-		sd.text(&alt, term)
 		pat := "%" + db.EscapeLike(term) + "%"
-		alt.Add(sd.in("a.enterprise_id", `SELECT id FROM enterprises WHERE name `+sd.like+` ? ESCAPE '\' OR credit_code `+sd.like+` ? ESCAPE '\'`), pat, pat)
-		alt.Add(sd.in("a.category", `SELECT name FROM categories WHERE name `+sd.like+` ? ESCAPE '\'`), pat)
+		sets := []struct {
+			col, subquery string
+			args          []any
+		}{
+			{"a.number", numbersOf, []any{}},
+			{"a.enterprise_id", `SELECT id FROM enterprises WHERE name ` + sd.like + ` ? ESCAPE '\' OR credit_code ` + sd.like + ` ? ESCAPE '\'`, []any{pat, pat}},
+			{"a.category", `SELECT name FROM categories WHERE name ` + sd.like + ` ? ESCAPE '\'`, []any{pat}},
+		}
+		if seq, ok := sequenceNumber(term); ok {
+			sets[0].args = []any{seq}
+		} else {
+			numberRange(&alt, term)
+			sets = sets[1:]
+		}
+		sd.text(&alt, term)
+		for _, set := range sets {
+			if err := sd.in(q, &alt, set.col, set.subquery, set.args); err != nil {
+				return err
+			}
+		}
 		w.Add("("+strings.Join(alt.Clauses, " OR ")+")", alt.Args...)
 	}
+	return nil
 }
 
 // searchDialect is how an engine's SQL says the parts of a search.
@@ -43,24 +60,57 @@ type searchDialect struct {
 	// like matches a pattern ignoring ASCII case, as SQLite's LIKE does and PostgreSQL's
 	// does not.
 	like string
-	// in is the condition that col is in the set the uncorrelated subquery selects.
-	in func(col, subquery string) string
+	// in adds the condition that col is in the set the uncorrelated subquery selects.
+	in func(q db.Queryer, w *db.Where, col, subquery string, args []any) error
 	// text adds the condition that a word occurs in the title or content, ignoring case.
 	text func(*db.Where, string)
 }
 
 var searchDialects = map[db.Engine]searchDialect{
 	db.SQLite:   {like: "LIKE", in: inSubquery, text: searchTextSQLite},
-	db.Postgres: {like: "ILIKE", in: inArray, text: searchTextPostgres},
+	db.Postgres: {like: "ILIKE", in: inValues, text: searchTextPostgres},
 }
 
 // inSubquery is an IN list, which SQLite's OR optimisation probes an index with.
-func inSubquery(col, subquery string) string { return col + " IN (" + subquery + ")" }
+func inSubquery(_ db.Queryer, w *db.Where, col, subquery string, args []any) error {
+	w.Add(col+" IN ("+subquery+")", args...)
+	return nil
+}
 
-// inArray reads the subquery once into an array, so that PostgreSQL probes col's index
-// with it inside the bitmap OR of a word's alternatives; an IN (subquery) there becomes a
-// filter that every row of appeals is read to test.
-func inArray(col, subquery string) string { return col + " = ANY(ARRAY(" + subquery + "))" }
+// maxSetValues bounds the set a word's enterprises or categories are read into.
+var maxSetValues = 500
+
+// inValues reads the set first and writes its values into the query, so that PostgreSQL
+// plans with them: an IN (subquery) there becomes a filter that every appeal is read to
+// test, and a set it cannot see (= ANY(ARRAY(subquery))) is guessed at ten values, which
+// for the fifteen categories is most appeals — the plan then walks appeals by id hoping
+// to meet the page early, and reads them all when the word is rare. An empty set adds
+// nothing; a word naming more than maxSetValues keeps the array, whose guess is then near.
+func inValues(q db.Queryer, w *db.Where, col, subquery string, args []any) error {
+	rows, err := q.Query(subquery+fmt.Sprintf(" LIMIT %d", maxSetValues+1), args...)
+	if err != nil {
+		return fmt.Errorf("db: search set: %w", err)
+	}
+	defer rows.Close()
+	var vals []any
+	for rows.Next() {
+		var v any
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		vals = append(vals, v)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	switch {
+	case len(vals) > maxSetValues:
+		w.Add(col+" = ANY(ARRAY("+subquery+"))", args...)
+	case len(vals) > 0:
+		w.Add(col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")", vals...)
+	}
+	return nil
+}
 
 // searchTextSQLite reads the FTS5 trigram index for three characters or more and the pair
 // index for two.
@@ -95,14 +145,33 @@ var (
 	sequenceOnly = regexp.MustCompile(`^\d{1,9}$`)
 )
 
+// numbersOf is the number a bare sequence has in each year that has appeals
+// (appeal_numbers holds one row per year), so that it never scans appeals.
+const numbersOf = "SELECT 'SQ' || year || '-' || ? FROM appeal_numbers"
+
 // NumberMatch adds the number conditions a word may mean, if any, in SQL that both
 // engines read.
-func NumberMatch(w *db.Where, term string) { numberMatch(w, term, inSubquery) }
+func NumberMatch(w *db.Where, term string) {
+	if seq, ok := sequenceNumber(term); ok {
+		w.Add("a.number IN ("+numbersOf+")", seq)
+		return
+	}
+	numberRange(w, term)
+}
 
-// numberMatch adds the number conditions a word may mean, if any. A prefix is a range
-// on the unique number column; a bare sequence becomes the exact number in each year
-// that has appeals (appeal_numbers holds one row per year), so neither scans appeals.
-func numberMatch(w *db.Where, term string, in func(col, subquery string) string) {
+// sequenceNumber is the zero-padded sequence of a word that is one, the part clerks say
+// aloud: 001845 or 1845, in whatever year.
+func sequenceNumber(term string) (string, bool) {
+	if !sequenceOnly.MatchString(term) {
+		return "", false
+	}
+	seq, _ := strconv.Atoi(term)
+	return fmt.Sprintf("%06d", seq), seq > 0
+}
+
+// numberRange adds the condition of a word that is a number's prefix (a range on the
+// unique number column) or a number without its letters, if it is either.
+func numberRange(w *db.Where, term string) {
 	t := strings.ToUpper(term)
 	switch {
 	case numberPrefix.MatchString(t):
@@ -112,11 +181,6 @@ func numberMatch(w *db.Where, term string, in func(col, subquery string) string)
 		m := yearSequence.FindStringSubmatch(t)
 		seq, _ := strconv.Atoi(m[2])
 		w.Add("a.number = ?", fmt.Sprintf("SQ%s-%06d", m[1], seq))
-	case sequenceOnly.MatchString(t):
-		seq, _ := strconv.Atoi(t)
-		if seq > 0 {
-			w.Add(in("a.number", "SELECT 'SQ' || year || '-' || ? FROM appeal_numbers"), fmt.Sprintf("%06d", seq))
-		}
 	}
 }
 

@@ -22,7 +22,7 @@ func TestListCountWithoutJoins(t *testing.T) {
 	now := w.DB.Now().Truncate(time.Second)
 	for _, a := range []db.Actor{w.Admin, w.Office, w.Dept, w.Leader, w.Ent, w.Auditor} {
 		for _, f := range filters {
-			wh, err := f.Where(w.DB.Engine(), a, now)
+			wh, err := f.Where(t.Context(), w.DB, a, now)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -134,7 +134,7 @@ func (f *DrillFilter) todo(w *db.Where, v *db.Violations, a db.Actor, now time.T
 // CountAppeals is the number of appeals the actor may list that f selects: the total the
 // list page shows for the same filter, without fetching a row.
 func Count(ctx context.Context, d *db.DB, a db.Actor, f Filter) (int, error) {
-	w, err := f.Where(d.Engine(), a, d.Now().Truncate(time.Second))
+	w, err := f.Where(ctx, d, a, d.Now().Truncate(time.Second))
 	if err != nil {
 		return 0, err
 	}

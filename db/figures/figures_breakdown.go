@@ -51,7 +51,7 @@ func breakdown(ctx context.Context, d2 *db.DB, a db.Actor, dim string, f appeal.
 	if !ok || dim == "months" {
 		return nil, db.Errorf(db.ENOTFOUND, "没有“%s”这一分组。", dim)
 	}
-	fq, err := newFigureQuery(d2, a, f)
+	fq, err := newFigureQuery(ctx, d2, a, f)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func Trend(ctx context.Context, d *db.DB, a db.Actor, f appeal.Filter, months in
 	end = time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, db.Zone)
 	start := end.AddDate(0, 1-months, 0)
 	f.From, f.To = "", ""
-	fq, err := newFigureQuery(d, a, f)
+	fq, err := newFigureQuery(ctx, d, a, f)
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ func TestHomeTilesUseIndexes(t *testing.T) {
 			filters = append(filters, appeal.Filter{DrillFilter: appeal.DrillFilter{Todo: k.Kind}})
 		}
 		for _, f := range filters {
-			w, err := f.Where(db.SQLite, a, now)
+			w, err := f.Where(t.Context(), d, a, now)
 			if err != nil {
 				t.Fatal(err)
 			}

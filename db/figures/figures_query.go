@@ -63,7 +63,7 @@ type figureQuery struct {
 	engine db.Engine
 }
 
-func newFigureQuery(d *db.DB, a db.Actor, f appeal.Filter) (figureQuery, error) {
+func newFigureQuery(ctx context.Context, d *db.DB, a db.Actor, f appeal.Filter) (figureQuery, error) {
 	f.Page, f.Sort = db.Page{}, ""
 	now := d.Now()
 	// Figures count reports in the city's totals for every city-wide role; the drill-down
@@ -73,7 +73,7 @@ func newFigureQuery(d *db.DB, a db.Actor, f appeal.Filter) (figureQuery, error) 
 	if f.IssueClassID != 0 {
 		scope = appeal.Scope
 	}
-	w, err := f.WhereIn(d.Engine(), scope, a, now)
+	w, err := f.WhereIn(ctx, d, scope, a, now)
 	if err != nil {
 		return figureQuery{}, err
 	}
@@ -172,7 +172,7 @@ func keyString(v any) string {
 // Overview computes the figures of contract §6 for the appeals the actor may see that
 // match f (filed in its period).
 func Overview(ctx context.Context, d *db.DB, a db.Actor, f appeal.Filter) (*Figures, error) {
-	fq, err := newFigureQuery(d, a, f)
+	fq, err := newFigureQuery(ctx, d, a, f)
 	if err != nil {
 		return nil, err
 	}

@@ -160,7 +160,7 @@ func IssueClassSuggestions(ctx context.Context, d *db.DB, a db.Actor, month stri
 		return nil, err
 	}
 	f := appeal.Filter{From: p.From, To: p.To}
-	w, err := f.Where(d.Engine(), a, d.Now())
+	w, err := f.Where(ctx, d, a, d.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -168,7 +168,7 @@ func worstOverdue(ctx context.Context, d *db.DB, a db.Actor, p Period) ([]CaseLi
 	yes := true
 	now := d.Now()
 	f := appeal.Filter{To: p.To, Overdue: &yes}
-	w, err := f.Where(d.Engine(), a, now)
+	w, err := f.Where(ctx, d, a, now)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func worstOverdue(ctx context.Context, d *db.DB, a db.Actor, p Period) ([]CaseLi
 // end of the period, under the case's own title.
 func typicalCases(ctx context.Context, d *db.DB, a db.Actor, p Period) ([]CaseLine, error) {
 	var f appeal.Filter
-	w, err := f.Where(d.Engine(), a, d.Now())
+	w, err := f.Where(ctx, d, a, d.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -83,7 +83,7 @@ func Watch(ctx context.Context, d *db.DB, a db.Actor, kind string, f WatchFilter
 		return nil, db.Forbidden()
 	}
 	now := d.Now()
-	w, err := f.Where(d.Engine(), a, now)
+	w, err := f.Where(ctx, d, a, now)
 	if err != nil {
 		return nil, err
 	}
