@@ -10,7 +10,9 @@ import (
 
 // errNUL is the answer to text holding a NUL character: PostgreSQL cannot store one in
 // text, and no one types one, so it is refused on either engine before anything is kept.
-func errNUL() error { return badRequest("提交的内容含有空字符（U+0000），请删除后重试。") }
+func errNUL() error {
+	return badRequest("提交的内容含有空字符（U+0000），请删除后重试。")
+}
 
 // refuseNUL refuses a form whose fields hold a NUL character. JSON bodies are checked
 // where they are decoded (decodeJSON), after their escapes are read.
