@@ -157,7 +157,14 @@ func ActTx(t *db.Tx, a db.Actor, id int64, in ActionInput) (*Appeal, error) {
 	if after == StageClosed && before != StageClosed && set["closed_at"] == nil {
 		set["closed_at"] = now
 	}
-	return saveAction(t, a, ap, in.Action, before, after, in.Note, data, set)
+	out, err := saveAction(t, a, ap, in.Action, before, after, in.Note, data, set)
+	if err != nil {
+		return nil, err
+	}
+	if err := keepMeasures(t, out, before, in); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // clearRating starts a new round of feedback. The row holds the rating of the current

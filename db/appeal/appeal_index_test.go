@@ -30,6 +30,12 @@ func appealListPage(t *testing.T, d *db.DB, name string, a db.Actor, f appeal.Fi
 	return []appealIndexUser{{name, "SELECT " + appeal.Columns + " FROM " + appeal.From + w.Sql() + " ORDER BY a.id DESC LIMIT ?", append(w.Args, 21)}}
 }
 
+// watchIndexes are the partial indexes of the discipline office's lists, whose users
+// TestWatchListsUseIndexes (db/oversight) names.
+var watchIndexes = map[string]bool{"appeals_reopened": true, "appeals_unsatisfied": true, "appeals_returned": true,
+	"appeals_ext_requests": true, "appeals_sign_quick": true, "appeals_sign_thin": true, "appeals_sign_unsat": true,
+	"appeals_supervised": true}
+
 // TestAppealIndexesHaveUsers: every index on appeals costs the writer on each create and
 // each step of an appeal, so each must be one that some query of the application reads.
 // Every index is listed from the schema, and each must have a named user whose query
@@ -71,7 +77,7 @@ func TestAppealIndexesHaveUsers(t *testing.T) {
 		if err := rows.Scan(&name); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(name, "appeals_fig_") && !strings.HasPrefix(name, "sqlite_autoindex_") {
+		if !strings.HasPrefix(name, "appeals_fig_") && !strings.HasPrefix(name, "sqlite_autoindex_") && !watchIndexes[name] {
 			indexes = append(indexes, name)
 		}
 	}

@@ -87,33 +87,26 @@ func Watch(ctx context.Context, d *db.DB, a db.Actor, kind string, f WatchFilter
 	if err != nil {
 		return nil, err
 	}
-	q := d.R(ctx)
-	if f.MinCount <= 0 {
-		f.MinCount = 2
+	if err := WatchWhere(&w, kind, &f, now); err != nil {
+		return nil, err
 	}
+	q := d.R(ctx)
 	var out *db.List[Flagged]
 	switch kind {
 	case WatchOverdue:
 		out, err = overdueList(d.Engine(), q, w, f, now)
 	case WatchReopened:
-		w.Add("a.reopen_count > 0")
 		out, err = flaggedList(q, w, f.Page, "a.reopen_count", func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("重办 %d 次", n) })
 	case WatchUnsatisfied:
-		n := `(SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'rate'
-			AND ` + eventText(d.Engine(), "x", "satisfaction") + ` = 'unsatisfied')`
-		w.Add(n + " > 0")
-		out, err = flaggedList(q, w, f.Page, n, func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("不满意 %d 次", n) })
+		out, err = flaggedList(q, w, f.Page, "a.unsatisfied_count", func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("不满意 %d 次", n) })
 	case WatchReturned:
-		w.Add("a.return_count >= ?", f.MinCount)
 		out, err = flaggedList(q, w, f.Page, "a.return_count", func(x *Flagged, n int) { x.Count, x.Detail = n, fmt.Sprintf("退回 %d 次", n) })
 	case WatchExtensions:
 		out, err = extensionList(q, w, f, d.Engine())
 	case WatchSuspicious:
-		out, err = suspiciousList(q, w, f, d.Engine())
+		out, err = suspiciousList(q, w, f)
 	case WatchSupervisions:
 		out, err = supervisionList(q, w, f, now)
-	default:
-		return nil, &db.Error{Code: db.EINVALID, Message: "未知的监督清单：" + kind + "。", Fields: []db.FieldError{{Field: "kind", Message: "未知的清单"}}}
 	}
 	if err != nil {
 		return nil, err
@@ -122,6 +115,36 @@ func Watch(ctx context.Context, d *db.DB, a db.Actor, kind string, f WatchFilter
 		out.Items[i].Appeal.Present(a, now)
 	}
 	return out, nil
+}
+
+// WatchWhere adds the conditions of one workspace list to w, filling f's defaults. Each
+// reads a measure the writer keeps on the appeal (db/appeal/measures.go) through a
+// partial index that holds only the appeals it is about, never the timeline of each.
+func WatchWhere(w *db.Where, kind string, f *WatchFilter, now time.Time) error {
+	if f.MinCount <= 0 {
+		f.MinCount = 2
+	}
+	switch kind {
+	case WatchOverdue:
+		cond, args := appeal.OverdueSQL(appeal.OverdueNone, now.Add(-time.Duration(f.MinDays)*24*time.Hour))
+		w.Add(cond, args...)
+	case WatchReopened:
+		w.Add("a.reopen_count > 0")
+	case WatchUnsatisfied:
+		w.Add("a.unsatisfied_count > 0")
+	case WatchReturned:
+		// The first condition names the partial index, which a bound ? cannot.
+		w.Add("a.return_count > 0 AND a.return_count >= ?", f.MinCount)
+	case WatchExtensions:
+		w.Add("a.extension_requests > 0 AND a.extension_requests >= ?", f.MinCount)
+	case WatchSuspicious:
+		return suspiciousWhere(w, f)
+	case WatchSupervisions:
+		return supervisionWhere(w, f, now)
+	default:
+		return &db.Error{Code: db.EINVALID, Message: "未知的监督清单：" + kind + "。", Fields: []db.FieldError{{Field: "kind", Message: "未知的清单"}}}
+	}
+	return nil
 }
 
 // flaggedList lists by id, newest first, with one counted measure per appeal.
@@ -143,8 +166,6 @@ func flaggedList(q db.Queryer, w db.Where, p db.Page, count string, fill func(*F
 // overdue first; MinDays asks for those overdue by at least that many days, that is
 // those that were already overdue that long ago.
 func overdueList(e db.Engine, q db.Queryer, w db.Where, f WatchFilter, now time.Time) (*db.List[Flagged], error) {
-	cond, args := appeal.OverdueSQL(appeal.OverdueNone, now.Add(-time.Duration(f.MinDays)*24*time.Hour))
-	w.Add(cond, args...)
 	list, err := appeal.ListByDue(e, q, w, f.Page, 0, []int{0}) // overdue appeals are open
 	if err != nil {
 		return nil, err
@@ -164,9 +185,7 @@ func overdueList(e db.Engine, q db.Queryer, w db.Where, f WatchFilter, now time.
 
 // extensionList lists extension chains: appeals whose department asked for more time again and again.
 func extensionList(q db.Queryer, w db.Where, f WatchFilter, e db.Engine) (*db.List[Flagged], error) {
-	const requests = `(SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'request_extension')`
-	w.Add(requests+" >= ?", f.MinCount)
-	cols := appeal.Columns + ", " + requests + `, (SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension'),
+	cols := appeal.Columns + ", a.extension_requests, " + `(SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension'),
 		(SELECT COALESCE(SUM(` + eventInt(e, "x", "days") + `), 0) FROM appeal_events x WHERE x.appeal_id = a.id AND x.action = 'approve_extension')`
 	return db.RunList(q, db.ListQuery{From: appeal.From, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page,
 		func(s db.Scanner) (*Flagged, error) {
@@ -180,16 +199,9 @@ func extensionList(q db.Queryer, w db.Where, f WatchFilter, e db.Engine) (*db.Li
 		})
 }
 
-// An event's data is JSON kept as text on both engines; each reads a key its own way.
-// eventText is the key's value as text, eventInt as an integer (PostgreSQL's ->> gives
-// text, which it will neither add up nor compare with a number).
-func eventText(e db.Engine, alias, key string) string {
-	if e == db.Postgres {
-		return fmt.Sprintf("(%s.data::jsonb ->> '%s')", alias, key)
-	}
-	return fmt.Sprintf("json_extract(%s.data, '$.%s')", alias, key)
-}
-
+// eventInt reads an integer key of an event's data, which is JSON kept as text on both
+// engines; each reads it its own way (PostgreSQL's ->> gives text, which it will neither
+// add up nor compare with a number).
 func eventInt(e db.Engine, alias, key string) string {
 	if e == db.Postgres {
 		return fmt.Sprintf("((%s.data::jsonb ->> '%s')::bigint)", alias, key)

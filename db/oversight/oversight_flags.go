@@ -8,21 +8,17 @@ import (
 	"time"
 )
 
-// The three signs of a closure that may not be real, each a condition on a closed appeal.
+// The three signs of a closure that may not be real, each a condition on a closed appeal
+// over the measures the writer decided when it closed (db/appeal/measures.go). The
+// thresholds are integers, written into the SQL so that a sign can be both a condition
+// and a selected column (a selected column takes no bound argument here).
 const (
 	// The department reported the rectification done within minutes of being assigned.
-	suspectQuickSQL = `EXISTS (SELECT 1 FROM appeal_events r WHERE r.appeal_id = a.id AND r.action = 'report'
-		AND r.at - (SELECT MAX(s.at) FROM appeal_events s WHERE s.appeal_id = a.id AND s.action = 'assign' AND s.id < r.id)
-		BETWEEN 0 AND %d)`
-	// The last report is one short line, with no file attached to it. The newline sits in
-	// the literal itself, which both engines read as is.
-	suspectThinSQL = `EXISTS (SELECT 1 FROM appeal_events r WHERE r.id = (SELECT MAX(x.id) FROM appeal_events x
-		WHERE x.appeal_id = a.id AND x.action = 'report') AND r.note NOT LIKE '%%` + "\n" + `%%' AND length(r.note) < %d
-		AND NOT EXISTS (SELECT 1 FROM attachments f WHERE f.event_id = r.id))`
+	suspectQuickSQL = `a.sign_quick_secs <= %d`
+	// The last report is one short line, with no file attached to it.
+	suspectThinSQL = `a.sign_thin_len < %d`
 	// Rated 不满意, and closed without any report after that rating.
-	suspectUnsatisfiedSQL = `EXISTS (SELECT 1 FROM appeal_events u WHERE u.appeal_id = a.id AND u.action = 'rate'
-		AND %s = 'unsatisfied'
-		AND NOT EXISTS (SELECT 1 FROM appeal_events r WHERE r.appeal_id = a.id AND r.action = 'report' AND r.id > u.id))`
+	suspectUnsatisfiedSQL = `a.sign_unsat = TRUE`
 )
 
 var suspectLabels = map[string]string{
@@ -34,32 +30,44 @@ var suspectLabels = map[string]string{
 // SuspectLabel is the Chinese name of a suspicious-closure reason.
 func SuspectLabel(reason string) string { return suspectLabels[reason] }
 
-// suspiciousList lists closed appeals that show any of the three signs.
-func suspiciousList(q db.Queryer, w db.Where, f WatchFilter, e db.Engine) (*db.List[Flagged], error) {
+// suspiciousWhere selects closed appeals that show any of the three signs, or the one
+// that f.Reason names.
+func suspiciousWhere(w *db.Where, f *WatchFilter) error {
 	if f.Minutes <= 0 {
 		f.Minutes = 30
 	}
 	if f.MaxChars <= 0 {
 		f.MaxChars = 20
 	}
-	// The thresholds are integers, written into the SQL so that the flags can be both
-	// conditions and selected columns (a selected column takes no bound argument here).
-	quick, thin := fmt.Sprintf(suspectQuickSQL, f.Minutes*60), fmt.Sprintf(suspectThinSQL, f.MaxChars)
-	unsat := fmt.Sprintf(suspectUnsatisfiedSQL, eventText(e, "u", "satisfaction"))
-	w.Add("a.stage = 'closed' AND COALESCE(a.close_reason, '') != 'merged'")
+	quick, thin, unsat := suspectSigns(*f)
+	w.Add("COALESCE(a.close_reason, '') != 'merged'")
+	// The closed stage sits in each alternative, where each sign's index reads it with
+	// the sign (a union of three index ranges), rather than once outside them, where one
+	// index would read every closed appeal to test the three.
+	const closed = "a.stage = 'closed' AND "
 	switch f.Reason {
 	case "":
-		w.Add("(" + quick + " OR " + thin + " OR " + unsat + ")")
+		w.Add("((" + closed + quick + ") OR (" + closed + thin + ") OR (" + closed + unsat + "))")
 	case SuspectQuick:
-		w.Add(quick)
+		w.Add(closed + quick)
 	case SuspectThin:
-		w.Add(thin)
+		w.Add(closed + thin)
 	case SuspectUnsatisfied:
-		w.Add(unsat)
+		w.Add(closed + unsat)
 	default:
-		return nil, &db.Error{Code: db.EINVALID, Message: "可疑原因须为 quick、thin 或 unsatisfied。", Fields: []db.FieldError{{Field: "reason", Message: "无效的原因"}}}
+		return &db.Error{Code: db.EINVALID, Message: "可疑原因须为 quick、thin 或 unsatisfied。", Fields: []db.FieldError{{Field: "reason", Message: "无效的原因"}}}
 	}
-	cols := appeal.Columns + ", " + quick + ", " + thin + ", " + unsat
+	return nil
+}
+
+func suspectSigns(f WatchFilter) (quick, thin, unsat string) {
+	return fmt.Sprintf(suspectQuickSQL, f.Minutes*60), fmt.Sprintf(suspectThinSQL, f.MaxChars), suspectUnsatisfiedSQL
+}
+
+// suspiciousList lists the closed appeals suspiciousWhere selects, with the signs each shows.
+func suspiciousList(q db.Queryer, w db.Where, f WatchFilter) (*db.List[Flagged], error) {
+	quick, thin, unsat := suspectSigns(f)
+	cols := appeal.Columns + ", COALESCE(" + quick + ", FALSE), COALESCE(" + thin + ", FALSE), " + unsat
 	return db.RunList(q, db.ListQuery{From: appeal.From, Cols: cols, ID: "a.id", Where: w, Desc: true}, f.Page, func(s db.Scanner) (*Flagged, error) {
 		var isQuick, isThin, isUnsat bool
 		ap, err := appeal.Scan(extraScanner{s, []any{&isQuick, &isThin, &isUnsat}})
@@ -82,9 +90,8 @@ func suspiciousList(q db.Queryer, w db.Where, f WatchFilter, e db.Engine) (*db.L
 	})
 }
 
-// supervisionList lists appeals under supervision (督办) with its deadline and what has
-// happened since it was ordered.
-func supervisionList(q db.Queryer, w db.Where, f WatchFilter, now time.Time) (*db.List[Flagged], error) {
+// supervisionWhere selects appeals under supervision (督办), narrowed by f.State.
+func supervisionWhere(w *db.Where, f *WatchFilter, now time.Time) error {
 	w.Add("a.supervision_due_at IS NOT NULL")
 	n := now.Unix()
 	switch f.State {
@@ -96,8 +103,14 @@ func supervisionList(q db.Queryer, w db.Where, f WatchFilter, now time.Time) (*d
 	case "done":
 		w.Add("a.stage IN ('feedback', 'closed')")
 	default:
-		return nil, &db.Error{Code: db.EINVALID, Message: "督办状态须为 open、overdue 或 done。", Fields: []db.FieldError{{Field: "state", Message: "无效的状态"}}}
+		return &db.Error{Code: db.EINVALID, Message: "督办状态须为 open、overdue 或 done。", Fields: []db.FieldError{{Field: "state", Message: "无效的状态"}}}
 	}
+	return nil
+}
+
+// supervisionList lists appeals under supervision with its deadline and what has
+// happened since it was ordered.
+func supervisionList(q db.Queryer, w db.Where, f WatchFilter, now time.Time) (*db.List[Flagged], error) {
 	const since = `(SELECT MAX(s.id) FROM appeal_events s WHERE s.appeal_id = a.id AND s.action IN ('supervise', 'auto_supervise'))`
 	cols := appeal.Columns + `, (SELECT COUNT(*) FROM appeal_events x WHERE x.appeal_id = a.id AND x.id > ` + since + `),
 		(SELECT x.action FROM appeal_events x WHERE x.appeal_id = a.id ORDER BY x.id DESC LIMIT 1),

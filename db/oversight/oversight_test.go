@@ -1,6 +1,8 @@
 package oversight_test
 
 import (
+	"os"
+	"path/filepath"
 	"qinqing/db"
 	"qinqing/db/appeal"
 	"qinqing/db/dbtest"
@@ -150,6 +152,51 @@ func buildWatchCity(t *testing.T) *watchCity {
 
 func TestWatchLists(t *testing.T) {
 	c := buildWatchCity(t)
+	checkWatchLists(t, c)
+	over, _ := oversight.Watch(dbtest.Ctx(), c.DB, c.Auditor, oversight.WatchOverdue, oversight.WatchFilter{})
+	if h := over.Items[0].OverdueHours; h < 24*6 || h > 24*11 {
+		t.Errorf("overdue by %.1f hours", h)
+	}
+	if _, err := oversight.Watch(dbtest.Ctx(), c.DB, c.Office, oversight.WatchOverdue, oversight.WatchFilter{}); db.ErrorCode(err) != db.EFORBIDDEN {
+		t.Errorf("office reads the workspace: %v", err)
+	}
+	counts, err := oversight.WatchCounts(dbtest.Ctx(), c.DB, c.Auditor)
+	if err != nil || counts[oversight.WatchSuspicious] != 3 || counts[oversight.WatchReturned] != 1 {
+		t.Errorf("counts %v %v", counts, err)
+	}
+}
+
+// TestWatchMeasuresBackfill: a city kept before the writer kept the lists' measures gets
+// them from the timelines when it migrates, and its lists are the same.
+func TestWatchMeasuresBackfill(t *testing.T) {
+	c := buildWatchCity(t)
+	if _, err := c.DB.Write.Exec(`UPDATE appeals SET unsatisfied_count = 0, extension_requests = 0, sign_quick_secs = NULL,
+		sign_thin_len = NULL, sign_unsat = FALSE`); err != nil {
+		t.Fatal(err)
+	}
+	sql, err := os.ReadFile(filepath.Join("..", "migrations", string(c.DB.Engine()), "017_watch_measures.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, stmt := range strings.Split(string(sql), ";\n") {
+		if i := strings.Index(stmt, "UPDATE appeals SET"); i >= 0 {
+			if _, err := c.DB.Write.Exec(stmt[i:]); err != nil {
+				t.Fatalf("%s: %v", stmt[i:], err)
+			}
+			n++
+		}
+	}
+	if n != 4 {
+		t.Fatalf("%d backfill statements found in migration 017, want 4", n)
+	}
+	checkWatchLists(t, c)
+}
+
+// checkWatchLists checks every workspace list of the watch city against what its
+// appeals' stories put on it.
+func checkWatchLists(t *testing.T, c *watchCity) {
+	t.Helper()
 	cases := []struct {
 		kind     string
 		filter   oversight.WatchFilter
@@ -204,17 +251,6 @@ func TestWatchLists(t *testing.T) {
 				t.Errorf("%s %+v: %s should not be listed", tc.kind, tc.filter, name)
 			}
 		}
-	}
-	over, _ := oversight.Watch(dbtest.Ctx(), c.DB, c.Auditor, oversight.WatchOverdue, oversight.WatchFilter{})
-	if h := over.Items[0].OverdueHours; h < 24*6 || h > 24*11 {
-		t.Errorf("overdue by %.1f hours", h)
-	}
-	if _, err := oversight.Watch(dbtest.Ctx(), c.DB, c.Office, oversight.WatchOverdue, oversight.WatchFilter{}); db.ErrorCode(err) != db.EFORBIDDEN {
-		t.Errorf("office reads the workspace: %v", err)
-	}
-	counts, err := oversight.WatchCounts(dbtest.Ctx(), c.DB, c.Auditor)
-	if err != nil || counts[oversight.WatchSuspicious] != 3 || counts[oversight.WatchReturned] != 1 {
-		t.Errorf("counts %v %v", counts, err)
 	}
 }
 
