@@ -26,11 +26,18 @@ const (
 	MaxLimit     = 500
 )
 
-// List is one page of a list with the total count across all pages.
+// TotalBound is where a list stops counting its matches: a page of a million-row list
+// costs what a page of a small one does only if its total is not counted to the end, and
+// no one reads a total past ten thousand for more than "more than ten thousand".
+const TotalBound = 10000
+
+// List is one page of a list with the total count across all pages, up to TotalBound.
 type List[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor"`
 	Total      int    `json:"total"`
+	// TotalCapped says that the list holds more than Total (TotalBound) items.
+	TotalCapped bool `json:"total_capped,omitempty"`
 	// HiddenReports counts reports that match the filter and are counted in the
 	// caller's figures but not listed to it (appeal lists of the office and admins).
 	HiddenReports int `json:"hidden_reports,omitempty"`
@@ -139,8 +146,7 @@ func RunList[T any](q Queryer, lq ListQuery, p Page, scan func(Scanner) (*T, err
 	}
 	out := &List[T]{Items: []T{}}
 	if !p.NoTotal {
-		from := CountFrom(lq.From, lq.CountFrom, lq.Where)
-		if err := q.QueryRow("SELECT COUNT(*) FROM "+from+lq.Where.Sql(), lq.Where.Args...).Scan(&out.Total); err != nil {
+		if out.Total, out.TotalCapped, err = CountUpTo(q, CountFrom(lq.From, lq.CountFrom, lq.Where), lq.Where); err != nil {
 			return nil, fmt.Errorf("db: count %s: %w", lq.From, err)
 		}
 	}
@@ -181,6 +187,40 @@ func RunList[T any](q Queryer, lq ListQuery, p Page, scan func(Scanner) (*T, err
 	}
 	return out, nil
 }
+
+// CountUpTo counts the rows of from that w selects, stopping past TotalBound: capped
+// says there are more than the n (TotalBound) it answers.
+func CountUpTo(q Queryer, from string, w Where) (n int, capped bool, err error) {
+	err = q.QueryRow(fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s%s LIMIT %d) counted", from, w.Sql(), TotalBound+1),
+		w.Args...).Scan(&n)
+	if n > TotalBound {
+		return TotalBound, true, err
+	}
+	return n, false, err
+}
+
+// Total is a count that stops past TotalBound.
+type Total struct {
+	N      int
+	Capped bool // there are more than N
+}
+
+// String is the count as a page shows it: "10000+" past the bound.
+func (t Total) String() string {
+	if t.Capped {
+		return strconv.Itoa(t.N) + "+"
+	}
+	return strconv.Itoa(t.N)
+}
+
+// Plus adds two counts; the sum is capped if either was.
+func (t Total) Plus(u Total) Total { return Total{t.N + u.N, t.Capped || u.Capped} }
+
+// Count is the list's total as a Total.
+func (l *List[T]) Count() Total { return Total{l.Total, l.TotalCapped} }
+
+// TotalText is the total as a page shows it: "10000+" past the bound.
+func (l *List[T]) TotalText() string { return l.Count().String() }
 
 // identified is implemented by every listed type, so that the cursor can name the last row.
 type identified interface{ Key() int64 }

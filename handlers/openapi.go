@@ -1,13 +1,20 @@
 package handlers
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"qinqing/db"
 )
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
+
+// listDoc says what a list answers; its total stops counting at db.TotalBound.
+var listDoc = fmt.Sprintf("列表答 {items, next_cursor, total, total_capped}：total 最多数到 %d，"+
+	"匹配更多时 total 为 %d 且 total_capped 为 true；next_cursor 为空即已到末页。", db.TotalBound, db.TotalBound)
 
 // apiOpenAPI describes the API from the route table itself, so that it lists exactly
 // the endpoints that exist.
@@ -33,7 +40,7 @@ func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
 		}
 		if r.Method == "GET" && !strings.Contains(r.Path, ":") && !r.Public && r.Path != "/me" {
 			params = append(params,
-				map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
+				map[string]any{"name": "limit", "in": "query", "description": listDoc, "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
 				map[string]any{"name": "cursor", "in": "query", "schema": map[string]any{"type": "string"}})
 		}
 		if r.Method == "POST" && idempotentRoutes[r.Path] {

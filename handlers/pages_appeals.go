@@ -46,6 +46,7 @@ type appealListView struct {
 	Pages      []pageLink
 	PageNo     int
 	LastPage   int
+	LastCapped bool // more pages than the capped total counts
 	PrevURL    string
 	NextURL    string
 	ClearURL   string
@@ -140,18 +141,13 @@ func (s *Server) appealList(c *fiber.Ctx) (*appealListView, error) {
 		return v, err
 	}
 	v.List = list
-	v.paginate(q, f.PageNo, f.Limit, list.Total)
+	v.paginate(q, f.PageNo, f.Limit, list.Total, list.TotalCapped)
 	return v, nil
 }
 
 // countAppeals is the number of appeals a filter selects, for the home pages' tiles.
-func (s *Server) countAppeals(ctx context.Context, a db.Actor, f appeal.Filter) (int, error) {
-	f.Limit = 1
-	list, err := appeal.List(ctx, s.db, a, f)
-	if err != nil {
-		return 0, err
-	}
-	return list.Total, nil
+func (s *Server) countAppeals(ctx context.Context, a db.Actor, f appeal.Filter) (db.Total, error) {
+	return appeal.Count(ctx, s.db, a, f)
 }
 
 type stageStep struct {

@@ -146,10 +146,14 @@ type pageLink struct {
 }
 
 // paginate fills the numbered pages, previous and next: the first, the last, and two
-// on each side of the current one.
-func (lv *appealListView) paginate(q url.Values, cur, limit, total int) {
+// on each side of the current one. Past a capped total the last page is the last one
+// counted, and the next page is there as long as there are more.
+func (lv *appealListView) paginate(q url.Values, cur, limit, total int, capped bool) {
 	last := (total + limit - 1) / limit
-	lv.PageNo, lv.LastPage = cur, last
+	lv.PageNo, lv.LastPage, lv.LastCapped = cur, last, capped
+	if capped && cur >= last {
+		last = cur + 1
+	}
 	at := func(n int) string {
 		p := without(q)
 		if n > 1 {

@@ -95,13 +95,13 @@ func onlyOverdue() *bool { b := true; return &b }
 // discipline office's own intake: the office's scope leaves them out.
 func (s *Server) officeHome(ctx context.Context, a db.Actor, data fiber.Map) error {
 	var queue []appeal.Appeal
-	total := 0
+	var total db.Total
 	for _, st := range []appeal.Stage{appeal.StageDiscovered, appeal.StageVerifying} {
 		list, err := appeal.List(ctx, s.db, a, appeal.Filter{Stage: st, Sort: "old", Page: db.Page{Limit: homeQueueSize}})
 		if err != nil {
 			return err
 		}
-		total += list.Total
+		total = total.Plus(list.Count())
 		queue = append(queue, list.Items...)
 	}
 	slices.SortFunc(queue, func(x, y appeal.Appeal) int { return x.CreatedAt.Compare(y.CreatedAt) })
@@ -146,6 +146,6 @@ func (s *Server) leaderHome(ctx context.Context, a db.Actor, data fiber.Map) err
 	if err != nil {
 		return err
 	}
-	data["Open"], data["OpenTotal"], data["Overdue"] = list.Items, list.Total, overdue
+	data["Open"], data["OpenTotal"], data["Overdue"] = list.Items, list.Count(), overdue
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 // todoTile is one kind of 我的待办 with its count and the list that shows exactly those rows.
 type todoTile struct {
 	Kind, Label, Tone, Href string
-	Count                   int
+	Count                   db.Total
 	Active                  bool // the page is a 待办 list
 }
 

@@ -120,7 +120,8 @@ func ListByDue(e db.Engine, q db.Queryer, w db.Where, p db.Page, pageNo int, seg
 	}
 	out := &db.List[Appeal]{Items: []Appeal{}}
 	if !p.NoTotal {
-		if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, w)+w.Sql(), w.Args...).Scan(&out.Total); err != nil {
+		var err error
+		if out.Total, out.TotalCapped, err = db.CountUpTo(q, db.CountFrom(From, CountFrom, w), w); err != nil {
 			return nil, fmt.Errorf("db: count appeals: %w", err)
 		}
 	}

@@ -130,7 +130,7 @@ func listByOffset(q db.Queryer, w db.Where, order string, p db.Page, pageNo int)
 		return nil, err
 	}
 	out := &db.List[Appeal]{Items: []Appeal{}}
-	if err := q.QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, w)+w.Sql(), w.Args...).Scan(&out.Total); err != nil {
+	if out.Total, out.TotalCapped, err = db.CountUpTo(q, db.CountFrom(From, CountFrom, w), w); err != nil {
 		return nil, fmt.Errorf("db: count appeals: %w", err)
 	}
 	rows, err := q.Query("SELECT "+Columns+" FROM "+From+w.Sql()+" ORDER BY "+order+" LIMIT ? OFFSET ?",

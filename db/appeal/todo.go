@@ -131,16 +131,16 @@ func (f *DrillFilter) todo(w *db.Where, v *db.Violations, a db.Actor, now time.T
 	}
 }
 
-// CountAppeals is the number of appeals the actor may list that f selects: the total the
-// list page shows for the same filter, without fetching a row.
-func Count(ctx context.Context, d *db.DB, a db.Actor, f Filter) (int, error) {
+// Count is the number of appeals the actor may list that f selects: the total the list
+// page shows for the same filter (up to db.TotalBound), without fetching a row.
+func Count(ctx context.Context, d *db.DB, a db.Actor, f Filter) (db.Total, error) {
 	w, err := f.Where(ctx, d, a, d.Now().Truncate(time.Second))
 	if err != nil {
-		return 0, err
+		return db.Total{}, err
 	}
-	var n int
-	if err := d.R(ctx).QueryRow("SELECT COUNT(*) FROM "+db.CountFrom(From, CountFrom, w)+w.Sql(), w.Args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("db: count appeals: %w", err)
+	n, capped, err := db.CountUpTo(d.R(ctx), db.CountFrom(From, CountFrom, w), w)
+	if err != nil {
+		return db.Total{}, fmt.Errorf("db: count appeals: %w", err)
 	}
-	return n, nil
+	return db.Total{N: n, Capped: capped}, nil
 }
