@@ -300,13 +300,19 @@ func (m *Main) escalate() {
 	}
 }
 
-// clockJobs are the minute's work: escalation, the daily checkpoint, the rating timers.
+// clockJobs are the minute's work: escalation, the due-soon notices, the daily
+// checkpoint, the rating timers.
 func (m *Main) clockJobs() {
 	n, err := appeal.EscalateOverdue(context.Background(), m.DB)
 	if err != nil {
 		m.Logger.Error("escalation", slog.Int("steps", n), slog.String("error", err.Error()))
 	} else if n > 0 {
 		m.Logger.Info("escalation", slog.Int("steps", n))
+	}
+	if n, err := appeal.NoticeDueSoon(context.Background(), m.DB); err != nil {
+		m.Logger.Error("due-soon notices", slog.Int("sent", n), slog.String("error", err.Error()))
+	} else if n > 0 {
+		m.Logger.Info("due-soon notices", slog.Int("sent", n))
 	}
 	m.dailyCheckpoint()
 	m.ratingTimers()

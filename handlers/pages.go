@@ -36,6 +36,7 @@ func (s *Server) mountPages() {
 	s.mountFigurePages(web)
 	s.mountOversightPages(web)
 	s.mountCalendarPages(web)
+	s.mountNoticePages(web)
 }
 
 // access says who may open a page: anyone (public), or signed-in users of the listed

@@ -27,6 +27,7 @@ type pageData struct {
 	Nav    []navItem
 	Tabs   []navItem // the phone's bottom bar (pages_home_todo.go)
 	Todo   *todoTile // the nav's 待办 badge, for roles that have one
+	Unread int       // the bell: the visitor's unread notices
 	Flash  string
 	Error  string
 	Fields map[string]string // field errors of a failed form
@@ -107,7 +108,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *pageData {
 	p := &pageData{Title: title, User: userOf(c), CSRF: csrfToken(c), Path: c.Path(), Data: data, Flash: takeFlash(c)}
 	if p.User != nil {
 		p.Nav = navFor(p.User.Role)
-		p.Tabs, p.Todo = tabsFor(p.User.Role, p.Path), s.todoBadge(c)
+		p.Tabs, p.Todo, p.Unread = tabsFor(p.User.Role, p.Path), s.todoBadge(c), s.unreadNotices(c)
 		// The longest matching entry wins, so /appeals/new lights 反映问题, not 诉求 too.
 		best := -1
 		for i, n := range p.Nav {

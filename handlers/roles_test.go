@@ -50,6 +50,8 @@ func roleCases(x roleIDs) []roleCase {
 		{"POST", "/api/v1/auth/login", empty, nil, true, []int{422}, nil},
 		{"GET", "/api/v1/me", nil, everyone, false, []int{200}, nil},
 		{"POST", "/api/v1/me/password", empty, everyone, false, []int{422}, nil},
+		{"GET", "/api/v1/notifications", nil, everyone, false, []int{200}, nil},
+		{"POST", "/api/v1/notifications/read", empty, everyone, false, []int{422}, nil},
 
 		{"GET", "/api/v1/users", nil, adminAuditor, false, []int{200}, nil},
 		{"POST", "/api/v1/users", empty, adminOnly, false, []int{422}, nil},

@@ -75,7 +75,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/audit/events", adminAuditor, false, "审计事件", s.apiAuditEvents},
 		{"GET", "/audit/verify", adminAuditor, false, "校验审计链", s.apiAuditVerify},
 		{"GET", "/openapi.json", nil, true, "本 API 的 OpenAPI 描述", s.apiOpenAPI},
-	}, append(append(append(s.ledgerRoutes(), s.figureRoutes()...), s.oversightRoutes()...), s.calendarRoutes()...)...)
+	}, append(append(append(append(s.ledgerRoutes(), s.figureRoutes()...), s.oversightRoutes()...), s.calendarRoutes()...), s.noticeRoutes()...)...)
 }
 
 func (s *Server) mount() {

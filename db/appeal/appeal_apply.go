@@ -237,6 +237,9 @@ func saveAction(t *db.Tx, a db.Actor, ap *Appeal, act Action, before, after Stag
 	if err := appealEvent(t, maskFiler(a, ap), ap.ID, act, before, after, note, data); err != nil {
 		return nil, err
 	}
+	if err := notifyStep(t, ap, out, act, data); err != nil {
+		return nil, err
+	}
 	// The event and its audit row leave the appeals row as updated.
 	return withNames(t, out, ap)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"qinqing/db"
 	"qinqing/db/appeal"
+	"qinqing/db/notify"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -103,6 +104,10 @@ func SendMessage(ctx context.Context, d *db.DB, a db.Actor, in MessageInput) (*D
 			VALUES (?,?,?,?,?,?)`, a.EnterpriseID, leader, in.Title, in.Body, createdBy, tx.Now.Unix())
 		if err != nil {
 			return fmt.Errorf("db: send message: %w", err)
+		}
+		if _, err := notify.Add(tx, notify.Notice{Kind: notify.DirectMessage, Title: "直通车：" + in.Title, Body: in.Body,
+			Link: "/#inbox", ObjectType: "message", ObjectID: &id}, notify.To{LeaderID: leader}); err != nil {
+			return err
 		}
 		return tx.Audit(a, "message.send", "message", id, map[string]any{"enterprise_id": a.EnterpriseID, "leader_id": leader})
 	})
