@@ -23,13 +23,13 @@ run: build
 	./$(BIN) serve --demo --addr 127.0.0.1:8080 --db ./qinqing.db
 
 # Sub-makes keep the order even under `make -j`.
-# The PostgreSQL suite and the browser tests use different servers, so they run side by
-# side once the packages they need are installed (one apt at a time).
+# The three suites share nothing (each its own databases and servers), so they run side
+# by side once the packages they need are installed (one apt at a time): one after
+# another they kept two cores only about half busy.
 test:
 	$(MAKE) vet
-	$(MAKE) unit
 	$(MAKE) build browser-deps pg-deps
-	$(MAKE) -j2 -Otarget unit-pg e2e
+	$(MAKE) -j3 -Otarget unit unit-pg e2e
 
 vet:
 	@files="$$($(GOFMT) -l .)"; \

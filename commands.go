@@ -233,6 +233,9 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if _, err := demo.BuildHotline(ctx, d); err != nil {
+		return err
+	}
 	copied := 0
 	if *appeals > demo.Appeals {
 		if copied, err = demo.ScaleAppeals(ctx, d, *appeals); err != nil {

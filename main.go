@@ -244,6 +244,9 @@ func (m *Main) buildDemo(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if _, err := demo.BuildHotline(ctx, m.DB); err != nil {
+			return err
+		}
 		fmt.Fprintf(m.Stdout, "已生成演示城市：%d 个账号、680 家企业、%d 件诉求、%d 次走访（%.1f 秒）。\n", len(accounts), n, visits, time.Since(start).Seconds())
 		printDemoReceipts(m.Stdout, receipts)
 	}

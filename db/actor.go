@@ -1,5 +1,10 @@
 package db
 
+import (
+	"slices"
+	"strings"
+)
+
 // Role is what a user is allowed to do and see.
 type Role string
 
@@ -13,6 +18,8 @@ const (
 	RoleAuditor    Role = "auditor"
 	RoleSystem     Role = "system"
 	RolePublic     Role = "public"
+	// RoleService is another system calling with a service key, within the key's scopes.
+	RoleService Role = "service"
 )
 
 // Roles lists the roles a user account can have, in display order.
@@ -27,6 +34,7 @@ var roleLabels = map[Role]string{
 	RoleAuditor:    "纪检监督",
 	RoleSystem:     "系统",
 	RolePublic:     "公众",
+	RoleService:    "外部系统",
 }
 
 // Label is the role's Chinese name.
@@ -58,6 +66,15 @@ type Actor struct {
 	EnterpriseID int64
 	// AppealID is the one report a public actor's receipt code opens.
 	AppealID int64
+	// KeyID and Scopes are a service actor's key and what it may do ("hotline" …),
+	// space-separated.
+	KeyID  int64
+	Scopes string
+}
+
+// HasScope reports whether a service actor's key grants scope.
+func (a Actor) HasScope(scope string) bool {
+	return a.Role == RoleService && slices.Contains(strings.Fields(a.Scopes), scope)
 }
 
 // SystemActor performs the automatic steps, such as escalation of overdue appeals.

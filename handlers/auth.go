@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"qinqing/db/register"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,9 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if raw == "" {
 		return c.Next()
 	}
+	if strings.HasPrefix(raw, register.KeyPrefix) && !fromCookie {
+		return s.authenticateKey(c, raw)
+	}
 	id, ver, exp, ok := s.parseToken(raw)
 	var u *register.User
 	if ok {
@@ -71,6 +75,23 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// authenticateKey admits another system by its service key, on the API only: the key
+// acts as a service actor within its scopes, and a revoked or unknown key is refused.
+func (s *Server) authenticateKey(c *fiber.Ctx, raw string) error {
+	if !isAPI(c) {
+		return db.Errorf(db.EUNAUTHORIZED, "服务密钥只能调用接口。")
+	}
+	a, ok, err := register.KeyActor(c.UserContext(), s.db, raw)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return db.Errorf(db.EUNAUTHORIZED, "服务密钥无效或已吊销。")
+	}
+	c.Locals("actor", a)
+	return c.Next()
+}
+
 func actorOf(c *fiber.Ctx) (db.Actor, bool) {
 	a, ok := c.Locals("actor").(db.Actor)
 	return a, ok
@@ -92,6 +113,10 @@ func (s *Server) allow(roles ...db.Role) fiber.Handler {
 		}
 		if len(roles) > 0 && !a.Is(roles...) {
 			return db.Errorf(db.EFORBIDDEN, "您的角色无权访问此功能。")
+		}
+		// A service key acts only where a route names it: every role is not every caller.
+		if a.Is(db.RoleService) && !slices.Contains(roles, db.RoleService) {
+			return db.Errorf(db.EFORBIDDEN, "服务密钥无权访问此功能。")
 		}
 		if viaCookie, _ := c.Locals("via_cookie").(bool); viaCookie && isAPI(c) && !safeMethod(c.Method()) {
 			if err := s.checkCSRF(c); err != nil {

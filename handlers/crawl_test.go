@@ -47,6 +47,9 @@ func crawlCity(t *testing.T) *api {
 	if _, err := demo.BuildOversight(ctx, d, keys); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := demo.BuildHotline(ctx, d); err != nil {
+		t.Fatal(err)
+	}
 	a := serveAPI(t, d, nil)
 	seedCrawl(t, a)
 	return a
@@ -86,7 +89,7 @@ var (
 		"admin": {"/", "/enterprises", "/enterprises/{id}", "/leaders", "/leaders/{id}", "/appeals", "/appeals/{id}",
 			"/visits", "/visits/{id}", "/admin/users", "/admin/users/{id}", "/admin/departments", "/admin/liaisons",
 			"/admin/leaders", "/admin/leaders/{id}/edit", "/admin/enterprises/new", "/admin/enterprises/{id}",
-			"/admin/import", "/admin/settings", "/stats", "/reports/monthly", "/issue-classes/{id}", "/cases", "/notices", "/me/password"},
+			"/admin/import", "/admin/settings", "/admin/api-keys", "/stats", "/reports/monthly", "/issue-classes/{id}", "/cases", "/notices", "/me/password"},
 		"office": {"/", "/enterprises", "/enterprises/{id}", "/leaders", "/leaders/{id}", "/appeals", "/appeals/{id}",
 			"/appeals/new", "/admin/liaisons", "/visits", "/visits/{id}", "/stats", "/reports/monthly", "/issue-classes",
 			"/issue-classes/{id}", "/cases", "/notices"},

@@ -61,7 +61,7 @@ func TestNoticeCentre(t *testing.T) {
 	}
 
 	page := a.page("GET", "/notices", dept, nil)
-	if page.Status != 200 || !strings.Contains(string(page.Body), fmt.Sprintf(`href="/notices/%d"`, nid)) || !strings.Contains(string(page.Body), "notice-unread") {
+	if page.Status != 200 || !strings.Contains(string(page.Body), fmt.Sprintf(`href="/notices/%d"`, nid)) || !strings.Contains(string(page.Body), "nt-unread") {
 		t.Fatalf("the notice page: %d", page.Status)
 	}
 	open := a.page("GET", fmt.Sprintf("/notices/%d", nid), dept, nil)

@@ -37,6 +37,7 @@ func (s *Server) mountPages() {
 	s.mountOversightPages(web)
 	s.mountCalendarPages(web)
 	s.mountNoticePages(web)
+	s.mountKeyPages(web)
 }
 
 // access says who may open a page: anyone (public), or signed-in users of the listed
@@ -105,7 +106,7 @@ func (s *Server) requireSignedIn(roles ...db.Role) fiber.Handler {
 			}
 			return redirectLocal(c, "/login?next="+url.QueryEscape(next), "/login")
 		}
-		if len(roles) > 0 && !a.Is(roles...) {
+		if len(roles) > 0 && !a.Is(roles...) || a.Is(db.RoleService) {
 			return db.Errorf(db.ENOTFOUND, "页面不存在或您无权查看。")
 		}
 		return c.Next()

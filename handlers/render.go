@@ -51,7 +51,7 @@ func navFor(role db.Role) []navItem {
 		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false},
 			navItem{"/leaders", "台账", false}, navItem{"/admin/leaders", "包保领导", false},
 			navItem{"/admin/departments", "责任单位", false}, navItem{"/admin/users", "用户", false},
-			navItem{"/admin/settings", "设置", false})
+			navItem{"/admin/settings", "设置", false}, navItem{"/admin/api-keys", "接口密钥", false})
 		items = append(items, navItem{"/stats", "统计", false}, navItem{"/reports/monthly", "通报", false}, navItem{"/issue-classes", "一类问题", false})
 	case db.RoleOffice:
 		items = append(items, navItem{"/enterprises", "企业", false}, navItem{"/admin/liaisons", "包保关系", false})

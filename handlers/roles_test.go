@@ -51,6 +51,11 @@ func roleCases(x roleIDs) []roleCase {
 		{"GET", "/api/v1/me", nil, everyone, false, []int{200}, nil},
 		{"POST", "/api/v1/me/password", empty, everyone, false, []int{422}, nil},
 		{"GET", "/api/v1/notifications", nil, everyone, false, []int{200}, nil},
+		{"GET", "/api/v1/api-keys", nil, adminOnly, false, []int{200}, nil},
+		{"POST", "/api/v1/api-keys", empty, adminOnly, false, []int{422}, nil},
+		{"POST", "/api/v1/api-keys/999999/revoke", nil, adminOnly, false, []int{404}, nil},
+		// Only a service key files tickets: every signed-in role is refused.
+		{"POST", "/api/v1/integrations/hotline/tickets", empty, nil, false, nil, nil},
 		{"POST", "/api/v1/notifications/read", empty, everyone, false, []int{422}, nil},
 
 		{"GET", "/api/v1/users", nil, adminAuditor, false, []int{200}, nil},

@@ -75,7 +75,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/audit/events", adminAuditor, false, "审计事件", s.apiAuditEvents},
 		{"GET", "/audit/verify", adminAuditor, false, "校验审计链", s.apiAuditVerify},
 		{"GET", "/openapi.json", nil, true, "本 API 的 OpenAPI 描述", s.apiOpenAPI},
-	}, append(append(append(append(s.ledgerRoutes(), s.figureRoutes()...), s.oversightRoutes()...), s.calendarRoutes()...), s.noticeRoutes()...)...)
+	}, append(append(append(append(s.ledgerRoutes(), s.figureRoutes()...), s.oversightRoutes()...), s.calendarRoutes()...), append(s.noticeRoutes(), s.integrationRoutes()...)...)...)
 }
 
 func (s *Server) mount() {

@@ -64,52 +64,62 @@ type ExtensionRequest struct {
 
 // Appeal is a ticket in the closed loop.
 type Appeal struct {
-	ID                int64             `json:"id"`
-	Number            string            `json:"number"`
-	Title             string            `json:"title"`
-	Content           string            `json:"content"`
-	Category          string            `json:"category"`
-	Source            Source            `json:"source"`
-	Tier              Tier              `json:"tier"`
-	Stage             Stage             `json:"stage"`
-	Version           int64             `json:"version"`
-	EnterpriseID      *int64            `json:"enterprise_id"`
-	EnterpriseName    string            `json:"enterprise_name"`
-	LeaderID          *int64            `json:"leader_id"`
-	LeaderName        string            `json:"leader_name"`
-	DepartmentID      *int64            `json:"department_id"`
-	DepartmentName    string            `json:"department_name"`
-	AboutDepartmentID *int64            `json:"about_department_id,omitempty"`
-	VisitID           *int64            `json:"visit_id"`
-	Confidential      bool              `json:"confidential"`
-	ContactName       string            `json:"contact_name"`
-	ContactPhone      string            `json:"contact_phone"`
-	CreatedAt         time.Time         `json:"created_at"`
-	AcceptedAt        *time.Time        `json:"accepted_at"`
-	ResponseDueAt     time.Time         `json:"response_due_at"`
-	DueAt             time.Time         `json:"due_at"`
-	ExtendedDueAt     *time.Time        `json:"extended_due_at"`
-	AssignedAt        *time.Time        `json:"assigned_at"`
-	FeedbackAt        *time.Time        `json:"feedback_at"`
-	ClosedAt          *time.Time        `json:"closed_at"`
-	CloseReason       string            `json:"close_reason"`
-	MergedInto        *int64            `json:"merged_into"`
-	ReopenCount       int               `json:"reopen_count"`
-	ReturnCount       int               `json:"return_count"`
-	EscalationLevel   int               `json:"escalation_level"`
-	SupervisionDueAt  *time.Time        `json:"supervision_due_at"`
-	Extension         *ExtensionRequest `json:"extension_request"`
-	Overdue           bool              `json:"overdue"`
-	OverdueState      OverdueState      `json:"overdue_state"`
-	Countdown         *Countdown        `json:"countdown"`
-	Rating            *Rating           `json:"rating"`
-	AllowedActions    []Action          `json:"allowed_actions"`
+	ID                int64      `json:"id"`
+	Number            string     `json:"number"`
+	Title             string     `json:"title"`
+	Content           string     `json:"content"`
+	Category          string     `json:"category"`
+	Source            Source     `json:"source"`
+	Tier              Tier       `json:"tier"`
+	Stage             Stage      `json:"stage"`
+	Version           int64      `json:"version"`
+	EnterpriseID      *int64     `json:"enterprise_id"`
+	EnterpriseName    string     `json:"enterprise_name"`
+	LeaderID          *int64     `json:"leader_id"`
+	LeaderName        string     `json:"leader_name"`
+	DepartmentID      *int64     `json:"department_id"`
+	DepartmentName    string     `json:"department_name"`
+	AboutDepartmentID *int64     `json:"about_department_id,omitempty"`
+	VisitID           *int64     `json:"visit_id"`
+	Confidential      bool       `json:"confidential"`
+	ContactName       string     `json:"contact_name"`
+	ContactPhone      string     `json:"contact_phone"`
+	CreatedAt         time.Time  `json:"created_at"`
+	AcceptedAt        *time.Time `json:"accepted_at"`
+	ResponseDueAt     time.Time  `json:"response_due_at"`
+	DueAt             time.Time  `json:"due_at"`
+	ExtendedDueAt     *time.Time `json:"extended_due_at"`
+	AssignedAt        *time.Time `json:"assigned_at"`
+	FeedbackAt        *time.Time `json:"feedback_at"`
+	ClosedAt          *time.Time `json:"closed_at"`
+	CloseReason       string     `json:"close_reason"`
+	MergedInto        *int64     `json:"merged_into"`
+	ReopenCount       int        `json:"reopen_count"`
+	ReturnCount       int        `json:"return_count"`
+	EscalationLevel   int        `json:"escalation_level"`
+	SupervisionDueAt  *time.Time `json:"supervision_due_at"`
+	// ExternalRef is the ticket number of the system that filed the appeal (12345), and
+	// UpstreamDueAt that system's own deadline, shown beside ours.
+	ExternalRef    string            `json:"external_ref"`
+	UpstreamDueAt  *time.Time        `json:"upstream_due_at"`
+	Extension      *ExtensionRequest `json:"extension_request"`
+	Overdue        bool              `json:"overdue"`
+	OverdueState   OverdueState      `json:"overdue_state"`
+	Countdown      *Countdown        `json:"countdown"`
+	Rating         *Rating           `json:"rating"`
+	AllowedActions []Action          `json:"allowed_actions"`
 
 	createdBy   *int64
 	escalatedAt *time.Time
 }
 
 func (a *Appeal) Key() int64 { return a.ID }
+
+// UpstreamEarlier reports whether the system that filed the appeal wants it done before
+// our own due time: the office then works to the earlier one, and the page warns.
+func (a *Appeal) UpstreamEarlier() bool {
+	return a.UpstreamDueAt != nil && a.UpstreamDueAt.Before(a.EffectiveDue())
+}
 
 // EffectiveDue is the due time that counts now: the extended one once approved.
 func (a *Appeal) EffectiveDue() time.Time {
@@ -125,7 +135,7 @@ const Columns = `a.id, a.number, a.title, a.content, a.category, a.source, a.tie
 	a.created_at, a.accepted_at, a.response_due_at, a.due_at, a.extended_due_at, a.assigned_at, a.reported_at,
 	a.closed_at, COALESCE(a.close_reason, ''), a.merged_into, a.reopen_count, a.return_count, a.escalation_level,
 	a.escalated_at, a.supervision_due_at, a.ext_requested_days, COALESCE(a.ext_requested_note, ''), COALESCE(a.ext_requested_kind, 'calendar'),
-	a.rated_at, a.resolved, a.satisfaction, COALESCE(a.rating_comment, '')`
+	a.rated_at, a.resolved, a.satisfaction, COALESCE(a.rating_comment, ''), COALESCE(a.external_ref, ''), a.upstream_due_at`
 
 // appealCountFrom is appealFrom without its joins, for counting (see countFrom).
 const CountFrom = "appeals a"
@@ -144,7 +154,7 @@ func UnixPtr(v sql.NullInt64) *time.Time {
 func Scan(s db.Scanner) (*Appeal, error) {
 	var a Appeal
 	var created, respDue, due int64
-	var accepted, extDue, assigned, reported, closed, escalated, supDue, extDays, rated sql.NullInt64
+	var accepted, extDue, assigned, reported, closed, escalated, supDue, extDays, rated, upstream sql.NullInt64
 	var resolved sql.NullBool
 	var satisfaction sql.NullString
 	var extNote, extKind, ratingComment string
@@ -153,7 +163,8 @@ func Scan(s db.Scanner) (*Appeal, error) {
 		&a.AboutDepartmentID, &a.VisitID, &a.Confidential, &a.ContactName, &a.ContactPhone, &a.createdBy,
 		&created, &accepted, &respDue, &due, &extDue, &assigned, &reported,
 		&closed, &a.CloseReason, &a.MergedInto, &a.ReopenCount, &a.ReturnCount, &a.EscalationLevel,
-		&escalated, &supDue, &extDays, &extNote, &extKind, &rated, &resolved, &satisfaction, &ratingComment)
+		&escalated, &supDue, &extDays, &extNote, &extKind, &rated, &resolved, &satisfaction, &ratingComment,
+		&a.ExternalRef, &upstream)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +173,7 @@ func Scan(s db.Scanner) (*Appeal, error) {
 	a.DueAt = time.Unix(due, 0).In(db.Zone)
 	a.AcceptedAt, a.ExtendedDueAt, a.AssignedAt = UnixPtr(accepted), UnixPtr(extDue), UnixPtr(assigned)
 	a.FeedbackAt, a.ClosedAt, a.escalatedAt, a.SupervisionDueAt = UnixPtr(reported), UnixPtr(closed), UnixPtr(escalated), UnixPtr(supDue)
+	a.UpstreamDueAt = UnixPtr(upstream)
 	if extDays.Valid {
 		a.Extension = &ExtensionRequest{Days: int(extDays.Int64), Note: extNote, DayKind: ExtensionKind(extKind)}
 	}

@@ -36,6 +36,7 @@ var sourcesFor = map[db.Role][]Source{
 	db.RoleLeader:     {SourceVisit},
 	db.RoleAuditor:    {SourceInspection, SourceReport},
 	db.RoleSystem:     Sources,
+	db.RoleService:    {SourceHotline},
 	db.RolePublic:     {SourceReport},
 }
 

@@ -63,6 +63,7 @@ func TestAppealIndexesHaveUsers(t *testing.T) {
 		"appeals_leader":        appealListPage(t, d, "list of one leader's appeals", office, appeal.Filter{LeaderID: id}),
 		"appeals_department":    appealListPage(t, d, "a department's 待办", dept, appeal.Filter{DrillFilter: appeal.DrillFilter{Todo: appeal.TodoAll}}),
 		"appeals_created":       appealListPage(t, d, "list of a date range", office, appeal.Filter{From: "2026-05-01", To: "2026-05-31"}),
+		"appeals_external_ref":  {{"a hotline ticket's appeal", "SELECT id FROM appeals WHERE source = 'hotline' AND external_ref = ?", []any{"GD-1"}}},
 		"appeals_category":      appealListPage(t, d, "list of one category", office, appeal.Filter{Category: "要素保障-用电"}),
 		"appeals_visit": append(appealListPage(t, d, "list of one visit's appeals", office, appeal.Filter{VisitID: id}),
 			appealIndexUser{"a visit's appeal count", "SELECT " + ledger.VisitColumns + " FROM " + ledger.VisitFrom + " WHERE v.id = ?", []any{id}}),

@@ -66,12 +66,9 @@ func CreateWithEnterprise(ctx context.Context, d *db.DB, a db.Actor, in Input, e
 		if err := intakeDuplicate(tx, ent.CreditCode); err != nil {
 			return err
 		}
-		id, err := register.InsertEnterprise(tx, a, ent)
+		id, err := registerForReview(tx, a, ent)
 		if err != nil {
 			return err
-		}
-		if _, err := tx.Exec("UPDATE enterprises SET needs_review = TRUE WHERE id = ?", id); err != nil {
-			return fmt.Errorf("db: flag enterprise %d: %w", id, err)
 		}
 		in.EnterpriseID = &id
 		if out, err = FileAppeal(tx, a, in); err != nil {
@@ -89,6 +86,19 @@ func CreateWithEnterprise(ctx context.Context, d *db.DB, a db.Actor, in Input, e
 	}
 	out.Present(a, d.Now())
 	return out, nil
+}
+
+// registerForReview registers an enterprise met at intake, flagged for an administrator
+// to check.
+func registerForReview(t *db.Tx, a db.Actor, ent register.EnterpriseInput) (int64, error) {
+	id, err := register.InsertEnterprise(t, a, ent)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := t.Exec("UPDATE enterprises SET needs_review = TRUE WHERE id = ?", id); err != nil {
+		return 0, fmt.Errorf("db: flag enterprise %d: %w", id, err)
+	}
+	return id, nil
 }
 
 // intakeDuplicate names the enterprise already registered under the code, so the office

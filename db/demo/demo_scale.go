@@ -117,6 +117,8 @@ func copyPlan(ctx context.Context, d *db.DB, columns, table, key string) (tableC
 			continue
 		case c == "number":
 			e = "'~' || (s." + key + " + :off)"
+		case c == "external_ref":
+			e = "NULL" // a ticket is filed once; its copies are not tickets
 		case c == "at" || strings.HasSuffix(c, "_at"):
 			e = "s." + c + " - ((s." + key + " * 7919 + :round * 104729) % 3600)"
 		}
