@@ -21,10 +21,7 @@ import (
 // startPageServer serves the demo city from a fresh database and returns its base URL.
 func startPageServer(t *testing.T) (string, *db.DB) {
 	t.Helper()
-	d := dbtest.MustOpen(t)
-	if _, err := demo.Build(context.Background(), d, ""); err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.MustDemo(t)
 	s, err := New(Options{DB: d, Secret: []byte("0123456789abcdef0123456789abcdef"),
 		Logger: QuietLogger(t)})
 	if err != nil {

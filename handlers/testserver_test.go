@@ -62,16 +62,12 @@ func startAPI(t *testing.T) *api { return startAPIWith(t, nil) }
 // startAPIWith starts a server whose tokens and throttle use the given clock.
 func startAPIWith(t *testing.T, now func() time.Time) *api {
 	t.Helper()
-	ctx := context.Background()
-	d := dbtest.MustOpen(t)
+	d := dbtest.MustDemo(t)
 	t.Cleanup(func() {
 		if err := d.Close(); err != nil {
 			t.Errorf("close db: %v", err)
 		}
 	})
-	if _, err := demo.Build(ctx, d, ""); err != nil {
-		t.Fatal(err)
-	}
 	return serveAPI(t, d, now)
 }
 

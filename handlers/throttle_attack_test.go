@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"mime/multipart"
 	"net/netip"
@@ -29,10 +28,7 @@ func init() { register.HashWait = 2 * time.Minute }
 // of the test's choosing.
 func startAPIOpts(t *testing.T, opts func(*handlers.Options), setup func(*db.DB)) *api {
 	t.Helper()
-	d := dbtest.MustOpen(t)
-	if _, err := demo.Build(context.Background(), d, ""); err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.MustDemo(t)
 	if setup != nil {
 		setup(d)
 	}

@@ -76,8 +76,15 @@ func PostgresURL(tb testing.TB) string {
 	if templateErr != nil {
 		tb.Fatal(templateErr)
 	}
+	return copyDatabase(tb, admin, server, templateName)
+}
+
+// copyDatabase makes a database for this test as a copy of the template database named,
+// and drops it when the test ends.
+func copyDatabase(tb testing.TB, admin *sql.DB, server, from string) string {
+	tb.Helper()
 	name := fmt.Sprintf("qqt_%d_%d", os.Getpid(), databases.Add(1))
-	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + templateName); err != nil {
+	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + from); err != nil {
 		tb.Fatal(err)
 	}
 	// Registered first, so it runs last: after every handle on the database is closed.
