@@ -21,7 +21,7 @@ const KeyPrefix = "qqk_"
 
 // Scopes a service key may be given, with what each allows.
 var Scopes = map[string]string{
-	"hotline": "12345 热线工单接入：报送工单、查询其办理情况",
+	"hotline": "12345 热线工单接入：报送工单（同一工单号只立一件诉求）",
 }
 
 // APIKey is a service key as listed: never the key itself, which is shown once.
