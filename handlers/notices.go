@@ -106,11 +106,11 @@ func (s *Server) noticesReadSubmit(c *fiber.Ctx) error {
 	var ids []int64
 	all := c.FormValue("all") == "1"
 	if !all {
-		id, err := parseFormID(c.FormValue("id"))
-		if err != nil {
-			return err
+		id := formID(c, "id")
+		if id == nil {
+			return db.InvalidField("id", "无效的通知编号")
 		}
-		ids = []int64{id}
+		ids = []int64{*id}
 	}
 	n, err := notify.MarkRead(c.UserContext(), s.db, a, ids, all)
 	if err != nil {
@@ -132,13 +132,4 @@ func (s *Server) unreadNotices(c *fiber.Ctx) int {
 		return 0
 	}
 	return n
-}
-
-// parseFormID reads a positive id from a form field.
-func parseFormID(raw string) (int64, error) {
-	var id int64
-	if _, err := fmt.Sscan(raw, &id); err != nil || id <= 0 {
-		return 0, db.InvalidField("id", "无效的通知编号")
-	}
-	return id, nil
 }
